@@ -1,0 +1,100 @@
+//! The one error type of the API layer: what went wrong and what the user can do about it.
+
+use thiserror::Error;
+
+/// Everything an API call can fail with.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The server could not be reached or the connection broke.
+    #[error("could not reach the server: {detail}")]
+    Network {
+        /// What the network layer said.
+        detail: String,
+    },
+    /// The server took too long to answer.
+    #[error("the server did not answer in time")]
+    Timeout,
+    /// The server answered with an error status.
+    #[error("the server answered {status}: {message}")]
+    Status {
+        /// The HTTP status code.
+        status: u16,
+        /// Sage's message, whatever shape it came in (may be empty).
+        message: String,
+    },
+    /// The answer could not be read as what was expected.
+    #[error("the server's answer could not be read: {detail}")]
+    InvalidBody {
+        /// Why the body was rejected.
+        detail: String,
+    },
+    /// The HTTP client could not be set up.
+    #[error("the HTTP client could not start: {detail}")]
+    Setup {
+        /// What failed.
+        detail: String,
+    },
+}
+
+impl ApiError {
+    /// What the user can do next, in a sentence.
+    #[must_use]
+    pub fn advice(&self) -> &'static str {
+        match self {
+            Self::Network { .. } => {
+                "Check the network connection and the server address, then retry."
+            }
+            Self::Timeout => "The server may be busy; retry in a moment.",
+            Self::Status { status: 401, .. } => "Sign in again.",
+            Self::Status { status: 403, .. } => {
+                "Your user lacks permission for this company or operation."
+            }
+            Self::Status { status: 404, .. } => "Check the path and the record id.",
+            Self::Status { status: 504, .. } => {
+                "The company's server may be unreachable (Sage's tunnel to it may be down); retry later."
+            }
+            Self::Status { status, .. } if *status >= 500 => {
+                "The server had a problem; retry in a moment."
+            }
+            Self::Status { .. } => "Check the request and retry.",
+            Self::InvalidBody { .. } => {
+                "The server sent something unexpected; check the server address."
+            }
+            Self::Setup { .. } => "Restart the app; if it persists, report it.",
+        }
+    }
+
+    /// Builds the error for a transport failure reported by reqwest.
+    pub(crate) fn from_transport(error: &reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Self::Timeout
+        } else {
+            // The URL is dropped from the message: it may carry query values the user typed.
+            Self::Network {
+                detail: error.without_url_ref(),
+            }
+        }
+    }
+}
+
+/// `reqwest::Error::without_url` takes the error by value; this borrows instead.
+trait WithoutUrlRef {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrlRef for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let mut text = self.to_string();
+        if let Some(url) = self.url() {
+            text = text.replace(&format!(" for url ({url})"), "");
+            text = text.replace(url.as_str(), "<url>");
+        }
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        text
+    }
+}

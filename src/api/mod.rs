@@ -1,0 +1,8 @@
+//! The Sage 200 API client: HTTP on reqwest (rustls), typed errors, and the calls every
+//! screen uses. Uses `model` and its own crates; never egui, `ui` or `app`.
+
+mod error;
+mod http;
+
+pub use error::ApiError;
+pub use http::{build_http_client, check_health};

@@ -1,0 +1,155 @@
+//! The app's state as the UI reads it, and the part of it that is persisted.
+//!
+//! [`PersistedState`] is what goes to eframe's storage. It is built only from plain,
+//! non-secret fields: the [`crate::model::Secret`] type cannot be serialized, so a token
+//! can never be added here by mistake.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::ApiError;
+use crate::model::ResponseMeta;
+
+/// The key under which [`PersistedState`] is stored.
+pub const STATE_KEY: &str = "sage200-desk/state";
+
+/// The screens of the left navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Screen {
+    /// Browse any list resource as a table.
+    #[default]
+    Browse,
+    /// Customers: list, detail and the new-customer form.
+    Customers,
+    /// Compose any request and read the answer.
+    RequestBuilder,
+    /// Requests sent before.
+    History,
+    /// Profiles, data locations, theme.
+    Settings,
+}
+
+impl Screen {
+    /// Every screen, in navigation order.
+    pub const ALL: [Self; 5] = [
+        Self::Browse,
+        Self::Customers,
+        Self::RequestBuilder,
+        Self::History,
+        Self::Settings,
+    ];
+
+    /// The label shown in the navigation.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Browse => "Browse",
+            Self::Customers => "Customers",
+            Self::RequestBuilder => "Request builder",
+            Self::History => "History",
+            Self::Settings => "Settings",
+        }
+    }
+}
+
+/// Light, dark, or whatever the system uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ThemeChoice {
+    /// Follow the operating system.
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl ThemeChoice {
+    /// Every choice, in the order offered.
+    pub const ALL: [Self; 3] = [Self::System, Self::Light, Self::Dark];
+
+    /// The label shown in Settings.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::System => "Follow the system",
+            Self::Light => "Light",
+            Self::Dark => "Dark",
+        }
+    }
+}
+
+/// UI state that survives a restart. Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersistedState {
+    /// The screen that was open.
+    pub screen: Screen,
+    /// The theme choice.
+    pub theme: ThemeChoice,
+    /// The name of the profile in use.
+    pub profile: String,
+}
+
+/// How the server behind the current profile answered its last check.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ServerHealth {
+    /// Not checked yet.
+    #[default]
+    Unknown,
+    /// A check is in flight.
+    Checking,
+    /// The server answered.
+    Reachable,
+    /// The server could not be reached or answered with an error.
+    Unreachable(ApiError),
+}
+
+/// An error shown in the status bar until dismissed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserError {
+    /// What happened.
+    pub message: String,
+    /// What the user can do.
+    pub advice: String,
+}
+
+impl From<&ApiError> for UserError {
+    fn from(error: &ApiError) -> Self {
+        Self {
+            message: capitalise(&error.to_string()),
+            advice: error.advice().to_owned(),
+        }
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// Everything the UI draws from. The UI reads it and reports intent as commands.
+#[derive(Debug, Default)]
+pub struct AppState {
+    /// The part that is saved between runs.
+    pub persisted: PersistedState,
+    /// A short name of the server in use ("Demo server", "Sage 200 Professional").
+    pub server_label: String,
+    /// The server's root URL, when known.
+    pub server_url: Option<String>,
+    /// The result of the last server check.
+    pub health: ServerHealth,
+    /// The last HTTP exchange, for the status bar.
+    pub last_request: Option<ResponseMeta>,
+    /// The error to show, if any.
+    pub error: Option<UserError>,
+}
+
+impl AppState {
+    /// Whether any background work is in flight (drives the status-bar spinner).
+    #[must_use]
+    pub fn is_busy(&self) -> bool {
+        matches!(self.health, ServerHealth::Checking)
+    }
+}

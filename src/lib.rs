@@ -1,0 +1,23 @@
+//! sage200-desk: a native desktop client for the Sage 200 accounting API.
+//!
+//! The crate is split into layers (see `ARCHITECTURE.md`):
+//! [`model`] holds plain data, [`api`], [`auth`] and [`export`] do I/O without a UI,
+//! [`ui`] only draws and emits commands, [`app`] turns those commands into tasks, and
+//! [`demo_server`] is a self-contained simulator of Sage ID and the Sage 200 API.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod demo_server;
+pub mod export;
+pub mod model;
+pub mod ui;
+
+/// The application's identifier: window class / Wayland app id, storage folder name.
+pub const APP_ID: &str = "sage200-desk";
+
+/// The application's human-readable name.
+pub const APP_NAME: &str = "Sage 200 Desk";
+
+/// The crate version, shown in the About box and the `User-Agent`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

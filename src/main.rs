@@ -1,0 +1,173 @@
+//! The `sage200-desk` binary: reads the command line, sets up logging and the tokio
+//! runtime, then opens the app or runs the demo server alone. Everything else lives in the
+//! library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use sage200_desk::app::{AppPaths, SageApp, StartOptions};
+use sage200_desk::demo_server::{DemoConfig, DemoServer};
+use tracing_subscriber::prelude::*;
+
+/// A desktop client for the Sage 200 accounting API.
+///
+/// Without a subcommand it opens the app. Logging follows `RUST_LOG` (default `info`);
+/// logs go to standard error and to the log folder under the data folder.
+#[derive(Debug, Parser)]
+#[command(name = "sage200-desk", version, about, long_about)]
+struct Cli {
+    /// Open the app against the built-in demo server (no Sage account needed).
+    #[arg(long)]
+    demo: bool,
+    /// Keep UI state, history, drafts and logs in this folder
+    /// (default: the platform's data folder, or `$SAGE200_DESK_DATA_DIR`).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Commands>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Commands {
+    /// Run the demo server (a simulator of Sage ID and the Sage 200 API) on its own.
+    DemoServer(DemoServerArgs),
+}
+
+#[derive(Debug, Args)]
+struct DemoServerArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 18200)]
+    port: u16,
+    /// Approve sign-in at once, without the consent page (for scripts and curl).
+    #[arg(long)]
+    auto_approve: bool,
+    /// Number of customers in the first company.
+    #[arg(long, default_value_t = 2000)]
+    customers: usize,
+    /// Seed for the generated data.
+    #[arg(long, default_value_t = 200)]
+    seed: u64,
+    /// Lifetime of access tokens, in seconds.
+    #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
+    token_lifetime: u64,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let paths = AppPaths::resolve(cli.data_dir.clone());
+    init_logging(&paths);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("sage200-io")
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!(%error, "could not start the tokio runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = match cli.command {
+        Some(Commands::DemoServer(args)) => runtime.block_on(run_demo_server(args)),
+        None => run_app(&runtime, &paths, cli.demo),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("sage200-desk: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(paths: &AppPaths) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let file_layer = std::fs::create_dir_all(&paths.log_dir)
+        .and_then(|()| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(paths.log_dir.join("sage200-desk.log"))
+        })
+        .ok()
+        .map(|file| {
+            tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(std::sync::Mutex::new(file))
+        });
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(file_layer)
+        .init();
+}
+
+#[allow(clippy::print_stdout)] // the standalone server tells its user where it listens
+async fn run_demo_server(args: DemoServerArgs) -> Result<(), String> {
+    let config = DemoConfig {
+        port: args.port,
+        auto_approve: args.auto_approve,
+        customers: args.customers,
+        seed: args.seed,
+        access_token_lifetime: Duration::from_secs(args.token_lifetime),
+    };
+    let server = DemoServer::start(config).await.map_err(|e| {
+        format!(
+            "the demo server could not listen on port {}: {e}",
+            args.port
+        )
+    })?;
+    let base = server.base_url();
+    tracing::info!(%base, "demo server listening");
+    println!("Demo server listening on {base}");
+    println!("  Sage ID:        {base}/authorize, {base}/oauth/token");
+    println!("  Professional:   {base}/uk/sage200extra/accounts/v1/");
+    println!("  Standard:       {base}/uk/sage200/accounts/v1/");
+    println!("  Faults:         {base}/_demo/faults");
+    println!("Press Ctrl+C to stop.");
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| format!("could not wait for Ctrl+C: {e}"))?;
+    server.shutdown().await;
+    Ok(())
+}
+
+fn run_app(runtime: &tokio::runtime::Runtime, paths: &AppPaths, demo: bool) -> Result<(), String> {
+    // Keep the runtime entered for the whole run so any code may spawn on it.
+    let _guard = runtime.enter();
+    let demo_server = if demo {
+        let server = runtime
+            .block_on(DemoServer::start(DemoConfig::default()))
+            .map_err(|e| format!("the demo server could not start: {e}"))?;
+        tracing::info!(base = %server.base_url(), "demo server started in-process");
+        Some(server)
+    } else {
+        None
+    };
+    let start = StartOptions {
+        runtime: runtime.handle().clone(),
+        demo_url: demo_server.as_ref().map(DemoServer::base_url),
+    };
+    let options = eframe::NativeOptions {
+        renderer: eframe::Renderer::Glow,
+        persistence_path: Some(paths.ui_state_file()),
+        viewport: egui::ViewportBuilder::default()
+            .with_title(sage200_desk::APP_NAME)
+            .with_app_id(sage200_desk::APP_ID)
+            .with_inner_size([1180.0, 760.0])
+            .with_min_inner_size([720.0, 480.0]),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        sage200_desk::APP_ID,
+        options,
+        Box::new(move |cc| Ok(Box::new(SageApp::new(cc, start)))),
+    );
+    drop(demo_server);
+    result.map_err(|e| format!("the window could not open: {e}"))
+}

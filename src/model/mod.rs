@@ -1,0 +1,11 @@
+//! Plain domain types shared by every layer: sites and companies, request and response
+//! descriptions, secrets. Only `std` and `serde` are used here: no I/O, no egui, no
+//! networking, and nothing from the crate's other modules.
+
+mod response;
+mod secret;
+mod site;
+
+pub use response::{ResponseMeta, format_size};
+pub use secret::Secret;
+pub use site::{Company, Site, SiteCompany, group_sites};

@@ -1,0 +1,17 @@
+//! Everything drawn with egui: theme, the shell (top bar, navigation, status bar) and the
+//! screens. Views read [`crate::app::AppState`] and push [`crate::app::Command`]s; they never
+//! do I/O (no reqwest, tokio, file access or `await` here).
+
+mod shell;
+pub mod theme;
+mod views;
+
+use crate::app::{AppState, Command};
+
+/// Draws the whole window for one frame, collecting what the user asked for in `commands`.
+pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+    shell::top_bar(ui, state, commands);
+    shell::status_bar(ui, state, commands);
+    shell::navigation(ui, state, commands);
+    egui::CentralPanel::default().show(ui, |ui| views::show(ui, state, commands));
+}

@@ -1,0 +1,146 @@
+//! UI tests of the application shell: the real `SageApp` in `egui_kittest`, clicked by label.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod support;
+
+use std::time::Duration;
+
+use egui_kittest::kittest::Queryable;
+use sage200_desk::app::{PersistedState, Screen, ServerHealth, ThemeChoice};
+use sage200_desk::demo_server::DemoConfig;
+
+#[test]
+fn navigation_switches_screens_and_settings_switch_the_theme() {
+    let rt = support::runtime();
+    let mut harness = support::app_harness(&rt, None, PersistedState::default());
+    harness.run();
+    for label in [
+        "Browse",
+        "Customers",
+        "Request builder",
+        "History",
+        "Settings",
+    ] {
+        harness.get_by_label(label);
+    }
+    harness.get_by_label("Browse records");
+
+    harness.get_by_label("Customers").click();
+    harness.run();
+    assert_eq!(harness.state().state().persisted.screen, Screen::Customers);
+    harness.get_by_label("Sign in and choose a company to list, inspect and create customers.");
+
+    harness.get_by_label("Settings").click();
+    harness.run();
+    harness.get_by_label("Appearance");
+    harness.get_by_label("Dark").click();
+    harness.run();
+    assert_eq!(harness.state().state().persisted.theme, ThemeChoice::Dark);
+    assert_eq!(harness.ctx.theme(), egui::Theme::Dark);
+    harness.get_by_label("Light").click();
+    harness.run();
+    assert_eq!(harness.ctx.theme(), egui::Theme::Light);
+}
+
+#[test]
+fn the_demo_server_is_checked_on_start_and_the_status_bar_reports_it() {
+    let rt = support::runtime();
+    let server = support::demo_server(&rt, DemoConfig::default());
+    let mut harness = support::app_harness(&rt, Some(server.base_url()), PersistedState::default());
+    support::step_until(
+        &mut harness,
+        Duration::from_secs(10),
+        "the health check",
+        |app| {
+            !matches!(
+                app.state().health,
+                ServerHealth::Checking | ServerHealth::Unknown
+            )
+        },
+    );
+    assert_eq!(harness.state().state().health, ServerHealth::Reachable);
+    harness.get_by_label("Demo server reachable");
+    let last = harness
+        .state()
+        .state()
+        .last_request
+        .clone()
+        .expect("recorded");
+    assert_eq!(last.status, 200);
+    assert!(last.size > 0);
+    harness.get_by_label_contains("GET /_demo/health · 200 OK");
+}
+
+#[test]
+fn an_unreachable_server_shows_an_error_that_can_be_dismissed() {
+    let rt = support::runtime();
+    // Bind and drop a listener to get a port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut harness = support::app_harness(
+        &rt,
+        Some(format!("http://127.0.0.1:{port}")),
+        PersistedState::default(),
+    );
+    support::step_until(
+        &mut harness,
+        Duration::from_secs(15),
+        "the failed check",
+        |app| matches!(app.state().health, ServerHealth::Unreachable(_)),
+    );
+    harness.get_by_label("Demo server unreachable");
+    harness.get_by_label_contains("Could not reach the server");
+    harness.get_by_label("Dismiss").click();
+    harness.run();
+    assert!(harness.state().state().error.is_none());
+    assert!(
+        harness
+            .query_by_label_contains("Could not reach the server")
+            .is_none()
+    );
+}
+
+#[test]
+fn the_app_is_reactive_and_does_not_repaint_when_idle() {
+    let rt = support::runtime();
+    let server = support::demo_server(&rt, DemoConfig::default());
+    let mut harness = support::app_harness(&rt, Some(server.base_url()), PersistedState::default());
+    support::step_until(
+        &mut harness,
+        Duration::from_secs(10),
+        "the health check",
+        |app| app.state().health == ServerHealth::Reachable,
+    );
+    // `try_run` fails when the app keeps asking for frames with nothing happening.
+    let frames = harness.try_run().expect("the app settles");
+    assert!(frames <= 2, "{frames} frames to settle while idle");
+    let output = harness.output();
+    let root = &output.viewport_output[&egui::ViewportId::ROOT];
+    assert!(
+        root.repaint_delay > Duration::from_mins(1),
+        "repaint requested: {:?}",
+        root.repaint_delay
+    );
+}
+
+#[test]
+fn state_is_saved_and_restored_through_eframe_storage() {
+    let rt = support::runtime();
+    let mut harness = support::app_harness(&rt, None, PersistedState::default());
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    let mut storage = support::MemoryStorage::default();
+    eframe::App::save(harness.state_mut(), &mut storage);
+    let restored: PersistedState =
+        eframe::get_value(&storage, sage200_desk::app::STATE_KEY).expect("saved");
+    assert_eq!(restored.screen, Screen::History);
+
+    let mut again = support::app_harness(&rt, None, restored);
+    again.run();
+    assert_eq!(again.state().state().persisted.screen, Screen::History);
+    again.get_by_label("Requests you send appear here, newest first.");
+}

@@ -1,0 +1,47 @@
+//! Image snapshots of key screens, rendered without a GPU (wgpu on Mesa's lavapipe).
+//! The PNGs in `tests/snapshots/` are for people to look at; a change in how a screen looks
+//! fails here until the snapshot is accepted with `UPDATE_SNAPSHOTS=1`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod support;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sage200_desk::app::{PersistedState, SageApp, Screen, StartOptions, ThemeChoice};
+
+fn harness(
+    rt: &tokio::runtime::Runtime,
+    theme: egui::Theme,
+    screen: Screen,
+) -> Harness<'static, SageApp> {
+    let options = StartOptions {
+        runtime: rt.handle().clone(),
+        demo_url: None,
+    };
+    let persisted = PersistedState {
+        screen,
+        theme: ThemeChoice::System,
+        ..PersistedState::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1000.0, 640.0))
+        .with_theme(theme)
+        .build_eframe(move |cc| SageApp::with_state(&cc.egui_ctx, options, persisted));
+    harness.run();
+    harness
+}
+
+#[test]
+fn shell_snapshots_in_light_and_dark() {
+    let rt = support::runtime();
+    let mut results = egui_kittest::SnapshotResults::new();
+    for (theme, name) in [(egui::Theme::Light, "light"), (egui::Theme::Dark, "dark")] {
+        let mut h = harness(&rt, theme, Screen::Browse);
+        h.get_by_label("Browse records");
+        results.add(h.try_snapshot(format!("shell_browse_{name}")));
+        let mut h = harness(&rt, theme, Screen::Settings);
+        h.get_by_label("Appearance");
+        results.add(h.try_snapshot(format!("shell_settings_{name}")));
+    }
+    results.unwrap();
+}
