@@ -1,7 +1,14 @@
 //! Secrets cannot reach persisted state, logs or `Display` output by construction:
 //! `model::Secret` implements neither `Serialize` nor `Display`. These checks fail to
 //! compile if someone adds either implementation.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+// Tests fail loudly by design, and one scenario per test reads better than many helpers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    clippy::match_same_arms,
+    clippy::cast_possible_truncation
+)]
 
 use sage200_desk::model::Secret;
 

@@ -1,5 +1,12 @@
 //! UI tests of the application shell: the real `SageApp` in `egui_kittest`, clicked by label.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+// Tests fail loudly by design, and one scenario per test reads better than many helpers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    clippy::match_same_arms,
+    clippy::cast_possible_truncation
+)]
 
 mod support;
 

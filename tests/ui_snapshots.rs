@@ -1,7 +1,14 @@
 //! Image snapshots of key screens, rendered without a GPU (wgpu on Mesa's lavapipe).
 //! The PNGs in `tests/snapshots/` are for people to look at; a change in how a screen looks
 //! fails here until the snapshot is accepted with `UPDATE_SNAPSHOTS=1`.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+// Tests fail loudly by design, and one scenario per test reads better than many helpers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    clippy::match_same_arms,
+    clippy::cast_possible_truncation
+)]
 
 mod support;
 

@@ -4,14 +4,34 @@
 //! It deliberately imports nothing from the rest of the crate (only axum, tokio, serde and
 //! friends), so a misunderstanding of the API cannot hide in code shared with the client.
 
+mod api;
+mod data;
+mod faults;
+mod oauth;
+mod odata;
+mod schema;
+mod store;
+
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use axum::Router;
-use axum::routing::get;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+
+pub use faults::{Fault, FaultKind};
+pub use oauth::{
+    AUDIENCE, CONFIDENTIAL_CLIENT_ID, CONFIDENTIAL_CLIENT_SECRET, DEMO_USER_EMAIL, DEMO_USER_NAME,
+    PUBLIC_CLIENT_ID,
+};
+
+/// The largest request body accepted; larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 /// How to run the simulator.
 #[derive(Debug, Clone)]
@@ -44,18 +64,42 @@ impl Default for DemoConfig {
 #[derive(Debug)]
 struct DemoState {
     config: DemoConfig,
+    schemas: data::Schemas,
+    companies: Mutex<Vec<data::Company>>,
+    oauth: Mutex<oauth::OAuthState>,
+    faults: Mutex<Vec<Fault>>,
+}
+
+impl DemoState {
+    // A panic while a lock is held must not take the whole server down: keep serving.
+    fn lock_companies(&self) -> MutexGuard<'_, Vec<data::Company>> {
+        self.companies
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+    fn lock_oauth(&self) -> MutexGuard<'_, oauth::OAuthState> {
+        self.oauth
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+    fn lock_faults(&self) -> MutexGuard<'_, Vec<Fault>> {
+        self.faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// A running simulator; dropping it (or calling [`DemoServer::shutdown`]) stops it.
 #[derive(Debug)]
 pub struct DemoServer {
     addr: SocketAddr,
+    state: Arc<DemoState>,
     stop: Option<oneshot::Sender<()>>,
     join: Option<JoinHandle<()>>,
 }
 
 impl DemoServer {
-    /// Binds 127.0.0.1 and starts serving on the current tokio runtime.
+    /// Generates the data, binds 127.0.0.1 and starts serving on the current tokio runtime.
     ///
     /// # Errors
     /// When the port cannot be bound.
@@ -64,8 +108,17 @@ impl DemoServer {
             tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, config.port)))
                 .await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(DemoState { config });
-        let app = router(state);
+        let schemas = data::Schemas::new();
+        let (seed, customers) = (config.seed, config.customers);
+        let companies = data::build_companies(&schemas, seed, customers);
+        let state = Arc::new(DemoState {
+            config,
+            schemas,
+            companies: Mutex::new(companies),
+            oauth: Mutex::new(oauth::OAuthState::default()),
+            faults: Mutex::new(Vec::new()),
+        });
+        let app = router(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let join = tokio::spawn(async move {
             let served = axum::serve(listener, app)
@@ -79,6 +132,7 @@ impl DemoServer {
         });
         Ok(Self {
             addr,
+            state,
             stop: Some(stop),
             join: Some(join),
         })
@@ -90,10 +144,42 @@ impl DemoServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`, the root of both the Sage ID and the API side.
+    /// `http://127.0.0.1:PORT`, the root of the Sage ID side (`/authorize`, `/oauth/token`).
     #[must_use]
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The API base URL of Sage 200 Professional (`…/uk/sage200extra/accounts/v1/`).
+    #[must_use]
+    pub fn professional_api_url(&self) -> String {
+        format!("{}{}/", self.base_url(), api::PREFIXES[0])
+    }
+
+    /// The API base URL of Sage 200 Standard (`…/uk/sage200/accounts/v1/`).
+    #[must_use]
+    pub fn standard_api_url(&self) -> String {
+        format!("{}{}/", self.base_url(), api::PREFIXES[1])
+    }
+
+    /// Adds a fault for the calls it matches.
+    pub fn add_fault(&self, fault: Fault) {
+        self.state.lock_faults().push(fault);
+    }
+
+    /// Removes every pending fault.
+    pub fn clear_faults(&self) {
+        self.state.lock_faults().clear();
+    }
+
+    /// Makes every issued access token expire now.
+    pub fn expire_tokens(&self) {
+        self.state.lock_oauth().expire_all_access();
+    }
+
+    /// Revokes every refresh token (and the access tokens issued from them).
+    pub fn revoke_refresh_tokens(&self) {
+        self.state.lock_oauth().revoke_all_refresh();
     }
 
     /// Stops the server and waits until it has closed.
@@ -116,17 +202,86 @@ impl Drop for DemoServer {
 }
 
 fn router(state: Arc<DemoState>) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .route("/_demo/health", get(health))
+        .route(
+            "/_demo/faults",
+            get(list_faults).post(add_faults).delete(clear_faults),
+        )
+        .route("/_demo/expire-tokens", post(expire_tokens))
+        .route("/_demo/revoke-refresh-tokens", post(revoke_refresh_tokens))
+        .route("/authorize", get(oauth::authorize))
+        .route("/authorize/decision", post(oauth::decide))
+        .route("/oauth/token", post(oauth::token))
+        .route("/oauth/revoke", post(oauth::revoke));
+    for prefix in api::PREFIXES {
+        router = router.route(&format!("{prefix}/{{*rest}}"), any(api::handle));
+    }
+    router
+        .fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                Json(serde_json::json!({"Message": "Not found."})),
+            )
+        })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::apply,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
 
-async fn health(
-    axum::extract::State(state): axum::extract::State<Arc<DemoState>>,
-) -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({
+async fn health(State(state): State<Arc<DemoState>>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
         "status": "ok",
         "customers": state.config.customers,
         "seed": state.config.seed,
     }))
+}
+
+async fn list_faults(State(state): State<Arc<DemoState>>) -> Json<Vec<Fault>> {
+    Json(state.lock_faults().clone())
+}
+
+/// Accepts one fault or a list of them.
+#[derive(Debug, serde::Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(Fault),
+    Many(Vec<Fault>),
+}
+
+async fn add_faults(
+    State(state): State<Arc<DemoState>>,
+    body: Result<Json<OneOrMany>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(body)) = body else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({"Message": "Send a fault as JSON, e.g. {\"kind\":\"status\",\"status\":503,\"path\":\"customers\",\"count\":2}."})),
+        )
+            .into_response();
+    };
+    let added = match body {
+        OneOrMany::One(fault) => vec![fault],
+        OneOrMany::Many(faults) => faults,
+    };
+    state.lock_faults().extend(added);
+    (StatusCode::OK, Json(state.lock_faults().clone())).into_response()
+}
+
+async fn clear_faults(State(state): State<Arc<DemoState>>) -> StatusCode {
+    state.lock_faults().clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn expire_tokens(State(state): State<Arc<DemoState>>) -> StatusCode {
+    state.lock_oauth().expire_all_access();
+    StatusCode::NO_CONTENT
+}
+
+async fn revoke_refresh_tokens(State(state): State<Arc<DemoState>>) -> StatusCode {
+    state.lock_oauth().revoke_all_refresh();
+    StatusCode::NO_CONTENT
 }

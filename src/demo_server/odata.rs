@@ -1,0 +1,885 @@
+//! The `OData` subset Sage 200 understands: `$select`, `$filter`, `$orderby`, `$top`, `$skip`,
+//! `$expand` and `$count`, with Sage's rules (no `in`, `$skip` only with `$orderby`,
+//! `$top` at most 5000, date-times in UTC with a trailing `Z`). Parse errors name the option
+//! and the position so a user can find the mistake.
+
+use std::cmp::Ordering;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::Value;
+
+use super::schema::{Kind, Schema};
+use super::store::{Record, value_of};
+
+/// `$top` when the request gives none.
+pub const DEFAULT_TOP: usize = 500;
+/// The largest `$top` accepted.
+pub const MAX_TOP: usize = 5000;
+
+/// A parsed set of query options for one resource.
+#[derive(Debug, Default)]
+pub struct Query {
+    /// Field positions to write; empty means every scalar field.
+    pub select: Vec<usize>,
+    /// Child and related fields to include.
+    pub expand: Vec<usize>,
+    /// The filter, if any.
+    pub filter: Option<Expr>,
+    /// Sort keys: field position and whether descending.
+    pub order: Vec<(usize, bool)>,
+    /// How many records to return.
+    pub top: usize,
+    /// How many to skip.
+    pub skip: usize,
+    /// Whether only the count is wanted.
+    pub count: bool,
+}
+
+impl Query {
+    /// Parses the raw query string of a request against `schema`.
+    pub fn parse(raw: &str, schema: &Schema) -> Result<Self, String> {
+        let mut query = Self {
+            top: DEFAULT_TOP,
+            ..Self::default()
+        };
+        let mut has_skip = false;
+        for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+            match key.as_ref() {
+                "$select" => query.select = parse_select(&value, schema)?,
+                "$expand" => query.expand = parse_expand(&value, schema)?,
+                "$filter" => query.filter = Some(parse_filter(&value, schema)?),
+                "$orderby" => query.order = parse_orderby(&value, schema)?,
+                "$top" => {
+                    let top = parse_count("$top", &value)?;
+                    if top > MAX_TOP {
+                        return Err(format!(
+                            "The value of $top ({top}) is larger than the maximum of {MAX_TOP}."
+                        ));
+                    }
+                    query.top = top;
+                }
+                "$skip" => {
+                    query.skip = parse_count("$skip", &value)?;
+                    has_skip = true;
+                }
+                "$count" => match value.as_ref() {
+                    "true" => query.count = true,
+                    "false" => query.count = false,
+                    other => return Err(format!("$count must be true or false, not '{other}'.")),
+                },
+                other if other.starts_with('$') => {
+                    return Err(format!("The query option '{other}' is not supported."));
+                }
+                _ => {}
+            }
+        }
+        if has_skip && query.order.is_empty() {
+            return Err(
+                "$skip can only be used together with $orderby, so that pages are stable.".into(),
+            );
+        }
+        Ok(query)
+    }
+
+    /// The positions of the fields to write for one record.
+    pub fn output_fields(&self, schema: &Schema) -> Vec<usize> {
+        let scalars: Vec<usize> = if self.select.is_empty() {
+            (0..schema.fields.len())
+                .filter(|&p| !matches!(schema.fields[p].kind, Kind::Child | Kind::Related { .. }))
+                .collect()
+        } else {
+            self.select.clone()
+        };
+        let mut fields = scalars;
+        for &p in &self.expand {
+            if !fields.contains(&p) {
+                fields.push(p);
+            }
+        }
+        fields
+    }
+
+    /// Applies filter, order, skip and top to `rows`, returning the matching records.
+    pub fn apply<'a>(&self, schema: &Schema, rows: &'a [Record]) -> Vec<&'a Record> {
+        let mut matched: Vec<&Record> = match &self.filter {
+            Some(filter) => rows.iter().filter(|r| filter.matches(schema, r)).collect(),
+            None => rows.iter().collect(),
+        };
+        // Rows are kept in id order, so "id asc" needs no sort.
+        let id_ascending = self.order.is_empty() || self.order == [(0, false)];
+        if !id_ascending {
+            matched.sort_by(|a, b| {
+                for &(position, descending) in &self.order {
+                    let ordering = compare_values(
+                        &value_of(schema, a, position),
+                        &value_of(schema, b, position),
+                    );
+                    if ordering != Ordering::Equal {
+                        return if descending {
+                            ordering.reverse()
+                        } else {
+                            ordering
+                        };
+                    }
+                }
+                a.id().cmp(&b.id())
+            });
+        }
+        matched.into_iter().skip(self.skip).take(self.top).collect()
+    }
+
+    /// How many records match the filter.
+    pub fn count_matching(&self, schema: &Schema, rows: &[Record]) -> usize {
+        match &self.filter {
+            Some(filter) => rows.iter().filter(|r| filter.matches(schema, r)).count(),
+            None => rows.len(),
+        }
+    }
+}
+
+fn parse_count(option: &str, value: &str) -> Result<usize, String> {
+    value
+        .trim()
+        .parse::<usize>()
+        .map_err(|_| format!("{option} must be a whole number of zero or more, not '{value}'."))
+}
+
+fn scalar_position(schema: &Schema, name: &str, option: &str) -> Result<usize, String> {
+    match schema.position(name) {
+        Some(p) if schema.is_scalar(name) => Ok(p),
+        Some(_) => Err(format!(
+            "'{name}' in {option} is a nested object; use $expand for it."
+        )),
+        None => Err(format!(
+            "Could not find a property named '{name}' ({option})."
+        )),
+    }
+}
+
+fn parse_select(value: &str, schema: &Schema) -> Result<Vec<usize>, String> {
+    let mut fields = Vec::new();
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        // `currency.name` selects inside an expanded object: keep the whole object.
+        let head = name.split('.').next().unwrap_or(name);
+        let position = if name.contains('.') {
+            schema
+                .position(head)
+                .filter(|_| !schema.is_scalar(head))
+                .ok_or_else(|| format!("Could not find a property named '{name}' ($select)."))?
+        } else {
+            scalar_position(schema, name, "$select")?
+        };
+        if !fields.contains(&position) {
+            fields.push(position);
+        }
+    }
+    Ok(fields)
+}
+
+fn parse_expand(value: &str, schema: &Schema) -> Result<Vec<usize>, String> {
+    let mut fields = Vec::new();
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        match schema.position(name) {
+            Some(p) if !schema.is_scalar(name) => fields.push(p),
+            _ => return Err(format!("'{name}' cannot be expanded ($expand).")),
+        }
+    }
+    Ok(fields)
+}
+
+fn parse_orderby(value: &str, schema: &Schema) -> Result<Vec<(usize, bool)>, String> {
+    let mut order = Vec::new();
+    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let mut words = part.split_whitespace();
+        let name = words.next().unwrap_or_default();
+        let descending = match words.next().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("asc") => false,
+            Some("desc") => true,
+            Some(other) => {
+                return Err(format!(
+                    "$orderby: expected 'asc' or 'desc' after '{name}', found '{other}'."
+                ));
+            }
+        };
+        if let Some(extra) = words.next() {
+            return Err(format!("$orderby: unexpected '{extra}' after '{part}'."));
+        }
+        order.push((scalar_position(schema, name, "$orderby")?, descending));
+    }
+    Ok(order)
+}
+
+/// A typed value during filter evaluation.
+#[derive(Debug, Clone, PartialEq)]
+enum Val {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Num(f64),
+    Text(String),
+    Time(NaiveDateTime),
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `eq`
+    Eq,
+    /// `ne`
+    Ne,
+    /// `gt`
+    Gt,
+    /// `ge`
+    Ge,
+    /// `lt`
+    Lt,
+    /// `le`
+    Le,
+}
+
+/// A text function of the filter language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Func {
+    /// `contains(field, 'x')`
+    Contains,
+    /// `startswith(field, 'x')`
+    StartsWith,
+    /// `endswith(field, 'x')`
+    EndsWith,
+}
+
+/// One side of a comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Term {
+    /// A field of the record (position, kind).
+    Field(usize, Kind),
+    /// A literal.
+    Literal(Literal),
+    /// A text function applied to a field.
+    Call(Func, usize, String),
+}
+
+/// A literal in a filter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// A number as written.
+    Number(f64, bool),
+    /// A quoted string.
+    Text(String),
+    /// A date or UTC date-time.
+    Time(NaiveDateTime),
+}
+
+/// A parsed `$filter`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// Both hold.
+    And(Box<Expr>, Box<Expr>),
+    /// Either holds.
+    Or(Box<Expr>, Box<Expr>),
+    /// A comparison.
+    Compare(Term, Op, Term),
+    /// A term that is itself true or false (a function call or a boolean field).
+    Truth(Term),
+}
+
+impl Expr {
+    /// Whether `record` satisfies the filter.
+    pub fn matches(&self, schema: &Schema, record: &Record) -> bool {
+        match self {
+            Self::And(a, b) => a.matches(schema, record) && b.matches(schema, record),
+            Self::Or(a, b) => a.matches(schema, record) || b.matches(schema, record),
+            Self::Truth(term) => evaluate(term, schema, record) == Val::Bool(true),
+            Self::Compare(left, op, right) => {
+                let l = evaluate(left, schema, record);
+                let r = evaluate(right, schema, record);
+                compare_op(&l, *op, &r)
+            }
+        }
+    }
+}
+
+fn evaluate(term: &Term, schema: &Schema, record: &Record) -> Val {
+    match term {
+        Term::Literal(literal) => match literal {
+            Literal::Null => Val::Null,
+            Literal::Bool(b) => Val::Bool(*b),
+            Literal::Number(n, true) => {
+                #[allow(clippy::cast_possible_truncation)] // integral literal within i64 range
+                let whole = *n as i64;
+                Val::Int(whole)
+            }
+            Literal::Number(n, false) => Val::Num(*n),
+            Literal::Text(t) => Val::Text(t.to_lowercase()),
+            Literal::Time(t) => Val::Time(*t),
+        },
+        Term::Field(position, kind) => field_val(&value_of(schema, record, *position), *kind),
+        Term::Call(func, position, needle) => {
+            let Val::Text(hay) = field_val(&value_of(schema, record, *position), Kind::Text) else {
+                return Val::Bool(false);
+            };
+            Val::Bool(match func {
+                Func::Contains => hay.contains(needle.as_str()),
+                Func::StartsWith => hay.starts_with(needle.as_str()),
+                Func::EndsWith => hay.ends_with(needle.as_str()),
+            })
+        }
+    }
+}
+
+fn field_val(value: &Value, kind: Kind) -> Val {
+    match (kind, value) {
+        (Kind::Bool, Value::Bool(b)) => Val::Bool(*b),
+        (Kind::Int, Value::Number(n)) => n.as_i64().map_or(Val::Null, Val::Int),
+        (Kind::Decimal, Value::Number(n)) => n.as_f64().map_or(Val::Null, Val::Num),
+        (Kind::DateTime, Value::String(s)) => parse_time(s).map_or(Val::Null, Val::Time),
+        // Sage's SQL Server collation compares text without regard to case.
+        (_, Value::String(s)) => Val::Text(s.to_lowercase()),
+        _ => Val::Null, // null, or a stored value of another shape
+    }
+}
+
+fn compare_op(left: &Val, op: Op, right: &Val) -> bool {
+    let ordering = match (left, right) {
+        (Val::Null, Val::Null) => Some(Ordering::Equal),
+        (Val::Int(a), Val::Int(b)) => Some(a.cmp(b)),
+        #[allow(clippy::cast_precision_loss)] // money and counts stay far below 2^53
+        (Val::Int(a), Val::Num(b)) => (*a as f64).partial_cmp(b),
+        #[allow(clippy::cast_precision_loss)]
+        (Val::Num(a), Val::Int(b)) => a.partial_cmp(&(*b as f64)),
+        (Val::Num(a), Val::Num(b)) => a.partial_cmp(b),
+        (Val::Text(a), Val::Text(b)) => Some(a.cmp(b)),
+        (Val::Bool(a), Val::Bool(b)) => Some(a.cmp(b)),
+        (Val::Time(a), Val::Time(b)) => Some(a.cmp(b)),
+        _ => None,
+    };
+    match (op, ordering) {
+        (Op::Eq, Some(o)) => o == Ordering::Equal,
+        (Op::Ne, Some(o)) => o != Ordering::Equal,
+        (Op::Ne, None) => true,
+        (Op::Gt, Some(o)) => o == Ordering::Greater,
+        (Op::Ge, Some(o)) => o != Ordering::Less,
+        (Op::Lt, Some(o)) => o == Ordering::Less,
+        (Op::Le, Some(o)) => o != Ordering::Greater,
+        (_, None) => false,
+    }
+}
+
+/// Orders two stored values of the same field (text without regard to case).
+pub fn compare_values(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x
+            .as_f64()
+            .partial_cmp(&y.as_f64())
+            .unwrap_or(Ordering::Equal),
+        (Value::String(x), Value::String(y)) => x
+            .to_lowercase()
+            .cmp(&y.to_lowercase())
+            .then_with(|| x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Less,
+        (_, Value::Null) => Ordering::Greater,
+        _ => Ordering::Equal,
+    }
+}
+
+/// Reads a stored date-time (with or without a zone) as UTC.
+fn parse_time(text: &str) -> Option<NaiveDateTime> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.naive_utc())
+        .ok()
+        .or_else(|| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").ok())
+        .or_else(|| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// The filter parser: a tokenizer and a recursive-descent parser over
+//   or  := and ("or" and)*      and := unary ("and" unary)*
+//   unary := "(" or ")" | term [op term]
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Word(String),
+    Text(String),
+    Number(f64, bool),
+    Time(NaiveDateTime),
+    Open,
+    Close,
+    Comma,
+}
+
+/// Limits nesting so a hostile filter cannot exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+fn tokenize(input: &str) -> Result<Vec<(usize, Token)>, String> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let start = i;
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '(' {
+            tokens.push((start, Token::Open));
+            i += 1;
+        } else if c == ')' {
+            tokens.push((start, Token::Close));
+            i += 1;
+        } else if c == ',' {
+            tokens.push((start, Token::Comma));
+            i += 1;
+        } else if c == '\'' {
+            let mut text = String::new();
+            i += 1;
+            loop {
+                match chars.get(i) {
+                    None => {
+                        return Err(format!(
+                            "Syntax error in $filter at position {}: the text starting there has no closing quote.",
+                            start + 1
+                        ));
+                    }
+                    Some('\'') if chars.get(i + 1) == Some(&'\'') => {
+                        text.push('\'');
+                        i += 2;
+                    }
+                    Some('\'') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(&other) => {
+                        text.push(other);
+                        i += 1;
+                    }
+                }
+            }
+            tokens.push((start, Token::Text(text)));
+        } else if c.is_ascii_digit()
+            || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
+            i += 1;
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '.' | ':' | '-' | '+'))
+            {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            tokens.push((start, number_or_time(&word, start)?));
+        } else if c.is_alphabetic() || c == '_' {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '.' | '/'))
+            {
+                i += 1;
+            }
+            tokens.push((start, Token::Word(chars[start..i].iter().collect())));
+        } else {
+            return Err(format!(
+                "Syntax error in $filter at position {}: unexpected character '{c}'.",
+                start + 1
+            ));
+        }
+    }
+    Ok(tokens)
+}
+
+fn number_or_time(word: &str, at: usize) -> Result<Token, String> {
+    let looks_like_date = word.len() >= 10 && word.as_bytes().get(4) == Some(&b'-');
+    if looks_like_date {
+        if word.len() == 10 {
+            return NaiveDate::parse_from_str(word, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(Token::Time)
+                .ok_or_else(|| {
+                    format!("Invalid date '{word}' in $filter at position {}.", at + 1)
+                });
+        }
+        if !word.ends_with('Z') {
+            return Err(format!(
+                "The date-time '{word}' in $filter at position {} must be in UTC with a trailing 'Z'.",
+                at + 1
+            ));
+        }
+        return chrono::DateTime::parse_from_rfc3339(word)
+            .map(|t| Token::Time(t.naive_utc()))
+            .map_err(|_| {
+                format!(
+                    "Invalid date-time '{word}' in $filter at position {}.",
+                    at + 1
+                )
+            });
+    }
+    let whole = !word.contains('.') && !word.contains('e') && !word.contains('E');
+    word.parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .map(|n| Token::Number(n, whole))
+        .ok_or_else(|| format!("Invalid number '{word}' in $filter at position {}.", at + 1))
+}
+
+struct Parser<'a> {
+    tokens: Vec<(usize, Token)>,
+    next: usize,
+    schema: &'a Schema,
+    depth: usize,
+    input_len: usize,
+}
+
+/// Parses a `$filter` value against `schema`.
+pub fn parse_filter(input: &str, schema: &Schema) -> Result<Expr, String> {
+    if input.trim().is_empty() {
+        return Err("$filter is empty.".into());
+    }
+    let mut parser = Parser {
+        tokens: tokenize(input)?,
+        next: 0,
+        schema,
+        depth: 0,
+        input_len: input.chars().count(),
+    };
+    let expr = parser.or()?;
+    if let Some((at, token)) = parser.tokens.get(parser.next) {
+        return Err(format!(
+            "Syntax error in $filter at position {}: unexpected {}.",
+            at + 1,
+            describe(token)
+        ));
+    }
+    Ok(expr)
+}
+
+fn describe(token: &Token) -> String {
+    match token {
+        Token::Word(w) => format!("'{w}'"),
+        Token::Text(t) => format!("text '{t}'"),
+        Token::Number(n, _) => format!("number {n}"),
+        Token::Time(t) => format!("date {t}"),
+        Token::Open => "'('".into(),
+        Token::Close => "')'".into(),
+        Token::Comma => "','".into(),
+    }
+}
+
+impl Parser<'_> {
+    fn peek_word(&self) -> Option<String> {
+        match self.tokens.get(self.next) {
+            Some((_, Token::Word(w))) => Some(w.to_ascii_lowercase()),
+            _ => None,
+        }
+    }
+
+    fn position(&self) -> usize {
+        self.tokens
+            .get(self.next)
+            .map_or(self.input_len, |(at, _)| *at)
+            + 1
+    }
+
+    fn error(&self, expected: &str) -> String {
+        match self.tokens.get(self.next) {
+            Some((at, token)) => format!(
+                "Syntax error in $filter at position {}: expected {expected}, found {}.",
+                at + 1,
+                describe(token)
+            ),
+            None => format!(
+                "Syntax error in $filter at position {}: expected {expected}, found the end.",
+                self.position()
+            ),
+        }
+    }
+
+    fn or(&mut self) -> Result<Expr, String> {
+        let mut left = self.and()?;
+        while self.peek_word().as_deref() == Some("or") {
+            self.next += 1;
+            let right = self.and()?;
+            left = Expr::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Expr, String> {
+        let mut left = self.unary()?;
+        while self.peek_word().as_deref() == Some("and") {
+            self.next += 1;
+            let right = self.unary()?;
+            left = Expr::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Expr, String> {
+        if matches!(self.tokens.get(self.next), Some((_, Token::Open))) {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err("$filter is nested too deeply.".into());
+            }
+            self.next += 1;
+            let inner = self.or()?;
+            if !matches!(self.tokens.get(self.next), Some((_, Token::Close))) {
+                return Err(self.error("')'"));
+            }
+            self.next += 1;
+            self.depth -= 1;
+            return Ok(inner);
+        }
+        if self.peek_word().as_deref() == Some("not") {
+            return Err(format!(
+                "The operator 'not' at position {} is not supported; compare with 'ne true' instead.",
+                self.position()
+            ));
+        }
+        let left = self.term()?;
+        let op = match self.peek_word().as_deref() {
+            Some("eq") => Some(Op::Eq),
+            Some("ne") => Some(Op::Ne),
+            Some("gt") => Some(Op::Gt),
+            Some("ge") => Some(Op::Ge),
+            Some("lt") => Some(Op::Lt),
+            Some("le") => Some(Op::Le),
+            Some("in") => {
+                return Err(format!(
+                    "The operator 'in' at position {} is not supported; chain comparisons with 'or'.",
+                    self.position()
+                ));
+            }
+            _ => None,
+        };
+        let Some(op) = op else {
+            return match &left {
+                Term::Call(..) | Term::Field(_, Kind::Bool) => Ok(Expr::Truth(left)),
+                _ => Err(self.error("a comparison operator (eq, ne, gt, ge, lt, le)")),
+            };
+        };
+        self.next += 1;
+        let right = self.term()?;
+        check_types(&left, &right)?;
+        Ok(Expr::Compare(left, op, right))
+    }
+
+    fn term(&mut self) -> Result<Term, String> {
+        let Some((at, token)) = self.tokens.get(self.next).cloned() else {
+            return Err(self.error("a field or a value"));
+        };
+        self.next += 1;
+        match token {
+            Token::Text(t) => Ok(Term::Literal(Literal::Text(t))),
+            Token::Number(n, whole) => Ok(Term::Literal(Literal::Number(n, whole))),
+            Token::Time(t) => Ok(Term::Literal(Literal::Time(t))),
+            Token::Word(word) => match word.to_ascii_lowercase().as_str() {
+                "true" => Ok(Term::Literal(Literal::Bool(true))),
+                "false" => Ok(Term::Literal(Literal::Bool(false))),
+                "null" => Ok(Term::Literal(Literal::Null)),
+                "contains" | "startswith" | "endswith" | "substringof" | "tolower" | "toupper"
+                | "length" | "indexof" | "year" | "month" | "day"
+                    if matches!(self.tokens.get(self.next), Some((_, Token::Open))) =>
+                {
+                    self.call(&word.to_ascii_lowercase(), at)
+                }
+                _ => {
+                    let position = self.schema.position(&word).ok_or_else(|| {
+                        format!(
+                            "Could not find a property named '{word}' ($filter, position {}).",
+                            at + 1
+                        )
+                    })?;
+                    let kind = self.schema.fields[position].kind;
+                    if matches!(kind, Kind::Child | Kind::Related { .. }) {
+                        return Err(format!(
+                            "'{word}' is a nested object and cannot be compared ($filter, position {}).",
+                            at + 1
+                        ));
+                    }
+                    Ok(Term::Field(position, kind))
+                }
+            },
+            other => {
+                self.next -= 1;
+                Err(format!(
+                    "Syntax error in $filter at position {}: expected a field or a value, found {}.",
+                    at + 1,
+                    describe(&other)
+                ))
+            }
+        }
+    }
+
+    fn call(&mut self, name: &str, at: usize) -> Result<Term, String> {
+        let func = match name {
+            "contains" => Func::Contains,
+            "startswith" => Func::StartsWith,
+            "endswith" => Func::EndsWith,
+            other => {
+                return Err(format!(
+                    "The function '{other}' at position {} is not supported.",
+                    at + 1
+                ));
+            }
+        };
+        self.next += 1; // the "("
+        let field = match self.tokens.get(self.next).cloned() {
+            Some((_, Token::Word(w))) => {
+                let position = self
+                    .schema
+                    .position(&w)
+                    .filter(|_| self.schema.is_scalar(&w))
+                    .ok_or_else(|| {
+                        format!(
+                            "Could not find a property named '{w}' ($filter, position {}).",
+                            self.position()
+                        )
+                    })?;
+                if self.schema.fields[position].kind != Kind::Text {
+                    return Err(format!(
+                        "'{name}' needs a text field; '{w}' is not text ($filter)."
+                    ));
+                }
+                position
+            }
+            _ => return Err(self.error("a field name")),
+        };
+        self.next += 1;
+        if !matches!(self.tokens.get(self.next), Some((_, Token::Comma))) {
+            return Err(self.error("','"));
+        }
+        self.next += 1;
+        let Some((_, Token::Text(needle))) = self.tokens.get(self.next).cloned() else {
+            return Err(self.error("a quoted text value"));
+        };
+        self.next += 1;
+        if !matches!(self.tokens.get(self.next), Some((_, Token::Close))) {
+            return Err(self.error("')'"));
+        }
+        self.next += 1;
+        Ok(Term::Call(func, field, needle.to_lowercase()))
+    }
+}
+
+/// Rejects comparisons whose sides can never be alike (a text field against a number, …).
+fn check_types(left: &Term, right: &Term) -> Result<(), String> {
+    let (kind, literal) = match (left, right) {
+        (Term::Field(_, kind), Term::Literal(l)) | (Term::Literal(l), Term::Field(_, kind)) => {
+            (*kind, l)
+        }
+        _ => return Ok(()),
+    };
+    let fits = match (kind, literal) {
+        (_, Literal::Null)
+        | (Kind::Text, Literal::Text(_))
+        | (Kind::Int | Kind::Decimal, Literal::Number(..))
+        | (Kind::Bool, Literal::Bool(_))
+        | (Kind::DateTime, Literal::Time(_)) => true,
+        // Enumerations are compared as quoted numbers on Sage (`document_status eq '2'`).
+        (Kind::Int, Literal::Text(t)) => t.parse::<i64>().is_ok(),
+        _ => false,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(format!(
+            "A {} field cannot be compared with {literal:?} ($filter).",
+            kind_name(kind)
+        ))
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Int => "whole-number",
+        Kind::Decimal => "decimal",
+        Kind::Bool => "true/false",
+        Kind::Text => "text",
+        Kind::DateTime => "date-time",
+        Kind::Child | Kind::Related { .. } => "nested",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo_server::schema;
+    use serde_json::json;
+
+    fn customer(schema: &Schema, name: &str, balance: f64, on_hold: bool) -> Record {
+        let mut r = Record::default();
+        r.set(schema.position("name").unwrap(), json!(name));
+        r.set(schema.position("balance").unwrap(), json!(balance));
+        r.set(schema.position("on_hold").unwrap(), json!(on_hold));
+        r.set(
+            schema.position("date_time_created").unwrap(),
+            json!("2024-02-23T10:00:00Z"),
+        );
+        r
+    }
+
+    #[test]
+    fn filters_follow_sage_rules() {
+        let s = schema::customers();
+        let obrien = customer(&s, "O'Brien & Sons", 120.5, false);
+        let acme = customer(&s, "Acme Ltd", -3.0, true);
+        let check = |f: &str, r: &Record| parse_filter(f, &s).unwrap().matches(&s, r);
+        assert!(check("name eq 'O''Brien & Sons'", &obrien));
+        assert!(
+            check("name eq 'o''brien & sons'", &obrien),
+            "case-insensitive like SQL Server"
+        );
+        assert!(check("contains(name,'brien') and balance gt 100", &obrien));
+        assert!(!check("contains(name,'brien') and balance gt 200", &obrien));
+        assert!(check("startswith(name,'A') ne true", &obrien));
+        assert!(check(
+            "(on_hold eq true or balance lt 0) and endswith(name, 'ltd')",
+            &acme
+        ));
+        assert!(check("date_time_created ge 2024-02-23T00:00:00Z", &obrien));
+        assert!(check("date_time_created lt 2024-02-24", &obrien));
+        assert!(check("on_hold", &acme));
+    }
+
+    #[test]
+    fn bad_filters_say_what_and_where() {
+        let s = schema::customers();
+        let err = |f: &str| parse_filter(f, &s).unwrap_err();
+        assert!(err("reference in ('A','B')").contains("'in'"));
+        assert!(err("name eq 'open").contains("position 9"));
+        assert!(err("nope eq 1").contains("'nope'"));
+        assert!(err("name eq 5").contains("text field"));
+        assert!(err("date_time_created gt 2024-01-01T00:00:00").contains("trailing 'Z'"));
+        assert!(err("name eq").contains("found the end"));
+        assert!(err("not on_hold").contains("'not'"));
+        assert!(err(&"(".repeat(500)).contains("nested too deeply"));
+    }
+
+    #[test]
+    fn query_options_follow_sage_limits() {
+        let s = schema::customers();
+        assert_eq!(Query::parse("", &s).unwrap().top, DEFAULT_TOP);
+        assert!(Query::parse("$top=5001", &s).unwrap_err().contains("5000"));
+        assert!(
+            Query::parse("$skip=10", &s)
+                .unwrap_err()
+                .contains("$orderby")
+        );
+        assert!(Query::parse("$skip=10&$orderby=id", &s).is_ok());
+        assert!(
+            Query::parse("$select=id,nope", &s)
+                .unwrap_err()
+                .contains("'nope'")
+        );
+        assert!(Query::parse("$expand=contacts,main_address", &s).is_ok());
+        assert!(Query::parse("$expand=name", &s).is_err());
+        assert!(Query::parse("$orderby=name sideways", &s).is_err());
+        assert!(Query::parse("$format=json", &s).is_err());
+    }
+}
