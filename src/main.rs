@@ -52,6 +52,9 @@ struct DemoServerArgs {
     /// Lifetime of access tokens, in seconds.
     #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
     token_lifetime: u64,
+    /// Keep data changes in this JSON file, loaded again on the next start.
+    #[arg(long, value_name = "FILE")]
+    state_file: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -115,6 +118,7 @@ async fn run_demo_server(args: DemoServerArgs) -> Result<(), String> {
         customers: args.customers,
         seed: args.seed,
         access_token_lifetime: Duration::from_secs(args.token_lifetime),
+        state_file: args.state_file,
     };
     let server = DemoServer::start(config).await.map_err(|e| {
         format!(

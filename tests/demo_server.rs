@@ -890,3 +890,51 @@ async fn fifty_concurrent_clients_are_served() {
         assert_eq!(page[0]["id"], i64::try_from(i * 5 + 1).unwrap());
     }
 }
+
+#[tokio::test]
+async fn a_state_file_keeps_changes_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo-state.json");
+    let config = DemoConfig {
+        auto_approve: true,
+        customers: 20,
+        state_file: Some(file.clone()),
+        ..DemoConfig::default()
+    };
+    let server = start(config.clone()).await;
+    let api = Api::new(&server).await;
+    let (status, created) = api
+        .send(
+            reqwest::Method::POST,
+            "customers",
+            &json!({"name": "Kept Ltd", "reference": "KEPT01"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let delete = api
+        .request(reqwest::Method::DELETE, "customers/3")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delete.status(), StatusCode::OK);
+    server.shutdown().await;
+    assert!(file.exists());
+
+    let again = start(config).await;
+    let api = Api::new(&again).await;
+    let (_, found) = api.get("customers?$filter=reference%20eq%20'KEPT01'").await;
+    assert_eq!(found[0]["id"], created["id"]);
+    assert_eq!(api.get("customers/3").await.0, StatusCode::NOT_FOUND);
+    let (_, next) = api
+        .send(
+            reqwest::Method::POST,
+            "customers",
+            &json!({"name": "Next Ltd", "reference": "NEXT01"}),
+        )
+        .await;
+    assert_eq!(
+        next["id"],
+        created["id"].as_i64().unwrap() + 1,
+        "ids continue"
+    );
+}

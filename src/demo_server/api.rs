@@ -48,7 +48,6 @@ fn json_bytes(body: Vec<u8>) -> Response {
 }
 
 /// Entry point for every API path under both edition prefixes.
-#[allow(clippy::too_many_lines)] // one flat dispatch table reads better than several
 pub async fn handle(
     State(state): State<Arc<DemoState>>,
     method: Method,
@@ -77,7 +76,29 @@ pub async fn handle(
         }
         _ => {}
     }
-    let company_id = match company_from_headers(&state, &headers) {
+    let response =
+        handle_company_call(&state, &method, path, &segments, raw_query, &headers, &body);
+    let changed = matches!(method.as_str(), "POST" | "PUT" | "DELETE")
+        && segments.first() != Some(&"customers_new")
+        && response.status() == StatusCode::OK;
+    if changed {
+        state.mark_changed();
+    }
+    response
+}
+
+/// Everything that needs a company: headers checked, then the resource call.
+#[allow(clippy::too_many_lines)] // one flat dispatch table reads better than several
+fn handle_company_call(
+    state: &DemoState,
+    method: &Method,
+    path: &str,
+    segments: &[&str],
+    raw_query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let company_id = match company_from_headers(state, headers) {
         Ok(id) => id,
         Err(response) => return response,
     };
@@ -88,7 +109,7 @@ pub async fn handle(
             "Access to the requested company is denied.",
         );
     };
-    match (method.as_str(), segments.as_slice()) {
+    match (method.as_str(), segments) {
         ("GET", [resource]) if READABLE.contains(resource) => {
             let table = &company.tables[*resource];
             list(company, &table.schema, &table.rows, raw_query)
@@ -132,9 +153,9 @@ pub async fn handle(
             )
         }
         ("POST", ["customers_new"]) => customers_new(company),
-        ("POST", ["customers"]) => create_customer(company, &body),
+        ("POST", ["customers"]) => create_customer(company, body),
         ("PUT", ["customers", id]) => match parse_id(id) {
-            Some(id) => update_customer(company, id, &body),
+            Some(id) => update_customer(company, id, body),
             None => message(StatusCode::NOT_FOUND, "The customer was not found."),
         },
         ("DELETE", ["customers", id]) => {

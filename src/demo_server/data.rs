@@ -59,6 +59,44 @@ pub struct Company {
     pub tables: HashMap<&'static str, Table>,
 }
 
+/// Every company's tables as JSON, for the state file.
+pub fn export(companies: &[Company]) -> Value {
+    let list: Vec<Value> = companies
+        .iter()
+        .map(|c| {
+            let tables: serde_json::Map<String, Value> = c
+                .tables
+                .iter()
+                .map(|(name, table)| ((*name).to_owned(), table.to_json()))
+                .collect();
+            json!({ "company_id": c.id, "tables": tables })
+        })
+        .collect();
+    json!({ "format": "sage200-desk demo state 1", "companies": list })
+}
+
+/// Loads tables saved by [`export`] into the generated companies.
+pub fn import(companies: &mut [Company], state: &Value) -> Result<(), String> {
+    let list = state["companies"]
+        .as_array()
+        .ok_or("no companies in the state file")?;
+    for saved in list {
+        let id = saved["company_id"].as_i64().ok_or("a company has no id")?;
+        let Some(company) = companies.iter_mut().find(|c| c.id == id) else {
+            continue;
+        };
+        let Some(tables) = saved["tables"].as_object() else {
+            continue;
+        };
+        for (name, table_state) in tables {
+            if let Some(table) = company.tables.get_mut(name.as_str()) {
+                table.load_json(table_state)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 const FIRST_NAMES: [&str; 24] = [
     "Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Mia", "Charlie", "Emily",
     "Thomas", "Grace", "James", "Sophie", "William", "Lily", "Alfie", "Ella", "Henry", "Freya",

@@ -13,6 +13,8 @@ mod schema;
 mod store;
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -46,6 +48,8 @@ pub struct DemoConfig {
     pub seed: u64,
     /// Lifetime of issued access tokens.
     pub access_token_lifetime: Duration,
+    /// Keep data changes in this JSON file (loaded on start when it exists).
+    pub state_file: Option<PathBuf>,
 }
 
 impl Default for DemoConfig {
@@ -56,6 +60,7 @@ impl Default for DemoConfig {
             customers: 2_000,
             seed: 200,
             access_token_lifetime: Duration::from_hours(1),
+            state_file: None,
         }
     }
 }
@@ -68,9 +73,15 @@ struct DemoState {
     companies: Mutex<Vec<data::Company>>,
     oauth: Mutex<oauth::OAuthState>,
     faults: Mutex<Vec<Fault>>,
+    /// Set when data changed and the state file needs writing.
+    dirty: AtomicBool,
 }
 
 impl DemoState {
+    fn mark_changed(&self) {
+        self.dirty.store(true, Ordering::Release);
+    }
+
     // A panic while a lock is held must not take the whole server down: keep serving.
     fn lock_companies(&self) -> MutexGuard<'_, Vec<data::Company>> {
         self.companies
@@ -96,13 +107,14 @@ pub struct DemoServer {
     state: Arc<DemoState>,
     stop: Option<oneshot::Sender<()>>,
     join: Option<JoinHandle<()>>,
+    saver: Option<JoinHandle<()>>,
 }
 
 impl DemoServer {
     /// Generates the data, binds 127.0.0.1 and starts serving on the current tokio runtime.
     ///
     /// # Errors
-    /// When the port cannot be bound.
+    /// When the port cannot be bound, or the state file exists but cannot be read.
     pub async fn start(config: DemoConfig) -> std::io::Result<Self> {
         let listener =
             tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, config.port)))
@@ -110,13 +122,32 @@ impl DemoServer {
         let addr = listener.local_addr()?;
         let schemas = data::Schemas::new();
         let (seed, customers) = (config.seed, config.customers);
-        let companies = data::build_companies(&schemas, seed, customers);
+        let mut companies = data::build_companies(&schemas, seed, customers);
+        if let Some(path) = config.state_file.as_deref()
+            && path.exists()
+        {
+            let text = tokio::fs::read_to_string(path).await?;
+            let saved: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+            data::import(&mut companies, &saved)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        }
         let state = Arc::new(DemoState {
             config,
             schemas,
             companies: Mutex::new(companies),
             oauth: Mutex::new(oauth::OAuthState::default()),
             faults: Mutex::new(Vec::new()),
+            dirty: AtomicBool::new(false),
+        });
+        let saver = state.config.state_file.clone().map(|path| {
+            let state = state.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    save_if_changed(&state, &path).await;
+                }
+            })
         });
         let app = router(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -135,6 +166,7 @@ impl DemoServer {
             state,
             stop: Some(stop),
             join: Some(join),
+            saver,
         })
     }
 
@@ -182,13 +214,19 @@ impl DemoServer {
         self.state.lock_oauth().revoke_all_refresh();
     }
 
-    /// Stops the server and waits until it has closed.
+    /// Stops the server, writes pending changes to the state file, and waits until closed.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(join) = self.join.take() {
             let _ = join.await;
+        }
+        if let Some(saver) = self.saver.take() {
+            saver.abort();
+        }
+        if let Some(path) = self.state.config.state_file.clone() {
+            save_if_changed(&self.state, &path).await;
         }
     }
 }
@@ -198,6 +236,31 @@ impl Drop for DemoServer {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        if let Some(saver) = self.saver.take() {
+            saver.abort();
+        }
+    }
+}
+
+/// Writes the state file when data changed: to a temporary file first, then renamed, so a
+/// crash never leaves half a file.
+async fn save_if_changed(state: &DemoState, path: &Path) {
+    if !state.dirty.swap(false, Ordering::AcqRel) {
+        return;
+    }
+    let snapshot = data::export(&state.lock_companies());
+    let Ok(text) = serde_json::to_vec(&snapshot) else {
+        return;
+    };
+    let temporary = path.with_extension("json.tmp");
+    let written = async {
+        tokio::fs::write(&temporary, &text).await?;
+        tokio::fs::rename(&temporary, path).await
+    }
+    .await;
+    if let Err(error) = written {
+        state.mark_changed();
+        tracing::warn!(%error, path = %path.display(), "could not save the demo state");
     }
 }
 

@@ -119,6 +119,52 @@ impl Table {
             .map(|i| &mut self.rows[i])
     }
 
+    /// The table as JSON for the state file: `{"next_id": N, "rows": [{field: value}, …]}`.
+    pub fn to_json(&self) -> Value {
+        let rows: Vec<Value> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let object: serde_json::Map<String, Value> = r
+                    .values
+                    .iter()
+                    .filter_map(|(p, v)| {
+                        self.schema
+                            .fields
+                            .get(usize::from(*p))
+                            .map(|f| (f.name.clone(), v.clone()))
+                    })
+                    .collect();
+                Value::Object(object)
+            })
+            .collect();
+        serde_json::json!({ "next_id": self.next_id, "rows": rows })
+    }
+
+    /// Replaces the rows with those of a state file (see [`Table::to_json`]).
+    pub fn load_json(&mut self, value: &Value) -> Result<(), String> {
+        let rows = value["rows"].as_array().ok_or("a table has no rows")?;
+        let mut loaded = Vec::with_capacity(rows.len());
+        for row in rows {
+            let object = row.as_object().ok_or("a row is not an object")?;
+            let mut record = Record::default();
+            for (name, v) in object {
+                if let Some(p) = self.schema.position(name) {
+                    record.set(p, v.clone());
+                }
+            }
+            loaded.push(record);
+        }
+        loaded.sort_by_key(Record::id);
+        let highest = loaded.last().map_or(0, Record::id);
+        self.next_id = value["next_id"]
+            .as_i64()
+            .unwrap_or(highest + 1)
+            .max(highest + 1);
+        self.rows = loaded;
+        Ok(())
+    }
+
     /// Removes the record with `id`; whether it existed.
     pub fn remove(&mut self, id: i64) -> bool {
         match self.rows.binary_search_by_key(&id, Record::id) {
