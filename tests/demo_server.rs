@@ -199,6 +199,27 @@ async fn a_wrong_verifier_and_a_reused_code_are_refused() {
             .contains("code_verifier")
     );
 
+    let other_redirect = http
+        .post(format!("{}/oauth/token", server.base_url()))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", "http://127.0.0.1:45678/other"),
+            ("client_id", "demo-desktop"),
+            ("code_verifier", VERIFIER),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_redirect.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        other_redirect
+            .text()
+            .await
+            .unwrap()
+            .contains("redirect_uri")
+    );
+
     let ok = exchange(&server, &http, &code, VERIFIER).await;
     assert_eq!(ok.status(), StatusCode::OK);
     let tokens: Value = ok.json().await.unwrap();

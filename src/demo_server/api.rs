@@ -632,10 +632,11 @@ fn reference_taken(table: &Table, reference: &str, except: Option<i64>) -> bool 
 }
 
 fn next_contact_id(table: &Table) -> i64 {
+    // Generated contacts share their customer's id; stored ones have their own.
     let Some(position) = table.schema.position("contacts") else {
         return 1;
     };
-    table
+    let stored = table
         .rows
         .iter()
         .filter_map(|r| r.get(position))
@@ -643,8 +644,9 @@ fn next_contact_id(table: &Table) -> i64 {
         .flatten()
         .filter_map(|c| c.get("id").and_then(Value::as_i64))
         .max()
-        .unwrap_or(0)
-        + 1
+        .unwrap_or(0);
+    let customers = table.rows.last().map_or(0, Record::id);
+    stored.max(customers + 1_000_000) + 1
 }
 
 fn create_customer(company: &mut Company, body: &[u8]) -> Response {

@@ -33,7 +33,17 @@ impl Schemas {
             ("country_codes", schema::country_codes),
             ("tax_codes", schema::tax_codes),
         ];
-        Self(list.into_iter().map(|(n, f)| (n, Arc::new(f()))).collect())
+        Self(
+            list.into_iter()
+                .map(|(name, describe)| {
+                    let mut schema = describe();
+                    if name == "customers" {
+                        schema.generate = Some(customer_children);
+                    }
+                    (name, Arc::new(schema))
+                })
+                .collect(),
+        )
     }
 
     /// The schema of `resource`.
@@ -345,9 +355,8 @@ fn build_tables(
     }
 
     let mut customers = table_of(schemas, "customers", 1);
-    let mut contacts_next = 1_i64;
     for n in 0..customer_count {
-        let r = customer(&customers.schema, rng, n, &mut contacts_next);
+        let r = customer(&customers.schema, rng, n);
         customers.insert(r);
     }
 
@@ -554,12 +563,75 @@ fn reference(name: &str, n: usize) -> String {
     format!("{letters:X<3}{:05}", n + 1)
 }
 
-#[allow(clippy::too_many_lines)] // one field per line
-fn customer(schema: &Schema, rng: &mut StdRng, n: usize, contacts_next: &mut i64) -> Record {
-    let name = company_name(rng);
+/// The seed of customer `n`'s nested fields.
+fn child_seed(rng: &mut StdRng) -> u64 {
+    rng.random::<u64>() | 1
+}
+
+/// Builds `main_address` or `contacts` of a generated customer from its seed and scalars.
+fn customer_children(schema: &Schema, record: &Record, field: &str) -> Option<Value> {
+    let text = |name: &str| {
+        schema
+            .position(name)
+            .and_then(|p| record.get(p))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut rng = StdRng::seed_from_u64(record.seed());
     let (town, county, district) = TOWNS[rng.random_range(0..TOWNS.len())];
     let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())];
     let last = LAST_NAMES[rng.random_range(0..LAST_NAMES.len())];
+    let street = STREETS[rng.random_range(0..STREETS.len())];
+    let number = rng.random_range(1..240);
+    let unit = rng.random_bool(0.3);
+    let postcode = format!(
+        "{district} {}{}{}",
+        rng.random_range(1..10),
+        char::from(b'A' + rng.random_range(0..26_u8)),
+        char::from(b'A' + rng.random_range(0..26_u8))
+    );
+    match field {
+        "main_address" => Some(json!({
+            "address_1": format!("{number} {street}"),
+            "address_2": if unit { "Unit 4" } else { "" },
+            "address_3": "", "address_4": "",
+            "city": town, "county": county, "postcode": postcode,
+            "address_country_code_id": 1,
+        })),
+        "contacts" => {
+            let domain: String = text("name")
+                .to_lowercase()
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(18)
+                .collect();
+            let email = format!(
+                "{}.{}@{domain}.co.uk",
+                first.to_lowercase(),
+                last.to_lowercase().replace('\'', "")
+            );
+            let area = text("telephone_area_code");
+            let subscriber = text("telephone_subscriber_number");
+            // A generated customer's one contact shares the customer's id.
+            let id = record.id();
+            Some(json!([{
+                "id": id, "salutation_id": 0,
+                "name": format!("{first} {last}"), "first_name": first, "middle_name": "", "last_name": last,
+                "default_telephone": format!("{area} {subscriber}"), "default_email": email,
+                "is_default": true,
+                "emails": [{"id": id, "email": email, "is_default": true}],
+                "telephones": [{"id": id, "country_code": "44", "area_code": area,
+                    "subscriber_number": subscriber, "is_default": true}],
+            }]))
+        }
+        _ => None,
+    }
+}
+
+#[allow(clippy::too_many_lines)] // one field per line
+fn customer(schema: &Schema, rng: &mut StdRng, n: usize) -> Record {
+    let name = company_name(rng);
     let domain: String = name
         .to_lowercase()
         .chars()
@@ -578,92 +650,66 @@ fn customer(schema: &Schema, rng: &mut StdRng, n: usize, contacts_next: &mut i64
         rng.random_range(0..10_000)
     );
     let opened_year = 2005 + rng.random_range(0..20);
-    let contact_id = *contacts_next;
-    *contacts_next += 1;
-    let email = format!(
-        "{}.{}@{domain}.co.uk",
-        first.to_lowercase(),
-        last.to_lowercase().replace('\'', "")
-    );
-    let main_address = json!({
-        "address_1": format!("{} {}", rng.random_range(1..240), STREETS[rng.random_range(0..STREETS.len())]),
-        "address_2": if rng.random_bool(0.3) { "Unit 4" } else { "" },
-        "address_3": "", "address_4": "",
-        "city": town, "county": county,
-        "postcode": format!("{district} {}{}{}", rng.random_range(1..10),
-            char::from(b'A' + rng.random_range(0..26_u8)), char::from(b'A' + rng.random_range(0..26_u8))),
-        "address_country_code_id": 1,
-    });
-    let contacts = json!([{
-        "id": contact_id, "salutation_id": 0,
-        "name": format!("{first} {last}"), "first_name": first, "middle_name": "", "last_name": last,
-        "default_telephone": format!("{area} {subscriber}"), "default_email": email,
-        "is_default": true,
-        "emails": [{"id": contact_id, "email": email, "is_default": true}],
-        "telephones": [{"id": contact_id, "country_code": "44", "area_code": area,
-            "subscriber_number": subscriber, "is_default": true}],
-    }]);
-    let mut r = record(
-        schema,
-        &[
-            ("reference", json!(reference(&name, n))),
-            (
-                "short_name",
-                json!(
-                    name.split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .chars()
-                        .take(8)
-                        .collect::<String>()
-                ),
+    let seed = child_seed(rng);
+    let mut r = Record::seeded(seed);
+    for (field, value) in [
+        ("reference", json!(reference(&name, n))),
+        (
+            "short_name",
+            json!(
+                name.split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(8)
+                    .collect::<String>()
             ),
-            ("balance", json!(money(rng, -500.0, 25_000.0))),
-            ("on_hold", json!(n % 23 == 5)),
-            ("account_status_type", json!(status)),
-            ("currency_id", json!(if n % 19 == 4 { 2 } else { 1 })),
-            ("exchange_rate_type", json!("ExchangeRateSingle")),
-            ("telephone_country_code", json!("44")),
-            ("telephone_area_code", json!(area)),
-            ("telephone_subscriber_number", json!(subscriber)),
-            ("website", json!(format!("www.{domain}.co.uk"))),
-            (
-                "credit_limit",
-                json!(f64::from(rng.random_range(1..=40_u32)) * 500.0),
-            ),
-            ("country_code_id", json!(1)),
-            ("default_tax_code_id", json!(1)),
-            (
-                "vat_number",
-                json!(format!(
-                    "GB{:09}",
-                    rng.random_range(100_000_000..999_999_999_u32)
-                )),
-            ),
-            ("account_type", json!("TradingAccountTypeOpenItem")),
-            ("payment_terms_days", json!([30, 30, 14, 60][n % 4])),
-            ("payment_terms_basis", json!("PaymentDueDaysFromInvoice")),
-            ("average_time_to_pay", json!(rng.random_range(10..70))),
-            ("terms_agreed", json!(true)),
-            (
-                "account_opened",
-                json!(format!("{opened_year}-{:02}-01T00:00:00Z", 1 + n % 12)),
-            ),
-            ("order_priority", json!("B")),
-            ("months_to_keep_transactions", json!(12)),
-            (
-                "analysis_code_1",
-                json!(["Retail", "Trade", "Public sector", "Education"][n % 4]),
-            ),
-            ("main_address", main_address),
-            ("contacts", contacts),
-            (
-                "date_time_created",
-                json!(format!("{opened_year}-{:02}-01T09:30:00Z", 1 + n % 12)),
-            ),
-            ("date_time_updated", json!("2026-01-15T16:45:00Z")),
-        ],
-    );
-    set(&mut r, schema, "name", json!(name));
+        ),
+        ("balance", json!(money(rng, -500.0, 25_000.0))),
+        ("on_hold", json!(n % 23 == 5)),
+        ("account_status_type", json!(status)),
+        ("currency_id", json!(if n % 19 == 4 { 2 } else { 1 })),
+        ("exchange_rate_type", json!("ExchangeRateSingle")),
+        ("telephone_country_code", json!("44")),
+        ("telephone_area_code", json!(area)),
+        ("telephone_subscriber_number", json!(subscriber)),
+        ("website", json!(format!("www.{domain}.co.uk"))),
+        (
+            "credit_limit",
+            json!(f64::from(rng.random_range(1..=40_u32)) * 500.0),
+        ),
+        ("country_code_id", json!(1)),
+        ("default_tax_code_id", json!(1)),
+        (
+            "vat_number",
+            json!(format!(
+                "GB{:09}",
+                rng.random_range(100_000_000..999_999_999_u32)
+            )),
+        ),
+        ("account_type", json!("TradingAccountTypeOpenItem")),
+        ("payment_terms_days", json!([30, 30, 14, 60][n % 4])),
+        ("payment_terms_basis", json!("PaymentDueDaysFromInvoice")),
+        ("average_time_to_pay", json!(rng.random_range(10..70))),
+        ("terms_agreed", json!(true)),
+        (
+            "account_opened",
+            json!(format!("{opened_year}-{:02}-01T00:00:00Z", 1 + n % 12)),
+        ),
+        ("order_priority", json!("B")),
+        ("months_to_keep_transactions", json!(12)),
+        (
+            "analysis_code_1",
+            json!(["Retail", "Trade", "Public sector", "Education"][n % 4]),
+        ),
+        (
+            "date_time_created",
+            json!(format!("{opened_year}-{:02}-01T09:30:00Z", 1 + n % 12)),
+        ),
+        ("date_time_updated", json!("2026-01-15T16:45:00Z")),
+        ("name", json!(name)),
+    ] {
+        set(&mut r, schema, field, value);
+    }
     r
 }

@@ -44,12 +44,18 @@ pub struct Field {
     pub read_only: bool,
 }
 
+/// Builds a nested field of a seeded record on demand (see [`Schema::generate`]).
+pub type Generator = fn(&Schema, &super::store::Record, &str) -> Option<serde_json::Value>;
+
 /// A resource: its fields in wire order and an index from name to position.
 #[derive(Debug)]
 pub struct Schema {
     /// The fields, in the order records are written.
     pub fields: Vec<Field>,
     index: HashMap<String, usize>,
+    /// Rebuilds the nested fields of seeded records that were never changed, so 100,000
+    /// generated customers do not each hold their address and contacts in memory.
+    pub generate: Option<Generator>,
 }
 
 impl Schema {
@@ -59,7 +65,11 @@ impl Schema {
             .enumerate()
             .map(|(i, f)| (f.name.clone(), i))
             .collect();
-        Self { fields, index }
+        Self {
+            fields,
+            index,
+            generate: None,
+        }
     }
 
     /// The position of a field.

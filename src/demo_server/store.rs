@@ -14,6 +14,8 @@ use super::schema::{Kind, Schema};
 #[derive(Debug, Clone, Default)]
 pub struct Record {
     values: Vec<(u16, Value)>,
+    /// For generated records: the seed their nested fields are rebuilt from (0: none).
+    seed: u64,
 }
 
 impl Record {
@@ -34,6 +36,19 @@ impl Record {
             Ok(i) => self.values[i].1 = value,
             Err(i) => self.values.insert(i, (key, value)),
         }
+    }
+
+    /// A record whose unset nested fields are generated from `seed`.
+    pub fn seeded(seed: u64) -> Self {
+        Self {
+            values: Vec::new(),
+            seed,
+        }
+    }
+
+    /// The generation seed (0 when the record was not generated).
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
     /// The record's id (field 0 by convention).
@@ -67,11 +82,14 @@ pub fn value_of<'a>(
     position: usize,
 ) -> std::borrow::Cow<'a, Value> {
     if let Some(value) = record.get(position) {
-        std::borrow::Cow::Borrowed(value)
-    } else {
-        let field = &schema.fields[position];
-        std::borrow::Cow::Owned(default_value(field.kind, &field.name))
+        return std::borrow::Cow::Borrowed(value);
     }
+    let field = &schema.fields[position];
+    let generated = match (field.kind, schema.generate) {
+        (Kind::Child, Some(generate)) if record.seed != 0 => generate(schema, record, &field.name),
+        _ => None,
+    };
+    std::borrow::Cow::Owned(generated.unwrap_or_else(|| default_value(field.kind, &field.name)))
 }
 
 /// All records of one resource in one company, kept in id order.
@@ -125,7 +143,7 @@ impl Table {
             .rows
             .iter()
             .map(|r| {
-                let object: serde_json::Map<String, Value> = r
+                let mut object: serde_json::Map<String, Value> = r
                     .values
                     .iter()
                     .filter_map(|(p, v)| {
@@ -135,6 +153,9 @@ impl Table {
                             .map(|f| (f.name.clone(), v.clone()))
                     })
                     .collect();
+                if r.seed != 0 {
+                    object.insert("_seed".into(), Value::from(r.seed));
+                }
                 Value::Object(object)
             })
             .collect();
@@ -147,7 +168,8 @@ impl Table {
         let mut loaded = Vec::with_capacity(rows.len());
         for row in rows {
             let object = row.as_object().ok_or("a row is not an object")?;
-            let mut record = Record::default();
+            let mut record =
+                Record::seeded(object.get("_seed").and_then(Value::as_u64).unwrap_or(0));
             for (name, v) in object {
                 if let Some(p) = self.schema.position(name) {
                     record.set(p, v.clone());
