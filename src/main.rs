@@ -146,17 +146,22 @@ fn run_app(runtime: &tokio::runtime::Runtime, paths: &AppPaths, demo: bool) -> R
     let _guard = runtime.enter();
     let demo_server = if demo {
         let server = runtime
-            .block_on(DemoServer::start(DemoConfig::default()))
+            .block_on(DemoServer::start(DemoConfig {
+                // Remembered between runs: records created in the demo, and the refresh
+                // tokens it issued (as hashes), so restarting the app signs in silently.
+                state_file: Some(paths.data_dir.join("demo-server-state.json")),
+                ..DemoConfig::default()
+            }))
             .map_err(|e| format!("the demo server could not start: {e}"))?;
         tracing::info!(base = %server.base_url(), "demo server started in-process");
         Some(server)
     } else {
         None
     };
-    let start = StartOptions {
-        runtime: runtime.handle().clone(),
-        demo_url: demo_server.as_ref().map(DemoServer::base_url),
-    };
+    let start = StartOptions::new(
+        runtime.handle().clone(),
+        demo_server.as_ref().map(DemoServer::base_url),
+    );
     let options = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,
         persistence_path: Some(paths.ui_state_file()),

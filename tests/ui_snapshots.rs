@@ -22,8 +22,8 @@ fn harness(
     screen: Screen,
 ) -> Harness<'static, SageApp> {
     let options = StartOptions {
-        runtime: rt.handle().clone(),
-        demo_url: None,
+        open_browser: false,
+        ..StartOptions::new(rt.handle().clone(), None)
     };
     let persisted = PersistedState {
         screen,
@@ -34,6 +34,7 @@ fn harness(
         .with_size(egui::vec2(1000.0, 640.0))
         .with_theme(theme)
         .build_eframe(move |cc| SageApp::with_state(&cc.egui_ctx, options, persisted));
+    support::settle_startup(&mut harness);
     harness.run();
     harness
 }

@@ -28,6 +28,12 @@ pub enum ApiError {
         /// Why the body was rejected.
         detail: String,
     },
+    /// The user must sign in (again) before calling the API.
+    #[error("{detail}")]
+    SignIn {
+        /// Why.
+        detail: String,
+    },
     /// The HTTP client could not be set up.
     #[error("the HTTP client could not start: {detail}")]
     Setup {
@@ -41,11 +47,11 @@ impl ApiError {
     #[must_use]
     pub fn advice(&self) -> &'static str {
         match self {
+            Self::SignIn { .. } | Self::Status { status: 401, .. } => "Sign in again.",
             Self::Network { .. } => {
                 "Check the network connection and the server address, then retry."
             }
             Self::Timeout => "The server may be busy; retry in a moment.",
-            Self::Status { status: 401, .. } => "Sign in again.",
             Self::Status { status: 403, .. } => {
                 "Your user lacks permission for this company or operation."
             }
@@ -60,7 +66,7 @@ impl ApiError {
             Self::InvalidBody { .. } => {
                 "The server sent something unexpected; check the server address."
             }
-            Self::Setup { .. } => "Restart the app; if it persists, report it.",
+            Self::Setup { .. } => "Check the profile's settings, or restart the app.",
         }
     }
 
@@ -75,6 +81,24 @@ impl ApiError {
             }
         }
     }
+}
+
+/// Sage's error message from a body of any shape: `{"Message"}`, `{"message"}`,
+/// `{"error_description"}`, plain text, or nothing.
+pub(crate) fn sage_message(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
+        for key in ["Message", "message", "error_description", "error"] {
+            if let Some(message) = value.get(key).and_then(serde_json::Value::as_str) {
+                return message.to_owned();
+            }
+        }
+    }
+    let trimmed = text.trim();
+    if trimmed.starts_with('<') {
+        return "the server sent an HTML page instead of JSON".to_owned();
+    }
+    trimmed.chars().take(500).collect()
 }
 
 /// `reqwest::Error::without_url` takes the error by value; this borrows instead.

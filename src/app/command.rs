@@ -14,4 +14,12 @@ pub enum Command {
     CheckServer,
     /// Hide the error in the status bar.
     DismissError,
+    /// Sign in through the system browser.
+    SignIn,
+    /// Stop waiting for the browser.
+    CancelSignIn,
+    /// Sign out and forget the tokens.
+    SignOut,
+    /// Switch to another profile.
+    SelectProfile(String),
 }

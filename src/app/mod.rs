@@ -4,20 +4,28 @@
 
 mod command;
 mod paths;
+mod signin;
 mod state;
 mod task;
 
 pub use command::Command;
 pub use paths::{AppPaths, DATA_DIR_ENV};
+pub use signin::{SignInProgress, SignedIn};
 pub use state::{
-    AppState, PersistedState, STATE_KEY, Screen, ServerHealth, ThemeChoice, UserError,
+    AppState, AuthView, KeyringView, PersistedState, STATE_KEY, Screen, ServerHealth, ThemeChoice,
+    UserError,
 };
 pub use task::{Task, Waker};
 
-use tokio::runtime::Handle;
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::api::{self, ApiError};
-use crate::model::ResponseMeta;
+use tokio::runtime::Handle;
+use tokio::sync::mpsc;
+
+use crate::api::{self, ApiClient, ApiError};
+use crate::auth::{KeyringStatus, SIGN_IN_TIMEOUT, Session};
+use crate::model::{Profile, ResponseMeta};
 
 /// What the app starts with.
 #[derive(Debug, Clone)]
@@ -26,17 +34,61 @@ pub struct StartOptions {
     pub runtime: Handle,
     /// Root URL of the in-process demo server, when started with `--demo`.
     pub demo_url: Option<String>,
+    /// Open the system browser for sign-in (tests drive the URL themselves).
+    pub open_browser: bool,
+    /// How long to wait for the browser.
+    pub sign_in_timeout: Duration,
+    /// Prefix of this app's keyring entries (tests use their own, to stay apart).
+    pub keyring_scope: String,
+}
+
+impl StartOptions {
+    /// Options for a normal run.
+    #[must_use]
+    pub fn new(runtime: Handle, demo_url: Option<String>) -> Self {
+        Self {
+            runtime,
+            demo_url,
+            open_browser: true,
+            sign_in_timeout: SIGN_IN_TIMEOUT,
+            keyring_scope: String::new(),
+        }
+    }
 }
 
 /// The application: state, in-flight tasks and the shared HTTP client.
 pub struct SageApp {
     state: AppState,
-    runtime: Handle,
+    options: StartOptions,
     waker: Waker,
     http: Result<reqwest::Client, ApiError>,
     health_task: Option<Task<Result<ResponseMeta, ApiError>>>,
+    startup_task: Option<Task<signin::Startup>>,
+    sign_in_task: Option<Task<Result<SignedIn, UserError>>>,
+    sign_in_progress: Option<mpsc::UnboundedReceiver<SignInProgress>>,
+    sign_out_task: Option<Task<Result<(), UserError>>>,
+    session: Option<Arc<Session>>,
+    client: Option<ApiClient>,
     commands: Vec<Command>,
     first_frame_logged: bool,
+}
+
+/// The built-in profiles, with the demo server's first when there is one.
+fn merge_profiles(saved: &[Profile], demo_url: Option<&str>) -> Vec<Profile> {
+    let mut profiles: Vec<Profile> = Vec::new();
+    if let Some(url) = demo_url {
+        // The demo server's port changes every run: its profile is rebuilt, not restored.
+        profiles.push(Profile::demo(url));
+    }
+    for profile in saved.iter().filter(|p| p.name != "Demo") {
+        profiles.push(profile.clone());
+    }
+    for builtin in [Profile::sage_professional(), Profile::sage_standard()] {
+        if !profiles.iter().any(|p| p.name == builtin.name) {
+            profiles.push(builtin);
+        }
+    }
+    profiles
 }
 
 impl SageApp {
@@ -55,31 +107,50 @@ impl SageApp {
     pub fn with_state(
         ctx: &egui::Context,
         options: StartOptions,
-        persisted: PersistedState,
+        mut persisted: PersistedState,
     ) -> Self {
         crate::ui::theme::install(ctx);
         apply_theme(ctx, persisted.theme);
-        let (server_label, server_url) = match &options.demo_url {
-            Some(url) => ("Demo server".to_owned(), Some(url.clone())),
-            None => ("No profile".to_owned(), None),
-        };
+        persisted.profiles = merge_profiles(&persisted.profiles, options.demo_url.as_deref());
+        if options.demo_url.is_some() {
+            "Demo".clone_into(&mut persisted.profile);
+        } else if !persisted
+            .profiles
+            .iter()
+            .any(|p| p.name == persisted.profile)
+        {
+            persisted.profile = persisted
+                .profiles
+                .first()
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+        }
+        let server_label = server_label_of(&persisted);
         let mut app = Self {
             state: AppState {
                 persisted,
                 server_label,
-                server_url,
+                server_url: options.demo_url.clone(),
+                auth: AuthView::Restoring,
                 ..AppState::default()
             },
-            runtime: options.runtime,
             waker: Waker::from_egui(ctx),
             http: api::build_http_client(),
+            options,
             health_task: None,
+            startup_task: None,
+            sign_in_task: None,
+            sign_in_progress: None,
+            sign_out_task: None,
+            session: None,
+            client: None,
             commands: Vec::new(),
             first_frame_logged: false,
         };
         if app.state.server_url.is_some() {
             app.commands.push(Command::CheckServer);
         }
+        app.start_startup();
         app
     }
 
@@ -89,8 +160,19 @@ impl SageApp {
         &self.state
     }
 
+    /// The signed-in session, if any.
+    #[must_use]
+    pub fn session(&self) -> Option<&Arc<Session>> {
+        self.session.as_ref()
+    }
+
+    /// The API client of the signed-in session, if any.
+    #[must_use]
+    pub fn api_client(&self) -> Option<&ApiClient> {
+        self.client.as_ref()
+    }
+
     /// Handles one command (public so tests can drive the app without clicking).
-    #[allow(clippy::needless_pass_by_value)] // later commands carry owned payloads
     pub fn handle(&mut self, ctx: &egui::Context, command: Command) {
         tracing::debug!(?command, "command");
         match command {
@@ -101,6 +183,25 @@ impl SageApp {
             }
             Command::CheckServer => self.start_health_check(),
             Command::DismissError => self.state.error = None,
+            Command::SignIn => self.start_sign_in(),
+            Command::CancelSignIn => {
+                // Dropping the task aborts it, which closes the loopback listener.
+                self.sign_in_task = None;
+                self.sign_in_progress = None;
+                self.state.auth = AuthView::SignedOut { notice: None };
+            }
+            Command::SignOut => self.start_sign_out(),
+            Command::SelectProfile(name) => self.select_profile(&name),
+        }
+    }
+
+    fn http(&mut self) -> Option<reqwest::Client> {
+        match &self.http {
+            Ok(client) => Some(client.clone()),
+            Err(error) => {
+                self.state.error = Some(UserError::from(error));
+                None
+            }
         }
     }
 
@@ -108,32 +209,166 @@ impl SageApp {
         let Some(root) = self.state.server_url.clone() else {
             return;
         };
-        let client = match &self.http {
-            Ok(client) => client.clone(),
-            Err(error) => {
-                self.state.error = Some(UserError::from(error));
-                return;
-            }
-        };
+        let Some(client) = self.http() else { return };
         let url = format!("{}/_demo/health", root.trim_end_matches('/'));
         self.state.health = ServerHealth::Checking;
         // Replacing an older check drops (and so cancels) it.
-        self.health_task = Some(Task::spawn(&self.runtime, self.waker.clone(), async move {
-            api::check_health(&client, &url).await
-        }));
+        self.health_task = Some(Task::spawn(
+            &self.options.runtime,
+            self.waker.clone(),
+            async move { api::check_health(&client, &url).await },
+        ));
+    }
+
+    fn start_startup(&mut self) {
+        let Some(profile) = self.state.active_profile().cloned() else {
+            self.state.auth = AuthView::SignedOut { notice: None };
+            return;
+        };
+        let Some(http) = self.http() else { return };
+        self.state.auth = AuthView::Restoring;
+        self.startup_task = Some(Task::spawn(
+            &self.options.runtime,
+            self.waker.clone(),
+            signin::startup(profile, http, self.options.keyring_scope.clone()),
+        ));
+    }
+
+    fn start_sign_in(&mut self) {
+        let Some(profile) = self.state.active_profile().cloned() else {
+            return;
+        };
+        if let Err(problem) = profile.validate() {
+            self.state.error = Some(UserError {
+                message: problem,
+                advice: "Open Settings to complete the profile.".to_owned(),
+            });
+            return;
+        }
+        let Some(http) = self.http() else { return };
+        let (sender, receiver) = mpsc::unbounded_channel();
+        let remember = self.state.keyring == KeyringView::Available;
+        self.state.auth = AuthView::Waiting { url: String::new() };
+        self.state.error = None;
+        self.sign_in_progress = Some(receiver);
+        let waker = self.waker.clone();
+        let (open_browser, timeout) = (self.options.open_browser, self.options.sign_in_timeout);
+        // Progress arrives through the channel; the waker makes the UI look at it.
+        let progress_waker = waker.clone();
+        let (forward, mut progress) = mpsc::unbounded_channel::<SignInProgress>();
+        self.options.runtime.spawn(async move {
+            while let Some(event) = progress.recv().await {
+                if sender.send(event).is_err() {
+                    break;
+                }
+                progress_waker.wake();
+            }
+        });
+        self.sign_in_task = Some(Task::spawn(
+            &self.options.runtime,
+            waker,
+            signin::interactive_sign_in(
+                profile,
+                http,
+                remember.then(|| self.options.keyring_scope.clone()),
+                open_browser,
+                timeout,
+                forward,
+            ),
+        ));
+    }
+
+    fn start_sign_out(&mut self) {
+        self.sign_in_task = None;
+        self.client = None;
+        self.state.auth = AuthView::SignedOut { notice: None };
+        if let Some(session) = self.session.take() {
+            self.sign_out_task = Some(Task::spawn(
+                &self.options.runtime,
+                self.waker.clone(),
+                signin::sign_out(session),
+            ));
+        }
+    }
+
+    fn select_profile(&mut self, name: &str) {
+        if self.state.persisted.profile == name
+            || !self.state.persisted.profiles.iter().any(|p| p.name == name)
+        {
+            return;
+        }
+        // Leave the old profile's tokens in the keyring; only this run forgets them.
+        self.sign_in_task = None;
+        self.session = None;
+        self.client = None;
+        name.clone_into(&mut self.state.persisted.profile);
+        self.state.server_label = server_label_of(&self.state.persisted);
+        self.start_startup();
+    }
+
+    fn apply_signed_in(&mut self, signed_in: SignedIn) {
+        self.state.auth = AuthView::SignedIn {
+            user: signed_in.user.display_name().to_owned(),
+            expires_at: signed_in.expires_at,
+        };
+        self.state.last_request = Some(signed_in.meta);
+        self.session = Some(signed_in.session);
+        self.client = Some(signed_in.client);
     }
 
     /// Moves finished task results into the state.
     fn poll_tasks(&mut self) {
-        if let Some(task) = &mut self.health_task {
-            if task.is_lost() {
-                self.health_task = None;
-                self.state.health = ServerHealth::Unknown;
-            } else if task.poll().is_some()
-                && let Some(Ok(result)) = self.health_task.take().map(Task::into_result)
-            {
-                self.finish_health_check(result);
+        if let Some(task) = &mut self.health_task
+            && task.poll().is_some()
+            && let Some(Ok(result)) = self.health_task.take().map(Task::into_result)
+        {
+            self.finish_health_check(result);
+        }
+        if let Some(task) = &mut self.startup_task
+            && task.poll().is_some()
+            && let Some(Ok(startup)) = self.startup_task.take().map(Task::into_result)
+        {
+            self.state.keyring = match startup.keyring {
+                KeyringStatus::Available => KeyringView::Available,
+                KeyringStatus::Unavailable(reason) => KeyringView::Unavailable(reason),
+            };
+            match startup.signed_in {
+                Ok(Some(signed_in)) => self.apply_signed_in(signed_in),
+                Ok(None) => self.state.auth = AuthView::SignedOut { notice: None },
+                Err(error) => {
+                    self.state.auth = AuthView::SignedOut {
+                        notice: Some(error.message.clone()),
+                    };
+                }
             }
+        }
+        if let Some(progress) = &mut self.sign_in_progress {
+            while let Ok(event) = progress.try_recv() {
+                self.state.auth = match event {
+                    SignInProgress::Waiting(url) => AuthView::Waiting { url },
+                    SignInProgress::Finishing => AuthView::Finishing,
+                };
+            }
+        }
+        if let Some(task) = &mut self.sign_in_task
+            && task.poll().is_some()
+            && let Some(Ok(result)) = self.sign_in_task.take().map(Task::into_result)
+        {
+            self.sign_in_progress = None;
+            match result {
+                Ok(signed_in) => self.apply_signed_in(signed_in),
+                Err(error) => {
+                    tracing::warn!(message = %error.message, "sign-in failed");
+                    self.state.auth = AuthView::SignedOut { notice: None };
+                    self.state.error = Some(error);
+                }
+            }
+        }
+        if let Some(task) = &mut self.sign_out_task
+            && task.poll().is_some()
+            && let Some(Ok(Err(error))) = self.sign_out_task.take().map(Task::into_result)
+        {
+            self.state.error = Some(error);
         }
     }
 
@@ -146,7 +381,9 @@ impl SageApp {
                     "server reachable"
                 );
                 self.state.health = ServerHealth::Reachable;
-                self.state.last_request = Some(meta);
+                if self.state.last_request.is_none() {
+                    self.state.last_request = Some(meta);
+                }
             }
             Err(error) => {
                 tracing::warn!(%error, "server check failed");
@@ -154,6 +391,19 @@ impl SageApp {
                 self.state.health = ServerHealth::Unreachable(error);
             }
         }
+    }
+}
+
+/// "Demo server", "Sage 200 Professional", … for the status bar.
+fn server_label_of(persisted: &PersistedState) -> String {
+    match persisted
+        .profiles
+        .iter()
+        .find(|p| p.name == persisted.profile)
+    {
+        Some(profile) if profile.name == "Demo" => "Demo server".to_owned(),
+        Some(profile) => profile.edition.label().to_owned(),
+        None => "No profile".to_owned(),
     }
 }
 

@@ -6,8 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::time::SystemTime;
+
 use crate::api::ApiError;
-use crate::model::ResponseMeta;
+use crate::model::{Profile, ResponseMeta};
 
 /// The key under which [`PersistedState`] is stored.
 pub const STATE_KEY: &str = "sage200-desk/state";
@@ -88,6 +90,8 @@ pub struct PersistedState {
     pub theme: ThemeChoice,
     /// The name of the profile in use.
     pub profile: String,
+    /// Every profile (no secrets: a client secret lives only in the keyring).
+    pub profiles: Vec<Profile>,
 }
 
 /// How the server behind the current profile answered its last check.
@@ -129,6 +133,50 @@ fn capitalise(text: &str) -> String {
     })
 }
 
+/// Where sign-in stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthView {
+    /// Not signed in; `notice` says why when a sign-in was lost.
+    SignedOut {
+        /// Shown with a "Sign in again" button.
+        notice: Option<String>,
+    },
+    /// Looking for a stored sign-in.
+    Restoring,
+    /// The browser is open at `url`; waiting for the user.
+    Waiting {
+        /// The authorize URL, copyable for when no browser opened.
+        url: String,
+    },
+    /// The browser came back; finishing.
+    Finishing,
+    /// Signed in.
+    SignedIn {
+        /// The user's name.
+        user: String,
+        /// When the access token expires.
+        expires_at: Option<SystemTime>,
+    },
+}
+
+impl Default for AuthView {
+    fn default() -> Self {
+        Self::SignedOut { notice: None }
+    }
+}
+
+/// Whether tokens can be remembered.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum KeyringView {
+    /// Not probed yet.
+    #[default]
+    Unknown,
+    /// The OS keyring works.
+    Available,
+    /// No keyring: tokens live in memory for this run only.
+    Unavailable(String),
+}
+
 /// Everything the UI draws from. The UI reads it and reports intent as commands.
 #[derive(Debug, Default)]
 pub struct AppState {
@@ -144,6 +192,10 @@ pub struct AppState {
     pub last_request: Option<ResponseMeta>,
     /// The error to show, if any.
     pub error: Option<UserError>,
+    /// Sign-in state.
+    pub auth: AuthView,
+    /// Keyring availability.
+    pub keyring: KeyringView,
 }
 
 impl AppState {
@@ -151,5 +203,15 @@ impl AppState {
     #[must_use]
     pub fn is_busy(&self) -> bool {
         matches!(self.health, ServerHealth::Checking)
+            || matches!(self.auth, AuthView::Restoring | AuthView::Finishing)
+    }
+
+    /// The profile in use, if it exists.
+    #[must_use]
+    pub fn active_profile(&self) -> Option<&Profile> {
+        self.persisted
+            .profiles
+            .iter()
+            .find(|p| p.name == self.persisted.profile)
     }
 }

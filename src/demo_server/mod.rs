@@ -123,6 +123,7 @@ impl DemoServer {
         let schemas = data::Schemas::new();
         let (seed, customers) = (config.seed, config.customers);
         let mut companies = data::build_companies(&schemas, seed, customers);
+        let mut oauth_state = oauth::OAuthState::default();
         if let Some(path) = config.state_file.as_deref()
             && path.exists()
         {
@@ -131,12 +132,13 @@ impl DemoServer {
                 .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
             data::import(&mut companies, &saved)
                 .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+            oauth_state.import(&saved["oauth"]);
         }
         let state = Arc::new(DemoState {
             config,
             schemas,
             companies: Mutex::new(companies),
-            oauth: Mutex::new(oauth::OAuthState::default()),
+            oauth: Mutex::new(oauth_state),
             faults: Mutex::new(Vec::new()),
             dirty: AtomicBool::new(false),
         });
@@ -248,7 +250,8 @@ async fn save_if_changed(state: &DemoState, path: &Path) {
     if !state.dirty.swap(false, Ordering::AcqRel) {
         return;
     }
-    let snapshot = data::export(&state.lock_companies());
+    let mut snapshot = data::export(&state.lock_companies());
+    snapshot["oauth"] = state.lock_oauth().export();
     let Ok(text) = serde_json::to_vec(&snapshot) else {
         return;
     };

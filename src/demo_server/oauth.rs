@@ -75,6 +75,7 @@ pub struct OAuthState {
     pending: HashMap<String, PendingConsent>,
     codes: HashMap<String, IssuedCode>,
     access: HashMap<String, AccessGrant>,
+    /// Keyed by the SHA-256 of the token: the server never keeps refresh tokens themselves.
     refresh: HashMap<String, RefreshGrant>,
     next_family: u64,
 }
@@ -95,6 +96,36 @@ impl OAuthState {
             None => Err(TokenProblem::Invalid),
             Some(grant) if grant.expires <= Instant::now() => Err(TokenProblem::Expired),
             Some(_) => Ok(()),
+        }
+    }
+
+    /// The refresh grants for the state file (hashes only, never tokens).
+    pub fn export(&self) -> serde_json::Value {
+        let grants: Vec<serde_json::Value> = self
+            .refresh
+            .iter()
+            .map(|(hash, g)| json!({"hash": hash, "family": g.family, "client_id": g.client_id, "scope": g.scope}))
+            .collect();
+        json!({ "next_family": self.next_family, "refresh_grants": grants })
+    }
+
+    /// Restores refresh grants saved by [`OAuthState::export`], so a restarted demo server
+    /// still honours the refresh tokens it issued (silent sign-in across app restarts).
+    pub fn import(&mut self, saved: &serde_json::Value) {
+        self.next_family = self
+            .next_family
+            .max(saved["next_family"].as_u64().unwrap_or(0));
+        for grant in saved["refresh_grants"].as_array().into_iter().flatten() {
+            if let (Some(hash), Some(family)) = (grant["hash"].as_str(), grant["family"].as_u64()) {
+                self.refresh.insert(
+                    hash.to_owned(),
+                    RefreshGrant {
+                        family,
+                        client_id: grant["client_id"].as_str().unwrap_or_default().to_owned(),
+                        scope: grant["scope"].as_str().unwrap_or_default().to_owned(),
+                    },
+                );
+            }
         }
     }
 
@@ -136,7 +167,7 @@ impl OAuthState {
             },
         );
         self.refresh.insert(
-            refresh_token.clone(),
+            token_hash(&refresh_token),
             RefreshGrant {
                 family,
                 client_id: client_id.to_owned(),
@@ -152,6 +183,17 @@ impl OAuthState {
             "token_type": "Bearer",
         })
     }
+}
+
+/// How the server remembers a refresh token: its SHA-256, hex-encoded.
+fn token_hash(token: &str) -> String {
+    use std::fmt::Write;
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
 }
 
 fn random_token(prefix: &str) -> String {
@@ -504,12 +546,14 @@ pub async fn token(
                 issued.family = Some(family);
             }
             let body = oauth.issue(family, &client_id, &scope, lifetime);
+            drop(oauth);
+            state.mark_changed();
             ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
         }
         Some("refresh_token") => {
             let mut oauth = state.lock_oauth();
             let presented = form.refresh_token.clone().unwrap_or_default();
-            let Some(grant) = oauth.refresh.remove(&presented) else {
+            let Some(grant) = oauth.refresh.remove(&token_hash(&presented)) else {
                 return oauth_error(
                     StatusCode::BAD_REQUEST,
                     "invalid_grant",
@@ -517,7 +561,7 @@ pub async fn token(
                 );
             };
             if grant.client_id != client_id {
-                oauth.refresh.insert(presented, grant);
+                oauth.refresh.insert(token_hash(&presented), grant);
                 return oauth_error(
                     StatusCode::BAD_REQUEST,
                     "invalid_grant",
@@ -526,6 +570,8 @@ pub async fn token(
             }
             // Rotation: the presented token is gone; a new one replaces it.
             let body = oauth.issue(grant.family, &client_id, &grant.scope, lifetime);
+            drop(oauth);
+            state.mark_changed();
             ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
         }
         Some(other) => oauth_error(
@@ -555,12 +601,14 @@ pub async fn revoke(
 ) -> Response {
     let token = form.ok().and_then(|Form(f)| f.token).unwrap_or_default();
     let mut oauth = state.lock_oauth();
-    if let Some(grant) = oauth.refresh.get(&token) {
+    if let Some(grant) = oauth.refresh.get(&token_hash(&token)) {
         let family = grant.family;
         oauth.revoke_family(family);
     } else {
         oauth.access.remove(&token);
     }
+    drop(oauth);
+    state.mark_changed();
     StatusCode::OK.into_response()
 }
 

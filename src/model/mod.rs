@@ -2,10 +2,17 @@
 //! descriptions, secrets. Only `std` and `serde` are used here: no I/O, no egui, no
 //! networking, and nothing from the crate's other modules.
 
+mod profile;
 mod response;
 mod secret;
 mod site;
+mod user;
 
+pub use profile::{
+    DEFAULT_SCOPES, DEMO_CLIENT_ID, Edition, Profile, RedirectHost, RedirectSettings,
+    is_loopback_http,
+};
 pub use response::{ResponseMeta, format_size};
 pub use secret::Secret;
 pub use site::{Company, Site, SiteCompany, group_sites};
+pub use user::CurrentUser;

@@ -13,5 +13,9 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
     shell::top_bar(ui, state, commands);
     shell::status_bar(ui, state, commands);
     shell::navigation(ui, state, commands);
-    egui::CentralPanel::default().show(ui, |ui| views::show(ui, state, commands));
+    egui::CentralPanel::default().show(ui, |ui| {
+        shell::notices(ui, state, commands);
+        views::show(ui, state, commands);
+    });
+    shell::sign_in_dialog(ui, state, commands);
 }

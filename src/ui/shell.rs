@@ -2,7 +2,7 @@
 
 use egui::{Align, Layout, RichText};
 
-use crate::app::{AppState, Command, Screen, ServerHealth, ThemeChoice};
+use crate::app::{AppState, AuthView, Command, KeyringView, Screen, ServerHealth, ThemeChoice};
 use crate::model::format_size;
 
 use super::theme;
@@ -14,10 +14,9 @@ pub fn top_bar(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>)
         ui.horizontal(|ui| {
             ui.label(RichText::new(crate::APP_NAME).strong().size(16.0));
             ui.separator();
-            ui.label("Profile:");
-            ui.label(RichText::new(&state.server_label).strong());
+            profile_picker(ui, state, commands);
             ui.separator();
-            ui.label("Not signed in");
+            sign_in_state(ui, state, commands);
             ui.separator();
             ui.label(RichText::new("No company chosen").weak());
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
@@ -34,6 +33,128 @@ pub fn top_bar(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>)
         });
         ui.add_space(2.0);
     });
+}
+
+fn profile_picker(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+    let label = ui.label("Profile:");
+    let busy = matches!(state.auth, AuthView::Waiting { .. } | AuthView::Finishing);
+    ui.add_enabled_ui(!busy, |ui| {
+        egui::ComboBox::from_id_salt("profile")
+            .selected_text(RichText::new(&state.persisted.profile).strong())
+            .show_ui(ui, |ui| {
+                for profile in &state.persisted.profiles {
+                    let selected = profile.name == state.persisted.profile;
+                    if ui.selectable_label(selected, &profile.name).clicked() && !selected {
+                        commands.push(Command::SelectProfile(profile.name.clone()));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+}
+
+fn sign_in_state(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+    match &state.auth {
+        AuthView::SignedOut { .. } => {
+            ui.label("Not signed in");
+            if ui
+                .button("Sign in…")
+                .on_hover_text("Sign in to Sage in your browser")
+                .clicked()
+            {
+                commands.push(Command::SignIn);
+            }
+        }
+        AuthView::Restoring => {
+            ui.spinner();
+            ui.label("Signing in…");
+        }
+        AuthView::Waiting { .. } | AuthView::Finishing => {
+            ui.spinner();
+            ui.label("Waiting for the browser…");
+        }
+        AuthView::SignedIn { user, expires_at } => {
+            ui.label(format!("Signed in as {user}"))
+                .on_hover_text(expiry_text(*expires_at));
+            if ui.button("Sign out").clicked() {
+                commands.push(Command::SignOut);
+            }
+        }
+    }
+}
+
+/// "Token expires at 14:05 (UTC)" — a fixed time, so nothing needs repainting to count down.
+fn expiry_text(expires_at: Option<std::time::SystemTime>) -> String {
+    let Some(at) = expires_at else {
+        return "Token expiry unknown".to_owned();
+    };
+    let seconds = at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let of_day = seconds % 86_400;
+    format!(
+        "Access token expires at {:02}:{:02} UTC; it is renewed automatically",
+        of_day / 3600,
+        of_day % 3600 / 60
+    )
+}
+
+/// The window shown while the user signs in in the browser.
+pub fn sign_in_dialog(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+    let url = match &state.auth {
+        AuthView::Waiting { url } => url.as_str(),
+        AuthView::Finishing => "",
+        _ => return,
+    };
+    egui::Modal::new(egui::Id::unique("sign_in_dialog")).show(ui.ctx(), |ui| {
+        ui.set_width(460.0);
+        ui.heading("Waiting for you in the browser…");
+        ui.add_space(6.0);
+        if url.is_empty() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Finishing sign-in…");
+            });
+        } else {
+            ui.label("Finish signing in to Sage in your browser. If no browser opened, copy this address into one:");
+            ui.add_space(4.0);
+            egui::ScrollArea::vertical().max_height(90.0).show(ui, |ui| {
+                ui.add(egui::Label::new(RichText::new(url).monospace().small()).wrap().selectable(true));
+            });
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if !url.is_empty() && ui.button("Copy address").clicked() {
+                ui.ctx().copy_text(url.to_owned());
+            }
+            if ui.button("Cancel").clicked() {
+                commands.push(Command::CancelSignIn);
+            }
+        });
+    });
+}
+
+/// A bar above the screen when a sign-in was lost.
+pub fn notices(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+    if let AuthView::SignedOut {
+        notice: Some(notice),
+    } = &state.auth
+    {
+        egui::Frame::new()
+            .fill(ui.visuals().warn_fg_color.gamma_multiply(0.15))
+            .inner_margin(8.0)
+            .corner_radius(4.0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(notice);
+                    if ui.button("Sign in again").clicked() {
+                        commands.push(Command::SignIn);
+                    }
+                });
+            });
+        ui.add_space(8.0);
+    }
 }
 
 /// The list of screens.
@@ -74,6 +195,13 @@ pub fn status_bar(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comman
                 ServerHealth::Unknown => {
                     ui.label(RichText::new("Offline").weak());
                 }
+            }
+            if let KeyringView::Unavailable(reason) = &state.keyring {
+                ui.separator();
+                ui.colored_label(ui.visuals().warn_fg_color, "Sign-in will not be remembered")
+                    .on_hover_text(format!(
+                        "No system keyring is available ({reason}). Tokens are kept in memory for this run only, never in a file."
+                    ));
             }
             if let Some(last) = &state.last_request {
                 ui.separator();

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use sage200_desk::app::{PersistedState, SageApp, StartOptions};
+use sage200_desk::app::{AuthView, PersistedState, SageApp, StartOptions};
 use sage200_desk::demo_server::{DemoConfig, DemoServer};
 
 /// A multi-thread runtime like the app's.
@@ -31,12 +31,21 @@ pub fn app_harness(
     persisted: PersistedState,
 ) -> Harness<'static, SageApp> {
     let options = StartOptions {
-        runtime: runtime.handle().clone(),
-        demo_url,
+        open_browser: false,
+        ..StartOptions::new(runtime.handle().clone(), demo_url)
     };
-    Harness::builder()
+    let mut harness = Harness::builder()
         .with_size(egui::vec2(1100.0, 700.0))
-        .build_eframe(move |cc| SageApp::with_state(&cc.egui_ctx, options, persisted))
+        .build_eframe(move |cc| SageApp::with_state(&cc.egui_ctx, options, persisted));
+    settle_startup(&mut harness);
+    harness
+}
+
+/// Steps until the start-up keyring probe and silent sign-in have finished.
+pub fn settle_startup(harness: &mut Harness<'_, SageApp>) {
+    step_until(harness, Duration::from_secs(20), "start-up", |app| {
+        !matches!(app.state().auth, AuthView::Restoring)
+    });
 }
 
 /// Steps the harness until `done` holds, failing after `timeout`.
@@ -50,7 +59,8 @@ pub fn step_until(
     loop {
         harness.step();
         if done(harness.state()) {
-            harness.run();
+            // Let the frame settle; a spinner may legitimately keep it busy.
+            let _ = harness.run_ok();
             return;
         }
         assert!(start.elapsed() < timeout, "timed out waiting for {what}");
@@ -78,4 +88,83 @@ impl eframe::Storage for MemoryStorage {
         self.0.remove(key);
     }
     fn flush(&mut self) {}
+}
+
+/// A unique keyring scope, so parallel tests never see each other's entries.
+pub fn keyring_scope(test: &str) -> String {
+    format!("test-{test}-{}-", std::process::id())
+}
+
+/// Builds the real app for sign-in tests: no real browser, a private keyring scope.
+pub fn sign_in_harness(
+    runtime: &tokio::runtime::Runtime,
+    demo_url: &str,
+    scope: &str,
+    timeout: Duration,
+) -> Harness<'static, SageApp> {
+    let options = StartOptions {
+        open_browser: false,
+        sign_in_timeout: timeout,
+        keyring_scope: scope.to_owned(),
+        ..StartOptions::new(runtime.handle().clone(), Some(demo_url.to_owned()))
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1100.0, 700.0))
+        .build_eframe(move |cc| {
+            SageApp::with_state(&cc.egui_ctx, options, PersistedState::default())
+        });
+    settle_startup(&mut harness);
+    harness
+}
+
+/// A stand-in for the user's browser: follows the authorize URL, answers the consent page
+/// with `decision` ("allow" / "deny", or nothing when the server auto-approves), and
+/// returns where Sage ID redirected to (the app's loopback callback), without calling it.
+pub async fn consent(authorize_url: &str, decision: Option<&str>) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = http.get(authorize_url).send().await.unwrap();
+    let answer = match decision {
+        None => answer,
+        Some(decision) => {
+            let html = answer.text().await.unwrap();
+            let marker = "name=\"request_id\" value=\"";
+            let start = html.find(marker).expect("a consent page") + marker.len();
+            let id = &html[start..start + html[start..].find('"').unwrap()];
+            let root = &authorize_url[..authorize_url.find("/authorize").unwrap()];
+            http.post(format!("{root}/authorize/decision"))
+                .form(&[("request_id", id), ("decision", decision)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(answer.status().is_redirection(), "{}", answer.status());
+    answer.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Calls the app's loopback listener like a browser following the redirect.
+pub async fn visit(url: &str) -> Result<(u16, String), reqwest::Error> {
+    let answer = reqwest::get(url).await?;
+    let status = answer.status().as_u16();
+    Ok((status, answer.text().await.unwrap_or_default()))
+}
+
+/// The authorize URL the app is waiting on, once it shows the sign-in dialog.
+pub fn waiting_url(harness: &mut Harness<'_, SageApp>) -> String {
+    let mut url = String::new();
+    step_until(
+        harness,
+        Duration::from_secs(10),
+        "the sign-in dialog",
+        |app| {
+            if let AuthView::Waiting { url: u } = &app.state().auth {
+                url.clone_from(u);
+            }
+            !url.is_empty()
+        },
+    );
+    url
 }

@@ -1,0 +1,251 @@
+//! The one-shot loopback listener of RFC 8252: it binds the redirect host on 127.0.0.1 only,
+//! answers nothing but the callback path, checks `state`, and stops after the first valid
+//! callback, on cancel (drop) or after a timeout. Requests are capped in size and must
+//! arrive promptly, so a slow or oversized client cannot hold the sign-in hostage.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::time::Instant;
+
+use crate::model::RedirectSettings;
+
+use super::AuthError;
+
+/// The largest request the listener reads; anything longer is refused.
+pub const MAX_REQUEST_BYTES: usize = 8 * 1024;
+/// How long a connection may take to send its request line and headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A bound listener waiting for the browser to come back.
+#[derive(Debug)]
+pub struct LoopbackListener {
+    listener: TcpListener,
+    path: String,
+    redirect_uri: String,
+}
+
+impl LoopbackListener {
+    /// Binds `127.0.0.1` on the configured port (or a free one). `localhost` redirects bind
+    /// the same address: never a wildcard address.
+    pub async fn bind(settings: &RedirectSettings) -> Result<Self, AuthError> {
+        settings.validate().map_err(AuthError::Profile)?;
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, settings.port.unwrap_or(0)));
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|e| AuthError::Listener {
+                address: address.to_string(),
+                detail: e.to_string(),
+            })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| AuthError::Listener {
+                address: address.to_string(),
+                detail: e.to_string(),
+            })?
+            .port();
+        Ok(Self {
+            listener,
+            path: settings.path.clone(),
+            redirect_uri: settings.uri(port),
+        })
+    }
+
+    /// The redirect URI to send in the authorize request.
+    #[must_use]
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    /// The address the listener is bound to.
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.listener.local_addr().ok()
+    }
+
+    /// Waits for the callback carrying `expected_state`, at most `timeout`. The listener
+    /// closes when this returns, so a second callback finds nobody listening.
+    /// The result is the authorization code.
+    pub async fn wait(self, expected_state: &str, timeout: Duration) -> Result<String, AuthError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let accepted = tokio::time::timeout_at(deadline, self.listener.accept()).await;
+            let Ok(accepted) = accepted else {
+                return Err(AuthError::TimedOut);
+            };
+            let Ok((stream, _)) = accepted else {
+                continue; // a failed accept (e.g. reset before accept) is not the browser
+            };
+            if let Some(result) = self.serve(stream, expected_state).await {
+                return result;
+            }
+        }
+    }
+
+    /// Answers one connection. `None` means "not the callback; keep waiting".
+    #[allow(clippy::too_many_lines)] // every answer the listener gives, in the order checked
+    async fn serve(
+        &self,
+        mut stream: TcpStream,
+        expected_state: &str,
+    ) -> Option<Result<String, AuthError>> {
+        let request = match tokio::time::timeout(HEADER_TIMEOUT, read_head(&mut stream)).await {
+            Ok(Ok(request)) => request,
+            Ok(Err(Oversized)) => {
+                respond(
+                    &mut stream,
+                    "431 Request Header Fields Too Large",
+                    &page(
+                        "Request too large",
+                        "This address only accepts the sign-in answer.",
+                    ),
+                )
+                .await;
+                return None;
+            }
+            Err(_) => {
+                respond(
+                    &mut stream,
+                    "408 Request Timeout",
+                    &page("Too slow", "The request did not arrive in time."),
+                )
+                .await;
+                return None;
+            }
+        };
+        let mut words = request
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split_whitespace();
+        let (method, target) = (
+            words.next().unwrap_or_default(),
+            words.next().unwrap_or_default(),
+        );
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        if path != self.path {
+            respond(
+                &mut stream,
+                "404 Not Found",
+                &page("Not found", "Nothing here."),
+            )
+            .await;
+            return None;
+        }
+        if method != "GET" {
+            respond(
+                &mut stream,
+                "405 Method Not Allowed",
+                &page("Not allowed", "Only GET is answered here."),
+            )
+            .await;
+            return None;
+        }
+        let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let get = |key: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        };
+        if get("state").as_deref() != Some(expected_state) {
+            respond(
+                &mut stream,
+                "400 Bad Request",
+                &page("Sign-in refused", "This answer does not belong to the sign-in the app started, so it was refused. Return to the app and try again."),
+            )
+            .await;
+            return Some(Err(AuthError::StateMismatch));
+        }
+        if let Some(error) = get("error") {
+            let description = get("error_description").unwrap_or_else(|| error.clone());
+            respond(
+                &mut stream,
+                "200 OK",
+                &page(
+                    "Sign-in not completed",
+                    &format!(
+                        "Sage ID said: {description}. You can close this tab and return to the app."
+                    ),
+                ),
+            )
+            .await;
+            return Some(Err(AuthError::Denied { error, description }));
+        }
+        let Some(code) = get("code").filter(|c| !c.is_empty()) else {
+            respond(
+                &mut stream,
+                "400 Bad Request",
+                &page(
+                    "Sign-in incomplete",
+                    "The answer had no authorization code.",
+                ),
+            )
+            .await;
+            return Some(Err(AuthError::Denied {
+                error: "invalid_request".into(),
+                description: "the answer had no authorization code".into(),
+            }));
+        };
+        respond(
+            &mut stream,
+            "200 OK",
+            &page(
+                "Signed in",
+                "You are signed in to Sage 200 Desk. You can close this tab and return to the app.",
+            ),
+        )
+        .await;
+        Some(Ok(code))
+    }
+}
+
+/// A request head that went past [`MAX_REQUEST_BYTES`].
+struct Oversized;
+
+async fn read_head(stream: &mut TcpStream) -> Result<String, Oversized> {
+    let mut buffer = Vec::with_capacity(1024);
+    let mut chunk = [0_u8; 1024];
+    while let Ok(read) = stream.read(&mut chunk).await {
+        if read == 0 {
+            break;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+        if buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+        if buffer.len() > MAX_REQUEST_BYTES {
+            return Err(Oversized);
+        }
+    }
+    if buffer.len() > MAX_REQUEST_BYTES {
+        return Err(Oversized);
+    }
+    Ok(String::from_utf8_lossy(&buffer).into_owned())
+}
+
+async fn respond(stream: &mut TcpStream, status: &str, body: &str) {
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    // The browser may already be gone; there is nobody to tell.
+    let _ = stream.write_all(head.as_bytes()).await;
+    let _ = stream.write_all(body.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+/// A small self-contained page (no external resources).
+fn page(title: &str, message: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} - Sage 200 Desk</title>\
+         <style>body{{font-family:system-ui,sans-serif;background:#f2f5f3;margin:0}}\
+         main{{max-width:28em;margin:6em auto;background:#fff;padding:2em 2.4em;border-radius:10px;\
+         box-shadow:0 2px 12px rgba(0,0,0,.08)}}h1{{font-size:1.3em;margin-top:0}}</style></head>\
+         <body><main><h1>{title}</h1><p>{message}</p></main></body></html>"
+    )
+}

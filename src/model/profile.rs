@@ -1,0 +1,312 @@
+//! Sign-in profiles: which Sage ID and which Sage 200 API to talk to, as whom. Plain data,
+//! persisted without secrets (a client secret lives only in the OS keyring).
+
+use serde::{Deserialize, Serialize};
+
+/// Sage's production authorize endpoint.
+pub const SAGE_AUTHORIZE_URL: &str = "https://id.sage.com/authorize";
+/// Sage's production token endpoint.
+pub const SAGE_TOKEN_URL: &str = "https://id.sage.com/oauth/token";
+/// Sage's revoke endpoint (standard for the provider; unconfirmed for Sage 200).
+pub const SAGE_REVOKE_URL: &str = "https://id.sage.com/oauth/revoke";
+/// The audience Sage 200 requires on the authorize request.
+pub const SAGE_AUDIENCE: &str = "s200ukipd/sage200";
+/// Sage 200 Professional / Extra Online API base URL.
+pub const PROFESSIONAL_API_URL: &str = "https://api.columbus.sage.com/uk/sage200extra/accounts/v1/";
+/// Sage 200 Standard Online API base URL.
+pub const STANDARD_API_URL: &str = "https://api.columbus.sage.com/uk/sage200/accounts/v1/";
+/// Scopes asked for by default; without `offline_access` no refresh token is issued.
+pub const DEFAULT_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+/// The demo server's public client id.
+pub const DEMO_CLIENT_ID: &str = "demo-desktop";
+
+/// Which Sage 200 edition (and so which API base URL) a profile uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Edition {
+    /// Sage 200 Professional / Extra Online.
+    Professional,
+    /// Sage 200 Standard Online.
+    Standard,
+    /// Any other base URL (on-premise installs, the demo server).
+    Custom(String),
+}
+
+impl Edition {
+    /// The API base URL, ending in `/`.
+    #[must_use]
+    pub fn api_base_url(&self) -> String {
+        let url = match self {
+            Self::Professional => PROFESSIONAL_API_URL,
+            Self::Standard => STANDARD_API_URL,
+            Self::Custom(url) => url.as_str(),
+        };
+        if url.ends_with('/') {
+            url.to_owned()
+        } else {
+            format!("{url}/")
+        }
+    }
+
+    /// A name for people.
+    #[must_use]
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Professional => "Sage 200 Professional",
+            Self::Standard => "Sage 200 Standard",
+            Self::Custom(_) => "Custom server",
+        }
+    }
+}
+
+/// Which host name the loopback redirect uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum RedirectHost {
+    /// `127.0.0.1` (what RFC 8252 recommends).
+    #[default]
+    Loopback,
+    /// `localhost`, for credentials registered with it.
+    Localhost,
+}
+
+impl RedirectHost {
+    /// The host name as written in the redirect URI.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Loopback => "127.0.0.1",
+            Self::Localhost => "localhost",
+        }
+    }
+}
+
+/// Where Sage ID sends the browser back to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RedirectSettings {
+    /// The host name.
+    pub host: RedirectHost,
+    /// A fixed port, or `None` for any free one.
+    pub port: Option<u16>,
+    /// The path, starting with `/`.
+    pub path: String,
+}
+
+impl Default for RedirectSettings {
+    fn default() -> Self {
+        Self {
+            host: RedirectHost::Loopback,
+            port: None,
+            path: "/callback".to_owned(),
+        }
+    }
+}
+
+impl RedirectSettings {
+    /// The redirect URI for a listener on `port`.
+    #[must_use]
+    pub fn uri(&self, port: u16) -> String {
+        format!("http://{}:{port}{}", self.host.as_str(), self.path)
+    }
+
+    /// What is wrong with these settings, if anything.
+    pub fn validate(&self) -> Result<(), String> {
+        if !self.path.starts_with('/') {
+            return Err("The redirect path must start with '/'.".into());
+        }
+        if self
+            .path
+            .chars()
+            .any(|c| c.is_whitespace() || c == '?' || c == '#')
+        {
+            return Err("The redirect path may not contain spaces, '?' or '#'.".into());
+        }
+        if self.port == Some(0) {
+            return Err("Port 0 is not a port; leave it empty for any free port.".into());
+        }
+        Ok(())
+    }
+}
+
+/// A named way to sign in and reach one Sage 200 API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Profile {
+    /// The profile's name (unique; also names its keyring entries).
+    pub name: String,
+    /// The edition, which gives the API base URL.
+    pub edition: Edition,
+    /// Sage ID's authorize endpoint.
+    pub authorize_url: String,
+    /// Sage ID's token endpoint.
+    pub token_url: String,
+    /// The revoke endpoint, when there is one.
+    pub revoke_url: Option<String>,
+    /// The `audience` parameter.
+    pub audience: String,
+    /// Scopes to ask for.
+    pub scopes: Vec<String>,
+    /// The client id Sage issued (empty until the user adds it).
+    pub client_id: String,
+    /// Whether a client secret is kept for this profile in the keyring.
+    pub uses_client_secret: bool,
+    /// The loopback redirect.
+    pub redirect: RedirectSettings,
+    /// Extra headers sent on every API call (e.g. an old `ocp-apim-subscription-key`).
+    pub extra_headers: Vec<(String, String)>,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self::sage_professional()
+    }
+}
+
+impl Profile {
+    fn sage(name: &str, edition: Edition) -> Self {
+        Self {
+            name: name.to_owned(),
+            edition,
+            authorize_url: SAGE_AUTHORIZE_URL.to_owned(),
+            token_url: SAGE_TOKEN_URL.to_owned(),
+            revoke_url: Some(SAGE_REVOKE_URL.to_owned()),
+            audience: SAGE_AUDIENCE.to_owned(),
+            scopes: DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
+            client_id: String::new(),
+            uses_client_secret: false,
+            redirect: RedirectSettings::default(),
+            extra_headers: Vec::new(),
+        }
+    }
+
+    /// Sage 200 Professional / Extra Online with Sage's real endpoints.
+    #[must_use]
+    pub fn sage_professional() -> Self {
+        Self::sage("Sage 200 Professional", Edition::Professional)
+    }
+
+    /// Sage 200 Standard Online with Sage's real endpoints.
+    #[must_use]
+    pub fn sage_standard() -> Self {
+        Self::sage("Sage 200 Standard", Edition::Standard)
+    }
+
+    /// The demo server at `root` (e.g. `http://127.0.0.1:18200`).
+    #[must_use]
+    pub fn demo(root: &str) -> Self {
+        let root = root.trim_end_matches('/');
+        Self {
+            name: "Demo".to_owned(),
+            edition: Edition::Custom(format!("{root}/uk/sage200extra/accounts/v1/")),
+            authorize_url: format!("{root}/authorize"),
+            token_url: format!("{root}/oauth/token"),
+            revoke_url: Some(format!("{root}/oauth/revoke")),
+            client_id: DEMO_CLIENT_ID.to_owned(),
+            ..Self::sage("Demo", Edition::Professional)
+        }
+    }
+
+    /// The API base URL, ending in `/`.
+    #[must_use]
+    pub fn api_base_url(&self) -> String {
+        self.edition.api_base_url()
+    }
+
+    /// What must be fixed before signing in, if anything.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.name.trim().is_empty() {
+            return Err("Give the profile a name.".into());
+        }
+        if self.client_id.trim().is_empty() {
+            return Err("Add the client id Sage issued for this app.".into());
+        }
+        for (label, url) in [
+            ("authorize", &self.authorize_url),
+            ("token", &self.token_url),
+        ] {
+            if !(url.starts_with("https://") || is_loopback_http(url)) {
+                return Err(format!(
+                    "The {label} URL must use https (plain http only for a server on this computer)."
+                ));
+            }
+        }
+        let api = self.api_base_url();
+        if !(api.starts_with("https://") || is_loopback_http(&api)) {
+            return Err(
+                "The API URL must use https (plain http only for a server on this computer)."
+                    .into(),
+            );
+        }
+        self.redirect.validate()
+    }
+
+    /// Whether any endpoint of the profile is plain http (allowed only on this computer).
+    #[must_use]
+    pub fn uses_plain_http(&self) -> bool {
+        [&self.authorize_url, &self.token_url, &self.api_base_url()]
+            .iter()
+            .any(|u| u.starts_with("http://"))
+    }
+}
+
+/// Whether `url` is `http://` to a loopback host.
+#[must_use]
+pub fn is_loopback_http(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_profiles_point_at_sage() {
+        let pro = Profile::sage_professional();
+        assert_eq!(pro.api_base_url(), PROFESSIONAL_API_URL);
+        assert!(pro.scopes.iter().any(|s| s == "offline_access"));
+        assert_eq!(pro.audience, SAGE_AUDIENCE);
+        assert!(pro.validate().unwrap_err().contains("client id"));
+        assert_eq!(Profile::sage_standard().api_base_url(), STANDARD_API_URL);
+        let demo = Profile::demo("http://127.0.0.1:9000/");
+        assert_eq!(
+            demo.api_base_url(),
+            "http://127.0.0.1:9000/uk/sage200extra/accounts/v1/"
+        );
+        assert!(demo.validate().is_ok());
+        assert!(demo.uses_plain_http());
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_on_loopback() {
+        let mut p = Profile::demo("http://127.0.0.1:9000");
+        p.token_url = "http://id.example.com/oauth/token".into();
+        assert!(p.validate().unwrap_err().contains("https"));
+        assert!(is_loopback_http("http://localhost:1/x"));
+        assert!(!is_loopback_http("http://127.0.0.1.evil.com/x"));
+        assert!(!is_loopback_http("https://127.0.0.1/x"));
+    }
+
+    #[test]
+    fn redirects_are_built_and_checked() {
+        let mut r = RedirectSettings::default();
+        assert_eq!(r.uri(5000), "http://127.0.0.1:5000/callback");
+        r.host = RedirectHost::Localhost;
+        r.port = Some(33333);
+        assert_eq!(r.uri(33333), "http://localhost:33333/callback");
+        r.path = "callback".into();
+        assert!(r.validate().is_err());
+        r.path = "/cb".into();
+        r.port = Some(0);
+        assert!(r.validate().is_err());
+    }
+}

@@ -1,0 +1,338 @@
+//! Sign-in as a public client, end to end: the real app (kittest) against the demo server
+//! over real HTTP, with a test "browser" that follows the authorize URL and the redirect.
+//! Keyring tests use the real Secret Service that `scripts/test.sh` provides.
+// Tests fail loudly by design, and one scenario per test reads better than many helpers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
+mod support;
+
+use std::time::Duration;
+
+use egui_kittest::kittest::Queryable;
+use sage200_desk::app::{AuthView, KeyringView};
+use sage200_desk::auth::TokenStore;
+use sage200_desk::demo_server::{DemoConfig, DemoServer};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn consent_server(rt: &tokio::runtime::Runtime) -> DemoServer {
+    support::demo_server(
+        rt,
+        DemoConfig {
+            customers: 20,
+            ..DemoConfig::default()
+        },
+    )
+}
+
+fn signed_in(app: &sage200_desk::app::SageApp) -> bool {
+    matches!(app.state().auth, AuthView::SignedIn { .. })
+}
+
+fn keyring_available(harness: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>) -> bool {
+    let available = harness.state().state().keyring == KeyringView::Available;
+    assert!(
+        available || !support::required("SAGE200_REQUIRE_KEYRING"),
+        "SAGE200_REQUIRE_KEYRING=1 but the keyring is {:?}",
+        harness.state().state().keyring
+    );
+    available
+}
+
+#[test]
+fn signing_in_through_the_consent_page_shows_the_user() {
+    let rt = support::runtime();
+    let server = consent_server(&rt);
+    let mut h =
+        support::sign_in_harness(&rt, &server.base_url(), &support::keyring_scope("ok"), WAIT);
+    h.get_by_label("Sign in…").click();
+    let url = support::waiting_url(&mut h);
+    h.run_steps(2);
+    h.get_by_label("Waiting for you in the browser…");
+    h.get_by_label("Copy address");
+    assert!(url.contains("code_challenge_method=S256") && url.contains("audience="));
+
+    let callback = rt.block_on(support::consent(&url, Some("allow")));
+    let page = rt.spawn(async move { support::visit(&callback).await });
+    support::step_until(&mut h, WAIT, "signed in", signed_in);
+    let (status, html) = rt.block_on(page).unwrap().unwrap();
+    assert_eq!(status, 200);
+    assert!(html.contains("You can close this tab"));
+    h.get_by_label("Signed in as Demo User");
+    h.get_by_label("Sign out");
+    assert!(
+        h.query_by_label("Waiting for you in the browser…")
+            .is_none()
+    );
+    let last = h.state().state().last_request.clone().unwrap();
+    assert!(last.url.ends_with("/current_user"), "{}", last.url);
+}
+
+#[test]
+fn denying_consent_signs_nobody_in() {
+    let rt = support::runtime();
+    let server = consent_server(&rt);
+    let mut h = support::sign_in_harness(
+        &rt,
+        &server.base_url(),
+        &support::keyring_scope("deny"),
+        WAIT,
+    );
+    h.get_by_label("Sign in…").click();
+    let url = support::waiting_url(&mut h);
+    let callback = rt.block_on(support::consent(&url, Some("deny")));
+    assert!(callback.contains("error=access_denied"));
+    let page = rt.spawn(async move { support::visit(&callback).await });
+    support::step_until(&mut h, WAIT, "the refusal", |app| {
+        app.state().error.is_some()
+    });
+    assert!(
+        rt.block_on(page)
+            .unwrap()
+            .unwrap()
+            .1
+            .contains("not completed")
+    );
+    assert_eq!(h.state().state().auth, AuthView::SignedOut { notice: None });
+    h.get_by_label_contains("Sign-in was refused");
+    h.get_by_label("Sign in…");
+}
+
+#[test]
+fn a_callback_with_the_wrong_state_is_refused_and_ends_the_flow() {
+    let rt = support::runtime();
+    let server = consent_server(&rt);
+    let mut h = support::sign_in_harness(
+        &rt,
+        &server.base_url(),
+        &support::keyring_scope("state"),
+        WAIT,
+    );
+    h.get_by_label("Sign in…").click();
+    let url = support::waiting_url(&mut h);
+    let callback = rt.block_on(support::consent(&url, Some("allow")));
+    let forged = callback.replace("state=", "state=forged");
+    let page = rt.spawn(async move { support::visit(&forged).await });
+    support::step_until(&mut h, WAIT, "the refusal", |app| {
+        app.state().error.is_some()
+    });
+    let (status, _) = rt.block_on(page).unwrap().unwrap();
+    assert_eq!(status, 400);
+    h.get_by_label_contains("state mismatch");
+    // The flow ended: the genuine callback now finds nobody listening.
+    assert!(rt.block_on(support::visit(&callback)).is_err());
+}
+
+#[test]
+fn other_paths_get_404_and_the_listener_keeps_waiting_then_closes() {
+    let rt = support::runtime();
+    let server = consent_server(&rt);
+    let mut h = support::sign_in_harness(
+        &rt,
+        &server.base_url(),
+        &support::keyring_scope("paths"),
+        WAIT,
+    );
+    h.get_by_label("Sign in…").click();
+    let url = support::waiting_url(&mut h);
+    let callback = rt.block_on(support::consent(&url, Some("allow")));
+    let root = callback[..callback.find("/callback").unwrap()].to_owned();
+    let (status, _) = rt
+        .block_on(support::visit(&format!("{root}/favicon.ico")))
+        .unwrap();
+    assert_eq!(status, 404);
+    let genuine = callback.clone();
+    let page = rt.spawn(async move { support::visit(&genuine).await });
+    support::step_until(&mut h, WAIT, "signed in", signed_in);
+    assert_eq!(rt.block_on(page).unwrap().unwrap().0, 200);
+    // A second callback: the one-shot listener is gone.
+    assert!(rt.block_on(support::visit(&callback)).is_err());
+}
+
+#[test]
+fn cancel_and_timeout_end_the_wait() {
+    let rt = support::runtime();
+    let server = consent_server(&rt);
+    let mut h = support::sign_in_harness(
+        &rt,
+        &server.base_url(),
+        &support::keyring_scope("cancel"),
+        WAIT,
+    );
+    h.get_by_label("Sign in…").click();
+    let url = support::waiting_url(&mut h);
+    let callback = rt.block_on(support::consent(&url, Some("allow")));
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().state().auth, AuthView::SignedOut { notice: None });
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        rt.block_on(support::visit(&callback)).is_err(),
+        "the listener closed on cancel"
+    );
+
+    let mut h = support::sign_in_harness(
+        &rt,
+        &server.base_url(),
+        &support::keyring_scope("timeout"),
+        Duration::from_millis(600),
+    );
+    h.get_by_label("Sign in…").click();
+    support::waiting_url(&mut h);
+    support::step_until(&mut h, WAIT, "the time-out", |app| {
+        app.state().error.is_some()
+    });
+    h.get_by_label_contains("timed out");
+    assert_eq!(h.state().state().auth, AuthView::SignedOut { notice: None });
+}
+
+fn sign_in(
+    rt: &tokio::runtime::Runtime,
+    h: &mut egui_kittest::Harness<'_, sage200_desk::app::SageApp>,
+) {
+    h.get_by_label("Sign in…").click();
+    let url = support::waiting_url(h);
+    let callback = rt.block_on(support::consent(&url, None));
+    let page = rt.spawn(async move { support::visit(&callback).await });
+    support::step_until(h, WAIT, "signed in", signed_in);
+    rt.block_on(page).unwrap().unwrap();
+}
+
+#[test]
+fn an_expired_token_is_refreshed_once_after_a_401_and_rotation_is_kept() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 20,
+            ..DemoConfig::default()
+        },
+    );
+    let scope = support::keyring_scope("refresh");
+    let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
+    sign_in(&rt, &mut h);
+    let client = h.state().api_client().unwrap().clone();
+    let session = h.state().session().unwrap().clone();
+    let before = rt.block_on(session.access_token()).unwrap();
+    let stored_before = keyring_available(&h).then(|| {
+        TokenStore::new(&format!("{scope}Demo"))
+            .load_blocking()
+            .unwrap()
+            .unwrap()
+    });
+
+    server.expire_tokens();
+    let user = rt
+        .block_on(client.current_user())
+        .expect("401, refresh, retry");
+    assert_eq!(user.body.friendly_name, "Demo User");
+    let after = rt.block_on(session.access_token()).unwrap();
+    assert_ne!(before, after, "a new access token");
+    if let Some(stored_before) = stored_before {
+        let stored_after = TokenStore::new(&format!("{scope}Demo"))
+            .load_blocking()
+            .unwrap()
+            .unwrap();
+        assert_ne!(
+            stored_after.refresh, stored_before.refresh,
+            "the rotated refresh token was saved"
+        );
+        assert_eq!(stored_after.access, after);
+    }
+
+    // A revoked refresh token means signing in again.
+    server.revoke_refresh_tokens();
+    server.expire_tokens();
+    let error = rt.block_on(client.current_user()).unwrap_err();
+    assert!(
+        matches!(error, sage200_desk::api::ApiError::SignIn { .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.advice(), "Sign in again.");
+}
+
+#[test]
+fn the_keyring_remembers_a_sign_in_until_sign_out() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 20,
+            ..DemoConfig::default()
+        },
+    );
+    let scope = support::keyring_scope("keyring");
+    let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
+    if !keyring_available(&h) {
+        eprintln!("skipped: no Secret Service (scripts/test.sh provides one)");
+        return;
+    }
+    sign_in(&rt, &mut h);
+    let store = TokenStore::new(&format!("{scope}Demo"));
+    assert!(
+        store.load_blocking().unwrap().is_some(),
+        "tokens are in the keyring"
+    );
+    drop(h);
+
+    // A new app instance signs in silently.
+    let mut again = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
+    assert!(signed_in(again.state()), "{:?}", again.state().state().auth);
+    again.get_by_label("Signed in as Demo User");
+
+    again.get_by_label("Sign out").click();
+    again.run();
+    support::step_until(&mut again, WAIT, "the keyring entry to go", |_| {
+        store.load_blocking().unwrap().is_none()
+    });
+    again.get_by_label("Sign in…");
+    let third = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
+    assert_eq!(
+        third.state().state().auth,
+        AuthView::SignedOut { notice: None }
+    );
+}
+
+#[test]
+fn a_stored_sign_in_that_was_revoked_asks_to_sign_in_again() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 20,
+            ..DemoConfig::default()
+        },
+    );
+    let scope = support::keyring_scope("revoked");
+    let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
+    if !keyring_available(&h) {
+        eprintln!("skipped: no Secret Service (scripts/test.sh provides one)");
+        return;
+    }
+    sign_in(&rt, &mut h);
+    drop(h);
+    server.revoke_refresh_tokens();
+    server.expire_tokens();
+    // Make the stored access token look expired so start-up must refresh.
+    let store = TokenStore::new(&format!("{scope}Demo"));
+    let mut tokens = store.load_blocking().unwrap().unwrap();
+    tokens.expires_at = std::time::SystemTime::now();
+    store.save_blocking(&tokens).unwrap();
+    let mut again = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
+    let AuthView::SignedOut {
+        notice: Some(notice),
+    } = again.state().state().auth.clone()
+    else {
+        panic!("{:?}", again.state().state().auth);
+    };
+    assert!(notice.contains("sign in again"), "{notice}");
+    again.run();
+    again.get_by_label("Sign in again");
+    assert!(
+        store.load_blocking().unwrap().is_none(),
+        "the dead tokens were deleted"
+    );
+}
