@@ -14,7 +14,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/sage200-desk-target}"
 packages=(
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   mesa-vulkan-drivers libvulkan1 libgl1-mesa-dri libegl1 libxkbcommon-x11-0
-  imagemagick x11-utils
+  imagemagick x11-utils chromium chromium-driver
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -47,7 +47,7 @@ export XDG_RUNTIME_DIR="$scratch/runtime"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 # The tests must not silently skip what this script provides.
-export SAGE200_REQUIRE_GUI=1 SAGE200_REQUIRE_KEYRING=1
+export SAGE200_REQUIRE_GUI=1 SAGE200_REQUIRE_KEYRING=1 SAGE200_REQUIRE_BROWSER=1
 export RUST_BACKTRACE=1
 
 echo "== cargo test (private D-Bus session, gnome-keyring, Xvfb)"

@@ -1,0 +1,119 @@
+//! After a full session — sign in, call the API, refresh, sign out — no token value may be
+//! found in eframe's storage, the logs (at trace level), the state's or session's `Debug`
+//! output. Runs alone in its binary so it can capture every log line.
+// Tests fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use egui_kittest::kittest::Queryable;
+use sage200_desk::app::AuthView;
+use sage200_desk::auth::TokenStore;
+use sage200_desk::demo_server::DemoConfig;
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn no_token_leaks_into_storage_logs_or_debug_output() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .init();
+
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 20,
+            ..DemoConfig::default()
+        },
+    );
+    let scope = support::keyring_scope("scan");
+    let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, Duration::from_secs(15));
+    h.get_by_label("Sign in…").click();
+    let url = support::waiting_url(&mut h);
+    let callback = rt.block_on(support::consent(&url, None));
+    let page = rt.spawn(async move { support::visit(&callback).await });
+    support::step_until(&mut h, Duration::from_secs(15), "signed in", |app| {
+        matches!(app.state().auth, AuthView::SignedIn { .. })
+    });
+    rt.block_on(page).unwrap().unwrap();
+
+    let mut secrets = Vec::new();
+    let session = h.state().session().unwrap().clone();
+    let client = h.state().api_client().unwrap().clone();
+    secrets.push(
+        rt.block_on(session.access_token())
+            .unwrap()
+            .expose()
+            .to_owned(),
+    );
+    let store = TokenStore::new(&format!("{scope}Demo"));
+    if let Ok(Some(tokens)) = store.load_blocking() {
+        secrets.push(tokens.refresh.unwrap().expose().to_owned());
+    }
+    server.expire_tokens();
+    rt.block_on(client.current_user()).unwrap();
+    secrets.push(
+        rt.block_on(session.access_token())
+            .unwrap()
+            .expose()
+            .to_owned(),
+    );
+    if let Ok(Some(tokens)) = store.load_blocking() {
+        secrets.push(tokens.refresh.unwrap().expose().to_owned());
+    }
+    let mut debug = vec![
+        format!("{:?}", h.state().state()),
+        format!("{session:?}"),
+        format!("{client:?}"),
+    ];
+
+    h.get_by_label("Sign out").click();
+    h.run();
+    support::step_until(&mut h, Duration::from_secs(15), "sign-out", |_| {
+        store.load_blocking().ok().flatten().is_none()
+    });
+    let mut storage = support::MemoryStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    debug.push(format!("{:?}", h.state().state()));
+
+    let logged = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert!(logged.contains("signed in"), "the capture works: {logged}");
+    let stored: String = storage.0.values().cloned().collect();
+    assert!(!stored.is_empty());
+    for secret in &secrets {
+        assert!(secret.len() > 20);
+        assert!(!logged.contains(secret.as_str()), "a token is in the logs");
+        assert!(
+            !stored.contains(secret.as_str()),
+            "a token is in eframe storage"
+        );
+        for text in &debug {
+            assert!(
+                !text.contains(secret.as_str()),
+                "a token is in Debug output: {text}"
+            );
+        }
+    }
+    eprintln!("checked {} token values", secrets.len());
+}
