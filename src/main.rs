@@ -158,10 +158,13 @@ fn run_app(runtime: &tokio::runtime::Runtime, paths: &AppPaths, demo: bool) -> R
     } else {
         None
     };
-    let start = StartOptions::new(
-        runtime.handle().clone(),
-        demo_server.as_ref().map(DemoServer::base_url),
-    );
+    let start = StartOptions {
+        paths: Some(paths.clone()),
+        ..StartOptions::new(
+            runtime.handle().clone(),
+            demo_server.as_ref().map(DemoServer::base_url),
+        )
+    };
     let options = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,
         persistence_path: Some(paths.ui_state_file()),

@@ -31,7 +31,7 @@ fn harness(
         ..PersistedState::default()
     };
     let mut harness = Harness::builder()
-        .with_size(egui::vec2(1000.0, 640.0))
+        .with_size(egui::vec2(1100.0, 760.0))
         .with_theme(theme)
         .build_eframe(move |cc| SageApp::with_state(&cc.egui_ctx, options, persisted));
     support::settle_startup(&mut harness);
@@ -50,6 +50,11 @@ fn shell_snapshots_in_light_and_dark() {
         let mut h = harness(&rt, theme, Screen::Settings);
         h.get_by_label("Appearance");
         results.add(h.try_snapshot(format!("shell_settings_{name}")));
+        h.get_by_label_contains("Sage 200 Professional  (in use)")
+            .click();
+        h.run();
+        h.get_by_label("Client id");
+        results.add(h.try_snapshot(format!("settings_profile_{name}")));
     }
     results.unwrap();
 }

@@ -1,6 +1,10 @@
 //! What the UI asks the app to do. Views never do I/O: they push a [`Command`] and the app
 //! turns it into state changes and background tasks.
 
+use std::path::PathBuf;
+
+use crate::model::{Profile, Secret};
+
 use super::state::{Screen, ThemeChoice};
 
 /// One intent from the UI.
@@ -22,4 +26,24 @@ pub enum Command {
     SignOut,
     /// Switch to another profile.
     SelectProfile(String),
+    /// Add or replace a profile (`original` is its name before the edit; empty when new).
+    SaveProfile {
+        /// The name before editing.
+        original: String,
+        /// The edited profile.
+        profile: Box<Profile>,
+    },
+    /// Remove a profile and its keyring entries.
+    DeleteProfile(String),
+    /// Keep a client secret for a profile in the OS keyring.
+    SaveClientSecret {
+        /// The profile's name.
+        profile: String,
+        /// The secret.
+        secret: Secret,
+    },
+    /// Remove a profile's client secret from the keyring.
+    ForgetClientSecret(String),
+    /// Open a folder in the system's file manager.
+    OpenFolder(PathBuf),
 }

@@ -24,7 +24,7 @@ use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
 use crate::api::{self, ApiClient, ApiError};
-use crate::auth::{KeyringStatus, SIGN_IN_TIMEOUT, Session};
+use crate::auth::{KeyringStatus, SIGN_IN_TIMEOUT, Session, TokenStore};
 use crate::model::{Profile, ResponseMeta};
 
 /// What the app starts with.
@@ -40,6 +40,8 @@ pub struct StartOptions {
     pub sign_in_timeout: Duration,
     /// Prefix of this app's keyring entries (tests use their own, to stay apart).
     pub keyring_scope: String,
+    /// Where the app keeps its files (shown in Settings).
+    pub paths: Option<AppPaths>,
 }
 
 impl StartOptions {
@@ -52,6 +54,7 @@ impl StartOptions {
             open_browser: true,
             sign_in_timeout: SIGN_IN_TIMEOUT,
             keyring_scope: String::new(),
+            paths: None,
         }
     }
 }
@@ -67,6 +70,7 @@ pub struct SageApp {
     sign_in_task: Option<Task<Result<SignedIn, UserError>>>,
     sign_in_progress: Option<mpsc::UnboundedReceiver<SignInProgress>>,
     sign_out_task: Option<Task<Result<(), UserError>>>,
+    keyring_task: Option<Task<Result<KeyringChange, UserError>>>,
     session: Option<Arc<Session>>,
     client: Option<ApiClient>,
     commands: Vec<Command>,
@@ -132,6 +136,7 @@ impl SageApp {
                 server_label,
                 server_url: options.demo_url.clone(),
                 auth: AuthView::Restoring,
+                paths: options.paths.clone(),
                 ..AppState::default()
             },
             waker: Waker::from_egui(ctx),
@@ -142,6 +147,7 @@ impl SageApp {
             sign_in_task: None,
             sign_in_progress: None,
             sign_out_task: None,
+            keyring_task: None,
             session: None,
             client: None,
             commands: Vec::new(),
@@ -192,7 +198,101 @@ impl SageApp {
             }
             Command::SignOut => self.start_sign_out(),
             Command::SelectProfile(name) => self.select_profile(&name),
+            Command::SaveProfile { original, profile } => self.save_profile(&original, *profile),
+            Command::DeleteProfile(name) => self.delete_profile(&name),
+            Command::SaveClientSecret { profile, secret } => {
+                self.change_client_secret(profile, Some(secret));
+            }
+            Command::ForgetClientSecret(profile) => self.change_client_secret(profile, None),
+            Command::OpenFolder(path) => {
+                self.options.runtime.spawn_blocking(move || {
+                    if let Err(error) = open::that_detached(&path) {
+                        tracing::warn!(%error, "could not open the folder");
+                    }
+                });
+            }
         }
+    }
+
+    fn save_profile(&mut self, original: &str, profile: Profile) {
+        let profiles = &mut self.state.persisted.profiles;
+        let clash = profiles
+            .iter()
+            .any(|p| p.name == profile.name && p.name != original);
+        if clash || profile.name == "Demo" {
+            self.state.error = Some(UserError {
+                message: format!("A profile named '{}' already exists.", profile.name),
+                advice: "Choose another name.".to_owned(),
+            });
+            return;
+        }
+        let was_active = self.state.persisted.profile == original;
+        match profiles.iter_mut().find(|p| p.name == original) {
+            Some(existing) => *existing = profile.clone(),
+            None => profiles.push(profile.clone()),
+        }
+        self.state.settings_notice = Some(format!("Profile '{}' saved.", profile.name));
+        if was_active {
+            // The active profile changed: sign in again with its new settings.
+            self.session = None;
+            self.client = None;
+            self.state.persisted.profile = profile.name;
+            self.state.server_label = server_label_of(&self.state.persisted);
+            self.start_startup();
+        }
+    }
+
+    fn delete_profile(&mut self, name: &str) {
+        if name == self.state.persisted.profile || name == "Demo" {
+            return;
+        }
+        self.state.persisted.profiles.retain(|p| p.name != name);
+        let store = TokenStore::new(&format!("{}{name}", self.options.keyring_scope));
+        self.options.runtime.spawn_blocking(move || {
+            // Forget everything the profile had in the keyring.
+            let _ = store.delete_blocking();
+            let _ = store.delete_client_secret_blocking();
+        });
+        self.state.settings_notice = Some(format!("Profile '{name}' deleted."));
+    }
+
+    fn change_client_secret(&mut self, profile: String, secret: Option<crate::model::Secret>) {
+        if self.state.keyring != KeyringView::Available {
+            self.state.error = Some(UserError {
+                message:
+                    "No system keyring: a client secret cannot be kept safely, so it was not saved."
+                        .to_owned(),
+                advice: "Unlock or install a keyring (Secret Service), then try again.".to_owned(),
+            });
+            return;
+        }
+        let store = TokenStore::new(&format!("{}{profile}", self.options.keyring_scope));
+        self.keyring_task = Some(Task::spawn(
+            &self.options.runtime,
+            self.waker.clone(),
+            async move {
+                let saved = secret.is_some();
+                let outcome = tokio::task::spawn_blocking(move || match secret {
+                    Some(secret) => store.save_client_secret_blocking(&secret),
+                    None => store.delete_client_secret_blocking(),
+                })
+                .await;
+                match outcome {
+                    Ok(Ok(())) => Ok(KeyringChange {
+                        profile,
+                        uses_client_secret: saved,
+                    }),
+                    Ok(Err(error)) => Err(UserError {
+                        message: error.to_string(),
+                        advice: "Check that the system keyring is unlocked.".to_owned(),
+                    }),
+                    Err(error) => Err(UserError {
+                        message: format!("The keyring call failed: {error}"),
+                        advice: "Try again.".to_owned(),
+                    }),
+                }
+            },
+        ));
     }
 
     fn http(&mut self) -> Option<reqwest::Client> {
@@ -364,6 +464,36 @@ impl SageApp {
                 }
             }
         }
+        if let Some(task) = &mut self.keyring_task
+            && task.poll().is_some()
+            && let Some(Ok(result)) = self.keyring_task.take().map(Task::into_result)
+        {
+            match result {
+                Ok(change) => {
+                    if let Some(profile) = self
+                        .state
+                        .persisted
+                        .profiles
+                        .iter_mut()
+                        .find(|p| p.name == change.profile)
+                    {
+                        profile.uses_client_secret = change.uses_client_secret;
+                    }
+                    self.state.settings_notice = Some(if change.uses_client_secret {
+                        format!(
+                            "Client secret for '{}' saved in the system keyring.",
+                            change.profile
+                        )
+                    } else {
+                        format!(
+                            "Client secret for '{}' removed from the system keyring.",
+                            change.profile
+                        )
+                    });
+                }
+                Err(error) => self.state.error = Some(error),
+            }
+        }
         if let Some(task) = &mut self.sign_out_task
             && task.poll().is_some()
             && let Some(Ok(Err(error))) = self.sign_out_task.take().map(Task::into_result)
@@ -392,6 +522,13 @@ impl SageApp {
             }
         }
     }
+}
+
+/// A client secret stored or removed.
+#[derive(Debug)]
+struct KeyringChange {
+    profile: String,
+    uses_client_secret: bool,
 }
 
 /// "Demo server", "Sage 200 Professional", … for the status bar.

@@ -196,6 +196,10 @@ pub struct AppState {
     pub auth: AuthView,
     /// Keyring availability.
     pub keyring: KeyringView,
+    /// Where the app keeps its files, when known.
+    pub paths: Option<super::AppPaths>,
+    /// A confirmation to show briefly in Settings ("Client secret saved").
+    pub settings_notice: Option<String>,
 }
 
 impl AppState {

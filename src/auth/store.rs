@@ -59,6 +59,10 @@ impl TokenStore {
         match self.entry(suffix)?.get_password() {
             Ok(text) => Ok(Some(text)),
             Err(keyring::Error::NoEntry) => Ok(None),
+            // Secret Service: the item was deleted between finding and reading it.
+            Err(keyring::Error::PlatformFailure(e)) if e.to_string().contains("does not exist") => {
+                Ok(None)
+            }
             Err(e) => Err(keyring_error(&e)),
         }
     }

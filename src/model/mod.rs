@@ -9,8 +9,8 @@ mod site;
 mod user;
 
 pub use profile::{
-    DEFAULT_SCOPES, DEMO_CLIENT_ID, Edition, Profile, RedirectHost, RedirectSettings,
-    is_loopback_http,
+    DEFAULT_SCOPES, DEMO_CLIENT_ID, Edition, Profile, ProfileField, RedirectHost, RedirectSettings,
+    is_loopback_http, parse_port,
 };
 pub use response::{ResponseMeta, format_size};
 pub use secret::Secret;

@@ -213,30 +213,71 @@ impl Profile {
 
     /// What must be fixed before signing in, if anything.
     pub fn validate(&self) -> Result<(), String> {
+        match self.problems().into_iter().next() {
+            Some((_, message)) => Err(message),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem, with the field it belongs to, for showing next to the field.
+    #[must_use]
+    pub fn problems(&self) -> Vec<(ProfileField, String)> {
+        let mut problems = Vec::new();
         if self.name.trim().is_empty() {
-            return Err("Give the profile a name.".into());
+            problems.push((ProfileField::Name, "Give the profile a name.".to_owned()));
         }
         if self.client_id.trim().is_empty() {
-            return Err("Add the client id Sage issued for this app.".into());
+            problems.push((
+                ProfileField::ClientId,
+                "Add the client id Sage issued for this app.".to_owned(),
+            ));
         }
-        for (label, url) in [
-            ("authorize", &self.authorize_url),
-            ("token", &self.token_url),
-        ] {
-            if !(url.starts_with("https://") || is_loopback_http(url)) {
-                return Err(format!(
-                    "The {label} URL must use https (plain http only for a server on this computer)."
+        let checks = [
+            (
+                ProfileField::AuthorizeUrl,
+                "authorize",
+                self.authorize_url.clone(),
+            ),
+            (ProfileField::TokenUrl, "token", self.token_url.clone()),
+            (ProfileField::ApiUrl, "API", self.api_base_url()),
+        ];
+        for (field, label, url) in checks {
+            if let Err(message) = check_url(label, &url) {
+                problems.push((field, message));
+            }
+        }
+        if let Some(revoke) = self.revoke_url.as_deref().filter(|u| !u.is_empty())
+            && let Err(message) = check_url("revoke", revoke)
+        {
+            problems.push((ProfileField::RevokeUrl, message));
+        }
+        if !self.scopes.iter().any(|s| s == "offline_access") {
+            problems.push((
+                ProfileField::Scopes,
+                "Include offline_access, or Sage issues no refresh token and every start needs a browser sign-in.".to_owned(),
+            ));
+        }
+        if let Err(message) = self.redirect.validate() {
+            problems.push((ProfileField::Redirect, message));
+        }
+        for (name, value) in &self.extra_headers {
+            let valid_name = !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            if !valid_name {
+                problems.push((
+                    ProfileField::Headers,
+                    format!("'{name}' is not a valid header name."),
+                ));
+            } else if value.chars().any(char::is_control) {
+                problems.push((
+                    ProfileField::Headers,
+                    format!("The value of '{name}' has a control character."),
                 ));
             }
         }
-        let api = self.api_base_url();
-        if !(api.starts_with("https://") || is_loopback_http(&api)) {
-            return Err(
-                "The API URL must use https (plain http only for a server on this computer)."
-                    .into(),
-            );
-        }
-        self.redirect.validate()
+        problems
     }
 
     /// Whether any endpoint of the profile is plain http (allowed only on this computer).
@@ -245,6 +286,54 @@ impl Profile {
         [&self.authorize_url, &self.token_url, &self.api_base_url()]
             .iter()
             .any(|u| u.starts_with("http://"))
+    }
+}
+
+/// The fields of a profile a problem can belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileField {
+    /// The name.
+    Name,
+    /// The client id.
+    ClientId,
+    /// The authorize URL.
+    AuthorizeUrl,
+    /// The token URL.
+    TokenUrl,
+    /// The revoke URL.
+    RevokeUrl,
+    /// The API base URL.
+    ApiUrl,
+    /// The scopes.
+    Scopes,
+    /// The redirect settings.
+    Redirect,
+    /// The extra headers.
+    Headers,
+}
+
+fn check_url(label: &str, url: &str) -> Result<(), String> {
+    let secure = url.starts_with("https://") && url.len() > "https://".len();
+    if secure || is_loopback_http(url) {
+        Ok(())
+    } else {
+        Err(format!(
+            "The {label} URL must start with https:// (plain http only for a server on this computer)."
+        ))
+    }
+}
+
+/// Reads a port typed by the user: empty means "any free port".
+pub fn parse_port(text: &str) -> Result<Option<u16>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u16>() {
+        Ok(0) | Err(_) => Err(format!(
+            "'{text}' is not a port: use a number from 1 to 65535, or leave it empty for any free port."
+        )),
+        Ok(port) => Ok(Some(port)),
     }
 }
 
@@ -291,9 +380,27 @@ mod tests {
         let mut p = Profile::demo("http://127.0.0.1:9000");
         p.token_url = "http://id.example.com/oauth/token".into();
         assert!(p.validate().unwrap_err().contains("https"));
+        assert_eq!(p.problems()[0].0, ProfileField::TokenUrl);
         assert!(is_loopback_http("http://localhost:1/x"));
         assert!(!is_loopback_http("http://127.0.0.1.evil.com/x"));
         assert!(!is_loopback_http("https://127.0.0.1/x"));
+    }
+
+    #[test]
+    fn ports_and_headers_are_checked() {
+        assert_eq!(parse_port(""), Ok(None));
+        assert_eq!(parse_port(" 33333 "), Ok(Some(33333)));
+        for bad in ["0", "65536", "-1", "http", "80a"] {
+            assert!(parse_port(bad).unwrap_err().contains("not a port"), "{bad}");
+        }
+        let mut p = Profile::demo("http://127.0.0.1:9");
+        p.extra_headers.push(("bad header".into(), "x".into()));
+        p.extra_headers.push(("ok".into(), "line\nbreak".into()));
+        let fields: Vec<_> = p.problems().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, [ProfileField::Headers, ProfileField::Headers]);
+        p.extra_headers.clear();
+        p.scopes.retain(|s| s != "offline_access");
+        assert!(p.validate().unwrap_err().contains("offline_access"));
     }
 
     #[test]

@@ -1,0 +1,118 @@
+//! UI tests of Settings: profiles are edited with every field checked as the user types,
+//! bad values are refused with a message (never a panic), and saved profiles persist
+//! without secrets.
+// Tests fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use egui_kittest::kittest::Queryable;
+use sage200_desk::app::{PersistedState, Screen};
+
+#[test]
+fn a_profile_is_checked_as_typed_and_saved() {
+    let rt = support::runtime();
+    let persisted = PersistedState {
+        screen: Screen::Settings,
+        ..PersistedState::default()
+    };
+    let mut h = support::app_harness(&rt, None, persisted);
+    h.get_by_label("Profiles");
+    h.get_by_label_contains("Sage 200 Standard").click();
+    h.run();
+    h.get_by_label("Add the client id Sage issued for this app.");
+    h.get_by_label("Fix the fields marked in red to save.");
+    h.get_by_label("Save profile").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("saved.").is_none(),
+        "an invalid profile is not saved"
+    );
+
+    h.get_by_label("Client id").click();
+    h.run();
+    h.get_by_label("Client id").type_text("my-client-123");
+    h.run();
+    assert!(
+        h.query_by_label("Add the client id Sage issued for this app.")
+            .is_none()
+    );
+
+    h.get_by_label("Port").click();
+    h.run();
+    h.get_by_label("Port").type_text("99999");
+    h.run();
+    h.get_by_label_contains("is not a port");
+    h.get_by_label("Fix the fields marked in red to save.");
+
+    for _ in 0..5 {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.run();
+    h.get_by_label("Port").type_text("33333");
+    h.get_by_label("Token URL").click();
+    h.run();
+    h.key_press(egui::Key::End);
+    h.run();
+    assert!(h.query_by_label_contains("is not a port").is_none());
+    h.get_by_label("Save profile").click();
+    h.run();
+    h.get_by_label_contains("Profile 'Sage 200 Standard' saved.");
+
+    let saved = h
+        .state()
+        .state()
+        .persisted
+        .profiles
+        .iter()
+        .find(|p| p.name == "Sage 200 Standard")
+        .unwrap()
+        .clone();
+    assert_eq!(saved.client_id, "my-client-123");
+    assert_eq!(saved.redirect.port, Some(33333));
+    h.get_by_label_contains("Register http://127.0.0.1:33333/callback");
+
+    let mut storage = support::MemoryStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    let restored: PersistedState =
+        eframe::get_value(&storage, sage200_desk::app::STATE_KEY).unwrap();
+    assert!(
+        restored
+            .profiles
+            .iter()
+            .any(|p| p.client_id == "my-client-123")
+    );
+}
+
+#[test]
+fn insecure_urls_and_bad_headers_are_refused() {
+    let rt = support::runtime();
+    let persisted = PersistedState {
+        screen: Screen::Settings,
+        ..PersistedState::default()
+    };
+    let mut h = support::app_harness(&rt, None, persisted);
+    h.get_by_label("Add profile").click();
+    h.run();
+    h.get_by_label("Authorize URL").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Authorize URL")
+        .type_text("http://id.example.com/authorize");
+    h.run();
+    h.get_by_label_contains("The authorize URL must start with https://");
+    h.get_by_label("Add header").click();
+    h.run();
+    h.get_by_label("Header name").click();
+    h.run();
+    h.get_by_label("Header name").type_text("bad header");
+    h.run();
+    h.get_by_label_contains("'bad header' is not a valid header name.");
+    h.get_by_label("Save profile").click();
+    h.run();
+    assert_eq!(
+        h.state().state().persisted.profiles.len(),
+        2,
+        "nothing was added"
+    );
+}
