@@ -1,16 +1,22 @@
 //! The API client: base URL, the headers every call carries, the bearer token from the
-//! session (refreshed and retried once after a 401), and typed answers.
+//! session (refreshed and retried once after a 401), retries with backoff for idempotent
+//! calls, and typed answers.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use rand::Rng;
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
+};
 use serde::de::DeserializeOwned;
 
 use crate::model::{CurrentUser, Profile, ResponseMeta, Secret, SiteCompany};
 
 use super::ApiError;
+use super::catalogue::Verb;
+use super::error::sage_message;
 
 /// Hands out bearer tokens. The app implements it over the sign-in session, so this layer
 /// needs nothing from `auth`.
@@ -33,6 +39,79 @@ pub struct CompanyScope {
     pub company_id: i64,
 }
 
+/// One call to make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiRequest {
+    /// The method.
+    pub verb: Verb,
+    /// Relative to the API base URL, e.g. `customers/42`.
+    pub path: String,
+    /// Query parameters, in order (`OData` options included), not yet encoded.
+    pub query: Vec<(String, String)>,
+    /// A JSON body for POST and PUT.
+    pub body: Option<Vec<u8>>,
+    /// The company, for every call but `sites`.
+    pub company: Option<CompanyScope>,
+    /// Extra headers for this call.
+    pub headers: Vec<(String, String)>,
+}
+
+impl ApiRequest {
+    /// A GET of `path`.
+    #[must_use]
+    pub fn get(path: &str) -> Self {
+        Self {
+            verb: Verb::Get,
+            path: path.to_owned(),
+            query: Vec::new(),
+            body: None,
+            company: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// The same call for `company`.
+    #[must_use]
+    pub fn for_company(mut self, company: Option<&CompanyScope>) -> Self {
+        self.company = company.cloned();
+        self
+    }
+
+    /// Adds a query parameter.
+    #[must_use]
+    pub fn param(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.query.push((key.to_owned(), value.into()));
+        self
+    }
+}
+
+/// How often and how patiently idempotent calls are retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// The first backoff delay; it doubles each time, with jitter.
+    pub base_delay: Duration,
+    /// The longest backoff delay.
+    pub max_delay: Duration,
+    /// The longest `Retry-After` honoured by waiting; a longer one is reported instead.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 3,
+            base_delay: Duration::from_millis(400),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Statuses worth retrying: rate limit and gateway trouble.
+const RETRYABLE: [u16; 4] = [429, 502, 503, 504];
+
 /// A client for one profile's API.
 #[derive(Clone)]
 pub struct ApiClient {
@@ -40,23 +119,78 @@ pub struct ApiClient {
     base_url: String,
     extra_headers: HeaderMap,
     tokens: Arc<dyn TokenProvider>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
 }
 
 impl std::fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApiClient")
             .field("base_url", &self.base_url)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
 
-/// A successful answer: the decoded body and the facts of the exchange.
+/// A successful answer, decoded.
 #[derive(Debug, Clone)]
 pub struct Answer<T> {
     /// The decoded body.
     pub body: T,
     /// Status, headers, time, size.
     pub meta: ResponseMeta,
+}
+
+/// A successful answer, as bytes.
+#[derive(Debug, Clone)]
+pub struct RawAnswer {
+    /// The body.
+    pub body: bytes::Bytes,
+    /// Status, headers, time, size.
+    pub meta: ResponseMeta,
+}
+
+/// Reads a list answer: a bare array, or `{"value": [...]}` as some gateways send.
+pub fn decode_list<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>, ApiError> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum ListShape<T> {
+        Bare(Vec<T>),
+        Wrapped { value: Vec<T> },
+    }
+    match decode::<ListShape<T>>(body)? {
+        ListShape::Bare(items) | ListShape::Wrapped { value: items } => Ok(items),
+    }
+}
+
+/// Decodes JSON, explaining empty, HTML and malformed answers.
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let trimmed = body.trim_ascii();
+    if trimmed.is_empty() {
+        return Err(ApiError::InvalidBody {
+            detail: "the server sent an empty answer".into(),
+        });
+    }
+    if trimmed.starts_with(b"<") {
+        return Err(ApiError::InvalidBody {
+            detail: "the server sent an HTML page instead of JSON".into(),
+        });
+    }
+    serde_json::from_slice(trimmed).map_err(|e| ApiError::InvalidBody {
+        detail: format!("{e}"),
+    })
+}
+
+/// The wait a `Retry-After` header asks for: seconds, or an HTTP date.
+#[must_use]
+pub fn retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = at.signed_duration_since(chrono::Utc::now());
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
 
 impl ApiClient {
@@ -82,7 +216,23 @@ impl ApiClient {
             base_url: profile.api_base_url(),
             extra_headers,
             tokens,
+            retry: RetryPolicy::default(),
+            timeout: None,
         })
+    }
+
+    /// The same client with another retry policy.
+    #[must_use]
+    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The same client with a time limit on each whole call.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// The API base URL, ending in `/`.
@@ -91,39 +241,83 @@ impl ApiClient {
         &self.base_url
     }
 
-    /// GETs `path` (relative to the base URL) and decodes the JSON answer.
-    pub async fn get_json<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        company: Option<&CompanyScope>,
-    ) -> Result<Answer<T>, ApiError> {
-        let url = format!("{}{}", self.base_url, path.trim_start_matches('/'));
+    /// The full URL of a request (without secrets: tokens never go in URLs).
+    #[must_use]
+    pub fn url_of(&self, request: &ApiRequest) -> String {
+        let mut url = format!("{}{}", self.base_url, request.path.trim_start_matches('/'));
+        if !request.query.is_empty() {
+            url.push('?');
+            url.push_str(&encode_query(&request.query));
+        }
+        url
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let doubled = self
+            .retry
+            .base_delay
+            .saturating_mul(2_u32.saturating_pow(attempt));
+        let capped = doubled.min(self.retry.max_delay);
+        // Jitter spreads retries of many clients apart.
+        capped.mul_f64(rand::rng().random_range(0.5..=1.0))
+    }
+
+    /// Sends `request`, refreshing the token once after a 401, and retrying idempotent calls
+    /// (GET, PUT, DELETE) on 429/502/503/504, timeouts and connection failures. A POST is
+    /// retried only when it never reached the server.
+    pub async fn execute(&self, request: &ApiRequest) -> Result<RawAnswer, ApiError> {
+        let url = self.url_of(request);
+        let idempotent = request.verb != Verb::Post;
         let mut token = self.tokens.token().await?;
-        let mut retried = false;
+        let mut refreshed = false;
+        let mut attempts = 0_u32;
         loop {
+            attempts += 1;
             let started = Instant::now();
-            let mut request = self
-                .http
-                .get(&url)
-                .headers(self.extra_headers.clone())
-                .header(ACCEPT, "application/json")
-                .header(AUTHORIZATION, format!("Bearer {}", token.expose()));
-            if let Some(scope) = company {
-                request = request
-                    .header("X-Site", scope.site_id.as_str())
-                    .header("X-Company", scope.company_id.to_string());
-            }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| ApiError::from_transport(&e))?;
-            let status = response.status();
-            if status == reqwest::StatusCode::UNAUTHORIZED && !retried {
-                retried = true;
-                tracing::debug!("401 from the API; refreshing the token once and retrying");
+            let sent = self.build(request, &url, &token).send().await;
+            let response = match sent {
+                Ok(response) => response,
+                Err(error) => {
+                    let safe = idempotent || error.is_connect();
+                    if safe && attempts <= self.retry.max_retries {
+                        tracing::debug!(attempt = attempts, "transport error; retrying");
+                        tokio::time::sleep(self.backoff(attempts - 1)).await;
+                        continue;
+                    }
+                    return Err(ApiError::from_transport(&error));
+                }
+            };
+            let status = response.status().as_u16();
+            if status == 401 && !refreshed {
+                // The call was refused before being carried out: refresh once and resend.
+                refreshed = true;
                 token = self.tokens.token_after_rejection(&token).await?;
                 continue;
             }
+            if idempotent && RETRYABLE.contains(&status) && attempts <= self.retry.max_retries {
+                let asked = response
+                    .headers()
+                    .get(RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(retry_after);
+                let wait = asked.unwrap_or_else(|| self.backoff(attempts - 1));
+                if wait <= self.retry.max_retry_after {
+                    tracing::debug!(
+                        status,
+                        attempt = attempts,
+                        wait_ms = wait.as_millis(),
+                        "retrying"
+                    );
+                    drop(response);
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            }
+            let reason = response
+                .status()
+                .canonical_reason()
+                .unwrap_or_default()
+                .to_owned();
             let headers = response
                 .headers()
                 .iter()
@@ -134,33 +328,95 @@ impl ApiClient {
                     )
                 })
                 .collect();
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| ApiError::from_transport(&e))?;
+            let body = match response.bytes().await {
+                Ok(body) => body,
+                Err(error) => {
+                    if idempotent && attempts <= self.retry.max_retries {
+                        tokio::time::sleep(self.backoff(attempts - 1)).await;
+                        continue;
+                    }
+                    return Err(ApiError::from_transport(&error));
+                }
+            };
             let meta = ResponseMeta {
-                method: "GET".to_owned(),
+                method: request.verb.as_str().to_owned(),
                 url: url.clone(),
-                status: status.as_u16(),
-                reason: status.canonical_reason().unwrap_or_default().to_owned(),
+                status,
+                reason,
                 headers,
                 elapsed: started.elapsed(),
                 size: body.len(),
+                attempts,
             };
-            if !status.is_success() {
-                return Err(ApiError::Status {
-                    status: status.as_u16(),
-                    message: super::error::sage_message(&body),
-                });
+            if (200..300).contains(&status) {
+                return Ok(RawAnswer { body, meta });
             }
-            let decoded = serde_json::from_slice(&body).map_err(|e| ApiError::InvalidBody {
-                detail: format!("{e} (line {}, column {})", e.line(), e.column()),
-            })?;
-            return Ok(Answer {
-                body: decoded,
-                meta,
+            return Err(ApiError::Status {
+                status,
+                message: sage_message(&body),
             });
         }
+    }
+
+    fn build(&self, request: &ApiRequest, url: &str, token: &Secret) -> reqwest::RequestBuilder {
+        let method = match request.verb {
+            Verb::Get => reqwest::Method::GET,
+            Verb::Post => reqwest::Method::POST,
+            Verb::Put => reqwest::Method::PUT,
+            Verb::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self
+            .http
+            .request(method, url)
+            .headers(self.extra_headers.clone())
+            .header(ACCEPT, "application/json")
+            .header(AUTHORIZATION, format!("Bearer {}", token.expose()));
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(scope) = &request.company {
+            builder = builder
+                .header("X-Site", scope.site_id.as_str())
+                .header("X-Company", scope.company_id.to_string());
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        } else if matches!(request.verb, Verb::Post | Verb::Put) {
+            builder = builder.header(CONTENT_TYPE, "application/json").body("{}");
+        }
+        builder
+    }
+
+    /// GETs `path` (relative to the base URL) and decodes the JSON answer.
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        company: Option<&CompanyScope>,
+    ) -> Result<Answer<T>, ApiError> {
+        let raw = self
+            .execute(&ApiRequest::get(path).for_company(company))
+            .await?;
+        Ok(Answer {
+            body: decode(&raw.body)?,
+            meta: raw.meta,
+        })
+    }
+
+    /// Sends `request` and reads a list answer, bare or wrapped in `{"value": …}`.
+    pub async fn get_list<T: DeserializeOwned>(
+        &self,
+        request: &ApiRequest,
+    ) -> Result<Answer<Vec<T>>, ApiError> {
+        let raw = self.execute(request).await?;
+        Ok(Answer {
+            body: decode_list(&raw.body)?,
+            meta: raw.meta,
+        })
     }
 
     /// `GET current_user`.
@@ -170,6 +426,82 @@ impl ApiClient {
 
     /// `GET sites`: every company the user may open.
     pub async fn sites(&self) -> Result<Answer<Vec<SiteCompany>>, ApiError> {
-        self.get_json("sites", None).await
+        self.get_list(&ApiRequest::get("sites")).await
+    }
+}
+
+/// Percent-encodes query parameters the way Sage expects: spaces as `%20`, and every
+/// character that could end or split a value (`&`, `#`, `+`, `%`, `'`…) escaped.
+#[must_use]
+pub fn encode_query(query: &[(String, String)]) -> String {
+    fn escape(text: &str) -> String {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(text.len());
+        for byte in text.bytes() {
+            if byte.is_ascii_alphanumeric()
+                || matches!(
+                    byte,
+                    b'-' | b'_' | b'.' | b'~' | b'$' | b',' | b'(' | b')' | b'/' | b':'
+                )
+            {
+                out.push(char::from(byte));
+            } else {
+                let _ = write!(out, "%{byte:02X}");
+            }
+        }
+        out
+    }
+    query
+        .iter()
+        .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        assert_eq!(retry_after("7"), Some(Duration::from_secs(7)));
+        let soon = (chrono::Utc::now() + chrono::Duration::seconds(30)).to_rfc2822();
+        let wait = retry_after(&soon).unwrap();
+        assert!(
+            wait > Duration::from_secs(25) && wait <= Duration::from_secs(30),
+            "{wait:?}"
+        );
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after("soon"), None);
+    }
+
+    #[test]
+    fn lists_are_read_bare_or_wrapped_and_bad_bodies_explained() {
+        let bare: Vec<i32> = decode_list(b"[1,2]").unwrap();
+        let wrapped: Vec<i32> = decode_list(br#"{"value":[3], "@odata.count": 1}"#).unwrap();
+        assert_eq!((bare, wrapped), (vec![1, 2], vec![3]));
+        let empty = decode_list::<i32>(b"  ").unwrap_err();
+        assert!(empty.to_string().contains("empty answer"));
+        let html = decode_list::<i32>(b"<html><body>502</body></html>").unwrap_err();
+        assert!(html.to_string().contains("HTML page"));
+        assert!(decode_list::<i32>(br#"[{"id": 1, "na"#).is_err());
+    }
+
+    #[test]
+    fn query_values_are_escaped() {
+        let query = vec![
+            (
+                "$filter".to_owned(),
+                "name eq 'O''Brien & Sons' and x eq '#1+2%'".to_owned(),
+            ),
+            ("$top".to_owned(), "10".to_owned()),
+        ];
+        assert_eq!(
+            encode_query(&query),
+            "$filter=name%20eq%20%27O%27%27Brien%20%26%20Sons%27%20and%20x%20eq%20%27%231%2B2%25%27&$top=10"
+        );
     }
 }

@@ -122,3 +122,80 @@ impl WithoutUrlRef for reqwest::Error {
         text
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{ApiError, sage_message};
+
+    #[test]
+    fn sage_messages_are_read_from_every_shape() {
+        assert_eq!(
+            sage_message(br#"{"Message": "Name is required."}"#),
+            "Name is required."
+        );
+        assert_eq!(
+            sage_message(br#"{"statusCode": 400, "message": "Bad filter"}"#),
+            "Bad filter"
+        );
+        assert_eq!(
+            sage_message(br#"{"error": "invalid_grant", "error_description": "expired"}"#),
+            "expired"
+        );
+        assert_eq!(sage_message(b"Plain text problem\n"), "Plain text problem");
+        assert_eq!(sage_message(b""), "");
+        assert!(sage_message(b"<html><h1>502</h1></html>").contains("HTML page"));
+        assert_eq!(
+            sage_message(&[0xff, 0xfe, b'o', b'k']),
+            "\u{fffd}\u{fffd}ok"
+        );
+    }
+
+    #[test]
+    fn every_error_says_what_to_do() {
+        let errors = [
+            ApiError::Network {
+                detail: "refused".into(),
+            },
+            ApiError::Timeout,
+            ApiError::Status {
+                status: 401,
+                message: String::new(),
+            },
+            ApiError::Status {
+                status: 403,
+                message: String::new(),
+            },
+            ApiError::Status {
+                status: 404,
+                message: String::new(),
+            },
+            ApiError::Status {
+                status: 429,
+                message: String::new(),
+            },
+            ApiError::Status {
+                status: 500,
+                message: String::new(),
+            },
+            ApiError::Status {
+                status: 504,
+                message: String::new(),
+            },
+            ApiError::InvalidBody { detail: "x".into() },
+            ApiError::SignIn { detail: "x".into() },
+            ApiError::Setup { detail: "x".into() },
+        ];
+        for error in errors {
+            assert!(error.advice().ends_with('.'), "{error:?}");
+            assert!(!error.to_string().is_empty());
+        }
+        assert!(
+            ApiError::Status {
+                status: 504,
+                message: String::new()
+            }
+            .advice()
+            .contains("tunnel")
+        );
+    }
+}

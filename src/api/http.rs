@@ -57,6 +57,7 @@ pub async fn check_health(client: &reqwest::Client, url: &str) -> Result<Respons
         headers,
         elapsed: started.elapsed(),
         size: body.len(),
+        attempts: 1,
     };
     if status.is_success() {
         Ok(meta)

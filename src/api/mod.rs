@@ -1,10 +1,17 @@
 //! The Sage 200 API client: HTTP on reqwest (rustls), typed errors, and the calls every
 //! screen uses. Uses `model` and its own crates; never egui, `ui` or `app`.
 
+mod catalogue;
 mod client;
 mod error;
 mod http;
+mod paging;
 
-pub use client::{Answer, ApiClient, CompanyScope, TokenProvider};
+pub use catalogue::{Catalogue, Endpoint, FieldInfo, FieldKind, Verb};
+pub use client::{
+    Answer, ApiClient, ApiRequest, CompanyScope, RawAnswer, RetryPolicy, TokenProvider, decode,
+    decode_list, encode_query, retry_after,
+};
 pub use error::ApiError;
 pub use http::{build_http_client, check_health};
+pub use paging::{PageOptions, Progress, fetch_all};

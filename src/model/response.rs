@@ -19,6 +19,8 @@ pub struct ResponseMeta {
     pub elapsed: Duration,
     /// Size of the body in bytes.
     pub size: usize,
+    /// How many times the call was sent (1 unless it was retried).
+    pub attempts: u32,
 }
 
 /// A byte count for people: `512 B`, `1.5 KB`, `12.3 MB`.

@@ -1,0 +1,525 @@
+//! The API client over real HTTP: the headers every call carries, retries with backoff and
+//! `Retry-After`, no blind retry of POST, cancellation, time-outs, both list shapes, and
+//! fetching every page of 100,000 customers.
+// Tests fail loudly by design, and one scenario per test reads better than many helpers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::future::BoxFuture;
+use sage200_desk::api::{
+    ApiClient, ApiError, ApiRequest, CompanyScope, PageOptions, RetryPolicy, TokenProvider, Verb,
+    fetch_all,
+};
+use sage200_desk::demo_server::{DemoConfig, DemoServer, Fault, FaultKind};
+use sage200_desk::model::{Profile, Secret};
+use serde_json::{Value, json};
+
+/// A fixed bearer token, obtained from the demo server's Sage ID with PKCE.
+struct FixedToken(Secret);
+
+impl TokenProvider for FixedToken {
+    fn token(&self) -> BoxFuture<'_, Result<Secret, ApiError>> {
+        Box::pin(async move { Ok(self.0.clone()) })
+    }
+    fn token_after_rejection<'a>(
+        &'a self,
+        _: &'a Secret,
+    ) -> BoxFuture<'a, Result<Secret, ApiError>> {
+        Box::pin(async move {
+            Err(ApiError::SignIn {
+                detail: "signed out".into(),
+            })
+        })
+    }
+}
+
+async fn demo_token(server: &DemoServer) -> Secret {
+    use base64::Engine;
+    use sha2::Digest;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let verifier = "api-client-test-verifier-0123456789abcdefghijkl";
+    let challenge =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier));
+    let redirect = "http://127.0.0.1:45690/callback";
+    let url = format!(
+        "{}/authorize?response_type=code&client_id=demo-desktop&redirect_uri={redirect}&audience=s200ukipd/sage200&code_challenge={challenge}&code_challenge_method=S256&state=s",
+        server.base_url()
+    );
+    let location = http.get(url).send().await.unwrap().headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let code = url::Url::parse(&location)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let tokens: Value = http
+        .post(format!("{}/oauth/token", server.base_url()))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            ("client_id", "demo-desktop"),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    Secret::new(tokens["access_token"].as_str().unwrap())
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 3,
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(100),
+        max_retry_after: Duration::from_secs(5),
+    }
+}
+
+async fn client_for(server: &DemoServer) -> ApiClient {
+    let token = demo_token(server).await;
+    let profile = Profile::demo(&server.base_url());
+    ApiClient::new(
+        sage200_desk::api::build_http_client().unwrap(),
+        &profile,
+        Arc::new(FixedToken(token)),
+    )
+    .unwrap()
+    .with_retry_policy(fast_retries())
+}
+
+fn company() -> CompanyScope {
+    CompanyScope {
+        site_id: "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
+        company_id: 101,
+    }
+}
+
+async fn start(customers: usize) -> DemoServer {
+    DemoServer::start(DemoConfig {
+        auto_approve: true,
+        customers,
+        ..DemoConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn every_call_carries_the_expected_headers() {
+    // A capturing server (not a mock of Sage: it only records what the client sends).
+    let seen: Arc<Mutex<Vec<axum::http::HeaderMap>>> = Arc::default();
+    let record = seen.clone();
+    let app = axum::Router::new().fallback(move |headers: axum::http::HeaderMap| {
+        let record = record.clone();
+        async move {
+            record.lock().unwrap().push(headers);
+            axum::Json(json!([]))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let root = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let mut profile = Profile::demo(&root);
+    profile
+        .extra_headers
+        .push(("ocp-apim-subscription-key".into(), "legacy-key".into()));
+    let client = ApiClient::new(
+        sage200_desk::api::build_http_client().unwrap(),
+        &profile,
+        Arc::new(FixedToken(Secret::new("tok-123"))),
+    )
+    .unwrap();
+
+    client.sites().await.unwrap();
+    let mut post = ApiRequest::get("customers").for_company(Some(&company()));
+    post.verb = Verb::Post;
+    post.body = Some(br#"{"name":"x"}"#.to_vec());
+    client.execute(&post).await.unwrap();
+
+    let seen = seen.lock().unwrap();
+    let (sites, created) = (&seen[0], &seen[1]);
+    for headers in [sites, created] {
+        assert_eq!(headers["authorization"], "Bearer tok-123");
+        assert_eq!(headers["accept"], "application/json");
+        assert!(
+            headers["user-agent"]
+                .to_str()
+                .unwrap()
+                .starts_with("sage200-desk/")
+        );
+        assert_eq!(headers["ocp-apim-subscription-key"], "legacy-key");
+    }
+    assert!(
+        sites.get("x-site").is_none() && sites.get("x-company").is_none(),
+        "sites needs no company"
+    );
+    assert_eq!(created["x-site"], "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+    assert_eq!(created["x-company"], "101");
+    assert_eq!(created["content-type"], "application/json");
+}
+
+#[tokio::test]
+async fn idempotent_calls_are_retried_honouring_retry_after() {
+    let server = start(50).await;
+    let client = client_for(&server).await;
+    let request = ApiRequest::get("customers")
+        .for_company(Some(&company()))
+        .param("$top", "5");
+
+    server.add_fault(Fault::new(
+        FaultKind::Status {
+            status: 503,
+            retry_after: Some("1".into()),
+        },
+        "customers",
+        2,
+    ));
+    let started = Instant::now();
+    let answer = client
+        .execute(&request)
+        .await
+        .expect("retried until it worked");
+    assert_eq!(answer.meta.attempts, 3);
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "waited as Retry-After asked"
+    );
+
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc2822();
+    server.add_fault(Fault::new(
+        FaultKind::Status {
+            status: 429,
+            retry_after: Some(soon),
+        },
+        "customers",
+        1,
+    ));
+    let started = Instant::now();
+    assert_eq!(client.execute(&request).await.unwrap().meta.attempts, 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "an HTTP-date Retry-After is honoured"
+    );
+
+    for status in [502, 504] {
+        server.add_fault(Fault::new(
+            FaultKind::Status {
+                status,
+                retry_after: None,
+            },
+            "customers",
+            1,
+        ));
+        assert_eq!(
+            client.execute(&request).await.unwrap().meta.attempts,
+            2,
+            "{status}"
+        );
+    }
+    server.add_fault(Fault::new(FaultKind::DropMidBody, "customers", 1));
+    assert_eq!(
+        client.execute(&request).await.unwrap().meta.attempts,
+        2,
+        "a dropped body is retried"
+    );
+
+    // A wait longer than the policy allows is reported, not slept through.
+    server.add_fault(Fault::new(
+        FaultKind::Status {
+            status: 429,
+            retry_after: Some("3600".into()),
+        },
+        "customers",
+        1,
+    ));
+    let error = client.execute(&request).await.unwrap_err();
+    assert!(
+        matches!(error, ApiError::Status { status: 429, .. }),
+        "{error:?}"
+    );
+
+    // Retries are bounded: 1 try + 3 retries, then the error.
+    server.add_fault(Fault::new(
+        FaultKind::Status {
+            status: 503,
+            retry_after: None,
+        },
+        "customers",
+        10,
+    ));
+    let error = client.execute(&request).await.unwrap_err();
+    assert!(matches!(error, ApiError::Status { status: 503, .. }));
+    let left: Value = reqwest::get(format!("{}/_demo/faults", server.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(left[0]["count"], 6, "exactly four attempts were made");
+    server.clear_faults();
+
+    // 500 is not retried: the server failed, and trying again rarely helps.
+    server.add_fault(Fault::new(
+        FaultKind::Status {
+            status: 500,
+            retry_after: None,
+        },
+        "customers",
+        1,
+    ));
+    assert!(matches!(
+        client.execute(&request).await.unwrap_err(),
+        ApiError::Status { status: 500, .. }
+    ));
+    assert!(client.execute(&request).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_post_is_never_retried_blindly() {
+    let server = start(10).await;
+    let client = client_for(&server).await;
+    let create = |reference: &str| {
+        let mut request = ApiRequest::get("customers").for_company(Some(&company()));
+        request.verb = Verb::Post;
+        request.body = Some(
+            json!({"name": "Retry Test Ltd", "reference": reference})
+                .to_string()
+                .into_bytes(),
+        );
+        request
+    };
+    server.add_fault(
+        Fault::new(
+            FaultKind::Status {
+                status: 503,
+                retry_after: Some("0".into()),
+            },
+            "customers",
+            1,
+        )
+        .for_method("POST"),
+    );
+    assert!(matches!(
+        client.execute(&create("RT01")).await.unwrap_err(),
+        ApiError::Status { status: 503, .. }
+    ));
+
+    server.add_fault(Fault::new(FaultKind::LoseAnswer, "customers", 1).for_method("POST"));
+    let error = client.execute(&create("RT02")).await.unwrap_err();
+    assert!(matches!(error, ApiError::Network { .. }), "{error:?}");
+    let found = client
+        .get_list::<Value>(
+            &ApiRequest::get("customers")
+                .for_company(Some(&company()))
+                .param("$filter", "reference eq 'RT02'"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.body.len(), 1, "saved once, not twice");
+}
+
+#[tokio::test]
+async fn calls_time_out_and_can_be_cancelled() {
+    let server = start(10).await;
+    let client = client_for(&server)
+        .await
+        .with_retry_policy(RetryPolicy {
+            max_retries: 0,
+            ..fast_retries()
+        })
+        .with_timeout(Duration::from_millis(300));
+    let request = ApiRequest::get("customers").for_company(Some(&company()));
+    server.add_fault(Fault::new(
+        FaultKind::Latency { millis: 2000 },
+        "customers",
+        1,
+    ));
+    let started = Instant::now();
+    assert_eq!(
+        client.execute(&request).await.unwrap_err(),
+        ApiError::Timeout
+    );
+    assert!(started.elapsed() < Duration::from_millis(1500));
+
+    server.add_fault(Fault::new(
+        FaultKind::Latency { millis: 5000 },
+        "customers",
+        1,
+    ));
+    let slow = client.clone().with_timeout(Duration::from_secs(30));
+    let call = tokio::spawn(async move {
+        slow.execute(&ApiRequest::get("customers").for_company(Some(&company())))
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    call.abort();
+    assert!(call.await.unwrap_err().is_cancelled());
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "cancelled at once"
+    );
+}
+
+#[tokio::test]
+async fn error_answers_keep_the_status_message_and_advice() {
+    let server = start(10).await;
+    let client = client_for(&server).await;
+    let bad = ApiRequest::get("customers")
+        .for_company(Some(&company()))
+        .param("$top", "9999");
+    let error = client.execute(&bad).await.unwrap_err();
+    let ApiError::Status {
+        status: 400,
+        message,
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert!(
+        message.contains("5000"),
+        "Sage's message is kept: {message}"
+    );
+    server.add_fault(Fault::new(
+        FaultKind::Status {
+            status: 504,
+            retry_after: None,
+        },
+        "customers",
+        10,
+    ));
+    let error = client
+        .clone()
+        .with_retry_policy(RetryPolicy {
+            max_retries: 0,
+            ..fast_retries()
+        })
+        .execute(&ApiRequest::get("customers").for_company(Some(&company())))
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .advice()
+            .contains("company's server may be unreachable"),
+        "{}",
+        error.advice()
+    );
+    server.clear_faults();
+    server.add_fault(Fault::new(FaultKind::Html { status: 200 }, "customers", 1));
+    let error = client
+        .get_list::<Value>(&ApiRequest::get("customers").for_company(Some(&company())))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("HTML page"), "{error}");
+    server.add_fault(Fault::new(FaultKind::Malformed, "customers", 1));
+    assert!(matches!(
+        client
+            .get_list::<Value>(&ApiRequest::get("customers").for_company(Some(&company())))
+            .await
+            .unwrap_err(),
+        ApiError::InvalidBody { .. }
+    ));
+    server.add_fault(Fault::new(FaultKind::EmptyOk, "customers", 1));
+    assert!(
+        client
+            .get_list::<Value>(&ApiRequest::get("customers").for_company(Some(&company())))
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("empty answer")
+    );
+    let refused = ApiClient::new(
+        sage200_desk::api::build_http_client().unwrap(),
+        &Profile::demo("http://127.0.0.1:9"),
+        Arc::new(FixedToken(Secret::new("x"))),
+    )
+    .unwrap()
+    .with_retry_policy(RetryPolicy {
+        max_retries: 1,
+        ..fast_retries()
+    });
+    assert!(matches!(
+        refused.sites().await.unwrap_err(),
+        ApiError::Network { .. }
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_all_pages_through_100000_customers() {
+    let server = start(100_000).await;
+    let client = client_for(&server).await;
+    let base = ApiRequest::get("customers")
+        .for_company(Some(&company()))
+        .param("$select", "id,reference");
+    let mut reports = Vec::new();
+    let pages = fetch_all(
+        &client,
+        &base,
+        &PageOptions {
+            page_size: 5000,
+            in_flight: 3,
+            order_by: "id".into(),
+        },
+        |p| reports.push(p),
+    )
+    .await
+    .unwrap();
+    let ids: Vec<i64> = pages
+        .iter()
+        .flat_map(|p| sage200_desk::api::decode_list::<Value>(&p.body).unwrap())
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 100_000);
+    assert!(
+        ids.windows(2).all(|w| w[0] + 1 == w[1]),
+        "every record once, in order"
+    );
+    assert_eq!(reports.last().unwrap().records, 100_000);
+    assert!(reports.len() >= 20);
+    assert!(
+        pages
+            .iter()
+            .all(|p| p.meta.url.contains("%24orderby=id") || p.meta.url.contains("$orderby=id"))
+    );
+
+    // A short page ends the fetch.
+    let small = start(12_345).await;
+    let client = client_for(&small).await;
+    let pages = fetch_all(
+        &client,
+        &base,
+        &PageOptions {
+            page_size: 5000,
+            in_flight: 2,
+            order_by: "id".into(),
+        },
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(pages.len(), 3);
+    let count: usize = pages
+        .iter()
+        .map(|p| {
+            sage200_desk::api::decode_list::<Value>(&p.body)
+                .unwrap()
+                .len()
+        })
+        .sum();
+    assert_eq!(count, 12_345);
+}
