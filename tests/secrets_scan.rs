@@ -57,6 +57,7 @@ fn no_token_leaks_into_storage_logs_or_debug_output() {
         matches!(app.state().auth, AuthView::SignedIn { .. })
     });
     rt.block_on(page).unwrap().unwrap();
+    support::pick_company(&mut h, "Stationery & Office Supplies");
 
     let mut secrets = Vec::new();
     let session = h.state().session().unwrap().clone();

@@ -58,3 +58,45 @@ fn shell_snapshots_in_light_and_dark() {
     }
     results.unwrap();
 }
+
+#[test]
+fn the_company_picker_after_sign_in() {
+    use sage200_desk::demo_server::DemoConfig;
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 10,
+            ..DemoConfig::default()
+        },
+    );
+    let options = StartOptions {
+        open_browser: false,
+        keyring_scope: support::keyring_scope("snapshot-picker"),
+        ..StartOptions::new(rt.handle().clone(), Some(server.base_url()))
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1100.0, 760.0))
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |cc| {
+            SageApp::with_state(&cc.egui_ctx, options, PersistedState::default())
+        });
+    support::settle_startup(&mut h);
+    support::sign_in(&rt, &mut h);
+    support::step_until(
+        &mut h,
+        std::time::Duration::from_secs(15),
+        "the sites",
+        |app| matches!(app.state().sites, sage200_desk::app::SitesView::Loaded(_)),
+    );
+    h.run();
+    h.get_by_label("Choose a company");
+    // The status bar shows timings that change from run to run.
+    let size = h.ctx.content_rect().size();
+    h.mask(egui::Rect::from_min_size(
+        egui::pos2(0.0, size.y - 30.0),
+        egui::vec2(size.x, 30.0),
+    ));
+    h.snapshot("company_picker_light");
+}

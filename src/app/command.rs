@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::model::{Profile, Secret};
 
-use super::state::{Screen, ThemeChoice};
+use super::state::{CompanyChoice, Screen, ThemeChoice};
 
 /// One intent from the UI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,4 +46,12 @@ pub enum Command {
     ForgetClientSecret(String),
     /// Open a folder in the system's file manager.
     OpenFolder(PathBuf),
+    /// Show the site and company picker.
+    OpenCompanyPicker,
+    /// Hide it.
+    CloseCompanyPicker,
+    /// Fetch the sites again.
+    ReloadSites,
+    /// Work with this company from now on.
+    ChooseCompany(CompanyChoice),
 }

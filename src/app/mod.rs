@@ -12,8 +12,8 @@ pub use command::Command;
 pub use paths::{AppPaths, DATA_DIR_ENV};
 pub use signin::{SignInProgress, SignedIn};
 pub use state::{
-    AppState, AuthView, KeyringView, PersistedState, STATE_KEY, Screen, ServerHealth, ThemeChoice,
-    UserError,
+    AppState, AuthView, CompanyChoice, KeyringView, PersistedState, STATE_KEY, Screen,
+    ServerHealth, SitesView, ThemeChoice, UserError,
 };
 pub use task::{Task, Waker};
 
@@ -71,6 +71,7 @@ pub struct SageApp {
     sign_in_progress: Option<mpsc::UnboundedReceiver<SignInProgress>>,
     sign_out_task: Option<Task<Result<(), UserError>>>,
     keyring_task: Option<Task<Result<KeyringChange, UserError>>>,
+    sites_task: Option<Task<Result<api::Answer<Vec<crate::model::SiteCompany>>, ApiError>>>,
     session: Option<Arc<Session>>,
     client: Option<ApiClient>,
     commands: Vec<Command>,
@@ -148,6 +149,7 @@ impl SageApp {
             sign_in_progress: None,
             sign_out_task: None,
             keyring_task: None,
+            sites_task: None,
             session: None,
             client: None,
             commands: Vec::new(),
@@ -204,6 +206,10 @@ impl SageApp {
                 self.change_client_secret(profile, Some(secret));
             }
             Command::ForgetClientSecret(profile) => self.change_client_secret(profile, None),
+            Command::OpenCompanyPicker => self.state.picker_open = true,
+            Command::CloseCompanyPicker => self.state.picker_open = false,
+            Command::ReloadSites => self.start_sites(),
+            Command::ChooseCompany(choice) => self.choose_company(choice),
             Command::OpenFolder(path) => {
                 self.options.runtime.spawn_blocking(move || {
                     if let Err(error) = open::that_detached(&path) {
@@ -380,7 +386,10 @@ impl SageApp {
 
     fn start_sign_out(&mut self) {
         self.sign_in_task = None;
+        self.sites_task = None;
         self.client = None;
+        self.state.company = None;
+        self.state.sites = SitesView::Idle;
         self.state.auth = AuthView::SignedOut { notice: None };
         if let Some(session) = self.session.take() {
             self.sign_out_task = Some(Task::spawn(
@@ -399,11 +408,102 @@ impl SageApp {
         }
         // Leave the old profile's tokens in the keyring; only this run forgets them.
         self.sign_in_task = None;
+        self.sites_task = None;
         self.session = None;
         self.client = None;
+        self.state.company = None;
+        self.state.sites = SitesView::Idle;
         name.clone_into(&mut self.state.persisted.profile);
         self.state.server_label = server_label_of(&self.state.persisted);
         self.start_startup();
+    }
+
+    fn start_sites(&mut self) {
+        let Some(client) = self.client.clone() else {
+            return;
+        };
+        self.state.sites = SitesView::Loading;
+        self.sites_task = Some(Task::spawn(
+            &self.options.runtime,
+            self.waker.clone(),
+            async move { client.sites().await },
+        ));
+    }
+
+    fn finish_sites(
+        &mut self,
+        result: Result<api::Answer<Vec<crate::model::SiteCompany>>, ApiError>,
+    ) {
+        match result {
+            Ok(answer) => {
+                let sites = crate::model::group_sites(&answer.body);
+                self.state.last_request = Some(answer.meta);
+                let remembered = self
+                    .state
+                    .persisted
+                    .companies
+                    .get(&self.state.persisted.profile)
+                    .cloned();
+                let available = |c: &CompanyChoice| {
+                    sites.iter().any(|s| {
+                        s.id == c.site_id && s.companies.iter().any(|co| co.id == c.company_id)
+                    })
+                };
+                let only = match sites.as_slice() {
+                    [site] if site.companies.len() == 1 => Some(CompanyChoice {
+                        site_id: site.id.clone(),
+                        site_name: site.name.clone(),
+                        company_id: site.companies[0].id,
+                        company_name: site.companies[0].name.clone(),
+                    }),
+                    _ => None,
+                };
+                let choice = remembered.filter(available).or(only);
+                self.state.sites = SitesView::Loaded(sites);
+                match choice {
+                    Some(choice) => self.choose_company(choice),
+                    None => self.state.picker_open = true,
+                }
+            }
+            Err(error) => {
+                if matches!(error, ApiError::SignIn { .. }) {
+                    self.sign_in_lost(&error);
+                }
+                self.state.sites = SitesView::Failed(UserError::from(&error));
+            }
+        }
+    }
+
+    fn choose_company(&mut self, choice: CompanyChoice) {
+        if self.state.company.as_ref() != Some(&choice) {
+            self.state.company_generation += 1;
+        }
+        tracing::info!(company = choice.company_id, site = %choice.site_id, "company chosen");
+        self.state
+            .persisted
+            .companies
+            .insert(self.state.persisted.profile.clone(), choice.clone());
+        self.state.company = Some(choice);
+        self.state.picker_open = false;
+    }
+
+    /// A call found the sign-in gone: forget the session and say so.
+    fn sign_in_lost(&mut self, error: &ApiError) {
+        self.session = None;
+        self.client = None;
+        self.state.company = None;
+        self.state.auth = AuthView::SignedOut {
+            notice: Some(error.to_string()),
+        };
+    }
+
+    /// The `X-Site` / `X-Company` pair of the chosen company.
+    #[must_use]
+    pub fn company_scope(&self) -> Option<api::CompanyScope> {
+        self.state.company.as_ref().map(|c| api::CompanyScope {
+            site_id: c.site_id.clone(),
+            company_id: c.company_id,
+        })
     }
 
     fn apply_signed_in(&mut self, signed_in: SignedIn) {
@@ -414,6 +514,7 @@ impl SageApp {
         self.state.last_request = Some(signed_in.meta);
         self.session = Some(signed_in.session);
         self.client = Some(signed_in.client);
+        self.start_sites();
     }
 
     /// Moves finished task results into the state.
@@ -463,6 +564,12 @@ impl SageApp {
                     self.state.error = Some(error);
                 }
             }
+        }
+        if let Some(task) = &mut self.sites_task
+            && task.poll().is_some()
+            && let Some(Ok(result)) = self.sites_task.take().map(Task::into_result)
+        {
+            self.finish_sites(result);
         }
         if let Some(task) = &mut self.keyring_task
             && task.poll().is_some()

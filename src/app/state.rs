@@ -92,6 +92,35 @@ pub struct PersistedState {
     pub profile: String,
     /// Every profile (no secrets: a client secret lives only in the keyring).
     pub profiles: Vec<Profile>,
+    /// The company last chosen, per profile name.
+    pub companies: std::collections::BTreeMap<String, CompanyChoice>,
+}
+
+/// A chosen site and company: what `X-Site` and `X-Company` carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyChoice {
+    /// `X-Site`.
+    pub site_id: String,
+    /// The site's name.
+    pub site_name: String,
+    /// `X-Company`.
+    pub company_id: i64,
+    /// The company's name.
+    pub company_name: String,
+}
+
+/// The `GET sites` answer, as the picker shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SitesView {
+    /// Not asked yet (not signed in).
+    #[default]
+    Idle,
+    /// Being fetched.
+    Loading,
+    /// The sites with their companies (possibly none).
+    Loaded(Vec<crate::model::Site>),
+    /// The call failed.
+    Failed(UserError),
 }
 
 /// How the server behind the current profile answered its last check.
@@ -200,6 +229,14 @@ pub struct AppState {
     pub paths: Option<super::AppPaths>,
     /// A confirmation to show briefly in Settings ("Client secret saved").
     pub settings_notice: Option<String>,
+    /// The sites and companies the user may open.
+    pub sites: SitesView,
+    /// The company every call is about.
+    pub company: Option<CompanyChoice>,
+    /// Whether the company picker is open.
+    pub picker_open: bool,
+    /// Bumped whenever the company changes, so open views know to reload.
+    pub company_generation: u64,
 }
 
 impl AppState {

@@ -18,4 +18,5 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
         views::show(ui, state, commands);
     });
     shell::sign_in_dialog(ui, state, commands);
+    shell::company_picker(ui, state, commands);
 }

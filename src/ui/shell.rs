@@ -2,7 +2,10 @@
 
 use egui::{Align, Layout, RichText};
 
-use crate::app::{AppState, AuthView, Command, KeyringView, Screen, ServerHealth, ThemeChoice};
+use crate::app::{
+    AppState, AuthView, Command, CompanyChoice, KeyringView, Screen, ServerHealth, SitesView,
+    ThemeChoice,
+};
 use crate::model::format_size;
 
 use super::theme;
@@ -18,7 +21,7 @@ pub fn top_bar(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>)
             ui.separator();
             sign_in_state(ui, state, commands);
             ui.separator();
-            ui.label(RichText::new("No company chosen").weak());
+            company_button(ui, state, commands);
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 let dark = ui.visuals().dark_mode;
                 let (icon, next, hint) = if dark {
@@ -33,6 +36,119 @@ pub fn top_bar(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>)
         });
         ui.add_space(2.0);
     });
+}
+
+fn company_button(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+    match (&state.company, &state.auth) {
+        (Some(company), _) => {
+            let text = format!("{} · {}", company.company_name, company.site_name);
+            if ui
+                .button(text)
+                .on_hover_text(format!(
+                    "Company {} on site {}. Click to choose another.",
+                    company.company_id, company.site_id
+                ))
+                .clicked()
+            {
+                commands.push(Command::OpenCompanyPicker);
+            }
+        }
+        (None, AuthView::SignedIn { .. }) => {
+            if ui.button("Choose a company…").clicked() {
+                commands.push(Command::OpenCompanyPicker);
+            }
+        }
+        (None, _) => {
+            ui.label(RichText::new("No company chosen").weak());
+        }
+    }
+}
+
+/// The site and company picker.
+pub fn company_picker(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+    if !state.picker_open || !matches!(state.auth, AuthView::SignedIn { .. }) {
+        return;
+    }
+    let search_id = egui::Id::unique("company_search");
+    let mut search: String = ui.data(|d| d.get_temp(search_id)).unwrap_or_default();
+    let modal = egui::Modal::new(egui::Id::unique("company_picker")).show(ui.ctx(), |ui| {
+        ui.set_width(440.0);
+        ui.heading("Choose a company");
+        ui.add_space(6.0);
+        match &state.sites {
+            SitesView::Idle | SitesView::Loading => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Loading your companies…");
+                });
+            }
+            SitesView::Failed(error) => {
+                ui.colored_label(theme::error_color(ui), &error.message);
+                ui.label(&error.advice);
+                if ui.button("Retry").clicked() {
+                    commands.push(Command::ReloadSites);
+                }
+            }
+            SitesView::Loaded(sites) if sites.is_empty() => {
+                ui.label("No companies are available to this user.");
+                ui.label(
+                    RichText::new(
+                        "On Sage 200 Professional an empty list often means Sage cannot reach your company's server (its connection to it is down). Try again in a while, or ask your administrator.",
+                    )
+                    .weak(),
+                );
+                if ui.button("Retry").clicked() {
+                    commands.push(Command::ReloadSites);
+                }
+            }
+            SitesView::Loaded(sites) => {
+                let label = ui.label("Search");
+                ui.add(egui::TextEdit::singleline(&mut search).hint_text("company or site name").desired_width(f32::INFINITY))
+                    .labelled_by(label.id);
+                ui.add_space(4.0);
+                let needle = search.trim().to_lowercase();
+                egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+                    let mut shown = 0;
+                    for site in sites {
+                        let site_matches = site.name.to_lowercase().contains(&needle);
+                        let companies: Vec<_> = site
+                            .companies
+                            .iter()
+                            .filter(|c| site_matches || c.name.to_lowercase().contains(&needle))
+                            .collect();
+                        if companies.is_empty() {
+                            continue;
+                        }
+                        ui.add_space(4.0);
+                        ui.label(RichText::new(&site.name).strong());
+                        for company in companies {
+                            shown += 1;
+                            let chosen = state.company.as_ref().is_some_and(|c| c.company_id == company.id && c.site_id == site.id);
+                            if ui.selectable_label(chosen, &company.name).clicked() {
+                                commands.push(Command::ChooseCompany(CompanyChoice {
+                                    site_id: site.id.clone(),
+                                    site_name: site.name.clone(),
+                                    company_id: company.id,
+                                    company_name: company.name.clone(),
+                                }));
+                            }
+                        }
+                    }
+                    if shown == 0 {
+                        ui.label(RichText::new("No company matches the search.").weak());
+                    }
+                });
+            }
+        }
+        ui.add_space(8.0);
+        if ui.button("Close").clicked() {
+            commands.push(Command::CloseCompanyPicker);
+        }
+    });
+    if modal.should_close() {
+        commands.push(Command::CloseCompanyPicker);
+    }
+    ui.data_mut(|d| d.insert_temp(search_id, search));
 }
 
 fn profile_picker(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {

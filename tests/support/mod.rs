@@ -168,3 +168,31 @@ pub fn waiting_url(harness: &mut Harness<'_, SageApp>) -> String {
     );
     url
 }
+
+/// Signs the app in against an auto-approving demo server.
+pub fn sign_in(runtime: &tokio::runtime::Runtime, harness: &mut Harness<'_, SageApp>) {
+    use egui_kittest::kittest::Queryable;
+    harness.get_by_label("Sign in…").click();
+    let url = waiting_url(harness);
+    let callback = runtime.block_on(consent(&url, None));
+    let page = runtime.spawn(async move { visit(&callback).await });
+    step_until(harness, Duration::from_secs(15), "signed in", |app| {
+        matches!(app.state().auth, AuthView::SignedIn { .. })
+    });
+    runtime.block_on(page).unwrap().unwrap();
+}
+
+/// Waits for the company picker that follows sign-in and picks `company` in it.
+pub fn pick_company(harness: &mut Harness<'_, SageApp>, company: &str) {
+    use egui_kittest::kittest::Queryable;
+    step_until(
+        harness,
+        Duration::from_secs(15),
+        "the company picker",
+        |app| app.state().picker_open,
+    );
+    harness.run();
+    harness.get_by_label(company).click();
+    harness.run();
+    assert!(!harness.state().state().picker_open);
+}
