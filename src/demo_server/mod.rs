@@ -206,6 +206,18 @@ impl DemoServer {
         self.state.lock_faults().clear();
     }
 
+    /// An access token for the demo user, issued without the browser flow. For benchmarks and
+    /// scripts that measure or drive the API; sign-in itself is tested through the real flow.
+    #[must_use]
+    pub fn mint_access_token(&self) -> String {
+        let lifetime = self.state.config.access_token_lifetime;
+        let tokens = self.state.lock_oauth().mint(lifetime);
+        tokens["access_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// Makes every issued access token expire now.
     pub fn expire_tokens(&self) {
         self.state.lock_oauth().expire_all_access();

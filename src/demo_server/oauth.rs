@@ -129,6 +129,18 @@ impl OAuthState {
         }
     }
 
+    /// Issues tokens directly, as if the demo user had signed in (for benchmarks and scripts).
+    pub fn mint(&mut self, lifetime: Duration) -> serde_json::Value {
+        self.next_family += 1;
+        let family = self.next_family;
+        self.issue(
+            family,
+            PUBLIC_CLIENT_ID,
+            "openid profile email offline_access",
+            lifetime,
+        )
+    }
+
     /// Makes every access token expire now (fault injection).
     pub fn expire_all_access(&mut self) {
         let now = Instant::now();
