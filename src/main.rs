@@ -119,6 +119,7 @@ async fn run_demo_server(args: DemoServerArgs) -> Result<(), String> {
         seed: args.seed,
         access_token_lifetime: Duration::from_secs(args.token_lifetime),
         state_file: args.state_file,
+        ..DemoConfig::default()
     };
     let server = DemoServer::start(config).await.map_err(|e| {
         format!(

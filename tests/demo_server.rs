@@ -235,6 +235,23 @@ async fn a_wrong_verifier_and_a_reused_code_are_refused() {
 }
 
 #[tokio::test]
+async fn codes_are_short_lived() {
+    let server = start(DemoConfig {
+        auto_approve: true,
+        customers: 5,
+        code_lifetime: Duration::from_millis(200),
+        ..DemoConfig::default()
+    })
+    .await;
+    let http = client();
+    let code = get_code(&server, &http).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let late = exchange(&server, &http, &code, VERIFIER).await;
+    assert_eq!(late.status(), StatusCode::BAD_REQUEST);
+    assert!(late.text().await.unwrap().contains("expired"));
+}
+
+#[tokio::test]
 async fn refresh_rotates_and_revoke_invalidates() {
     let server = auto_server().await;
     let http = client();

@@ -59,6 +59,7 @@ fn signing_in_through_the_consent_page_shows_the_user() {
     assert_eq!(status, 200);
     assert!(html.contains("You can close this tab"));
     h.get_by_label("Signed in as Demo User");
+    h.get_by_label_contains("token until ");
     h.get_by_label("Sign out");
     assert!(
         h.query_by_label("Waiting for you in the browser…")

@@ -519,6 +519,12 @@ impl SageApp {
 
     /// Moves finished task results into the state.
     fn poll_tasks(&mut self) {
+        if let (Some(session), AuthView::SignedIn { expires_at, .. }) =
+            (&self.session, &mut self.state.auth)
+        {
+            // A refresh happens inside API calls; show the new expiry once it has.
+            *expires_at = session.expiry_now();
+        }
         if let Some(task) = &mut self.health_task
             && task.poll().is_some()
             && let Some(Ok(result)) = self.health_task.take().map(Task::into_result)

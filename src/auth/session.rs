@@ -2,7 +2,8 @@
 //! once after a 401, one refresh at a time; saves rotated tokens to the keyring at once;
 //! signs out by revoking, deleting the keyring entry and forgetting every token.
 
-use std::time::{Duration, SystemTime};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::Mutex;
 
@@ -24,6 +25,12 @@ pub struct Session {
     store: Option<TokenStore>,
     /// Locked for the whole of a refresh, so only one runs at a time.
     tokens: Mutex<Option<Tokens>>,
+    /// The access token's expiry in Unix seconds (0: none), readable without waiting.
+    expiry: AtomicU64,
+}
+
+fn unix_seconds(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 impl Session {
@@ -41,6 +48,7 @@ impl Session {
             http,
             client_secret,
             store,
+            expiry: AtomicU64::new(unix_seconds(tokens.expires_at)),
             tokens: Mutex::new(Some(tokens)),
         }
     }
@@ -60,6 +68,15 @@ impl Session {
     /// When the current access token expires.
     pub async fn expires_at(&self) -> Option<SystemTime> {
         self.tokens.lock().await.as_ref().map(|t| t.expires_at)
+    }
+
+    /// The same, without waiting for a refresh in progress (for the UI).
+    #[must_use]
+    pub fn expiry_now(&self) -> Option<SystemTime> {
+        match self.expiry.load(Ordering::Acquire) {
+            0 => None,
+            seconds => Some(UNIX_EPOCH + Duration::from_secs(seconds)),
+        }
     }
 
     /// A valid access token, refreshed first when it is about to expire.
@@ -106,12 +123,15 @@ impl Session {
                         tracing::warn!(%error, "could not save refreshed tokens to the keyring");
                     }
                 }
+                self.expiry
+                    .store(unix_seconds(fresh.expires_at), Ordering::Release);
                 *guard = Some(fresh);
                 tracing::info!(profile = %self.profile.name, "access token refreshed");
                 Ok(access)
             }
             Err(AuthError::TokenRefused { error, .. }) if error == "invalid_grant" => {
                 *guard = None;
+                self.expiry.store(0, Ordering::Release);
                 if let Some(store) = &self.store {
                     let _ = store.delete_tokens().await;
                 }
@@ -126,6 +146,7 @@ impl Session {
     /// entry and forgets every token held in memory.
     pub async fn sign_out(&self) -> Result<(), AuthError> {
         let tokens = self.tokens.lock().await.take();
+        self.expiry.store(0, Ordering::Release);
         if let Some(refresh) = tokens.as_ref().and_then(|t| t.refresh.as_ref())
             && let Err(error) = revoke_token(&self.profile, &self.http, refresh).await
         {

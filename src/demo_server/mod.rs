@@ -50,6 +50,8 @@ pub struct DemoConfig {
     pub access_token_lifetime: Duration,
     /// Keep data changes in this JSON file (loaded on start when it exists).
     pub state_file: Option<PathBuf>,
+    /// How long an authorization code may wait before it is exchanged.
+    pub code_lifetime: Duration,
 }
 
 impl Default for DemoConfig {
@@ -61,6 +63,7 @@ impl Default for DemoConfig {
             seed: 200,
             access_token_lifetime: Duration::from_hours(1),
             state_file: None,
+            code_lifetime: Duration::from_mins(1),
         }
     }
 }

@@ -27,8 +27,6 @@ pub const CONFIDENTIAL_CLIENT_ID: &str = "demo-confidential";
 pub const CONFIDENTIAL_CLIENT_SECRET: &str = "demo-secret";
 /// The audience Sage 200 requires.
 pub const AUDIENCE: &str = "s200ukipd/sage200";
-/// How long an authorization code may wait before it is exchanged.
-const CODE_LIFETIME: Duration = Duration::from_mins(1);
 
 /// The demo user everyone signs in as.
 pub const DEMO_USER_NAME: &str = "Demo User";
@@ -513,7 +511,7 @@ pub async fn token(
                     "The authorization code was already used.",
                 );
             }
-            if issued.issued.elapsed() > CODE_LIFETIME {
+            if issued.issued.elapsed() > state.config.code_lifetime {
                 return oauth_error(
                     StatusCode::BAD_REQUEST,
                     "invalid_grant",

@@ -191,8 +191,9 @@ fn sign_in_state(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command
             ui.label("Waiting for the browser…");
         }
         AuthView::SignedIn { user, expires_at } => {
-            ui.label(format!("Signed in as {user}"))
-                .on_hover_text(expiry_text(*expires_at));
+            ui.label(format!("Signed in as {user}"));
+            ui.label(RichText::new(expiry_text(*expires_at)).weak())
+                .on_hover_text("The access token is renewed automatically before it expires.");
             if ui.button("Sign out").clicked() {
                 commands.push(Command::SignOut);
             }
@@ -200,19 +201,14 @@ fn sign_in_state(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command
     }
 }
 
-/// "Token expires at 14:05 (UTC)" — a fixed time, so nothing needs repainting to count down.
+/// "token until 14:05" in local time: a fixed time, so nothing repaints to count down.
 fn expiry_text(expires_at: Option<std::time::SystemTime>) -> String {
-    let Some(at) = expires_at else {
-        return "Token expiry unknown".to_owned();
-    };
-    let seconds = at
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let of_day = seconds % 86_400;
-    format!(
-        "Access token expires at {:02}:{:02} UTC; it is renewed automatically",
-        of_day / 3600,
-        of_day % 3600 / 60
+    expires_at.map_or_else(
+        || "token expiry unknown".to_owned(),
+        |at| {
+            let local: chrono::DateTime<chrono::Local> = at.into();
+            format!("token until {}", local.format("%H:%M"))
+        },
     )
 }
 
