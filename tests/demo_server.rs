@@ -941,6 +941,8 @@ async fn a_state_file_keeps_changes_across_restarts() {
     };
     let server = start(config.clone()).await;
     let api = Api::new(&server).await;
+    let tokens = sign_in(&server, &client()).await;
+    let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
     let (status, created) = api
         .send(
             reqwest::Method::POST,
@@ -957,6 +959,11 @@ async fn a_state_file_keeps_changes_across_restarts() {
     assert_eq!(delete.status(), StatusCode::OK);
     server.shutdown().await;
     assert!(file.exists());
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        !saved.contains(&refresh_token),
+        "refresh tokens are kept only as hashes"
+    );
 
     let again = start(config).await;
     let api = Api::new(&again).await;
@@ -974,5 +981,10 @@ async fn a_state_file_keeps_changes_across_restarts() {
         next["id"],
         created["id"].as_i64().unwrap() + 1,
         "ids continue"
+    );
+    // A refresh token issued before the restart still works (silent sign-in after --demo restarts).
+    assert_eq!(
+        refresh(&again, &client(), &refresh_token).await.status(),
+        StatusCode::OK
     );
 }

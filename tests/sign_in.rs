@@ -277,6 +277,7 @@ fn the_keyring_remembers_a_sign_in_until_sign_out() {
     assert!(signed_in(again.state()), "{:?}", again.state().state().auth);
     again.get_by_label("Signed in as Demo User");
     support::pick_company(&mut again, "Demo Trading Ltd");
+    let refresh = store.load_blocking().unwrap().unwrap().refresh.unwrap();
 
     again.get_by_label("Sign out").click();
     again.run();
@@ -285,6 +286,21 @@ fn the_keyring_remembers_a_sign_in_until_sign_out() {
         matches!(store.load_blocking(), Ok(None))
     });
     again.get_by_label("Sign in…");
+    // Sign-out revoked the refresh token at the server too.
+    let refused = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/oauth/token", server.base_url()))
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh.expose()),
+                ("client_id", "demo-desktop"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(refused, 400, "the refresh token was revoked");
     let third = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
     assert_eq!(
         third.state().state().auth,

@@ -116,3 +116,56 @@ fn insecure_urls_and_bad_headers_are_refused() {
         "nothing was added"
     );
 }
+
+#[test]
+fn an_openapi_file_is_imported_into_the_catalogue_and_bad_files_are_refused() {
+    let rt = support::runtime();
+    let persisted = PersistedState {
+        screen: Screen::Settings,
+        ..PersistedState::default()
+    };
+    let mut h = support::app_harness(&rt, None, persisted);
+    let before = h.state().state().catalogue.len();
+    h.get_by_label_contains(&format!("{before} endpoints known"));
+    h.get_by_label("Import OpenAPI file…");
+
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("widgets.json");
+    std::fs::write(
+        &good,
+        r#"{"openapi": "3.0.1", "paths": {"/widgets": {"get": {}}, "/widgets/{Id}": {"get": {}}}}"#,
+    )
+    .unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{ not json").unwrap();
+
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(
+        &ctx,
+        sage200_desk::app::Command::ImportOpenApi(Some(good.clone())),
+    );
+    support::step_until(
+        &mut h,
+        std::time::Duration::from_secs(10),
+        "the import",
+        |app| app.state().catalogue.len() == before + 2,
+    );
+    h.get_by_label_contains("Imported 2 paths from");
+    assert!(h.state().state().catalogue.get("widgets/{id}").is_some());
+    assert_eq!(h.state().state().persisted.openapi_files, [good]);
+
+    h.state_mut()
+        .handle(&ctx, sage200_desk::app::Command::ImportOpenApi(Some(bad)));
+    support::step_until(
+        &mut h,
+        std::time::Duration::from_secs(10),
+        "the refusal",
+        |app| app.state().error.is_some(),
+    );
+    h.get_by_label_contains("was not imported");
+    assert_eq!(
+        h.state().state().catalogue.len(),
+        before + 2,
+        "nothing lost"
+    );
+}

@@ -54,4 +54,7 @@ pub enum Command {
     ReloadSites,
     /// Work with this company from now on.
     ChooseCompany(CompanyChoice),
+    /// Add an `OpenAPI` 3 file to the endpoint catalogue: the given one, or one the user picks
+    /// in the system's file dialog.
+    ImportOpenApi(Option<PathBuf>),
 }

@@ -17,6 +17,7 @@ pub use state::{
 };
 pub use task::{Task, Waker};
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -72,6 +73,7 @@ pub struct SageApp {
     sign_out_task: Option<Task<Result<(), UserError>>>,
     keyring_task: Option<Task<Result<KeyringChange, UserError>>>,
     sites_task: Option<Task<Result<api::Answer<Vec<crate::model::SiteCompany>>, ApiError>>>,
+    import_task: Option<Task<Result<Option<Imported>, UserError>>>,
     session: Option<Arc<Session>>,
     client: Option<ApiClient>,
     commands: Vec<Command>,
@@ -138,6 +140,7 @@ impl SageApp {
                 server_url: options.demo_url.clone(),
                 auth: AuthView::Restoring,
                 paths: options.paths.clone(),
+                catalogue: Arc::new(api::Catalogue::builtin()),
                 ..AppState::default()
             },
             waker: Waker::from_egui(ctx),
@@ -150,6 +153,7 @@ impl SageApp {
             sign_out_task: None,
             keyring_task: None,
             sites_task: None,
+            import_task: None,
             session: None,
             client: None,
             commands: Vec::new(),
@@ -159,6 +163,10 @@ impl SageApp {
             app.commands.push(Command::CheckServer);
         }
         app.start_startup();
+        // Imported catalogues come back in the background, one file after another.
+        for file in app.state.persisted.openapi_files.clone() {
+            app.commands.push(Command::ImportOpenApi(Some(file)));
+        }
         app
     }
 
@@ -210,6 +218,7 @@ impl SageApp {
             Command::CloseCompanyPicker => self.state.picker_open = false,
             Command::ReloadSites => self.start_sites(),
             Command::ChooseCompany(choice) => self.choose_company(choice),
+            Command::ImportOpenApi(path) => self.start_import(path),
             Command::OpenFolder(path) => {
                 self.options.runtime.spawn_blocking(move || {
                     if let Err(error) = open::that_detached(&path) {
@@ -418,6 +427,58 @@ impl SageApp {
         self.start_startup();
     }
 
+    fn start_import(&mut self, path: Option<PathBuf>) {
+        if self.import_task.is_some() {
+            // One import at a time; a queued one runs when this one is done.
+            self.commands.push(Command::ImportOpenApi(path));
+            return;
+        }
+        let mut catalogue = (*self.state.catalogue).clone();
+        self.import_task = Some(Task::spawn(
+            &self.options.runtime,
+            self.waker.clone(),
+            async move {
+                let path = if let Some(path) = path {
+                    path
+                } else {
+                    let picked = rfd::AsyncFileDialog::new()
+                        .set_title("Import an OpenAPI file")
+                        .add_filter("OpenAPI 3 (JSON)", &["json"])
+                        .pick_file()
+                        .await;
+                    let Some(picked) = picked else {
+                        return Ok(None); // the user closed the dialog
+                    };
+                    picked.path().to_path_buf()
+                };
+                let text = tokio::fs::read_to_string(&path)
+                    .await
+                    .map_err(|e| UserError {
+                        message: format!("Could not read {}: {e}", path.display()),
+                        advice: "Choose a readable OpenAPI 3 JSON file.".to_owned(),
+                    })?;
+                let imported = tokio::task::spawn_blocking(move || {
+                    catalogue.import_openapi(&text).map(|n| (catalogue, n))
+                })
+                .await
+                .map_err(|e| UserError {
+                    message: format!("The import stopped: {e}"),
+                    advice: "Try again.".to_owned(),
+                })?
+                .map_err(|problem| UserError {
+                    message: format!("{} was not imported: {problem}", path.display()),
+                    advice: "Choose an OpenAPI 3 document in JSON, such as Sage's reference files."
+                        .to_owned(),
+                })?;
+                Ok(Some(Imported {
+                    file: path,
+                    catalogue: imported.0,
+                    paths: imported.1,
+                }))
+            },
+        ));
+    }
+
     fn start_sites(&mut self) {
         let Some(client) = self.client.clone() else {
             return;
@@ -525,29 +586,11 @@ impl SageApp {
             // A refresh happens inside API calls; show the new expiry once it has.
             *expires_at = session.expiry_now();
         }
-        if let Some(task) = &mut self.health_task
-            && task.poll().is_some()
-            && let Some(Ok(result)) = self.health_task.take().map(Task::into_result)
-        {
+        if let Some(result) = finished(&mut self.health_task) {
             self.finish_health_check(result);
         }
-        if let Some(task) = &mut self.startup_task
-            && task.poll().is_some()
-            && let Some(Ok(startup)) = self.startup_task.take().map(Task::into_result)
-        {
-            self.state.keyring = match startup.keyring {
-                KeyringStatus::Available => KeyringView::Available,
-                KeyringStatus::Unavailable(reason) => KeyringView::Unavailable(reason),
-            };
-            match startup.signed_in {
-                Ok(Some(signed_in)) => self.apply_signed_in(signed_in),
-                Ok(None) => self.state.auth = AuthView::SignedOut { notice: None },
-                Err(error) => {
-                    self.state.auth = AuthView::SignedOut {
-                        notice: Some(error.message.clone()),
-                    };
-                }
-            }
+        if let Some(startup) = finished(&mut self.startup_task) {
+            self.finish_startup(startup);
         }
         if let Some(progress) = &mut self.sign_in_progress {
             while let Ok(event) = progress.try_recv() {
@@ -557,61 +600,88 @@ impl SageApp {
                 };
             }
         }
-        if let Some(task) = &mut self.sign_in_task
-            && task.poll().is_some()
-            && let Some(Ok(result)) = self.sign_in_task.take().map(Task::into_result)
-        {
-            self.sign_in_progress = None;
-            match result {
-                Ok(signed_in) => self.apply_signed_in(signed_in),
-                Err(error) => {
-                    tracing::warn!(message = %error.message, "sign-in failed");
-                    self.state.auth = AuthView::SignedOut { notice: None };
-                    self.state.error = Some(error);
-                }
-            }
+        if let Some(result) = finished(&mut self.sign_in_task) {
+            self.finish_sign_in(result);
         }
-        if let Some(task) = &mut self.sites_task
-            && task.poll().is_some()
-            && let Some(Ok(result)) = self.sites_task.take().map(Task::into_result)
-        {
+        if let Some(result) = finished(&mut self.sites_task) {
             self.finish_sites(result);
         }
-        if let Some(task) = &mut self.keyring_task
-            && task.poll().is_some()
-            && let Some(Ok(result)) = self.keyring_task.take().map(Task::into_result)
-        {
-            match result {
-                Ok(change) => {
-                    if let Some(profile) = self
-                        .state
-                        .persisted
-                        .profiles
-                        .iter_mut()
-                        .find(|p| p.name == change.profile)
-                    {
-                        profile.uses_client_secret = change.uses_client_secret;
-                    }
-                    self.state.settings_notice = Some(if change.uses_client_secret {
-                        format!(
-                            "Client secret for '{}' saved in the system keyring.",
-                            change.profile
-                        )
-                    } else {
-                        format!(
-                            "Client secret for '{}' removed from the system keyring.",
-                            change.profile
-                        )
-                    });
-                }
-                Err(error) => self.state.error = Some(error),
+        if let Some(result) = finished(&mut self.import_task) {
+            self.finish_import(result);
+        }
+        if let Some(result) = finished(&mut self.keyring_task) {
+            self.finish_keyring_change(result);
+        }
+        if let Some(Err(error)) = finished(&mut self.sign_out_task) {
+            self.state.error = Some(error);
+        }
+    }
+
+    fn finish_startup(&mut self, startup: signin::Startup) {
+        self.state.keyring = match startup.keyring {
+            KeyringStatus::Available => KeyringView::Available,
+            KeyringStatus::Unavailable(reason) => KeyringView::Unavailable(reason),
+        };
+        match startup.signed_in {
+            Ok(Some(signed_in)) => self.apply_signed_in(signed_in),
+            Ok(None) => self.state.auth = AuthView::SignedOut { notice: None },
+            Err(error) => {
+                self.state.auth = AuthView::SignedOut {
+                    notice: Some(error.message),
+                };
             }
         }
-        if let Some(task) = &mut self.sign_out_task
-            && task.poll().is_some()
-            && let Some(Ok(Err(error))) = self.sign_out_task.take().map(Task::into_result)
-        {
-            self.state.error = Some(error);
+    }
+
+    fn finish_sign_in(&mut self, result: Result<SignedIn, UserError>) {
+        self.sign_in_progress = None;
+        match result {
+            Ok(signed_in) => self.apply_signed_in(signed_in),
+            Err(error) => {
+                tracing::warn!(message = %error.message, "sign-in failed");
+                self.state.auth = AuthView::SignedOut { notice: None };
+                self.state.error = Some(error);
+            }
+        }
+    }
+
+    fn finish_import(&mut self, result: Result<Option<Imported>, UserError>) {
+        match result {
+            Ok(Some(imported)) => {
+                self.state.settings_notice = Some(format!(
+                    "Imported {} paths from {}; {} endpoints known.",
+                    imported.paths,
+                    imported.file.display(),
+                    imported.catalogue.len()
+                ));
+                self.state.catalogue = Arc::new(imported.catalogue);
+                if !self.state.persisted.openapi_files.contains(&imported.file) {
+                    self.state.persisted.openapi_files.push(imported.file);
+                }
+            }
+            Ok(None) => {}
+            Err(error) => self.state.error = Some(error),
+        }
+    }
+
+    fn finish_keyring_change(&mut self, result: Result<KeyringChange, UserError>) {
+        match result {
+            Ok(change) => {
+                let profiles = &mut self.state.persisted.profiles;
+                if let Some(profile) = profiles.iter_mut().find(|p| p.name == change.profile) {
+                    profile.uses_client_secret = change.uses_client_secret;
+                }
+                let done = if change.uses_client_secret {
+                    "saved in"
+                } else {
+                    "removed from"
+                };
+                self.state.settings_notice = Some(format!(
+                    "Client secret for '{}' {done} the system keyring.",
+                    change.profile
+                ));
+            }
+            Err(error) => self.state.error = Some(error),
         }
     }
 
@@ -635,6 +705,23 @@ impl SageApp {
             }
         }
     }
+}
+
+/// Takes the result of a finished task out of its slot.
+fn finished<T>(slot: &mut Option<Task<T>>) -> Option<T> {
+    if slot.as_mut()?.poll().is_some() {
+        slot.take()?.into_result().ok()
+    } else {
+        None
+    }
+}
+
+/// An `OpenAPI` file read into a new catalogue.
+#[derive(Debug)]
+struct Imported {
+    file: PathBuf,
+    catalogue: api::Catalogue,
+    paths: usize,
 }
 
 /// A client secret stored or removed.

@@ -94,6 +94,8 @@ pub struct PersistedState {
     pub profiles: Vec<Profile>,
     /// The company last chosen, per profile name.
     pub companies: std::collections::BTreeMap<String, CompanyChoice>,
+    /// `OpenAPI` files the user imported into the endpoint catalogue (read again at start).
+    pub openapi_files: Vec<std::path::PathBuf>,
 }
 
 /// A chosen site and company: what `X-Site` and `X-Company` carry.
@@ -237,6 +239,8 @@ pub struct AppState {
     pub picker_open: bool,
     /// Bumped whenever the company changes, so open views know to reload.
     pub company_generation: u64,
+    /// Every known endpoint: built in, plus imported `OpenAPI` files.
+    pub catalogue: std::sync::Arc<crate::api::Catalogue>,
 }
 
 impl AppState {

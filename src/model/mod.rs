@@ -2,12 +2,17 @@
 //! descriptions, secrets. Only `std` and `serde` are used here: no I/O, no egui, no
 //! networking, and nothing from the crate's other modules.
 
+mod odata;
 mod profile;
 mod response;
 mod secret;
 mod site;
 mod user;
 
+pub use odata::{
+    Combine, CompareOp, Condition, FilterGroup, FilterItem, FilterValue, MAX_TOP, ODataQuery,
+    QueryError, check_filter,
+};
 pub use profile::{
     DEFAULT_SCOPES, DEMO_CLIENT_ID, Edition, Profile, ProfileField, RedirectHost, RedirectSettings,
     is_loopback_http, parse_port,

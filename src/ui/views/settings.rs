@@ -122,6 +122,8 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
             ui.add_space(14.0);
             profiles(ui, state, commands);
             ui.add_space(14.0);
+            catalogue(ui, state, commands);
+            ui.add_space(14.0);
             locations(ui, state, commands);
         });
 }
@@ -448,6 +450,29 @@ fn client_secret_row(
         ui.label(RichText::new("Save the profile first.").weak().small());
     }
     row.inner
+}
+
+fn catalogue(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+    ui.label(RichText::new("Endpoint catalogue").strong());
+    ui.horizontal(|ui| {
+        ui.label(format!(
+            "{} endpoints known, {} of them lists.",
+            state.catalogue.len(),
+            state.catalogue.lists().count()
+        ));
+        if ui
+            .button("Import OpenAPI file…")
+            .on_hover_text(
+                "Add every path of an OpenAPI 3 JSON file, such as Sage's published reference",
+            )
+            .clicked()
+        {
+            commands.push(Command::ImportOpenApi(None));
+        }
+    });
+    for file in &state.persisted.openapi_files {
+        ui.label(RichText::new(file.display().to_string()).weak().small());
+    }
 }
 
 fn locations(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
