@@ -102,3 +102,76 @@ fn the_company_picker_after_sign_in() {
     ));
     h.snapshot("company_picker_light");
 }
+
+#[test]
+fn the_request_builder_with_an_answer() {
+    use sage200_desk::demo_server::DemoConfig;
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 60,
+            ..DemoConfig::default()
+        },
+    );
+    let options = StartOptions {
+        open_browser: false,
+        keyring_scope: support::keyring_scope("snapshot-builder"),
+        ..StartOptions::new(rt.handle().clone(), Some(server.base_url()))
+    };
+    let persisted = PersistedState {
+        screen: Screen::RequestBuilder,
+        ..PersistedState::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1200.0, 820.0))
+        .with_theme(egui::Theme::Dark)
+        .build_eframe(move |cc| SageApp::with_state(&cc.egui_ctx, options, persisted));
+    support::settle_startup(&mut h);
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Stationery & Office Supplies");
+    let ctx = h.ctx.clone();
+    let id = h.state().state().active_tab;
+    let mut draft = h.state().state().tabs[0].draft.clone();
+    draft.query.select = vec![
+        "id".into(),
+        "reference".into(),
+        "name".into(),
+        "balance".into(),
+        "on_hold".into(),
+        "credit_limit".into(),
+    ];
+    draft.query.filter = "balance gt 1000".into();
+    draft.query.top = Some(25);
+    h.state_mut().handle(
+        &ctx,
+        sage200_desk::app::Command::UpdateDraft(id, Box::new(draft)),
+    );
+    h.state_mut()
+        .handle(&ctx, sage200_desk::app::Command::SendRequest(id));
+    support::step_until(
+        &mut h,
+        std::time::Duration::from_secs(15),
+        "the answer",
+        |app| app.state().tabs[0].answer.is_some(),
+    );
+    h.run();
+    // What changes from run to run: the token expiry, the answer's duration, the demo
+    // server's port in the full URL, the status bar.
+    for label in ["token until", " ms", "http://127.0.0.1:"] {
+        let rects: Vec<egui::Rect> = h
+            .query_all_by_label_contains(label)
+            .map(|n| n.rect())
+            .collect();
+        for rect in rects {
+            h.mask(rect.expand(2.0));
+        }
+    }
+    let size = h.ctx.content_rect().size();
+    h.mask(egui::Rect::from_min_size(
+        egui::pos2(0.0, size.y - 30.0),
+        egui::vec2(size.x, 30.0),
+    ));
+    h.snapshot("request_builder_dark");
+}

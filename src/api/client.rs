@@ -12,7 +12,7 @@ use reqwest::header::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::model::{CurrentUser, Profile, ResponseMeta, Secret, SiteCompany};
+use crate::model::{CurrentUser, Profile, ResponseMeta, Secret, SiteCompany, encode_query};
 
 use super::ApiError;
 use super::catalogue::Verb;
@@ -262,10 +262,28 @@ impl ApiClient {
         capped.mul_f64(rand::rng().random_range(0.5..=1.0))
     }
 
+    /// Sends `request` like [`ApiClient::execute`], but hands back any answer the server
+    /// gave, error statuses included (the request builder shows them as they came).
+    pub async fn execute_any(&self, request: &ApiRequest) -> Result<RawAnswer, ApiError> {
+        self.send_with_retries(request).await
+    }
+
     /// Sends `request`, refreshing the token once after a 401, and retrying idempotent calls
     /// (GET, PUT, DELETE) on 429/502/503/504, timeouts and connection failures. A POST is
-    /// retried only when it never reached the server.
+    /// retried only when it never reached the server. An error status becomes an error.
     pub async fn execute(&self, request: &ApiRequest) -> Result<RawAnswer, ApiError> {
+        let answer = self.send_with_retries(request).await?;
+        if (200..300).contains(&answer.meta.status) {
+            Ok(answer)
+        } else {
+            Err(ApiError::Status {
+                status: answer.meta.status,
+                message: sage_message(&answer.body),
+            })
+        }
+    }
+
+    async fn send_with_retries(&self, request: &ApiRequest) -> Result<RawAnswer, ApiError> {
         let url = self.url_of(request);
         let idempotent = request.verb != Verb::Post;
         let mut token = self.tokens.token().await?;
@@ -348,13 +366,7 @@ impl ApiClient {
                 size: body.len(),
                 attempts,
             };
-            if (200..300).contains(&status) {
-                return Ok(RawAnswer { body, meta });
-            }
-            return Err(ApiError::Status {
-                status,
-                message: sage_message(&body),
-            });
+            return Ok(RawAnswer { body, meta });
         }
     }
 
@@ -430,34 +442,6 @@ impl ApiClient {
     }
 }
 
-/// Percent-encodes query parameters the way Sage expects: spaces as `%20`, and every
-/// character that could end or split a value (`&`, `#`, `+`, `%`, `'`…) escaped.
-#[must_use]
-pub fn encode_query(query: &[(String, String)]) -> String {
-    fn escape(text: &str) -> String {
-        use std::fmt::Write;
-        let mut out = String::with_capacity(text.len());
-        for byte in text.bytes() {
-            if byte.is_ascii_alphanumeric()
-                || matches!(
-                    byte,
-                    b'-' | b'_' | b'.' | b'~' | b'$' | b',' | b'(' | b')' | b'/' | b':'
-                )
-            {
-                out.push(char::from(byte));
-            } else {
-                let _ = write!(out, "%{byte:02X}");
-            }
-        }
-        out
-    }
-    query
-        .iter()
-        .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,20 +472,5 @@ mod tests {
         let html = decode_list::<i32>(b"<html><body>502</body></html>").unwrap_err();
         assert!(html.to_string().contains("HTML page"));
         assert!(decode_list::<i32>(br#"[{"id": 1, "na"#).is_err());
-    }
-
-    #[test]
-    fn query_values_are_escaped() {
-        let query = vec![
-            (
-                "$filter".to_owned(),
-                "name eq 'O''Brien & Sons' and x eq '#1+2%'".to_owned(),
-            ),
-            ("$top".to_owned(), "10".to_owned()),
-        ];
-        assert_eq!(
-            encode_query(&query),
-            "$filter=name%20eq%20%27O%27%27Brien%20%26%20Sons%27%20and%20x%20eq%20%27%231%2B2%25%27&$top=10"
-        );
     }
 }

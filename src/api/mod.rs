@@ -7,10 +7,11 @@ mod error;
 mod http;
 mod paging;
 
+pub use crate::model::encode_query;
 pub use catalogue::{Catalogue, Endpoint, FieldInfo, FieldKind, Verb};
 pub use client::{
     Answer, ApiClient, ApiRequest, CompanyScope, RawAnswer, RetryPolicy, TokenProvider, decode,
-    decode_list, encode_query, retry_after,
+    decode_list, retry_after,
 };
 pub use error::ApiError;
 pub use http::{build_http_client, check_health};

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::{Profile, Secret};
+use crate::model::{Profile, RequestDraft, Secret};
 
 use super::state::{CompanyChoice, Screen, ThemeChoice};
 
@@ -57,4 +57,16 @@ pub enum Command {
     /// Add an `OpenAPI` 3 file to the endpoint catalogue: the given one, or one the user picks
     /// in the system's file dialog.
     ImportOpenApi(Option<PathBuf>),
+    /// Open a new request tab.
+    NewTab,
+    /// Close a request tab.
+    CloseTab(u64),
+    /// Show a request tab.
+    SelectTab(u64),
+    /// The user changed a tab's draft.
+    UpdateDraft(u64, Box<RequestDraft>),
+    /// Send a tab's request.
+    SendRequest(u64),
+    /// Stop waiting for a tab's answer.
+    CancelRequest(u64),
 }

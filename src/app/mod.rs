@@ -4,12 +4,14 @@
 
 mod command;
 mod paths;
+mod request;
 mod signin;
 mod state;
 mod task;
 
 pub use command::Command;
 pub use paths::{AppPaths, DATA_DIR_ENV};
+pub use request::{Answered, BodyError, RequestTab, TableModel, check_body, format_body};
 pub use signin::{SignInProgress, SignedIn};
 pub use state::{
     AppState, AuthView, CompanyChoice, KeyringView, PersistedState, STATE_KEY, Screen,
@@ -74,6 +76,8 @@ pub struct SageApp {
     keyring_task: Option<Task<Result<KeyringChange, UserError>>>,
     sites_task: Option<Task<Result<api::Answer<Vec<crate::model::SiteCompany>>, ApiError>>>,
     import_task: Option<Task<Result<Option<Imported>, UserError>>>,
+    request_tasks: std::collections::HashMap<u64, Task<Result<Arc<Answered>, UserError>>>,
+    next_tab_id: u64,
     session: Option<Arc<Session>>,
     client: Option<ApiClient>,
     commands: Vec<Command>,
@@ -154,6 +158,8 @@ impl SageApp {
             keyring_task: None,
             sites_task: None,
             import_task: None,
+            request_tasks: std::collections::HashMap::new(),
+            next_tab_id: 1,
             session: None,
             client: None,
             commands: Vec::new(),
@@ -162,6 +168,20 @@ impl SageApp {
         if app.state.server_url.is_some() {
             app.commands.push(Command::CheckServer);
         }
+        let drafts = std::mem::take(&mut app.state.persisted.request_tabs);
+        for draft in drafts {
+            app.add_tab(draft);
+        }
+        if app.state.tabs.is_empty() {
+            app.add_tab(crate::model::RequestDraft::default());
+        }
+        let active = app.state.persisted.active_tab.min(app.state.tabs.len() - 1);
+        app.state.active_tab = app.state.tabs[active].id;
+        app.state.api_base_url = app
+            .state
+            .active_profile()
+            .map(Profile::api_base_url)
+            .unwrap_or_default();
         app.start_startup();
         // Imported catalogues come back in the background, one file after another.
         for file in app.state.persisted.openapi_files.clone() {
@@ -219,6 +239,25 @@ impl SageApp {
             Command::ReloadSites => self.start_sites(),
             Command::ChooseCompany(choice) => self.choose_company(choice),
             Command::ImportOpenApi(path) => self.start_import(path),
+            Command::NewTab => {
+                let id = self.add_tab(crate::model::RequestDraft::default());
+                self.state.active_tab = id;
+            }
+            Command::CloseTab(id) => self.close_tab(id),
+            Command::SelectTab(id) => self.state.active_tab = id,
+            Command::UpdateDraft(id, draft) => {
+                if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
+                    tab.draft = *draft;
+                }
+            }
+            Command::SendRequest(id) => self.send_request(id),
+            Command::CancelRequest(id) => {
+                // Dropping the task aborts the call.
+                self.request_tasks.remove(&id);
+                if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
+                    tab.sending = false;
+                }
+            }
             Command::OpenFolder(path) => {
                 self.options.runtime.spawn_blocking(move || {
                     if let Err(error) = open::that_detached(&path) {
@@ -424,7 +463,101 @@ impl SageApp {
         self.state.sites = SitesView::Idle;
         name.clone_into(&mut self.state.persisted.profile);
         self.state.server_label = server_label_of(&self.state.persisted);
+        self.state.api_base_url = self
+            .state
+            .active_profile()
+            .map(Profile::api_base_url)
+            .unwrap_or_default();
         self.start_startup();
+    }
+
+    fn add_tab(&mut self, draft: crate::model::RequestDraft) -> u64 {
+        let id = self.next_tab_id;
+        self.next_tab_id += 1;
+        self.state.tabs.push(RequestTab {
+            id,
+            draft,
+            sending: false,
+            answer: None,
+            problem: None,
+        });
+        id
+    }
+
+    fn close_tab(&mut self, id: u64) {
+        self.request_tasks.remove(&id);
+        let Some(index) = self.state.tabs.iter().position(|t| t.id == id) else {
+            return;
+        };
+        self.state.tabs.remove(index);
+        if self.state.tabs.is_empty() {
+            self.add_tab(crate::model::RequestDraft::default());
+        }
+        if self.state.active_tab == id {
+            let next = index.min(self.state.tabs.len() - 1);
+            self.state.active_tab = self.state.tabs[next].id;
+        }
+    }
+
+    fn send_request(&mut self, id: u64) {
+        let company = self.company_scope();
+        let client = self.client.clone();
+        let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) else {
+            return;
+        };
+        let Some(client) = client else {
+            tab.problem = Some(UserError {
+                message: "Not signed in.".to_owned(),
+                advice: "Sign in, choose a company, then send.".to_owned(),
+            });
+            return;
+        };
+        match request::build_request(&tab.draft, company.as_ref()) {
+            Err(problem) => tab.problem = Some(problem),
+            Ok(api_request) => {
+                tab.problem = None;
+                tab.sending = true;
+                // Replacing an older task for this tab cancels it.
+                self.request_tasks.insert(
+                    id,
+                    Task::spawn(
+                        &self.options.runtime,
+                        self.waker.clone(),
+                        request::send(client, api_request),
+                    ),
+                );
+            }
+        }
+    }
+
+    fn poll_requests(&mut self) {
+        let done: Vec<u64> = self
+            .request_tasks
+            .iter_mut()
+            .filter_map(|(id, task)| task.poll().is_some().then_some(*id))
+            .collect();
+        for id in done {
+            let Some(Ok(result)) = self.request_tasks.remove(&id).map(Task::into_result) else {
+                continue;
+            };
+            let signed_out = matches!(&result, Err(e) if e.advice == "Sign in again.");
+            if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
+                tab.sending = false;
+                match result {
+                    Ok(answer) => {
+                        self.state.last_request = Some(answer.meta.clone());
+                        tab.answer = Some(answer);
+                        tab.problem = None;
+                    }
+                    Err(problem) => tab.problem = Some(problem),
+                }
+            }
+            if signed_out {
+                self.sign_in_lost(&ApiError::SignIn {
+                    detail: "Your sign-in has expired or was revoked; sign in again.".to_owned(),
+                });
+            }
+        }
     }
 
     fn start_import(&mut self, path: Option<PathBuf>) {
@@ -615,6 +748,7 @@ impl SageApp {
         if let Some(Err(error)) = finished(&mut self.sign_out_task) {
             self.state.error = Some(error);
         }
+        self.poll_requests();
     }
 
     fn finish_startup(&mut self, startup: signin::Startup) {
@@ -771,6 +905,19 @@ impl eframe::App for SageApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, STATE_KEY, &self.state.persisted);
+        let persisted = &mut self.state.persisted;
+        persisted.request_tabs = self.state.tabs.iter().map(|t| t.draft.clone()).collect();
+        persisted.active_tab = self
+            .state
+            .tabs
+            .iter()
+            .position(|t| t.id == self.state.active_tab)
+            .unwrap_or(0);
+        eframe::set_value(storage, STATE_KEY, persisted);
+    }
+
+    /// Drafts are saved within a second of a change, so a crash loses almost nothing.
+    fn auto_save_interval(&self) -> Duration {
+        Duration::from_secs(1)
     }
 }

@@ -94,6 +94,10 @@ pub struct PersistedState {
     pub profiles: Vec<Profile>,
     /// The company last chosen, per profile name.
     pub companies: std::collections::BTreeMap<String, CompanyChoice>,
+    /// The request builder's tabs (drafts only; answers are not kept).
+    pub request_tabs: Vec<crate::model::RequestDraft>,
+    /// The index of the open tab.
+    pub active_tab: usize,
     /// `OpenAPI` files the user imported into the endpoint catalogue (read again at start).
     pub openapi_files: Vec<std::path::PathBuf>,
 }
@@ -241,6 +245,12 @@ pub struct AppState {
     pub company_generation: u64,
     /// Every known endpoint: built in, plus imported `OpenAPI` files.
     pub catalogue: std::sync::Arc<crate::api::Catalogue>,
+    /// The request builder's tabs.
+    pub tabs: Vec<super::request::RequestTab>,
+    /// The id of the open tab.
+    pub active_tab: u64,
+    /// The API base URL of the profile in use, for showing full URLs.
+    pub api_base_url: String,
 }
 
 impl AppState {

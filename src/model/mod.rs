@@ -4,6 +4,7 @@
 
 mod odata;
 mod profile;
+mod request;
 mod response;
 mod secret;
 mod site;
@@ -17,6 +18,7 @@ pub use profile::{
     DEFAULT_SCOPES, DEMO_CLIENT_ID, Edition, Profile, ProfileField, RedirectHost, RedirectSettings,
     is_loopback_http, parse_port,
 };
+pub use request::{HttpMethod, KeyValue, RequestDraft, encode_query};
 pub use response::{ResponseMeta, format_size};
 pub use secret::Secret;
 pub use site::{Company, Site, SiteCompany, group_sites};

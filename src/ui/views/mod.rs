@@ -1,6 +1,7 @@
 //! The screens behind the navigation.
 
 mod placeholder;
+mod request_builder;
 mod settings;
 
 use crate::app::{AppState, Command, Screen};
@@ -18,11 +19,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
             "Customers",
             "Sign in and choose a company to list, inspect and create customers.",
         ),
-        Screen::RequestBuilder => placeholder::show(
-            ui,
-            "Request builder",
-            "Compose a request to any Sage 200 endpoint and read the answer as a tree, a table or text.",
-        ),
+        Screen::RequestBuilder => request_builder::show(ui, state, commands),
         Screen::History => placeholder::show(
             ui,
             "History",

@@ -1,0 +1,265 @@
+//! The request builder's work: checking a draft, sending it, and reading the answer into
+//! the forms the views show (pretty text, a JSON tree, a table for arrays of records).
+//! Parsing happens on the runtime, never in a frame.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::api::{ApiClient, ApiRequest, CompanyScope, Verb};
+use crate::model::{HttpMethod, RequestDraft, ResponseMeta};
+
+use super::state::UserError;
+
+/// A request-builder tab: its draft, and what came back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestTab {
+    /// Stable id (tabs move; ids do not).
+    pub id: u64,
+    /// The request as composed.
+    pub draft: RequestDraft,
+    /// Whether a send is in flight.
+    pub sending: bool,
+    /// The last answer.
+    pub answer: Option<Arc<Answered>>,
+    /// Why the last send could not go out or failed without an answer.
+    pub problem: Option<UserError>,
+}
+
+/// An answer, read for the views.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answered {
+    /// Status, headers, time, size.
+    pub meta: ResponseMeta,
+    /// The body pretty-printed, one entry per line (the raw view shows a window of them).
+    pub lines: Vec<String>,
+    /// The body as JSON, when it is JSON.
+    pub json: Option<Value>,
+    /// A table, when the body is an array of objects (or `{"value": [...]}`).
+    pub table: Option<TableModel>,
+    /// Why the body is not shown as JSON, when it is not.
+    pub not_json: Option<String>,
+}
+
+/// Rows and columns of an array of records.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TableModel {
+    /// Column names: the keys of the records, in first-seen order.
+    pub columns: Vec<String>,
+    /// Cell text per row and column.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Where a JSON body fails to parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Checks a JSON body: `Ok(None)` for an empty one.
+pub fn check_body(text: &str) -> Result<Option<Vec<u8>>, BodyError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        Ok(_) => Ok(Some(text.as_bytes().to_vec())),
+        Err(e) => Err(BodyError {
+            line: e.line(),
+            column: e.column(),
+            message: e
+                .to_string()
+                .split(" at line")
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        }),
+    }
+}
+
+/// Pretty-prints a JSON body (for the Format button); `None` when it is not valid JSON.
+#[must_use]
+pub fn format_body(text: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(text).ok()?;
+    serde_json::to_string_pretty(&value).ok()
+}
+
+fn cell_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => format!("[{} items]", items.len()),
+        Value::Object(map) => format!("{{{} fields}}", map.len()),
+        other => other.to_string(),
+    }
+}
+
+fn table_of(value: &Value) -> Option<TableModel> {
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(map) => map.get("value")?.as_array()?,
+        _ => return None,
+    };
+    if items.is_empty() || !items.iter().all(Value::is_object) {
+        return None;
+    }
+    let mut columns: Vec<String> = Vec::new();
+    for item in items {
+        for key in item.as_object().into_iter().flat_map(|m| m.keys()) {
+            if !columns.contains(key) {
+                columns.push(key.clone());
+            }
+        }
+    }
+    let rows = items
+        .iter()
+        .map(|item| {
+            columns
+                .iter()
+                .map(|c| item.get(c).map(cell_text).unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    Some(TableModel { columns, rows })
+}
+
+/// Reads an answer's body for the views.
+#[must_use]
+pub fn read_answer(meta: ResponseMeta, body: &[u8]) -> Answered {
+    let text = String::from_utf8_lossy(body);
+    let parsed = if text.trim().is_empty() {
+        Err("The answer has no body.".to_owned())
+    } else {
+        serde_json::from_str::<Value>(&text)
+            .map_err(|e| format!("The answer is not JSON ({e}); it is shown as text."))
+    };
+    match parsed {
+        Ok(json) => {
+            let pretty = serde_json::to_string_pretty(&json).unwrap_or_else(|_| text.to_string());
+            Answered {
+                meta,
+                lines: pretty.lines().map(str::to_owned).collect(),
+                table: table_of(&json),
+                json: Some(json),
+                not_json: None,
+            }
+        }
+        Err(reason) => Answered {
+            meta,
+            lines: text.lines().map(str::to_owned).collect(),
+            json: None,
+            table: None,
+            not_json: Some(reason),
+        },
+    }
+}
+
+/// Builds the API request of a draft, or says what must be fixed first.
+pub fn build_request(
+    draft: &RequestDraft,
+    company: Option<&CompanyScope>,
+) -> Result<ApiRequest, UserError> {
+    let fix = |message: String| UserError {
+        message,
+        advice: "Fix the request, then send it again.".to_owned(),
+    };
+    let path = draft.checked_path().map_err(|e| fix(e.0))?;
+    let query = draft.query_pairs().map_err(|e| fix(e.0))?;
+    let headers = draft.header_pairs().map_err(|e| fix(e.0))?;
+    let body = if draft.method.has_body() {
+        check_body(&draft.body).map_err(|e| {
+            fix(format!(
+                "The body is not valid JSON: {} (line {}, column {}).",
+                e.message, e.line, e.column
+            ))
+        })?
+    } else {
+        None
+    };
+    let needs_company = path != "sites" && path != "current_user";
+    Ok(ApiRequest {
+        verb: match draft.method {
+            HttpMethod::Get => Verb::Get,
+            HttpMethod::Post => Verb::Post,
+            HttpMethod::Put => Verb::Put,
+            HttpMethod::Delete => Verb::Delete,
+        },
+        path,
+        query,
+        body,
+        company: if needs_company {
+            company.cloned()
+        } else {
+            None
+        },
+        headers,
+    })
+}
+
+/// Sends a built request and reads whatever came back (error statuses included).
+pub async fn send(client: ApiClient, request: ApiRequest) -> Result<Arc<Answered>, UserError> {
+    let raw = client
+        .execute_any(&request)
+        .await
+        .map_err(|e| UserError::from(&e))?;
+    let answered = tokio::task::spawn_blocking(move || read_answer(raw.meta, &raw.body))
+        .await
+        .map_err(|e| UserError {
+            message: format!("Reading the answer stopped: {e}"),
+            advice: "Send the request again.".to_owned(),
+        })?;
+    Ok(Arc::new(answered))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn meta() -> ResponseMeta {
+        ResponseMeta {
+            method: "GET".into(),
+            url: "u".into(),
+            status: 200,
+            reason: "OK".into(),
+            headers: Vec::new(),
+            elapsed: Duration::ZERO,
+            size: 0,
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn bodies_are_checked_with_line_and_column() {
+        assert_eq!(check_body("  "), Ok(None));
+        assert!(check_body("{\"a\": 1}").unwrap().is_some());
+        let problem = check_body("{\n  \"name\": \"x\",\n  \"oops\"\n}").unwrap_err();
+        assert_eq!((problem.line, problem.column), (4, 1));
+        assert_eq!(
+            format_body("{\"a\":[1,2]}").unwrap(),
+            "{\n  \"a\": [\n    1,\n    2\n  ]\n}"
+        );
+        assert!(format_body("{").is_none());
+    }
+
+    #[test]
+    fn arrays_of_records_become_tables() {
+        let answer = read_answer(
+            meta(),
+            br#"[{"id":1,"name":"A","contacts":[1,2]},{"id":2,"extra":true}]"#,
+        );
+        let table = answer.table.unwrap();
+        assert_eq!(table.columns, ["id", "name", "contacts", "extra"]);
+        assert_eq!(table.rows[0], ["1", "A", "[2 items]", ""]);
+        assert_eq!(table.rows[1][3], "true");
+        let wrapped = read_answer(meta(), br#"{"value":[{"id":7}]}"#);
+        assert_eq!(wrapped.table.unwrap().rows, [["7"]]);
+        let html = read_answer(meta(), b"<html>oops</html>");
+        assert!(html.json.is_none() && html.not_json.unwrap().contains("not JSON"));
+        assert_eq!(html.lines, ["<html>oops</html>"]);
+    }
+}

@@ -1,0 +1,641 @@
+//! The request builder: tabs of requests (method, path with completion, `OData` options,
+//! parameters, headers, JSON body) and the answer as a tree, a table, raw text or headers.
+//! Edits are reported as commands; nothing here sends anything.
+
+use egui::{RichText, TextStyle};
+
+use crate::app::{Answered, AppState, Command, RequestTab, check_body, format_body};
+use crate::model::{HttpMethod, KeyValue, RequestDraft, check_filter, encode_query, format_size};
+
+use super::super::theme;
+
+/// Which view of the answer is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum AnswerView {
+    #[default]
+    Table,
+    Tree,
+    Raw,
+    Headers,
+}
+
+/// Text typed into numeric or list fields, kept per tab until it parses.
+#[derive(Debug, Clone, Default)]
+struct Typed {
+    order_by: String,
+    top: String,
+    skip: String,
+}
+
+impl Typed {
+    /// False when the draft was changed elsewhere (another tab state, a restore, a command):
+    /// then the typed text is rebuilt from the draft instead of overwriting it.
+    fn agrees_with(&self, draft: &RequestDraft) -> bool {
+        let number = |text: &str, value: Option<u32>| {
+            let text = text.trim();
+            if text.is_empty() {
+                value.is_none()
+            } else {
+                // Text that does not parse yet is the user's, mid-edit.
+                text.parse::<u32>().map_or(true, |n| Some(n) == value)
+            }
+        };
+        number(&self.top, draft.query.top)
+            && number(&self.skip, draft.query.skip)
+            && parse_order(&self.order_by).map_or(true, |order| order == draft.query.order_by)
+    }
+}
+
+fn typed_of(draft: &RequestDraft) -> Typed {
+    Typed {
+        order_by: draft
+            .query
+            .order_by
+            .iter()
+            .map(|(f, d)| format!("{f} {}", if *d { "desc" } else { "asc" }))
+            .collect::<Vec<_>>()
+            .join(", "),
+        top: draft.query.top.map(|t| t.to_string()).unwrap_or_default(),
+        skip: draft.query.skip.map(|s| s.to_string()).unwrap_or_default(),
+    }
+}
+
+/// Draws the request builder.
+pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+    tab_strip(ui, state, commands);
+    ui.separator();
+    let Some(tab) = state.tabs.iter().find(|t| t.id == state.active_tab) else {
+        return;
+    };
+    let mut draft = tab.draft.clone();
+    let typed_id = egui::Id::unique(("request_typed", tab.id));
+    let mut typed: Typed = ui
+        .data(|d| d.get_temp::<Typed>(typed_id))
+        .filter(|typed| typed.agrees_with(&tab.draft))
+        .unwrap_or_else(|| typed_of(&tab.draft));
+    let send = request_line(ui, state, tab, &mut draft, commands);
+    egui::ScrollArea::vertical()
+        .id_salt("request_form")
+        .max_height((ui.available_height() * 0.45).max(160.0))
+        .show(ui, |ui| {
+            query_options(ui, &mut draft, &mut typed);
+            rows(ui, "Parameters", "parameter", &mut draft.params);
+            rows(ui, "Headers", "header", &mut draft.headers);
+            if draft.method.has_body() {
+                body_editor(ui, &mut draft);
+            }
+        });
+    ui.data_mut(|d| d.insert_temp(typed_id, typed));
+    if draft != tab.draft {
+        commands.push(Command::UpdateDraft(tab.id, Box::new(draft)));
+    }
+    if send {
+        commands.push(Command::SendRequest(tab.id));
+    }
+    ui.separator();
+    answer(ui, tab);
+}
+
+fn tab_strip(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+    ui.horizontal_wrapped(|ui| {
+        for tab in &state.tabs {
+            let selected = tab.id == state.active_tab;
+            let mut title = tab.draft.title();
+            if title.chars().count() > 28 {
+                title = title.chars().take(27).collect::<String>() + "…";
+            }
+            if ui.selectable_label(selected, title).clicked() {
+                commands.push(Command::SelectTab(tab.id));
+            }
+            if selected && state.tabs.len() > 1 && ui.small_button("Close tab").clicked() {
+                commands.push(Command::CloseTab(tab.id));
+            }
+        }
+        if ui.button("New request").clicked() {
+            commands.push(Command::NewTab);
+        }
+    });
+}
+
+/// Method, path with completion, Send / Cancel and the full URL. Returns whether to send.
+fn request_line(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    tab: &RequestTab,
+    draft: &mut RequestDraft,
+    commands: &mut Vec<Command>,
+) -> bool {
+    let mut send = false;
+    ui.horizontal(|ui| {
+        let method_label = ui.label("Method");
+        egui::ComboBox::from_id_salt(("method", tab.id))
+            .selected_text(draft.method.as_str())
+            .width(80.0)
+            .show_ui(ui, |ui| {
+                for method in HttpMethod::ALL {
+                    ui.selectable_value(&mut draft.method, method, method.as_str());
+                }
+            })
+            .response
+            .labelled_by(method_label.id);
+        let path_label = ui.label("Path");
+        let path = ui
+            .add(
+                egui::TextEdit::singleline(&mut draft.path)
+                    .font(TextStyle::Monospace)
+                    .hint_text("customers")
+                    .desired_width((ui.available_width() - 110.0).max(120.0)),
+            )
+            .labelled_by(path_label.id);
+        completion(state, &path, draft);
+        if tab.sending {
+            ui.spinner();
+            if ui.button("Cancel").clicked() {
+                commands.push(Command::CancelRequest(tab.id));
+            }
+        } else if ui.button("Send").on_hover_text("Ctrl+Enter").clicked() {
+            send = true;
+        }
+    });
+    if !tab.sending && ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter)) {
+        send = true;
+    }
+    let query = draft
+        .query_pairs()
+        .map(|q| encode_query(&q))
+        .unwrap_or_default();
+    let mut url = format!(
+        "{}{}",
+        state.api_base_url,
+        draft.path.trim().trim_start_matches('/')
+    );
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query);
+    }
+    ui.add(
+        egui::Label::new(RichText::new(url).monospace().small().weak())
+            .truncate()
+            .selectable(true),
+    );
+    if let Err(problem) = draft.checked_path() {
+        ui.colored_label(theme::error_color(ui), problem.0);
+    }
+    if let Some(problem) = &tab.problem {
+        ui.colored_label(theme::error_color(ui), &problem.message)
+            .on_hover_text(&problem.advice);
+    }
+    send
+}
+
+/// Paths from the catalogue that match what is typed, under the path field.
+fn completion(state: &AppState, field: &egui::Response, draft: &mut RequestDraft) {
+    let typed = draft.path.trim().to_owned();
+    if !field.has_focus() || typed.is_empty() {
+        return;
+    }
+    let offers = state.catalogue.complete(&typed, 8);
+    if offers.is_empty() || (offers.len() == 1 && offers[0].path == typed) {
+        return;
+    }
+    egui::Popup::from_response(field).open(true).show(|ui| {
+        ui.set_min_width(field.rect.width());
+        for endpoint in offers {
+            let mut text = egui::text::LayoutJob::default();
+            let base = TextStyle::Monospace.resolve(ui.style());
+            // `{id}` placeholders stand out, so the user sees what to replace.
+            for (index, part) in endpoint.path.split(['{', '}']).enumerate() {
+                let colour = if index % 2 == 1 {
+                    ui.visuals().warn_fg_color
+                } else {
+                    ui.visuals().text_color()
+                };
+                let shown = if index % 2 == 1 {
+                    format!("{{{part}}}")
+                } else {
+                    part.to_owned()
+                };
+                text.append(&shown, 0.0, egui::TextFormat::simple(base.clone(), colour));
+            }
+            let verbs: Vec<&str> = endpoint.verbs.iter().map(|v| v.as_str()).collect();
+            text.append(
+                &format!("   {}", verbs.join(" ")),
+                0.0,
+                egui::TextFormat::simple(
+                    TextStyle::Small.resolve(ui.style()),
+                    ui.visuals().weak_text_color(),
+                ),
+            );
+            if ui
+                .selectable_label(false, text)
+                .on_hover_text(&endpoint.title)
+                .clicked()
+            {
+                draft.path.clone_from(&endpoint.path);
+            }
+        }
+    });
+}
+
+fn query_options(ui: &mut egui::Ui, draft: &mut RequestDraft, typed: &mut Typed) {
+    egui::CollapsingHeader::new("Query options")
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new("odata")
+                .num_columns(2)
+                .spacing([10.0, 4.0])
+                .show(ui, |ui| {
+                    let mut select = draft.query.select.join(",");
+                    labelled_edit(ui, "$select", &mut select, "id,reference,name");
+                    draft.query.select = if select.trim().is_empty() {
+                        Vec::new()
+                    } else {
+                        select.split(',').map(str::to_owned).collect()
+                    };
+                    ui.end_row();
+
+                    labelled_edit(
+                        ui,
+                        "$filter",
+                        &mut draft.query.filter,
+                        "contains(name,'ltd') and on_hold eq false",
+                    );
+                    ui.end_row();
+                    if !draft.query.filter.trim().is_empty()
+                        && let Err(problem) = check_filter(draft.query.filter.trim())
+                    {
+                        ui.label("");
+                        ui.colored_label(theme::error_color(ui), problem.0);
+                        ui.end_row();
+                    }
+
+                    labelled_edit(ui, "$orderby", &mut typed.order_by, "name asc, id desc");
+                    ui.end_row();
+                    match parse_order(&typed.order_by) {
+                        Ok(order) => draft.query.order_by = order,
+                        Err(problem) => {
+                            ui.label("");
+                            ui.colored_label(theme::error_color(ui), problem);
+                            ui.end_row();
+                        }
+                    }
+                    number_field(
+                        ui,
+                        "$top",
+                        &mut typed.top,
+                        &mut draft.query.top,
+                        "at most 5000; 500 when empty",
+                    );
+                    number_field(
+                        ui,
+                        "$skip",
+                        &mut typed.skip,
+                        &mut draft.query.skip,
+                        "needs $orderby",
+                    );
+                    let mut expand = draft.query.expand.join(",");
+                    labelled_edit(ui, "$expand", &mut expand, "contacts,main_address");
+                    draft.query.expand = if expand.trim().is_empty() {
+                        Vec::new()
+                    } else {
+                        expand.split(',').map(str::to_owned).collect()
+                    };
+                    ui.end_row();
+                    ui.label("$count");
+                    ui.checkbox(&mut draft.query.count, "Only count the records");
+                    ui.end_row();
+                });
+            // Filter problems are shown under the filter; show the others here.
+            if let Err(problem) = draft.query.to_params()
+                && check_filter(draft.query.filter.trim()).is_ok()
+            {
+                ui.colored_label(theme::error_color(ui), problem.0);
+            }
+        });
+}
+
+fn labelled_edit(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .font(TextStyle::Monospace)
+            .hint_text(hint)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+}
+
+fn number_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    value: &mut Option<u32>,
+    hint: &str,
+) {
+    labelled_edit(ui, label, text, hint);
+    ui.end_row();
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        *value = None;
+    } else if let Ok(number) = trimmed.parse::<u32>() {
+        *value = Some(number);
+    } else {
+        ui.label("");
+        ui.colored_label(
+            theme::error_color(ui),
+            format!("{label} must be a whole number."),
+        );
+        ui.end_row();
+    }
+}
+
+/// "name asc, id desc" → fields with their direction.
+fn parse_order(text: &str) -> Result<Vec<(String, bool)>, String> {
+    let mut order = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let mut words = part.split_whitespace();
+        let field = words.next().unwrap_or_default().to_owned();
+        let descending = match words.next().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("asc") => false,
+            Some("desc") => true,
+            Some(other) => return Err(format!("'{other}' after {field}: write asc or desc.")),
+        };
+        if words.next().is_some() {
+            return Err(format!("'{part}': one field and asc or desc per entry."));
+        }
+        order.push((field, descending));
+    }
+    Ok(order)
+}
+
+fn rows(ui: &mut egui::Ui, title: &str, noun: &str, rows: &mut Vec<KeyValue>) {
+    egui::CollapsingHeader::new(format!(
+        "{title} ({})",
+        rows.iter().filter(|r| r.enabled).count()
+    ))
+    .id_salt(title)
+    .show(ui, |ui| {
+        let mut remove = None;
+        for (index, row) in rows.iter_mut().enumerate() {
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut row.enabled, "")
+                    .on_hover_text("Send this one");
+                ui.add(
+                    egui::TextEdit::singleline(&mut row.key)
+                        .hint_text("name")
+                        .desired_width(160.0),
+                );
+                ui.add(
+                    egui::TextEdit::singleline(&mut row.value)
+                        .hint_text("value")
+                        .desired_width(240.0),
+                );
+                if ui.small_button("Remove").clicked() {
+                    remove = Some(index);
+                }
+            });
+        }
+        if let Some(index) = remove {
+            rows.remove(index);
+        }
+        if ui.small_button(format!("Add {noun}")).clicked() {
+            rows.push(KeyValue::default());
+        }
+    });
+}
+
+fn body_editor(ui: &mut egui::Ui, draft: &mut RequestDraft) {
+    egui::CollapsingHeader::new("Body (JSON)")
+        .default_open(true)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if ui.button("Format").clicked()
+                    && let Some(pretty) = format_body(&draft.body)
+                {
+                    draft.body = pretty;
+                }
+                match check_body(&draft.body) {
+                    Ok(None) => {
+                        ui.label(RichText::new("Empty body: {} is sent.").weak());
+                    }
+                    Ok(Some(_)) => {
+                        ui.colored_label(theme::ok_color(ui), "Valid JSON");
+                    }
+                    Err(problem) => {
+                        ui.colored_label(
+                            theme::error_color(ui),
+                            format!(
+                                "Not valid JSON at line {}, column {}: {}. It will not be sent.",
+                                problem.line, problem.column, problem.message
+                            ),
+                        );
+                    }
+                }
+            });
+            let label = ui.label("Body");
+            ui.add(
+                egui::TextEdit::multiline(&mut draft.body)
+                    .code_editor()
+                    .desired_rows(8)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        });
+}
+
+fn answer(ui: &mut egui::Ui, tab: &RequestTab) {
+    let Some(answer) = &tab.answer else {
+        ui.label(RichText::new("Send the request to see the answer here.").weak());
+        return;
+    };
+    let meta = &answer.meta;
+    ui.horizontal(|ui| {
+        let colour = if meta.status < 400 {
+            theme::ok_color(ui)
+        } else {
+            theme::error_color(ui)
+        };
+        ui.colored_label(
+            colour,
+            RichText::new(format!("{} {}", meta.status, meta.reason)).strong(),
+        );
+        ui.label(format!("{} ms", meta.elapsed.as_millis()));
+        ui.label(format_size(meta.size));
+        if meta.attempts > 1 {
+            ui.label(RichText::new(format!("after {} attempts", meta.attempts)).weak());
+        }
+    });
+    let view_id = egui::Id::unique(("answer_view", tab.id));
+    let mut view: AnswerView = ui.data(|d| d.get_temp(view_id)).unwrap_or_else(|| {
+        if answer.table.is_some() {
+            AnswerView::Table
+        } else {
+            AnswerView::Tree
+        }
+    });
+    ui.horizontal(|ui| {
+        if answer.table.is_some() {
+            ui.selectable_value(&mut view, AnswerView::Table, "Table");
+        }
+        if answer.json.is_some() {
+            ui.selectable_value(&mut view, AnswerView::Tree, "Tree");
+        }
+        ui.selectable_value(&mut view, AnswerView::Raw, "Raw");
+        ui.selectable_value(
+            &mut view,
+            AnswerView::Headers,
+            format!("Response headers ({})", meta.headers.len()),
+        );
+    });
+    if view == AnswerView::Table && answer.table.is_none()
+        || view == AnswerView::Tree && answer.json.is_none()
+    {
+        view = AnswerView::Raw;
+    }
+    ui.data_mut(|d| d.insert_temp(view_id, view));
+    if let Some(reason) = &answer.not_json {
+        ui.label(RichText::new(reason).weak());
+    }
+    match view {
+        AnswerView::Table => table_view(ui, answer),
+        AnswerView::Tree => tree_view(ui, answer),
+        AnswerView::Raw => raw_view(ui, answer),
+        AnswerView::Headers => headers_view(ui, answer),
+    }
+}
+
+fn table_view(ui: &mut egui::Ui, answer: &Answered) {
+    use egui_extras::{Column, TableBuilder};
+    let Some(table) = &answer.table else { return };
+    ui.label(
+        RichText::new(format!(
+            "{} rows × {} columns",
+            table.rows.len(),
+            table.columns.len()
+        ))
+        .weak(),
+    );
+    let row_height = ui.text_style_height(&TextStyle::Body) + 4.0;
+    egui::ScrollArea::horizontal()
+        .id_salt("answer_table")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .striped(true)
+                .resizable(true)
+                .columns(
+                    Column::auto().at_least(60.0).clip(true),
+                    table.columns.len(),
+                )
+                .header(row_height + 2.0, |mut header| {
+                    for column in &table.columns {
+                        header.col(|ui| {
+                            ui.strong(column);
+                        });
+                    }
+                })
+                .body(|body| {
+                    // Only the visible rows are laid out, however many there are.
+                    body.rows(row_height, table.rows.len(), |mut row| {
+                        let cells = &table.rows[row.index()];
+                        for cell in cells {
+                            row.col(|ui| {
+                                ui.add(egui::Label::new(cell.as_str()).truncate());
+                            });
+                        }
+                    });
+                });
+        });
+}
+
+fn tree_view(ui: &mut egui::Ui, answer: &Answered) {
+    let Some(json) = &answer.json else { return };
+    egui::ScrollArea::both()
+        .id_salt("answer_tree")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            json_node(ui, "answer", json, egui::Id::unique("json_root"), true);
+        });
+}
+
+/// One node of the tree; children are only built while the node is open.
+fn json_node(ui: &mut egui::Ui, key: &str, value: &serde_json::Value, id: egui::Id, open: bool) {
+    use serde_json::Value;
+    const SHOWN: usize = 500;
+    match value {
+        Value::Object(map) => {
+            egui::CollapsingHeader::new(format!("{key}  {{{} fields}}", map.len()))
+                .id_salt(id)
+                .default_open(open)
+                .show(ui, |ui| {
+                    for (child_key, child) in map.iter().take(SHOWN) {
+                        json_node(ui, child_key, child, id.with(child_key), false);
+                    }
+                    if map.len() > SHOWN {
+                        ui.label(
+                            RichText::new(format!("… {} more fields (see Raw)", map.len() - SHOWN))
+                                .weak(),
+                        );
+                    }
+                });
+        }
+        Value::Array(items) => {
+            egui::CollapsingHeader::new(format!("{key}  [{} items]", items.len()))
+                .id_salt(id)
+                .default_open(open)
+                .show(ui, |ui| {
+                    for (index, child) in items.iter().enumerate().take(SHOWN) {
+                        json_node(ui, &index.to_string(), child, id.with(index), false);
+                    }
+                    if items.len() > SHOWN {
+                        ui.label(
+                            RichText::new(format!(
+                                "… {} more items (see Table or Raw)",
+                                items.len() - SHOWN
+                            ))
+                            .weak(),
+                        );
+                    }
+                });
+        }
+        leaf => {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(format!("{key}:")).strong());
+                ui.add(
+                    egui::Label::new(RichText::new(leaf.to_string()).monospace())
+                        .truncate()
+                        .selectable(true),
+                );
+            });
+        }
+    }
+}
+
+fn raw_view(ui: &mut egui::Ui, answer: &Answered) {
+    let row_height = ui.text_style_height(&TextStyle::Monospace);
+    // A window of lines, never the whole text in one widget.
+    egui::ScrollArea::both()
+        .id_salt("answer_raw")
+        .auto_shrink([false, false])
+        .show_rows(ui, row_height, answer.lines.len(), |ui, range| {
+            for line in &answer.lines[range] {
+                ui.add(
+                    egui::Label::new(RichText::new(line).monospace())
+                        .extend()
+                        .selectable(true),
+                );
+            }
+        });
+}
+
+fn headers_view(ui: &mut egui::Ui, answer: &Answered) {
+    egui::Grid::new("answer_headers")
+        .striped(true)
+        .num_columns(2)
+        .show(ui, |ui| {
+            for (name, value) in &answer.meta.headers {
+                ui.label(RichText::new(name).strong());
+                ui.add(egui::Label::new(value).selectable(true));
+                ui.end_row();
+            }
+        });
+}
