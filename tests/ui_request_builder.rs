@@ -8,6 +8,7 @@ mod support;
 
 use std::time::Duration;
 
+use calamine::Reader as _;
 use egui_kittest::kittest::Queryable;
 use sage200_desk::app::{Command, PersistedState};
 use sage200_desk::demo_server::DemoConfig;
@@ -202,4 +203,75 @@ fn tabs_and_drafts_survive_a_restart() {
     again.get_by_label("Close tab").click();
     again.run();
     assert_eq!(again.state().state().tabs.len(), 1);
+}
+
+#[test]
+fn an_answer_is_saved_as_excel_csv_and_json() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 40,
+            ..DemoConfig::default()
+        },
+    );
+    let mut h = support::sign_in_harness(
+        &rt,
+        &server.base_url(),
+        &support::keyring_scope("save"),
+        WAIT,
+    );
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Stationery & Office Supplies");
+    h.get_by_label("Request builder").click();
+    h.run();
+    type_into(&mut h, "$select", "id,reference,name,balance");
+    h.get_by_label("Send").click();
+    support::step_until(&mut h, WAIT, "the answer", |app| {
+        app.state().tabs[0].answer.is_some()
+    });
+    h.get_by_label("Save…");
+    let table = h.state().state().tabs[0]
+        .answer
+        .clone()
+        .unwrap()
+        .table
+        .clone()
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = h.ctx.clone();
+    let id = h.state().state().active_tab;
+    for name in ["customers.csv", "customers.xlsx", "customers.json"] {
+        let path = dir.path().join(name);
+        // The native dialog cannot be clicked here; the save path is injected instead.
+        h.state_mut().handle(
+            &ctx,
+            Command::SaveAnswer {
+                tab: id,
+                path: Some(path.clone()),
+            },
+        );
+        support::step_until(&mut h, WAIT, "the save", |_| path.exists());
+        h.run();
+        h.get_by_label_contains(&format!("Saved to {}", path.display()));
+    }
+    let csv_text = std::fs::read_to_string(dir.path().join("customers.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec!["id", "reference", "name", "balance"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), table.rows.len());
+    assert_eq!(rows[0].get(2).unwrap(), table.rows[0][2]);
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook(dir.path().join("customers.xlsx")).unwrap();
+    let sheet = workbook.worksheet_range("Records").unwrap();
+    assert_eq!(sheet.rows().count(), table.rows.len() + 1);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("customers.json")).unwrap())
+            .unwrap();
+    assert_eq!(json.as_array().unwrap().len(), table.rows.len());
 }

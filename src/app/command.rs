@@ -69,4 +69,12 @@ pub enum Command {
     SendRequest(u64),
     /// Stop waiting for a tab's answer.
     CancelRequest(u64),
+    /// Save a tab's answer to a file: the given one, or one chosen in the save dialog
+    /// (the format follows the file's extension).
+    SaveAnswer {
+        /// The tab.
+        tab: u64,
+        /// The file, or `None` to ask the user.
+        path: Option<PathBuf>,
+    },
 }

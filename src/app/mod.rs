@@ -77,6 +77,7 @@ pub struct SageApp {
     sites_task: Option<Task<Result<api::Answer<Vec<crate::model::SiteCompany>>, ApiError>>>,
     import_task: Option<Task<Result<Option<Imported>, UserError>>>,
     request_tasks: std::collections::HashMap<u64, Task<Result<Arc<Answered>, UserError>>>,
+    save_task: Option<Task<Result<Option<PathBuf>, UserError>>>,
     next_tab_id: u64,
     session: Option<Arc<Session>>,
     client: Option<ApiClient>,
@@ -159,6 +160,7 @@ impl SageApp {
             sites_task: None,
             import_task: None,
             request_tasks: std::collections::HashMap::new(),
+            save_task: None,
             next_tab_id: 1,
             session: None,
             client: None,
@@ -251,6 +253,7 @@ impl SageApp {
                 }
             }
             Command::SendRequest(id) => self.send_request(id),
+            Command::SaveAnswer { tab, path } => self.save_answer(tab, path),
             Command::CancelRequest(id) => {
                 // Dropping the task aborts the call.
                 self.request_tasks.remove(&id);
@@ -530,6 +533,64 @@ impl SageApp {
         }
     }
 
+    fn save_answer(&mut self, id: u64, path: Option<PathBuf>) {
+        let Some(answer) = self
+            .state
+            .tabs
+            .iter()
+            .find(|t| t.id == id)
+            .and_then(|t| t.answer.clone())
+        else {
+            return;
+        };
+        let suggested = format!(
+            "{}.{}",
+            answer
+                .meta
+                .url
+                .rsplit('/')
+                .next()
+                .and_then(|p| p.split('?').next())
+                .filter(|p| !p.is_empty())
+                .unwrap_or("answer"),
+            if answer.table.is_some() {
+                "xlsx"
+            } else {
+                "json"
+            }
+        );
+        self.save_task = Some(Task::spawn(
+            &self.options.runtime,
+            self.waker.clone(),
+            async move {
+                let path = if let Some(path) = path {
+                    path
+                } else {
+                    let mut dialog = rfd::AsyncFileDialog::new()
+                        .set_title("Save the answer")
+                        .set_file_name(&suggested);
+                    for format in crate::export::ExportFormat::ALL {
+                        if !format.needs_table() || answer.table.is_some() {
+                            dialog = dialog.add_filter(format.label(), &[format.extension()]);
+                        }
+                    }
+                    let Some(picked) = dialog.save_file().await else {
+                        return Ok(None); // the user closed the dialog
+                    };
+                    picked.path().to_path_buf()
+                };
+                let target = path.clone();
+                tokio::task::spawn_blocking(move || request::write_answer(&answer, &target))
+                    .await
+                    .map_err(|e| UserError {
+                        message: format!("Saving stopped: {e}"),
+                        advice: "Try again.".to_owned(),
+                    })??;
+                Ok(Some(path))
+            },
+        ));
+    }
+
     fn poll_requests(&mut self) {
         let done: Vec<u64> = self
             .request_tasks
@@ -749,6 +810,13 @@ impl SageApp {
             self.state.error = Some(error);
         }
         self.poll_requests();
+        match finished(&mut self.save_task) {
+            Some(Ok(Some(path))) => {
+                self.state.notice = Some(format!("Saved to {}", path.display()));
+            }
+            Some(Err(error)) => self.state.error = Some(error),
+            Some(Ok(None)) | None => {}
+        }
     }
 
     fn finish_startup(&mut self, startup: signin::Startup) {

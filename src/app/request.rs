@@ -158,6 +158,39 @@ pub fn read_answer(meta: ResponseMeta, body: &[u8]) -> Answered {
     }
 }
 
+/// Writes an answer to `path` in the format its extension asks for (raw JSON when it has
+/// none): through a temporary file, so a failure leaves no half-written file.
+pub fn write_answer(answer: &Answered, path: &std::path::Path) -> Result<(), UserError> {
+    use crate::export::{ExportFormat, csv_bytes, save_atomically, xlsx_bytes};
+    let format = ExportFormat::from_path(path).unwrap_or(ExportFormat::RawJson);
+    let failed = |message: String| UserError {
+        message,
+        advice: "Choose another file name or folder, then save again.".to_owned(),
+    };
+    let bytes = match format {
+        ExportFormat::RawJson | ExportFormat::PrettyJson => {
+            let mut text = answer.lines.join("\n");
+            text.push('\n');
+            text.into_bytes()
+        }
+        ExportFormat::Csv | ExportFormat::Xlsx => {
+            let Some(table) = &answer.table else {
+                return Err(failed(
+                    "This answer is not a list of records, so it has no table to save; save it as .json.".to_owned(),
+                ));
+            };
+            let rows = table.rows.iter().map(Vec::as_slice);
+            if format == ExportFormat::Csv {
+                csv_bytes(&table.columns, rows)
+            } else {
+                xlsx_bytes(&table.columns, rows)
+            }
+            .map_err(|e| failed(e.to_string()))?
+        }
+    };
+    save_atomically(path, &bytes).map_err(|e| failed(e.to_string()))
+}
+
 /// Builds the API request of a draft, or says what must be fixed first.
 pub fn build_request(
     draft: &RequestDraft,

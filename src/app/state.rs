@@ -251,6 +251,8 @@ pub struct AppState {
     pub active_tab: u64,
     /// The API base URL of the profile in use, for showing full URLs.
     pub api_base_url: String,
+    /// A passing confirmation for the status bar ("Saved to …").
+    pub notice: Option<String>,
 }
 
 impl AppState {

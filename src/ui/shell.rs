@@ -315,6 +315,10 @@ pub fn status_bar(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comman
                         "No system keyring is available ({reason}). Tokens are kept in memory for this run only, never in a file."
                     ));
             }
+            if let Some(notice) = &state.notice {
+                ui.separator();
+                ui.colored_label(theme::ok_color(ui), notice);
+            }
             if let Some(last) = &state.last_request {
                 ui.separator();
                 ui.label(format!(

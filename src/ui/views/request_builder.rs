@@ -93,7 +93,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
         commands.push(Command::SendRequest(tab.id));
     }
     ui.separator();
-    answer(ui, tab);
+    answer(ui, tab, commands);
 }
 
 fn tab_strip(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
@@ -443,7 +443,7 @@ fn body_editor(ui: &mut egui::Ui, draft: &mut RequestDraft) {
         });
 }
 
-fn answer(ui: &mut egui::Ui, tab: &RequestTab) {
+fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) {
     let Some(answer) = &tab.answer else {
         ui.label(RichText::new("Send the request to see the answer here.").weak());
         return;
@@ -463,6 +463,16 @@ fn answer(ui: &mut egui::Ui, tab: &RequestTab) {
         ui.label(format_size(meta.size));
         if meta.attempts > 1 {
             ui.label(RichText::new(format!("after {} attempts", meta.attempts)).weak());
+        }
+        let save = ui
+            .button("Save…")
+            .on_hover_text("Save the answer as Excel or CSV (tables) or JSON (Ctrl+S)")
+            .clicked();
+        if save || ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S)) {
+            commands.push(Command::SaveAnswer {
+                tab: tab.id,
+                path: None,
+            });
         }
     });
     let view_id = egui::Id::unique(("answer_view", tab.id));
