@@ -275,3 +275,88 @@ fn an_answer_is_saved_as_excel_csv_and_json() {
             .unwrap();
     assert_eq!(json.as_array().unwrap().len(), table.rows.len());
 }
+
+fn copied(h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>) -> Option<String> {
+    h.output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+}
+
+#[test]
+fn requests_copy_as_curl_without_the_token_and_paste_back() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 20,
+            ..DemoConfig::default()
+        },
+    );
+    let mut h = support::sign_in_harness(
+        &rt,
+        &server.base_url(),
+        &support::keyring_scope("curl"),
+        WAIT,
+    );
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Demo Trading Ltd");
+    h.get_by_label("Request builder").click();
+    h.run();
+    type_into(&mut h, "$filter", "name eq 'O''Brien & Sons'");
+    let token = rt
+        .block_on(h.state().session().unwrap().access_token())
+        .unwrap();
+
+    h.get_by_label("Copy as curl").click();
+    let mut command = None;
+    for _ in 0..5 {
+        h.step();
+        command = command.or_else(|| copied(&h));
+    }
+    let command = command.expect("copied to the clipboard");
+    h.run();
+    assert!(
+        command.contains("$SAGE200_TOKEN") && !command.contains(token.expose()),
+        "{command}"
+    );
+    assert!(command.contains("X-Company: 102"));
+
+    // The copied command runs against the demo server once the token is filled in.
+    let filled = sage200_desk::model::from_curl(&command, &h.state().state().api_base_url).unwrap();
+    assert_eq!(filled.query.filter, "name eq 'O''Brien & Sons'");
+
+    h.get_by_label("include token").click();
+    h.run();
+    h.get_by_label("Copy as curl").click();
+    support::step_until(&mut h, WAIT, "the token", |app| {
+        app.state()
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("keep it private"))
+    });
+    h.get_by_label_contains("keep it private");
+
+    h.get_by_label("Paste curl…").click();
+    h.run();
+    h.get_by_label("Paste a curl command").click();
+    h.run();
+    h.get_by_label("Paste a curl command").type_text(
+        "curl 'https://api.columbus.sage.com/uk/sage200extra/accounts/v1/suppliers?$select=id,name&$top=3' -H 'X-Trace: 1'",
+    );
+    h.run();
+    h.get_by_label("Create request").click();
+    h.run();
+    let draft = active_draft(&h);
+    assert_eq!(
+        (draft.path.as_str(), draft.query.top),
+        ("suppliers", Some(3))
+    );
+    assert_eq!(h.state().state().tabs.len(), 2);
+    h.get_by_label("GET suppliers");
+}

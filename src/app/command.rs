@@ -69,6 +69,15 @@ pub enum Command {
     SendRequest(u64),
     /// Stop waiting for a tab's answer.
     CancelRequest(u64),
+    /// Copy a tab's request as a curl command (the token only when asked for).
+    CopyCurl {
+        /// The tab.
+        tab: u64,
+        /// Put the real access token in the command instead of `$SAGE200_TOKEN`.
+        include_token: bool,
+    },
+    /// Open a new tab from a pasted curl command.
+    ImportCurl(String),
     /// Save a tab's answer to a file: the given one, or one chosen in the save dialog
     /// (the format follows the file's extension).
     SaveAnswer {

@@ -78,6 +78,8 @@ pub struct SageApp {
     import_task: Option<Task<Result<Option<Imported>, UserError>>>,
     request_tasks: std::collections::HashMap<u64, Task<Result<Arc<Answered>, UserError>>>,
     save_task: Option<Task<Result<Option<PathBuf>, UserError>>>,
+    curl_task: Option<Task<Result<String, UserError>>>,
+    ctx: egui::Context,
     next_tab_id: u64,
     session: Option<Arc<Session>>,
     client: Option<ApiClient>,
@@ -161,6 +163,8 @@ impl SageApp {
             import_task: None,
             request_tasks: std::collections::HashMap::new(),
             save_task: None,
+            curl_task: None,
+            ctx: ctx.clone(),
             next_tab_id: 1,
             session: None,
             client: None,
@@ -254,6 +258,23 @@ impl SageApp {
             }
             Command::SendRequest(id) => self.send_request(id),
             Command::SaveAnswer { tab, path } => self.save_answer(tab, path),
+            Command::CopyCurl { tab, include_token } => self.copy_curl(tab, include_token),
+            Command::ImportCurl(text) => {
+                match crate::model::from_curl(&text, &self.state.api_base_url) {
+                    Ok(draft) => {
+                        let id = self.add_tab(draft);
+                        self.state.active_tab = id;
+                        self.state.notice =
+                            Some("Request created from the curl command.".to_owned());
+                    }
+                    Err(problem) => {
+                        self.state.error = Some(UserError {
+                            message: format!("The curl command could not be read: {problem}"),
+                            advice: "Paste the whole command, starting with curl.".to_owned(),
+                        });
+                    }
+                }
+            }
             Command::CancelRequest(id) => {
                 // Dropping the task aborts the call.
                 self.request_tasks.remove(&id);
@@ -533,6 +554,63 @@ impl SageApp {
         }
     }
 
+    fn copy_curl(&mut self, id: u64, include_token: bool) {
+        let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
+            return;
+        };
+        let url = {
+            let mut url = format!(
+                "{}{}",
+                self.state.api_base_url,
+                tab.draft.path.trim().trim_start_matches('/')
+            );
+            if let Ok(query) = tab.draft.query_pairs()
+                && !query.is_empty()
+            {
+                url.push('?');
+                url.push_str(&crate::model::encode_query(&query));
+            }
+            url
+        };
+        let mut headers = tab.draft.header_pairs().unwrap_or_default();
+        if let Some(company) = &self.state.company {
+            headers.insert(0, ("X-Site".to_owned(), company.site_id.clone()));
+            headers.insert(1, ("X-Company".to_owned(), company.company_id.to_string()));
+        }
+        let method = tab.draft.method;
+        let body = method.has_body().then(|| tab.draft.body.clone());
+        if !include_token {
+            let command = crate::model::to_curl(method, &url, &headers, body.as_deref(), None);
+            self.ctx.copy_text(command);
+            self.state.notice = Some("Copied as curl; the token is $SAGE200_TOKEN.".to_owned());
+            return;
+        }
+        let Some(session) = self.session.clone() else {
+            self.state.error = Some(UserError {
+                message: "Not signed in, so there is no token to include.".to_owned(),
+                advice: "Sign in, or copy without the token.".to_owned(),
+            });
+            return;
+        };
+        self.curl_task = Some(Task::spawn(
+            &self.options.runtime,
+            self.waker.clone(),
+            async move {
+                let token = session.access_token().await.map_err(|e| UserError {
+                    message: e.to_string(),
+                    advice: "Sign in again.".to_owned(),
+                })?;
+                Ok(crate::model::to_curl(
+                    method,
+                    &url,
+                    &headers,
+                    body.as_deref(),
+                    Some(token.expose()),
+                ))
+            },
+        ));
+    }
+
     fn save_answer(&mut self, id: u64, path: Option<PathBuf>) {
         let Some(answer) = self
             .state
@@ -810,6 +888,15 @@ impl SageApp {
             self.state.error = Some(error);
         }
         self.poll_requests();
+        match finished(&mut self.curl_task) {
+            Some(Ok(command)) => {
+                self.ctx.copy_text(command);
+                self.state.notice =
+                    Some("Copied as curl with your access token: keep it private.".to_owned());
+            }
+            Some(Err(error)) => self.state.error = Some(error),
+            None => {}
+        }
         match finished(&mut self.save_task) {
             Some(Ok(Some(path))) => {
                 self.state.notice = Some(format!("Saved to {}", path.display()));

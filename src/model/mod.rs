@@ -2,6 +2,7 @@
 //! descriptions, secrets. Only `std` and `serde` are used here: no I/O, no egui, no
 //! networking, and nothing from the crate's other modules.
 
+mod curl;
 mod odata;
 mod profile;
 mod request;
@@ -10,6 +11,7 @@ mod secret;
 mod site;
 mod user;
 
+pub use curl::{TOKEN_PLACEHOLDER, from_curl, to_curl};
 pub use odata::{
     Combine, CompareOp, Condition, FilterGroup, FilterItem, FilterValue, MAX_TOP, ODataQuery,
     QueryError, check_filter,

@@ -173,11 +173,28 @@ fn request_line(
         url.push('?');
         url.push_str(&query);
     }
-    ui.add(
-        egui::Label::new(RichText::new(url).monospace().small().weak())
-            .truncate()
-            .selectable(true),
-    );
+    ui.horizontal(|ui| {
+        let include_id = egui::Id::unique("curl_include_token");
+        let mut include_token = ui.data(|d| d.get_temp::<bool>(include_id)).unwrap_or(false);
+        if ui.small_button("Copy as curl").clicked() {
+            commands.push(Command::CopyCurl {
+                tab: tab.id,
+                include_token,
+            });
+        }
+        ui.checkbox(&mut include_token, "include token")
+            .on_hover_text("Off: the command says $SAGE200_TOKEN instead of your token");
+        ui.data_mut(|d| d.insert_temp(include_id, include_token));
+        if ui.small_button("Paste curl…").clicked() {
+            ui.data_mut(|d| d.insert_temp(egui::Id::unique("paste_curl"), Some(String::new())));
+        }
+        ui.add(
+            egui::Label::new(RichText::new(url).monospace().small().weak())
+                .truncate()
+                .selectable(true),
+        );
+    });
+    paste_curl(ui, commands);
     if let Err(problem) = draft.checked_path() {
         ui.colored_label(theme::error_color(ui), problem.0);
     }
@@ -186,6 +203,41 @@ fn request_line(
             .on_hover_text(&problem.advice);
     }
     send
+}
+
+/// The box a curl command is pasted into, while open.
+fn paste_curl(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let paste_id = egui::Id::unique("paste_curl");
+    let Some(mut text) = ui
+        .data(|d| d.get_temp::<Option<String>>(paste_id))
+        .flatten()
+    else {
+        return;
+    };
+    let mut open = true;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        let label = ui.label("Paste a curl command");
+        ui.add(
+            egui::TextEdit::multiline(&mut text)
+                .code_editor()
+                .desired_rows(3)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!text.trim().is_empty(), egui::Button::new("Create request"))
+                .clicked()
+            {
+                commands.push(Command::ImportCurl(text.clone()));
+                open = false;
+            }
+            if ui.button("Cancel").clicked() {
+                open = false;
+            }
+        });
+    });
+    ui.data_mut(|d| d.insert_temp(paste_id, open.then_some(text)));
 }
 
 /// Paths from the catalogue that match what is typed, under the path field.
