@@ -78,6 +78,8 @@ pub enum Command {
     },
     /// Open a new tab from a pasted curl command.
     ImportCurl(String),
+    /// Open a request from the history in a new tab.
+    OpenFromHistory(usize),
     /// Save a tab's answer to a file: the given one, or one chosen in the save dialog
     /// (the format follows the file's extension).
     SaveAnswer {

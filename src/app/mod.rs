@@ -79,6 +79,7 @@ pub struct SageApp {
     request_tasks: std::collections::HashMap<u64, Task<Result<Arc<Answered>, UserError>>>,
     save_task: Option<Task<Result<Option<PathBuf>, UserError>>>,
     curl_task: Option<Task<Result<String, UserError>>>,
+    history_task: Option<Task<Vec<crate::model::HistoryEntry>>>,
     ctx: egui::Context,
     next_tab_id: u64,
     session: Option<Arc<Session>>,
@@ -164,6 +165,7 @@ impl SageApp {
             request_tasks: std::collections::HashMap::new(),
             save_task: None,
             curl_task: None,
+            history_task: None,
             ctx: ctx.clone(),
             next_tab_id: 1,
             session: None,
@@ -189,6 +191,7 @@ impl SageApp {
             .map(Profile::api_base_url)
             .unwrap_or_default();
         app.start_startup();
+        app.load_history();
         // Imported catalogues come back in the background, one file after another.
         for file in app.state.persisted.openapi_files.clone() {
             app.commands.push(Command::ImportOpenApi(Some(file)));
@@ -259,6 +262,13 @@ impl SageApp {
             Command::SendRequest(id) => self.send_request(id),
             Command::SaveAnswer { tab, path } => self.save_answer(tab, path),
             Command::CopyCurl { tab, include_token } => self.copy_curl(tab, include_token),
+            Command::OpenFromHistory(index) => {
+                if let Some(entry) = self.state.history.get(index) {
+                    let id = self.add_tab(entry.draft.clone());
+                    self.state.active_tab = id;
+                    self.state.persisted.screen = Screen::RequestBuilder;
+                }
+            }
             Command::ImportCurl(text) => {
                 match crate::model::from_curl(&text, &self.state.api_base_url) {
                     Ok(draft) => {
@@ -554,6 +564,64 @@ impl SageApp {
         }
     }
 
+    fn history_file(&self) -> Option<PathBuf> {
+        self.options
+            .paths
+            .as_ref()
+            .map(|p| p.data_dir.join("history.json"))
+    }
+
+    fn load_history(&mut self) {
+        let Some(file) = self.history_file() else {
+            return;
+        };
+        self.history_task = Some(Task::spawn(
+            &self.options.runtime,
+            self.waker.clone(),
+            async move {
+                // A missing or damaged history starts empty rather than stopping the app.
+                match tokio::fs::read(&file).await {
+                    Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_default(),
+                    Err(_) => Vec::new(),
+                }
+            },
+        ));
+    }
+
+    fn record_history(&mut self, id: u64, meta: &crate::model::ResponseMeta) {
+        let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
+            return;
+        };
+        let sent_at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        crate::model::remember(
+            &mut self.state.history,
+            crate::model::HistoryEntry {
+                sent_at,
+                draft: tab.draft.clone(),
+                url: meta.url.clone(),
+                status: meta.status,
+                elapsed_ms: u64::try_from(meta.elapsed.as_millis()).unwrap_or(u64::MAX),
+                size: meta.size,
+            },
+        );
+        let Some(file) = self.history_file() else {
+            return;
+        };
+        let Ok(bytes) = serde_json::to_vec(&self.state.history) else {
+            return;
+        };
+        self.options.runtime.spawn_blocking(move || {
+            if let Some(folder) = file.parent() {
+                let _ = std::fs::create_dir_all(folder);
+            }
+            if let Err(error) = crate::export::save_atomically(&file, &bytes) {
+                tracing::warn!(%error, "could not save the history");
+            }
+        });
+    }
+
     fn copy_curl(&mut self, id: u64, include_token: bool) {
         let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
             return;
@@ -685,8 +753,9 @@ impl SageApp {
                 match result {
                     Ok(answer) => {
                         self.state.last_request = Some(answer.meta.clone());
-                        tab.answer = Some(answer);
+                        tab.answer = Some(answer.clone());
                         tab.problem = None;
+                        self.record_history(id, &answer.meta);
                     }
                     Err(problem) => tab.problem = Some(problem),
                 }
@@ -888,6 +957,13 @@ impl SageApp {
             self.state.error = Some(error);
         }
         self.poll_requests();
+        if let Some(mut loaded) = finished(&mut self.history_task) {
+            // Requests sent while the file was loading come first.
+            let mut recent = std::mem::take(&mut self.state.history);
+            recent.append(&mut loaded);
+            recent.truncate(crate::model::HISTORY_LIMIT);
+            self.state.history = recent;
+        }
         match finished(&mut self.curl_task) {
             Some(Ok(command)) => {
                 self.ctx.copy_text(command);

@@ -253,6 +253,8 @@ pub struct AppState {
     pub api_base_url: String,
     /// A passing confirmation for the status bar ("Saved to …").
     pub notice: Option<String>,
+    /// Requests sent, newest first.
+    pub history: Vec<crate::model::HistoryEntry>,
 }
 
 impl AppState {

@@ -3,6 +3,7 @@
 //! networking, and nothing from the crate's other modules.
 
 mod curl;
+mod history;
 mod odata;
 mod profile;
 mod request;
@@ -12,6 +13,7 @@ mod site;
 mod user;
 
 pub use curl::{TOKEN_PLACEHOLDER, from_curl, to_curl};
+pub use history::{HISTORY_LIMIT, HistoryEntry, remember};
 pub use odata::{
     Combine, CompareOp, Condition, FilterGroup, FilterItem, FilterValue, MAX_TOP, ODataQuery,
     QueryError, check_filter,

@@ -1,5 +1,6 @@
 //! The screens behind the navigation.
 
+mod history;
 mod placeholder;
 mod request_builder;
 mod settings;
@@ -20,11 +21,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
             "Sign in and choose a company to list, inspect and create customers.",
         ),
         Screen::RequestBuilder => request_builder::show(ui, state, commands),
-        Screen::History => placeholder::show(
-            ui,
-            "History",
-            "Requests you send appear here, newest first.",
-        ),
+        Screen::History => history::show(ui, state, commands),
         Screen::Settings => settings::show(ui, state, commands),
     }
 }
