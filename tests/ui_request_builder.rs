@@ -92,6 +92,43 @@ fn a_filtered_selected_ordered_request_is_sent_and_read() {
     h.get_by_label_contains(&format!("{} rows × 4 columns", table.rows.len()));
     h.get_by_label("reference");
 
+    // Sorting by a column happens off the UI thread; clicking again reverses it.
+    let balances = |h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>| -> Vec<f64> {
+        let tab = &h.state().state().tabs[0];
+        let table = tab.answer.as_ref().unwrap().table.as_ref().unwrap();
+        tab.sort
+            .as_ref()
+            .unwrap()
+            .order
+            .iter()
+            .map(|&r| table.rows[r][3].parse().unwrap())
+            .collect()
+    };
+    h.get_by_label("balance").click();
+    support::step_until(&mut h, WAIT, "the sort", |app| {
+        app.state().tabs[0].sort.is_some()
+    });
+    assert!(balances(&h).windows(2).all(|w| w[0] <= w[1]));
+    h.get_by_label("balance (asc)").click();
+    support::step_until(&mut h, WAIT, "the reverse sort", |app| {
+        app.state().tabs[0]
+            .sort
+            .as_ref()
+            .is_some_and(|s| s.descending)
+    });
+    assert!(balances(&h).windows(2).all(|w| w[0] >= w[1]));
+    h.get_by_label("balance (desc)");
+
+    // The column chooser hides a column.
+    h.get_by_label("Columns…").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "reference")
+        .click();
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(h.query_by_label("reference").is_none(), "hidden");
+
     h.get_by_label("Tree").click();
     h.run();
     h.get_by_label_contains("answer  [");

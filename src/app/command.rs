@@ -76,6 +76,15 @@ pub enum Command {
         /// Put the real access token in the command instead of `$SAGE200_TOKEN`.
         include_token: bool,
     },
+    /// Sort a tab's answer table by a column (computed off the UI thread).
+    SortAnswer {
+        /// The tab.
+        tab: u64,
+        /// The column.
+        column: usize,
+        /// Largest first.
+        descending: bool,
+    },
     /// Open a new tab from a pasted curl command.
     ImportCurl(String),
     /// Open a request from the history in a new tab.

@@ -11,7 +11,9 @@ mod task;
 
 pub use command::Command;
 pub use paths::{AppPaths, DATA_DIR_ENV};
-pub use request::{Answered, BodyError, RequestTab, TableModel, check_body, format_body};
+pub use request::{
+    Answered, BodyError, RequestTab, TableModel, TableSort, check_body, format_body, sort_rows,
+};
 pub use signin::{SignInProgress, SignedIn};
 pub use state::{
     AppState, AuthView, CompanyChoice, KeyringView, PersistedState, STATE_KEY, Screen,
@@ -80,6 +82,7 @@ pub struct SageApp {
     save_task: Option<Task<Result<Option<PathBuf>, UserError>>>,
     curl_task: Option<Task<Result<String, UserError>>>,
     history_task: Option<Task<Vec<crate::model::HistoryEntry>>>,
+    sort_tasks: std::collections::HashMap<u64, Task<TableSort>>,
     ctx: egui::Context,
     next_tab_id: u64,
     session: Option<Arc<Session>>,
@@ -166,6 +169,7 @@ impl SageApp {
             save_task: None,
             curl_task: None,
             history_task: None,
+            sort_tasks: std::collections::HashMap::new(),
             ctx: ctx.clone(),
             next_tab_id: 1,
             session: None,
@@ -262,29 +266,13 @@ impl SageApp {
             Command::SendRequest(id) => self.send_request(id),
             Command::SaveAnswer { tab, path } => self.save_answer(tab, path),
             Command::CopyCurl { tab, include_token } => self.copy_curl(tab, include_token),
-            Command::OpenFromHistory(index) => {
-                if let Some(entry) = self.state.history.get(index) {
-                    let id = self.add_tab(entry.draft.clone());
-                    self.state.active_tab = id;
-                    self.state.persisted.screen = Screen::RequestBuilder;
-                }
-            }
-            Command::ImportCurl(text) => {
-                match crate::model::from_curl(&text, &self.state.api_base_url) {
-                    Ok(draft) => {
-                        let id = self.add_tab(draft);
-                        self.state.active_tab = id;
-                        self.state.notice =
-                            Some("Request created from the curl command.".to_owned());
-                    }
-                    Err(problem) => {
-                        self.state.error = Some(UserError {
-                            message: format!("The curl command could not be read: {problem}"),
-                            advice: "Paste the whole command, starting with curl.".to_owned(),
-                        });
-                    }
-                }
-            }
+            Command::SortAnswer {
+                tab,
+                column,
+                descending,
+            } => self.sort_answer(tab, column, descending),
+            Command::OpenFromHistory(index) => self.open_from_history(index),
+            Command::ImportCurl(text) => self.import_curl(&text),
             Command::CancelRequest(id) => {
                 // Dropping the task aborts the call.
                 self.request_tasks.remove(&id);
@@ -514,6 +502,8 @@ impl SageApp {
             sending: false,
             answer: None,
             problem: None,
+            sort: None,
+            sorting: false,
         });
         id
     }
@@ -620,6 +610,58 @@ impl SageApp {
                 tracing::warn!(%error, "could not save the history");
             }
         });
+    }
+
+    fn sort_answer(&mut self, tab: u64, column: usize, descending: bool) {
+        let Some(entry) = self.state.tabs.iter_mut().find(|t| t.id == tab) else {
+            return;
+        };
+        let Some(answer) = entry.answer.clone() else {
+            return;
+        };
+        entry.sorting = true;
+        // Sorting 100,000 rows is work for the runtime, not for a frame.
+        let task = Task::spawn(&self.options.runtime, self.waker.clone(), async move {
+            let order = tokio::task::spawn_blocking(move || {
+                answer
+                    .table
+                    .as_ref()
+                    .map(|t| request::sort_rows(t, column, descending))
+                    .unwrap_or_default()
+            })
+            .await
+            .unwrap_or_default();
+            TableSort {
+                column,
+                descending,
+                order: Arc::new(order),
+            }
+        });
+        self.sort_tasks.insert(tab, task);
+    }
+
+    fn open_from_history(&mut self, index: usize) {
+        if let Some(entry) = self.state.history.get(index) {
+            let id = self.add_tab(entry.draft.clone());
+            self.state.active_tab = id;
+            self.state.persisted.screen = Screen::RequestBuilder;
+        }
+    }
+
+    fn import_curl(&mut self, text: &str) {
+        match crate::model::from_curl(text, &self.state.api_base_url) {
+            Ok(draft) => {
+                let id = self.add_tab(draft);
+                self.state.active_tab = id;
+                self.state.notice = Some("Request created from the curl command.".to_owned());
+            }
+            Err(problem) => {
+                self.state.error = Some(UserError {
+                    message: format!("The curl command could not be read: {problem}"),
+                    advice: "Paste the whole command, starting with curl.".to_owned(),
+                });
+            }
+        }
     }
 
     fn copy_curl(&mut self, id: u64, include_token: bool) {
@@ -753,6 +795,7 @@ impl SageApp {
                 match result {
                     Ok(answer) => {
                         self.state.last_request = Some(answer.meta.clone());
+                        tab.sort = None;
                         tab.answer = Some(answer.clone());
                         tab.problem = None;
                         self.record_history(id, &answer.meta);
@@ -957,6 +1000,19 @@ impl SageApp {
             self.state.error = Some(error);
         }
         self.poll_requests();
+        let sorted: Vec<u64> = self
+            .sort_tasks
+            .iter_mut()
+            .filter_map(|(id, task)| task.poll().is_some().then_some(*id))
+            .collect();
+        for id in sorted {
+            if let Some(Ok(sort)) = self.sort_tasks.remove(&id).map(Task::into_result)
+                && let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id)
+            {
+                tab.sorting = false;
+                tab.sort = Some(sort);
+            }
+        }
         if let Some(mut loaded) = finished(&mut self.history_task) {
             // Requests sent while the file was loading come first.
             let mut recent = std::mem::take(&mut self.state.history);

@@ -24,6 +24,64 @@ pub struct RequestTab {
     pub answer: Option<Arc<Answered>>,
     /// Why the last send could not go out or failed without an answer.
     pub problem: Option<UserError>,
+    /// The table's sort: column and whether descending, with the row order it gives.
+    pub sort: Option<TableSort>,
+    /// Whether a sort is being computed.
+    pub sorting: bool,
+}
+
+/// A sorted view of an answer's table: row indices in display order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSort {
+    /// The column sorted by.
+    pub column: usize,
+    /// Largest first.
+    pub descending: bool,
+    /// Row indices in display order.
+    pub order: Arc<Vec<usize>>,
+}
+
+/// Orders rows by one column: numbers as numbers, text without regard to case, empty last.
+#[must_use]
+pub fn sort_rows(table: &TableModel, column: usize, descending: bool) -> Vec<usize> {
+    use std::cmp::Ordering;
+    let key = |row: usize| table.rows[row].get(column).map_or("", String::as_str);
+    let numeric = table
+        .rows
+        .iter()
+        .filter_map(|r| r.get(column))
+        .filter(|c| !c.is_empty())
+        .all(|c| c.parse::<f64>().is_ok());
+    let lower: Vec<String> = if numeric {
+        Vec::new()
+    } else {
+        (0..table.rows.len())
+            .map(|r| key(r).to_lowercase())
+            .collect()
+    };
+    let mut order: Vec<usize> = (0..table.rows.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (key(a), key(b));
+        let ordering = match (x.is_empty(), y.is_empty()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => return Ordering::Greater,
+            (false, true) => return Ordering::Less,
+            (false, false) if numeric => {
+                let (p, q) = (
+                    x.parse::<f64>().unwrap_or(0.0),
+                    y.parse::<f64>().unwrap_or(0.0),
+                );
+                p.partial_cmp(&q).unwrap_or(Ordering::Equal)
+            }
+            (false, false) => lower[a].cmp(&lower[b]),
+        };
+        if descending {
+            ordering.reverse()
+        } else {
+            ordering
+        }
+    });
+    order
 }
 
 /// An answer, read for the views.
@@ -277,6 +335,30 @@ mod tests {
             "{\n  \"a\": [\n    1,\n    2\n  ]\n}"
         );
         assert!(format_body("{").is_none());
+    }
+
+    #[test]
+    fn tables_sort_numbers_as_numbers_and_text_without_case() {
+        let table = TableModel {
+            columns: vec!["balance".into(), "name".into()],
+            rows: vec![
+                vec!["10".into(), "beta".into()],
+                vec!["9.5".into(), "Alpha".into()],
+                vec![String::new(), "gamma".into()],
+                vec!["-3".into(), "ALPHA".into()],
+            ],
+        };
+        assert_eq!(
+            sort_rows(&table, 0, false),
+            [3, 1, 0, 2],
+            "numbers, empty last"
+        );
+        assert_eq!(sort_rows(&table, 0, true), [0, 1, 3, 2]);
+        assert_eq!(
+            sort_rows(&table, 1, false),
+            [1, 3, 0, 2],
+            "case ignored, stable"
+        );
     }
 
     #[test]

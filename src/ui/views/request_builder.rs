@@ -559,24 +559,48 @@ fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) {
         ui.label(RichText::new(reason).weak());
     }
     match view {
-        AnswerView::Table => table_view(ui, answer),
+        AnswerView::Table => table_view(ui, tab, answer, commands),
         AnswerView::Tree => tree_view(ui, answer),
         AnswerView::Raw => raw_view(ui, answer),
         AnswerView::Headers => headers_view(ui, answer),
     }
 }
 
-fn table_view(ui: &mut egui::Ui, answer: &Answered) {
+fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: &mut Vec<Command>) {
     use egui_extras::{Column, TableBuilder};
     let Some(table) = &answer.table else { return };
-    ui.label(
-        RichText::new(format!(
-            "{} rows × {} columns",
-            table.rows.len(),
-            table.columns.len()
-        ))
-        .weak(),
-    );
+    let hidden_id = egui::Id::unique(("hidden_columns", tab.id));
+    let mut hidden: Vec<bool> = ui.data(|d| d.get_temp(hidden_id)).unwrap_or_default();
+    hidden.resize(table.columns.len(), false);
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "{} rows × {} columns",
+                table.rows.len(),
+                table.columns.len()
+            ))
+            .weak(),
+        );
+        ui.menu_button("Columns…", |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(300.0)
+                .show(ui, |ui| {
+                    for (index, name) in table.columns.iter().enumerate() {
+                        let mut shown = !hidden[index];
+                        if ui.checkbox(&mut shown, name).changed() {
+                            hidden[index] = !shown;
+                        }
+                    }
+                });
+        });
+        if tab.sorting {
+            ui.spinner();
+            ui.label("Sorting…");
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(hidden_id, hidden.clone()));
+    let visible: Vec<usize> = (0..table.columns.len()).filter(|&c| !hidden[c]).collect();
+    let order = tab.sort.as_ref().map(|s| s.order.clone());
     let row_height = ui.text_style_height(&TextStyle::Body) + 4.0;
     egui::ScrollArea::horizontal()
         .id_salt("answer_table")
@@ -584,24 +608,51 @@ fn table_view(ui: &mut egui::Ui, answer: &Answered) {
             TableBuilder::new(ui)
                 .striped(true)
                 .resizable(true)
-                .columns(
-                    Column::auto().at_least(60.0).clip(true),
-                    table.columns.len(),
-                )
-                .header(row_height + 2.0, |mut header| {
-                    for column in &table.columns {
+                .columns(Column::auto().at_least(60.0).clip(true), visible.len())
+                .header(row_height + 4.0, |mut header| {
+                    for &column in &visible {
                         header.col(|ui| {
-                            ui.strong(column);
+                            let sorted = tab.sort.as_ref().filter(|s| s.column == column);
+                            let arrow = match sorted {
+                                Some(s) if s.descending => " (desc)",
+                                Some(_) => " (asc)",
+                                None => "",
+                            };
+                            let title = format!("{}{arrow}", table.columns[column]);
+                            if ui
+                                .add(egui::Button::new(RichText::new(title).strong()).frame(false))
+                                .on_hover_text("Sort by this column (again to reverse)")
+                                .clicked()
+                            {
+                                let descending = sorted.is_some_and(|s| !s.descending);
+                                commands.push(Command::SortAnswer {
+                                    tab: tab.id,
+                                    column,
+                                    descending,
+                                });
+                            }
                         });
                     }
                 })
                 .body(|body| {
                     // Only the visible rows are laid out, however many there are.
                     body.rows(row_height, table.rows.len(), |mut row| {
-                        let cells = &table.rows[row.index()];
-                        for cell in cells {
+                        let index = order.as_ref().map_or(row.index(), |o| o[row.index()]);
+                        let cells = &table.rows[index];
+                        for &column in &visible {
                             row.col(|ui| {
-                                ui.add(egui::Label::new(cell.as_str()).truncate());
+                                let cell = cells[column].as_str();
+                                ui.add(
+                                    egui::Label::new(cell)
+                                        .truncate()
+                                        .sense(egui::Sense::click()),
+                                )
+                                .context_menu(|ui| {
+                                    if ui.button("Copy").clicked() {
+                                        ui.ctx().copy_text(cell.to_owned());
+                                        ui.close();
+                                    }
+                                });
                             });
                         }
                     });
