@@ -397,3 +397,55 @@ fn requests_copy_as_curl_without_the_token_and_paste_back() {
     assert_eq!(h.state().state().tabs.len(), 2);
     h.get_by_label("GET suppliers");
 }
+
+#[test]
+fn fetch_all_pages_gathers_every_record_and_can_be_cancelled() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 12_345,
+            ..DemoConfig::default()
+        },
+    );
+    let mut h = support::sign_in_harness(
+        &rt,
+        &server.base_url(),
+        &support::keyring_scope("fetchall"),
+        WAIT,
+    );
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Stationery & Office Supplies");
+    h.get_by_label("Request builder").click();
+    h.run();
+    type_into(&mut h, "$select", "id,name");
+    h.get_by_label("Fetch all pages").click();
+    support::step_until(&mut h, WAIT, "every page", |app| {
+        app.state().tabs[0].answer.is_some()
+    });
+    let answer = h.state().state().tabs[0].answer.clone().unwrap();
+    let table = answer.table.as_ref().unwrap();
+    assert_eq!(table.rows.len(), 12_345);
+    assert_eq!(table.rows[12_344][0], "12345");
+    assert!(
+        h.query_all_by_label_contains("12345 records in 3 pages")
+            .count()
+            >= 1
+    );
+
+    // Cancel stops a slow fetch.
+    server.add_fault(sage200_desk::demo_server::Fault::new(
+        sage200_desk::demo_server::FaultKind::Latency { millis: 3000 },
+        "customers",
+        3,
+    ));
+    h.get_by_label("Fetch all pages").click();
+    support::step_until(&mut h, WAIT, "the fetch to start", |app| {
+        app.state().tabs[0].fetching.is_some()
+    });
+    h.get_by_label_contains("0 records in 0 pages");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.state().state().tabs[0].fetching.is_none() && !h.state().state().tabs[0].sending);
+}

@@ -69,6 +69,8 @@ pub enum Command {
     SendRequest(u64),
     /// Stop waiting for a tab's answer.
     CancelRequest(u64),
+    /// Fetch every page of a tab's list request into one table.
+    FetchAllPages(u64),
     /// Copy a tab's request as a curl command (the token only when asked for).
     CopyCurl {
         /// The tab.

@@ -83,6 +83,7 @@ pub struct SageApp {
     curl_task: Option<Task<Result<String, UserError>>>,
     history_task: Option<Task<Vec<crate::model::HistoryEntry>>>,
     sort_tasks: std::collections::HashMap<u64, Task<TableSort>>,
+    fetch_progress: std::collections::HashMap<u64, std::sync::mpsc::Receiver<api::Progress>>,
     ctx: egui::Context,
     next_tab_id: u64,
     session: Option<Arc<Session>>,
@@ -170,6 +171,7 @@ impl SageApp {
             curl_task: None,
             history_task: None,
             sort_tasks: std::collections::HashMap::new(),
+            fetch_progress: std::collections::HashMap::new(),
             ctx: ctx.clone(),
             next_tab_id: 1,
             session: None,
@@ -264,6 +266,7 @@ impl SageApp {
                 }
             }
             Command::SendRequest(id) => self.send_request(id),
+            Command::FetchAllPages(id) => self.fetch_all_pages(id),
             Command::SaveAnswer { tab, path } => self.save_answer(tab, path),
             Command::CopyCurl { tab, include_token } => self.copy_curl(tab, include_token),
             Command::SortAnswer {
@@ -274,10 +277,12 @@ impl SageApp {
             Command::OpenFromHistory(index) => self.open_from_history(index),
             Command::ImportCurl(text) => self.import_curl(&text),
             Command::CancelRequest(id) => {
-                // Dropping the task aborts the call.
+                // Dropping the task aborts the call (every page of a fetch-all too).
                 self.request_tasks.remove(&id);
+                self.fetch_progress.remove(&id);
                 if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
                     tab.sending = false;
+                    tab.fetching = None;
                 }
             }
             Command::OpenFolder(path) => {
@@ -504,6 +509,7 @@ impl SageApp {
             problem: None,
             sort: None,
             sorting: false,
+            fetching: None,
         });
         id
     }
@@ -779,7 +785,57 @@ impl SageApp {
         ));
     }
 
+    fn fetch_all_pages(&mut self, id: u64) {
+        let company = self.company_scope();
+        let Some(client) = self.client.clone() else {
+            return;
+        };
+        let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) else {
+            return;
+        };
+        let request = match request::build_request(&tab.draft, company.as_ref()) {
+            Ok(request) if request.verb == api::Verb::Get => request,
+            Ok(_) => {
+                tab.problem = Some(UserError {
+                    message: "Fetch all pages works on GET requests of lists.".to_owned(),
+                    advice: "Set the method to GET.".to_owned(),
+                });
+                return;
+            }
+            Err(problem) => {
+                tab.problem = Some(problem);
+                return;
+            }
+        };
+        tab.problem = None;
+        tab.sending = true;
+        tab.sort = None;
+        tab.fetching = Some(api::Progress::default());
+        let (sender, receiver) = std::sync::mpsc::channel();
+        self.fetch_progress.insert(id, receiver);
+        let waker = self.waker.clone();
+        let progress = move |p: api::Progress| {
+            let _ = sender.send(p);
+            waker.wake();
+        };
+        self.request_tasks.insert(
+            id,
+            Task::spawn(
+                &self.options.runtime,
+                self.waker.clone(),
+                request::fetch_all_pages(client, request, progress),
+            ),
+        );
+    }
+
     fn poll_requests(&mut self) {
+        for (id, receiver) in &self.fetch_progress {
+            if let Some(latest) = receiver.try_iter().last()
+                && let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == *id)
+            {
+                tab.fetching = Some(latest);
+            }
+        }
         let done: Vec<u64> = self
             .request_tasks
             .iter_mut()
@@ -790,8 +846,10 @@ impl SageApp {
                 continue;
             };
             let signed_out = matches!(&result, Err(e) if e.advice == "Sign in again.");
+            self.fetch_progress.remove(&id);
             if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
                 tab.sending = false;
+                tab.fetching = None;
                 match result {
                     Ok(answer) => {
                         self.state.last_request = Some(answer.meta.clone());

@@ -28,6 +28,8 @@ pub struct RequestTab {
     pub sort: Option<TableSort>,
     /// Whether a sort is being computed.
     pub sorting: bool,
+    /// Progress of "Fetch all pages", while it runs.
+    pub fetching: Option<crate::api::Progress>,
 }
 
 /// A sorted view of an answer's table: row indices in display order.
@@ -247,6 +249,59 @@ pub fn write_answer(answer: &Answered, path: &std::path::Path) -> Result<(), Use
         }
     };
     save_atomically(path, &bytes).map_err(|e| failed(e.to_string()))
+}
+
+/// Fetches every page of a list request and reads them as one answer: the records of all
+/// pages in one array. `progress` hears of each page as it arrives.
+pub async fn fetch_all_pages(
+    client: ApiClient,
+    request: ApiRequest,
+    progress: impl FnMut(crate::api::Progress) + Send,
+) -> Result<Arc<Answered>, UserError> {
+    let started = std::time::Instant::now();
+    let pages = crate::api::fetch_all(
+        &client,
+        &request,
+        &crate::api::PageOptions::default(),
+        progress,
+    )
+    .await
+    .map_err(|e| UserError::from(&e))?;
+    tokio::task::spawn_blocking(move || {
+        let mut records: Vec<Value> = Vec::new();
+        let mut size = 0;
+        for page in &pages {
+            size += page.body.len();
+            records.extend(
+                crate::api::decode_list::<Value>(&page.body).map_err(|e| UserError::from(&e))?,
+            );
+        }
+        let mut meta = pages
+            .first()
+            .map(|p| p.meta.clone())
+            .ok_or_else(|| UserError {
+                message: "No page came back.".to_owned(),
+                advice: "Send the request again.".to_owned(),
+            })?;
+        meta.elapsed = started.elapsed();
+        meta.size = size;
+        meta.attempts = u32::try_from(pages.len()).unwrap_or(u32::MAX);
+        meta.reason = format!("OK · {} records in {} pages", records.len(), pages.len());
+        let json = Value::Array(records);
+        let pretty = serde_json::to_string_pretty(&json).unwrap_or_default();
+        Ok(Arc::new(Answered {
+            meta,
+            lines: pretty.lines().map(str::to_owned).collect(),
+            table: table_of(&json),
+            json: Some(json),
+            not_json: None,
+        }))
+    })
+    .await
+    .map_err(|e| UserError {
+        message: format!("Reading the pages stopped: {e}"),
+        advice: "Try again.".to_owned(),
+    })?
 }
 
 /// Builds the API request of a draft, or says what must be fixed first.

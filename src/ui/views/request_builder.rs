@@ -153,8 +153,20 @@ fn request_line(
             if ui.button("Cancel").clicked() {
                 commands.push(Command::CancelRequest(tab.id));
             }
-        } else if ui.button("Send").on_hover_text("Ctrl+Enter").clicked() {
-            send = true;
+        } else {
+            if ui.button("Send").on_hover_text("Ctrl+Enter").clicked() {
+                send = true;
+            }
+            let is_list = state.catalogue.get(draft.path.trim().trim_matches('/')).is_some_and(|e| e.is_list);
+            if draft.method == HttpMethod::Get
+                && is_list
+                && ui
+                    .button("Fetch all pages")
+                    .on_hover_text("Page through every record ($top/$skip, a few requests at a time) into one table")
+                    .clicked()
+            {
+                commands.push(Command::FetchAllPages(tab.id));
+            }
         }
     });
     if !tab.sending && ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter)) {
@@ -173,6 +185,21 @@ fn request_line(
         url.push('?');
         url.push_str(&query);
     }
+    curl_and_url(ui, tab, url, commands);
+    paste_curl(ui, commands);
+    fetch_progress(ui, tab);
+    if let Err(problem) = draft.checked_path() {
+        ui.colored_label(theme::error_color(ui), problem.0);
+    }
+    if let Some(problem) = &tab.problem {
+        ui.colored_label(theme::error_color(ui), &problem.message)
+            .on_hover_text(&problem.advice);
+    }
+    send
+}
+
+/// "Copy as curl", its token switch, "Paste curl…" and the full URL.
+fn curl_and_url(ui: &mut egui::Ui, tab: &RequestTab, url: String, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         let include_id = egui::Id::unique("curl_include_token");
         let mut include_token = ui.data(|d| d.get_temp::<bool>(include_id)).unwrap_or(false);
@@ -194,15 +221,25 @@ fn request_line(
                 .selectable(true),
         );
     });
-    paste_curl(ui, commands);
-    if let Err(problem) = draft.checked_path() {
-        ui.colored_label(theme::error_color(ui), problem.0);
+}
+
+/// The progress of "Fetch all pages", while it runs.
+fn fetch_progress(ui: &mut egui::Ui, tab: &RequestTab) {
+    if let Some(progress) = &tab.fetching {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::ProgressBar::new(if progress.pages == 0 { 0.0 } else { 0.5 })
+                    .animate(true)
+                    .desired_width(160.0),
+            );
+            ui.label(format!(
+                "{} records in {} pages · {}",
+                progress.records,
+                progress.pages,
+                format_size(progress.bytes)
+            ));
+        });
     }
-    if let Some(problem) = &tab.problem {
-        ui.colored_label(theme::error_color(ui), &problem.message)
-            .on_hover_text(&problem.advice);
-    }
-    send
 }
 
 /// The box a curl command is pasted into, while open.
