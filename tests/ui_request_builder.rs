@@ -449,3 +449,62 @@ fn fetch_all_pages_gathers_every_record_and_can_be_cancelled() {
     h.run();
     assert!(h.state().state().tabs[0].fetching.is_none() && !h.state().state().tabs[0].sending);
 }
+
+#[test]
+fn templates_come_from_x_new_and_fields_from_the_catalogue() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 10,
+            ..DemoConfig::default()
+        },
+    );
+    let mut h = support::sign_in_harness(
+        &rt,
+        &server.base_url(),
+        &support::keyring_scope("template"),
+        WAIT,
+    );
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Stationery & Office Supplies");
+    h.get_by_label("Request builder").click();
+    h.run();
+
+    // $select from the catalogue's fields.
+    h.get_by_label("Fields…").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "reference")
+        .click();
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(
+        active_draft(&h)
+            .query
+            .select
+            .iter()
+            .any(|s| s == "reference")
+    );
+
+    // POST customers: the template is the company's defaults from customers_new.
+    let ctx = h.ctx.clone();
+    let id = h.state().state().active_tab;
+    let mut draft = active_draft(&h);
+    draft.method = HttpMethod::Post;
+    h.state_mut()
+        .handle(&ctx, Command::UpdateDraft(id, Box::new(draft)));
+    h.run();
+    h.get_by_label("Insert template").scroll_to_me();
+    h.run();
+    h.get_by_label("Insert template").click();
+    support::step_until(&mut h, WAIT, "the template", |app| {
+        !app.state().tabs[0].draft.body.is_empty()
+    });
+    let body: serde_json::Value = serde_json::from_str(&active_draft(&h).body).unwrap();
+    assert_eq!(body["currency_id"], 1);
+    assert_eq!(body["account_status_type"], "AccountStatusActive");
+    h.run();
+    h.get_by_label("Valid JSON");
+}

@@ -401,6 +401,55 @@ impl Catalogue {
         self.endpoints.get(path.trim_matches('/'))
     }
 
+    /// The endpoint a concrete path belongs to: `customers/42` finds `customers/{id}`.
+    #[must_use]
+    pub fn find_for(&self, path: &str) -> Option<&Endpoint> {
+        let path = path.trim().trim_matches('/');
+        if let Some(exact) = self.get(path) {
+            return Some(exact);
+        }
+        let wanted: Vec<&str> = path.split('/').collect();
+        self.endpoints().find(|e| {
+            let pattern: Vec<&str> = e.path.split('/').collect();
+            pattern.len() == wanted.len()
+                && pattern
+                    .iter()
+                    .zip(&wanted)
+                    .all(|(p, w)| p.starts_with('{') || p.eq_ignore_ascii_case(w))
+        })
+    }
+
+    /// A JSON body to start from for creating or updating at `path`: the required and
+    /// writable fields of its records, with empty values of the right kind.
+    #[must_use]
+    pub fn template_for(&self, path: &str) -> Option<String> {
+        let endpoint = self.find_for(path)?;
+        let fields: Vec<&FieldInfo> = endpoint
+            .fields
+            .iter()
+            .filter(|f| !f.read_only && !matches!(f.kind, FieldKind::Object | FieldKind::List))
+            .collect();
+        if fields.is_empty() {
+            return None;
+        }
+        let mut body = serde_json::Map::new();
+        // Required fields first, then a few common writable ones, so the template stays short.
+        for field in fields
+            .iter()
+            .filter(|f| f.required)
+            .chain(fields.iter().filter(|f| !f.required).take(8))
+        {
+            let value = match field.kind {
+                FieldKind::Integer => Value::from(0),
+                FieldKind::Decimal => Value::from(0.0),
+                FieldKind::Boolean => Value::Bool(false),
+                _ => Value::String(String::new()),
+            };
+            body.insert(field.name.clone(), value);
+        }
+        serde_json::to_string_pretty(&Value::Object(body)).ok()
+    }
+
     /// The list resources, for the browse screen.
     pub fn lists(&self) -> impl Iterator<Item = &Endpoint> {
         self.endpoints()
@@ -597,6 +646,20 @@ mod tests {
                 .any(|e| e.path == "supplier_views")
         );
         assert!(catalogue.get("customers/{id}").unwrap().has_placeholders());
+        assert_eq!(
+            catalogue.find_for("customers/42").unwrap().path,
+            "customers/{id}"
+        );
+        assert_eq!(catalogue.find_for("/customers/").unwrap().path, "customers");
+        assert!(catalogue.find_for("nothing/here").is_none());
+        let template: Value =
+            serde_json::from_str(&catalogue.template_for("customers").unwrap()).unwrap();
+        let keys: Vec<&String> = template.as_object().unwrap().keys().collect();
+        assert_eq!(&keys[..2], ["reference", "name"], "required fields first");
+        assert!(
+            !keys.iter().any(|k| *k == "id" || *k == "balance"),
+            "read-only fields left out"
+        );
         let lists: Vec<&str> = catalogue.lists().map(|e| e.path.as_str()).collect();
         assert!(lists.contains(&"customers") && lists.contains(&"nominal_codes"));
         assert!(!lists.contains(&"customers/{id}/customer_contacts"));

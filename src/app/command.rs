@@ -69,6 +69,9 @@ pub enum Command {
     SendRequest(u64),
     /// Stop waiting for a tab's answer.
     CancelRequest(u64),
+    /// Fill a tab's body with a template: from `x_new` when the resource has one, else from
+    /// the catalogue's fields.
+    InsertTemplate(u64),
     /// Fetch every page of a tab's list request into one table.
     FetchAllPages(u64),
     /// Copy a tab's request as a curl command (the token only when asked for).

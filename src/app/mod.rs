@@ -83,6 +83,7 @@ pub struct SageApp {
     curl_task: Option<Task<Result<String, UserError>>>,
     history_task: Option<Task<Vec<crate::model::HistoryEntry>>>,
     sort_tasks: std::collections::HashMap<u64, Task<TableSort>>,
+    template_task: Option<(u64, Task<Result<String, UserError>>)>,
     fetch_progress: std::collections::HashMap<u64, std::sync::mpsc::Receiver<api::Progress>>,
     ctx: egui::Context,
     next_tab_id: u64,
@@ -171,6 +172,7 @@ impl SageApp {
             curl_task: None,
             history_task: None,
             sort_tasks: std::collections::HashMap::new(),
+            template_task: None,
             fetch_progress: std::collections::HashMap::new(),
             ctx: ctx.clone(),
             next_tab_id: 1,
@@ -267,6 +269,7 @@ impl SageApp {
             }
             Command::SendRequest(id) => self.send_request(id),
             Command::FetchAllPages(id) => self.fetch_all_pages(id),
+            Command::InsertTemplate(id) => self.insert_template(id),
             Command::SaveAnswer { tab, path } => self.save_answer(tab, path),
             Command::CopyCurl { tab, include_token } => self.copy_curl(tab, include_token),
             Command::SortAnswer {
@@ -785,6 +788,50 @@ impl SageApp {
         ));
     }
 
+    fn insert_template(&mut self, id: u64) {
+        let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
+            return;
+        };
+        let path = tab.draft.path.trim().trim_matches('/').to_owned();
+        let resource = path.split('/').next().unwrap_or_default().to_owned();
+        let defaults = format!("{resource}_new");
+        let has_defaults = self.state.catalogue.get(&defaults).is_some();
+        if let (true, Some(client)) = (has_defaults, self.client.clone()) {
+            // The company's own defaults, as Sage fills them (nothing is saved).
+            let mut request =
+                api::ApiRequest::get(&defaults).for_company(self.company_scope().as_ref());
+            request.verb = api::Verb::Post;
+            let task = Task::spawn(&self.options.runtime, self.waker.clone(), async move {
+                let answer = client
+                    .execute(&request)
+                    .await
+                    .map_err(|e| UserError::from(&e))?;
+                let value: serde_json::Value =
+                    api::decode(&answer.body).map_err(|e| UserError::from(&e))?;
+                serde_json::to_string_pretty(&value).map_err(|e| UserError {
+                    message: e.to_string(),
+                    advice: "Try again.".to_owned(),
+                })
+            });
+            self.template_task = Some((id, task));
+            return;
+        }
+        let template = self.state.catalogue.template_for(&path);
+        if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
+            match template {
+                Some(body) => tab.draft.body = body,
+                None => {
+                    tab.problem = Some(UserError {
+                        message: format!("No template is known for {path}."),
+                        advice:
+                            "Import Sage's OpenAPI files in Settings for every resource's fields."
+                                .to_owned(),
+                    });
+                }
+            }
+        }
+    }
+
     fn fetch_all_pages(&mut self, id: u64) {
         let company = self.company_scope();
         let Some(client) = self.client.clone() else {
@@ -1069,6 +1116,20 @@ impl SageApp {
             {
                 tab.sorting = false;
                 tab.sort = Some(sort);
+            }
+        }
+        if let Some((id, task)) = &mut self.template_task
+            && task.poll().is_some()
+        {
+            let id = *id;
+            if let Some((_, task)) = self.template_task.take()
+                && let Ok(result) = task.into_result()
+                && let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id)
+            {
+                match result {
+                    Ok(body) => tab.draft.body = body,
+                    Err(problem) => tab.problem = Some(problem),
+                }
             }
         }
         if let Some(mut loaded) = finished(&mut self.history_task) {

@@ -2,6 +2,7 @@
 //! screens. Views read [`crate::app::AppState`] and push [`crate::app::Command`]s; they never
 //! do I/O (no reqwest, tokio, file access or `await` here).
 
+mod json_highlight;
 mod shell;
 pub mod theme;
 mod views;

@@ -78,11 +78,11 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
         .id_salt("request_form")
         .max_height((ui.available_height() * 0.45).max(160.0))
         .show(ui, |ui| {
-            query_options(ui, &mut draft, &mut typed);
+            query_options(ui, state, &mut draft, &mut typed);
             rows(ui, "Parameters", "parameter", &mut draft.params);
             rows(ui, "Headers", "header", &mut draft.headers);
             if draft.method.has_body() {
-                body_editor(ui, &mut draft);
+                body_editor(ui, tab.id, &mut draft, commands);
             }
         });
     ui.data_mut(|d| d.insert_temp(typed_id, typed));
@@ -326,7 +326,34 @@ fn completion(state: &AppState, field: &egui::Response, draft: &mut RequestDraft
     });
 }
 
-fn query_options(ui: &mut egui::Ui, draft: &mut RequestDraft, typed: &mut Typed) {
+/// A menu of the resource's fields to tick into `$select`.
+fn field_picker(ui: &mut egui::Ui, state: &AppState, draft: &mut RequestDraft) {
+    let Some(endpoint) = state.catalogue.find_for(&draft.path) else {
+        return;
+    };
+    if endpoint.fields.is_empty() {
+        return;
+    }
+    ui.menu_button("Fields…", |ui| {
+        egui::ScrollArea::vertical()
+            .max_height(320.0)
+            .show(ui, |ui| {
+                for field in &endpoint.fields {
+                    let name = field.name.as_str();
+                    let mut chosen = draft.query.select.iter().any(|s| s.trim() == name);
+                    if ui.checkbox(&mut chosen, name).changed() {
+                        if chosen {
+                            draft.query.select.push(name.to_owned());
+                        } else {
+                            draft.query.select.retain(|s| s.trim() != name);
+                        }
+                    }
+                }
+            });
+    });
+}
+
+fn query_options(ui: &mut egui::Ui, state: &AppState, draft: &mut RequestDraft, typed: &mut Typed) {
     egui::CollapsingHeader::new("Query options")
         .default_open(true)
         .show(ui, |ui| {
@@ -334,13 +361,24 @@ fn query_options(ui: &mut egui::Ui, draft: &mut RequestDraft, typed: &mut Typed)
                 .num_columns(2)
                 .spacing([10.0, 4.0])
                 .show(ui, |ui| {
-                    let mut select = draft.query.select.join(",");
-                    labelled_edit(ui, "$select", &mut select, "id,reference,name");
-                    draft.query.select = if select.trim().is_empty() {
-                        Vec::new()
-                    } else {
-                        select.split(',').map(str::to_owned).collect()
-                    };
+                    let label = ui.label("$select");
+                    ui.horizontal(|ui| {
+                        // The picker goes first, so the text shows what it just ticked.
+                        field_picker(ui, state, draft);
+                        let mut select = draft.query.select.join(",");
+                        ui.add(
+                            egui::TextEdit::singleline(&mut select)
+                                .font(TextStyle::Monospace)
+                                .hint_text("id,reference,name")
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id);
+                        draft.query.select = if select.trim().is_empty() {
+                            Vec::new()
+                        } else {
+                            select.split(',').map(str::to_owned).collect()
+                        };
+                    });
                     ui.end_row();
 
                     labelled_edit(
@@ -493,11 +531,23 @@ fn rows(ui: &mut egui::Ui, title: &str, noun: &str, rows: &mut Vec<KeyValue>) {
     });
 }
 
-fn body_editor(ui: &mut egui::Ui, draft: &mut RequestDraft) {
+fn body_editor(
+    ui: &mut egui::Ui,
+    tab_id: u64,
+    draft: &mut RequestDraft,
+    commands: &mut Vec<Command>,
+) {
     egui::CollapsingHeader::new("Body (JSON)")
         .default_open(true)
         .show(ui, |ui| {
             ui.horizontal(|ui| {
+                if ui
+                    .button("Insert template")
+                    .on_hover_text("Fill the body with the company's defaults (x_new) or the resource's fields")
+                    .clicked()
+                {
+                    commands.push(Command::InsertTemplate(tab_id));
+                }
                 if ui.button("Format").clicked()
                     && let Some(pretty) = format_body(&draft.body)
                 {
@@ -522,11 +572,16 @@ fn body_editor(ui: &mut egui::Ui, draft: &mut RequestDraft) {
                 }
             });
             let label = ui.label("Body");
+            let mut layouter = |ui: &egui::Ui, text: &dyn egui::TextBuffer, wrap_width: f32| {
+                let job = super::super::json_highlight::highlight(ui, text.as_str(), wrap_width);
+                ui.fonts_mut(|f| f.layout_job(job))
+            };
             ui.add(
                 egui::TextEdit::multiline(&mut draft.body)
                     .code_editor()
                     .desired_rows(8)
-                    .desired_width(f32::INFINITY),
+                    .desired_width(f32::INFINITY)
+                    .layouter(&mut layouter),
             )
             .labelled_by(label.id);
         });
@@ -768,11 +823,16 @@ fn raw_view(ui: &mut egui::Ui, answer: &Answered) {
         .auto_shrink([false, false])
         .show_rows(ui, row_height, answer.lines.len(), |ui, range| {
             for line in &answer.lines[range] {
-                ui.add(
-                    egui::Label::new(RichText::new(line).monospace())
-                        .extend()
-                        .selectable(true),
-                );
+                let job = if answer.json.is_some() {
+                    super::super::json_highlight::highlight(ui, line, f32::INFINITY)
+                } else {
+                    egui::text::LayoutJob::simple_singleline(
+                        line.clone(),
+                        TextStyle::Monospace.resolve(ui.style()),
+                        ui.visuals().text_color(),
+                    )
+                };
+                ui.add(egui::Label::new(job).extend().selectable(true));
             }
         });
 }
