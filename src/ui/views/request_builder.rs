@@ -144,7 +144,7 @@ fn request_line(
                 egui::TextEdit::singleline(&mut draft.path)
                     .font(TextStyle::Monospace)
                     .hint_text("customers")
-                    .desired_width((ui.available_width() - 110.0).max(120.0)),
+                    .desired_width((ui.available_width() - 250.0).max(120.0)),
             )
             .labelled_by(path_label.id);
         completion(state, &path, draft);
@@ -354,6 +354,8 @@ fn field_picker(ui: &mut egui::Ui, state: &AppState, draft: &mut RequestDraft) {
 }
 
 fn query_options(ui: &mut egui::Ui, state: &AppState, draft: &mut RequestDraft, typed: &mut Typed) {
+    let width = (ui.available_width() - 110.0).max(200.0);
+    ui.data_mut(|d| d.insert_temp(egui::Id::unique("odata_field_width"), width));
     egui::CollapsingHeader::new("Query options")
         .default_open(true)
         .show(ui, |ui| {
@@ -366,11 +368,12 @@ fn query_options(ui: &mut egui::Ui, state: &AppState, draft: &mut RequestDraft, 
                         // The picker goes first, so the text shows what it just ticked.
                         field_picker(ui, state, draft);
                         let mut select = draft.query.select.join(",");
+                        let width = (field_width(ui) - 80.0).max(120.0);
                         ui.add(
                             egui::TextEdit::singleline(&mut select)
                                 .font(TextStyle::Monospace)
                                 .hint_text("id,reference,name")
-                                .desired_width(f32::INFINITY),
+                                .desired_width(width),
                         )
                         .labelled_by(label.id);
                         draft.query.select = if select.trim().is_empty() {
@@ -441,13 +444,19 @@ fn query_options(ui: &mut egui::Ui, state: &AppState, draft: &mut RequestDraft, 
         });
 }
 
+/// The width of the query option fields: the form's width less the labels.
+fn field_width(ui: &egui::Ui) -> f32 {
+    ui.data(|d| d.get_temp::<f32>(egui::Id::unique("odata_field_width")))
+        .unwrap_or(400.0)
+}
+
 fn labelled_edit(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) {
     let label = ui.label(label);
     ui.add(
         egui::TextEdit::singleline(text)
             .font(TextStyle::Monospace)
             .hint_text(hint)
-            .desired_width(f32::INFINITY),
+            .desired_width(field_width(ui)),
     )
     .labelled_by(label.id);
 }
@@ -700,7 +709,10 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
             TableBuilder::new(ui)
                 .striped(true)
                 .resizable(true)
-                .columns(Column::auto().at_least(60.0).clip(true), visible.len())
+                .columns(
+                    Column::initial(130.0).at_least(40.0).clip(true),
+                    visible.len(),
+                )
                 .header(row_height + 4.0, |mut header| {
                     for &column in &visible {
                         header.col(|ui| {
