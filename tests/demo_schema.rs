@@ -53,7 +53,7 @@ async fn customers_match_sages_schema() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let token = support_sign_in(&server, &http).await;
+    let token = server.mint_access_token();
     let call = |method: reqwest::Method, path: &str| {
         http.request(method, format!("{}{path}", server.professional_api_url()))
             .header("Authorization", format!("Bearer {token}"))
@@ -154,45 +154,4 @@ async fn customers_match_sages_schema() {
         assert_eq!(answer.status(), 400, "{name}");
         assert_eq!(properties[name]["maxLength"].as_u64(), Some(max as u64));
     }
-}
-
-async fn support_sign_in(server: &DemoServer, http: &reqwest::Client) -> String {
-    use base64::Engine;
-    use sha2::Digest;
-    let verifier = "schema-test-verifier-0123456789abcdefghijklmnop";
-    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(sha2::Sha256::digest(verifier.as_bytes()));
-    let redirect = "http://127.0.0.1:45679/callback";
-    let mut url = url::Url::parse(&format!("{}/authorize", server.base_url())).unwrap();
-    url.query_pairs_mut()
-        .append_pair("response_type", "code")
-        .append_pair("client_id", "demo-desktop")
-        .append_pair("redirect_uri", redirect)
-        .append_pair("audience", "s200ukipd/sage200")
-        .append_pair("code_challenge", &challenge)
-        .append_pair("code_challenge_method", "S256");
-    let answer = http.get(url.as_str()).send().await.unwrap();
-    let location = url::Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap();
-    let code = location
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .unwrap()
-        .1
-        .into_owned();
-    let tokens: Value = http
-        .post(format!("{}/oauth/token", server.base_url()))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", redirect),
-            ("client_id", "demo-desktop"),
-            ("code_verifier", verifier),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    tokens["access_token"].as_str().unwrap().to_owned()
 }

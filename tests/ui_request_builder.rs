@@ -43,27 +43,38 @@ fn type_into(
     }
 }
 
-#[test]
-fn a_filtered_selected_ordered_request_is_sent_and_read() {
-    let rt = support::runtime();
+/// A demo server with `customers`, and the app signed in to it with `company` chosen and
+/// the request builder open.
+fn open_builder(
+    rt: &tokio::runtime::Runtime,
+    customers: usize,
+    scope: &str,
+    company: &str,
+) -> (
+    sage200_desk::demo_server::DemoServer,
+    egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
+) {
     let server = support::demo_server(
-        &rt,
+        rt,
         DemoConfig {
             auto_approve: true,
-            customers: 300,
+            customers,
             ..DemoConfig::default()
         },
     );
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("builder"),
-        WAIT,
-    );
-    support::sign_in(&rt, &mut h);
-    support::pick_company(&mut h, "Stationery & Office Supplies");
+    let mut h =
+        support::sign_in_harness(rt, &server.base_url(), &support::keyring_scope(scope), WAIT);
+    support::sign_in(rt, &mut h);
+    support::pick_company(&mut h, company);
     h.get_by_label("Request builder").click();
     h.run();
+    (server, h)
+}
+
+#[test]
+fn a_filtered_selected_ordered_request_is_sent_and_read() {
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 300, "builder", "Stationery & Office Supplies");
 
     type_into(&mut h, "$select", "id,reference,name,balance");
     type_into(&mut h, "$filter", "startswith(name,'B') and balance gt 0");
@@ -143,24 +154,7 @@ fn a_filtered_selected_ordered_request_is_sent_and_read() {
 #[test]
 fn bad_filters_paths_and_bodies_are_refused_before_sending() {
     let rt = support::runtime();
-    let server = support::demo_server(
-        &rt,
-        DemoConfig {
-            auto_approve: true,
-            customers: 20,
-            ..DemoConfig::default()
-        },
-    );
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("refuse"),
-        WAIT,
-    );
-    support::sign_in(&rt, &mut h);
-    support::pick_company(&mut h, "Stationery & Office Supplies");
-    h.get_by_label("Request builder").click();
-    h.run();
+    let (_server, mut h) = open_builder(&rt, 20, "refuse", "Stationery & Office Supplies");
 
     type_into(&mut h, "$filter", "reference in ('A','B')");
     h.get_by_label_contains("'in' (position 11) is not supported");
@@ -245,24 +239,7 @@ fn tabs_and_drafts_survive_a_restart() {
 #[test]
 fn an_answer_is_saved_as_excel_csv_and_json() {
     let rt = support::runtime();
-    let server = support::demo_server(
-        &rt,
-        DemoConfig {
-            auto_approve: true,
-            customers: 40,
-            ..DemoConfig::default()
-        },
-    );
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("save"),
-        WAIT,
-    );
-    support::sign_in(&rt, &mut h);
-    support::pick_company(&mut h, "Stationery & Office Supplies");
-    h.get_by_label("Request builder").click();
-    h.run();
+    let (_server, mut h) = open_builder(&rt, 40, "save", "Stationery & Office Supplies");
     type_into(&mut h, "$select", "id,reference,name,balance");
     h.get_by_label("Send").click();
     support::step_until(&mut h, WAIT, "the answer", |app| {
@@ -327,24 +304,7 @@ fn copied(h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>) -> Option<S
 #[test]
 fn requests_copy_as_curl_without_the_token_and_paste_back() {
     let rt = support::runtime();
-    let server = support::demo_server(
-        &rt,
-        DemoConfig {
-            auto_approve: true,
-            customers: 20,
-            ..DemoConfig::default()
-        },
-    );
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("curl"),
-        WAIT,
-    );
-    support::sign_in(&rt, &mut h);
-    support::pick_company(&mut h, "Demo Trading Ltd");
-    h.get_by_label("Request builder").click();
-    h.run();
+    let (_server, mut h) = open_builder(&rt, 20, "curl", "Demo Trading Ltd");
     type_into(&mut h, "$filter", "name eq 'O''Brien & Sons'");
     let token = rt
         .block_on(h.state().session().unwrap().access_token())
@@ -401,24 +361,7 @@ fn requests_copy_as_curl_without_the_token_and_paste_back() {
 #[test]
 fn fetch_all_pages_gathers_every_record_and_can_be_cancelled() {
     let rt = support::runtime();
-    let server = support::demo_server(
-        &rt,
-        DemoConfig {
-            auto_approve: true,
-            customers: 12_345,
-            ..DemoConfig::default()
-        },
-    );
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("fetchall"),
-        WAIT,
-    );
-    support::sign_in(&rt, &mut h);
-    support::pick_company(&mut h, "Stationery & Office Supplies");
-    h.get_by_label("Request builder").click();
-    h.run();
+    let (server, mut h) = open_builder(&rt, 12_345, "fetchall", "Stationery & Office Supplies");
     type_into(&mut h, "$select", "id,name");
     h.get_by_label("Fetch all pages").click();
     support::step_until(&mut h, WAIT, "every page", |app| {
@@ -453,24 +396,7 @@ fn fetch_all_pages_gathers_every_record_and_can_be_cancelled() {
 #[test]
 fn templates_come_from_x_new_and_fields_from_the_catalogue() {
     let rt = support::runtime();
-    let server = support::demo_server(
-        &rt,
-        DemoConfig {
-            auto_approve: true,
-            customers: 10,
-            ..DemoConfig::default()
-        },
-    );
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("template"),
-        WAIT,
-    );
-    support::sign_in(&rt, &mut h);
-    support::pick_company(&mut h, "Stationery & Office Supplies");
-    h.get_by_label("Request builder").click();
-    h.run();
+    let (_server, mut h) = open_builder(&rt, 10, "template", "Stationery & Office Supplies");
 
     // $select from the catalogue's fields.
     h.get_by_label("Fields…").click();
