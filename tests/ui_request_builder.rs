@@ -434,3 +434,36 @@ fn templates_come_from_x_new_and_fields_from_the_catalogue() {
     h.run();
     h.get_by_label("Valid JSON");
 }
+
+#[test]
+fn the_filter_builder_writes_sage_filters() {
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 200, "filterbuilder", "Stationery & Office Supplies");
+    h.get_by_label("Build").click();
+    h.run();
+    h.get_by_label("Add condition").click();
+    h.run();
+    h.get_by_label("Operator").click();
+    h.run();
+    h.get_by_label("starts with").click_accesskit();
+    h.run();
+    h.get_by_label("Value").click();
+    h.run();
+    h.get_by_label("Value").type_text("O'B");
+    h.run();
+    // The first field of customers is `id`; choose `name` instead.
+    h.get_by_label("Field").click();
+    h.run();
+    h.get_by_label("name").click();
+    h.run();
+    assert_eq!(active_draft(&h).query.filter, "startswith(name,'O''B')");
+    h.get_by_label_contains("$filter = startswith(name,'O''B')");
+
+    h.get_by_label("Add group").click();
+    h.run();
+    h.get_by_label("Send").click();
+    support::step_until(&mut h, WAIT, "the answer", |app| {
+        app.state().tabs[0].answer.is_some()
+    });
+    h.get_by_label("200 OK");
+}

@@ -95,6 +95,16 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// The names of the fields that can be filtered and sorted (not nested objects or lists).
+    #[must_use]
+    pub fn scalar_field_names(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|f| !matches!(f.kind, FieldKind::Object | FieldKind::List))
+            .map(|f| f.name.clone())
+            .collect()
+    }
+
     /// Whether the path has `{…}` placeholders.
     #[must_use]
     pub fn has_placeholders(&self) -> bool {
@@ -417,6 +427,14 @@ impl Catalogue {
                     .zip(&wanted)
                     .all(|(p, w)| p.starts_with('{') || p.eq_ignore_ascii_case(w))
         })
+    }
+
+    /// The filterable field names of the records at `path` (empty when unknown).
+    #[must_use]
+    pub fn scalar_fields_for(&self, path: &str) -> Vec<String> {
+        self.find_for(path)
+            .map(Endpoint::scalar_field_names)
+            .unwrap_or_default()
     }
 
     /// A JSON body to start from for creating or updating at `path`: the required and

@@ -1,5 +1,6 @@
 //! The screens behind the navigation.
 
+mod filter_builder;
 mod history;
 mod placeholder;
 mod request_builder;

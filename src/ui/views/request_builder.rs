@@ -4,8 +4,11 @@
 
 use egui::{RichText, TextStyle};
 
+use super::filter_builder;
 use crate::app::{Answered, AppState, Command, RequestTab, check_body, format_body};
-use crate::model::{HttpMethod, KeyValue, RequestDraft, check_filter, encode_query, format_size};
+use crate::model::{
+    FilterGroup, HttpMethod, KeyValue, RequestDraft, check_filter, encode_query, format_size,
+};
 
 use super::super::theme;
 
@@ -78,7 +81,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
         .id_salt("request_form")
         .max_height((ui.available_height() * 0.45).max(160.0))
         .show(ui, |ui| {
-            query_options(ui, state, &mut draft, &mut typed);
+            query_options(ui, state, tab.id, &mut draft, &mut typed);
             rows(ui, "Parameters", "parameter", &mut draft.params);
             rows(ui, "Headers", "header", &mut draft.headers);
             if draft.method.has_body() {
@@ -353,7 +356,50 @@ fn field_picker(ui: &mut egui::Ui, state: &AppState, draft: &mut RequestDraft) {
     });
 }
 
-fn query_options(ui: &mut egui::Ui, state: &AppState, draft: &mut RequestDraft, typed: &mut Typed) {
+/// `$filter`: typed by hand, or built from conditions.
+fn filter_row(ui: &mut egui::Ui, tab_id: u64, draft: &mut RequestDraft, fields: &[String]) {
+    let builder_id = egui::Id::unique(("filter_builder", tab_id));
+    let mut building: Option<FilterGroup> = ui
+        .data(|d| d.get_temp::<Option<FilterGroup>>(builder_id))
+        .flatten();
+    let label = ui.label("$filter");
+    ui.vertical(|ui| {
+        ui.horizontal(|ui| {
+            let mut visual = building.is_some();
+            if ui
+                .toggle_value(&mut visual, "Build")
+                .on_hover_text("Build the filter from conditions")
+                .changed()
+            {
+                building = visual.then(FilterGroup::default);
+            }
+            if building.is_none() {
+                ui.add(
+                    egui::TextEdit::singleline(&mut draft.query.filter)
+                        .font(TextStyle::Monospace)
+                        .hint_text("contains(name,'ltd') and on_hold eq false")
+                        .desired_width((field_width(ui) - 70.0).max(120.0)),
+                )
+                .labelled_by(label.id);
+            }
+        });
+        if let Some(group) = &mut building
+            && filter_builder::show(ui, group, fields)
+        {
+            draft.query.filter = group.to_odata().ok().flatten().unwrap_or_default();
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(builder_id, building));
+}
+
+fn query_options(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    tab_id: u64,
+    draft: &mut RequestDraft,
+    typed: &mut Typed,
+) {
+    let fields = state.catalogue.scalar_fields_for(&draft.path);
     let width = (ui.available_width() - 110.0).max(200.0);
     ui.data_mut(|d| d.insert_temp(egui::Id::unique("odata_field_width"), width));
     egui::CollapsingHeader::new("Query options")
@@ -384,12 +430,7 @@ fn query_options(ui: &mut egui::Ui, state: &AppState, draft: &mut RequestDraft, 
                     });
                     ui.end_row();
 
-                    labelled_edit(
-                        ui,
-                        "$filter",
-                        &mut draft.query.filter,
-                        "contains(name,'ltd') and on_hold eq false",
-                    );
+                    filter_row(ui, tab_id, draft, &fields);
                     ui.end_row();
                     if !draft.query.filter.trim().is_empty()
                         && let Err(problem) = check_filter(draft.query.filter.trim())
