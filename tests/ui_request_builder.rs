@@ -467,3 +467,43 @@ fn the_filter_builder_writes_sage_filters() {
     });
     h.get_by_label("200 OK");
 }
+
+#[test]
+fn the_answer_can_be_searched_and_picked_with_a_json_path() {
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 50, "search", "Stationery & Office Supplies");
+    type_into(&mut h, "$select", "id,name");
+    h.get_by_label("Send").click();
+    support::step_until(&mut h, WAIT, "the answer", |app| {
+        app.state().tabs[0].answer.is_some()
+    });
+    let table = h.state().state().tabs[0]
+        .answer
+        .clone()
+        .unwrap()
+        .table
+        .clone()
+        .unwrap();
+    let wanted = table.rows[7][1].clone();
+
+    type_into(&mut h, "Find in answer", &wanted.to_uppercase());
+    support::step_until(&mut h, WAIT, "the search", |app| {
+        app.state().tabs[0].found.is_some()
+    });
+    let found = h.state().state().tabs[0].found.clone().unwrap();
+    assert!(found.rows.contains(&7));
+    assert!(found.rows.iter().all(|&r| {
+        table.rows[r][1]
+            .to_lowercase()
+            .contains(&wanted.to_lowercase())
+    }));
+    h.get_by_label_contains("rows ·");
+    h.get_by_label(&wanted);
+
+    h.get_by_label("Tree").click();
+    h.run();
+    type_into(&mut h, "JSON path", "$[*].name");
+    h.get_by_label("50 values");
+    type_into(&mut h, "JSON path", "$[oops]");
+    h.get_by_label_contains("is not an index");
+}

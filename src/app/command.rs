@@ -90,6 +90,13 @@ pub enum Command {
         /// Largest first.
         descending: bool,
     },
+    /// Find text in a tab's answer (computed off the UI thread); empty clears the search.
+    SearchAnswer {
+        /// The tab.
+        tab: u64,
+        /// What to find.
+        text: String,
+    },
     /// Open a new tab from a pasted curl command.
     ImportCurl(String),
     /// Open a request from the history in a new tab.

@@ -12,7 +12,8 @@ mod task;
 pub use command::Command;
 pub use paths::{AppPaths, DATA_DIR_ENV};
 pub use request::{
-    Answered, BodyError, RequestTab, TableModel, TableSort, check_body, format_body, sort_rows,
+    Answered, BodyError, Found, RequestTab, TableModel, TableSort, check_body, format_body,
+    json_path, search_answer, sort_rows,
 };
 pub use signin::{SignInProgress, SignedIn};
 pub use state::{
@@ -84,6 +85,7 @@ pub struct SageApp {
     history_task: Option<Task<Vec<crate::model::HistoryEntry>>>,
     sort_tasks: std::collections::HashMap<u64, Task<TableSort>>,
     template_task: Option<(u64, Task<Result<String, UserError>>)>,
+    search_tasks: std::collections::HashMap<u64, Task<Found>>,
     fetch_progress: std::collections::HashMap<u64, std::sync::mpsc::Receiver<api::Progress>>,
     ctx: egui::Context,
     next_tab_id: u64,
@@ -173,6 +175,7 @@ impl SageApp {
             history_task: None,
             sort_tasks: std::collections::HashMap::new(),
             template_task: None,
+            search_tasks: std::collections::HashMap::new(),
             fetch_progress: std::collections::HashMap::new(),
             ctx: ctx.clone(),
             next_tab_id: 1,
@@ -278,6 +281,7 @@ impl SageApp {
                 descending,
             } => self.sort_answer(tab, column, descending),
             Command::OpenFromHistory(index) => self.open_from_history(index),
+            Command::SearchAnswer { tab, text } => self.search_answer(tab, text),
             Command::ImportCurl(text) => self.import_curl(&text),
             Command::CancelRequest(id) => {
                 // Dropping the task aborts the call (every page of a fetch-all too).
@@ -513,6 +517,7 @@ impl SageApp {
             sort: None,
             sorting: false,
             fetching: None,
+            found: None,
         });
         id
     }
@@ -647,6 +652,31 @@ impl SageApp {
             }
         });
         self.sort_tasks.insert(tab, task);
+    }
+
+    fn search_answer(&mut self, id: u64, text: String) {
+        let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) else {
+            return;
+        };
+        if text.trim().is_empty() {
+            tab.found = None;
+            self.search_tasks.remove(&id);
+            return;
+        }
+        let Some(answer) = tab.answer.clone() else {
+            return;
+        };
+        // Replacing an older search cancels it.
+        let task = Task::spawn(&self.options.runtime, self.waker.clone(), async move {
+            tokio::task::spawn_blocking(move || request::search_answer(&answer, &text))
+                .await
+                .unwrap_or_else(|_| Found {
+                    text: String::new(),
+                    rows: Arc::default(),
+                    lines: Arc::default(),
+                })
+        });
+        self.search_tasks.insert(id, task);
     }
 
     fn open_from_history(&mut self, index: usize) {
@@ -901,6 +931,7 @@ impl SageApp {
                     Ok(answer) => {
                         self.state.last_request = Some(answer.meta.clone());
                         tab.sort = None;
+                        tab.found = None;
                         tab.answer = Some(answer.clone());
                         tab.problem = None;
                         self.record_history(id, &answer.meta);
@@ -1130,6 +1161,18 @@ impl SageApp {
                     Ok(body) => tab.draft.body = body,
                     Err(problem) => tab.problem = Some(problem),
                 }
+            }
+        }
+        let searched: Vec<u64> = self
+            .search_tasks
+            .iter_mut()
+            .filter_map(|(id, task)| task.poll().is_some().then_some(*id))
+            .collect();
+        for id in searched {
+            if let Some(Ok(found)) = self.search_tasks.remove(&id).map(Task::into_result)
+                && let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id)
+            {
+                tab.found = Some(found);
             }
         }
         if let Some(mut loaded) = finished(&mut self.history_task) {

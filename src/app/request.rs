@@ -30,6 +30,102 @@ pub struct RequestTab {
     pub sorting: bool,
     /// Progress of "Fetch all pages", while it runs.
     pub fetching: Option<crate::api::Progress>,
+    /// The rows and lines that contain the text searched for.
+    pub found: Option<Found>,
+}
+
+/// What a search of an answer found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The text searched for.
+    pub text: String,
+    /// Table rows that contain it, in table order.
+    pub rows: Arc<Vec<usize>>,
+    /// Raw lines that contain it.
+    pub lines: Arc<Vec<usize>>,
+}
+
+/// Finds `text` (without regard to case) in an answer's table rows and raw lines.
+#[must_use]
+pub fn search_answer(answer: &Answered, text: &str) -> Found {
+    let needle = text.to_lowercase();
+    let rows = answer.table.as_ref().map_or_else(Vec::new, |t| {
+        (0..t.rows.len())
+            .filter(|&r| t.rows[r].iter().any(|c| c.to_lowercase().contains(&needle)))
+            .collect()
+    });
+    let lines = (0..answer.lines.len())
+        .filter(|&l| answer.lines[l].to_lowercase().contains(&needle))
+        .collect();
+    Found {
+        text: text.to_owned(),
+        rows: Arc::new(rows),
+        lines: Arc::new(lines),
+    }
+}
+
+/// Picks values out of a JSON document with a path such as `$[0].contacts[*].first_name`:
+/// `$` is the answer, `.name` a field, `[n]` an element, `[*]` every element or field.
+pub fn json_path<'a>(root: &'a Value, path: &str) -> Result<Vec<&'a Value>, String> {
+    let path = path.trim();
+    let rest = path
+        .strip_prefix('$')
+        .ok_or("A path starts with $, e.g. $[0].name")?;
+    let mut current = vec![root];
+    let chars: Vec<char> = rest.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '.' => {
+                let start = i + 1;
+                i = start;
+                while i < chars.len() && chars[i] != '.' && chars[i] != '[' {
+                    i += 1;
+                }
+                let name: String = chars[start..i].iter().collect();
+                if name.is_empty() {
+                    return Err(format!(
+                        "A field name is missing at position {}.",
+                        start + 1
+                    ));
+                }
+                current = current
+                    .into_iter()
+                    .flat_map(|v| match (name.as_str(), v) {
+                        ("*", Value::Object(map)) => map.values().collect::<Vec<_>>(),
+                        (_, Value::Object(map)) => map.get(&name).into_iter().collect(),
+                        _ => Vec::new(),
+                    })
+                    .collect();
+            }
+            '[' => {
+                let close = chars[i..]
+                    .iter()
+                    .position(|&c| c == ']')
+                    .map(|p| i + p)
+                    .ok_or_else(|| format!("The '[' at position {} is not closed.", i + 2))?;
+                let inside: String = chars[i + 1..close].iter().collect();
+                current = if inside == "*" {
+                    current
+                        .into_iter()
+                        .flat_map(|v| match v {
+                            Value::Array(items) => items.iter().collect::<Vec<_>>(),
+                            Value::Object(map) => map.values().collect(),
+                            _ => Vec::new(),
+                        })
+                        .collect()
+                } else {
+                    let index: usize = inside.trim().parse().map_err(|_| {
+                        format!("'[{inside}]' is not an index: use [0], [1]… or [*].")
+                    })?;
+                    current.into_iter().filter_map(|v| v.get(index)).collect()
+                };
+                i = close + 1;
+            }
+            other => return Err(format!("Unexpected '{other}' at position {}.", i + 2)),
+        }
+    }
+    Ok(current)
 }
 
 /// A sorted view of an answer's table: row indices in display order.
@@ -377,6 +473,44 @@ mod tests {
             size: 0,
             attempts: 1,
         }
+    }
+
+    #[test]
+    fn json_paths_pick_values() {
+        let doc: Value = serde_json::from_str(
+            r#"[{"name":"A","contacts":[{"first_name":"Ann"},{"first_name":"Bob"}]},{"name":"B","contacts":[]}]"#,
+        )
+        .unwrap();
+        let names: Vec<&Value> = json_path(&doc, "$[*].name").unwrap();
+        assert_eq!(names, [&Value::from("A"), &Value::from("B")]);
+        let firsts = json_path(&doc, "$[0].contacts[*].first_name").unwrap();
+        assert_eq!(firsts, [&Value::from("Ann"), &Value::from("Bob")]);
+        assert_eq!(json_path(&doc, "$").unwrap().len(), 1);
+        assert!(json_path(&doc, "$[5].name").unwrap().is_empty());
+        assert!(
+            json_path(&doc, "name")
+                .unwrap_err()
+                .contains("starts with $")
+        );
+        assert!(
+            json_path(&doc, "$[x]")
+                .unwrap_err()
+                .contains("not an index")
+        );
+        assert!(json_path(&doc, "$[0").unwrap_err().contains("not closed"));
+        assert!(json_path(&doc, "$..name").unwrap_err().contains("missing"));
+    }
+
+    #[test]
+    fn searches_find_rows_and_lines_without_case() {
+        let answer = read_answer(
+            meta(),
+            br#"[{"id":1,"name":"Acme"},{"id":2,"name":"Zeta"}]"#,
+        );
+        let found = search_answer(&answer, "ACME");
+        assert_eq!(*found.rows, [0]);
+        assert_eq!(found.lines.len(), 1);
+        assert!(answer.lines[found.lines[0]].contains("Acme"));
     }
 
     #[test]

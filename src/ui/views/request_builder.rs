@@ -5,7 +5,7 @@
 use egui::{RichText, TextStyle};
 
 use super::filter_builder;
-use crate::app::{Answered, AppState, Command, RequestTab, check_body, format_body};
+use crate::app::{Answered, AppState, Command, RequestTab, check_body, format_body, json_path};
 use crate::model::{
     FilterGroup, HttpMethod, KeyValue, RequestDraft, check_filter, encode_query, format_size,
 };
@@ -700,11 +700,68 @@ fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) {
     if let Some(reason) = &answer.not_json {
         ui.label(RichText::new(reason).weak());
     }
+    find_box(ui, tab, commands);
     match view {
         AnswerView::Table => table_view(ui, tab, answer, commands),
-        AnswerView::Tree => tree_view(ui, answer),
-        AnswerView::Raw => raw_view(ui, answer),
+        AnswerView::Tree => tree_view(ui, tab, answer),
+        AnswerView::Raw => raw_view(ui, tab, answer),
         AnswerView::Headers => headers_view(ui, answer),
+    }
+}
+
+/// "Find in answer" (Ctrl+F): narrows the table and raw views to what contains the text.
+fn find_box(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) {
+    let id = egui::Id::unique(("find_text", tab.id));
+    let mut text: String = ui.data(|d| d.get_temp(id)).unwrap_or_default();
+    ui.horizontal(|ui| {
+        let label = ui.label("Find in answer");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut text)
+                    .hint_text("Ctrl+F")
+                    .desired_width(220.0),
+            )
+            .labelled_by(label.id);
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
+            field.request_focus();
+        }
+        if field.changed() {
+            commands.push(Command::SearchAnswer {
+                tab: tab.id,
+                text: text.clone(),
+            });
+        }
+        if let Some(found) = tab.found.as_ref().filter(|f| !f.text.is_empty()) {
+            ui.label(
+                RichText::new(format!(
+                    "{} rows · {} lines match",
+                    found.rows.len(),
+                    found.lines.len()
+                ))
+                .weak(),
+            );
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(id, text));
+}
+
+/// The table rows to show, in order: sorted, and narrowed by a search.
+fn shown_rows(tab: &RequestTab, total: usize) -> Vec<usize> {
+    let ordered: Vec<usize> = tab
+        .sort
+        .as_ref()
+        .map_or_else(|| (0..total).collect(), |s| s.order.to_vec());
+    match &tab.found {
+        Some(found) => {
+            let mut wanted = vec![false; total];
+            for &row in found.rows.iter() {
+                if let Some(slot) = wanted.get_mut(row) {
+                    *slot = true;
+                }
+            }
+            ordered.into_iter().filter(|&r| wanted[r]).collect()
+        }
+        None => ordered,
     }
 }
 
@@ -742,7 +799,7 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
     });
     ui.data_mut(|d| d.insert_temp(hidden_id, hidden.clone()));
     let visible: Vec<usize> = (0..table.columns.len()).filter(|&c| !hidden[c]).collect();
-    let order = tab.sort.as_ref().map(|s| s.order.clone());
+    let rows = shown_rows(tab, table.rows.len());
     let row_height = ui.text_style_height(&TextStyle::Body) + 4.0;
     egui::ScrollArea::horizontal()
         .id_salt("answer_table")
@@ -781,8 +838,8 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
                 })
                 .body(|body| {
                     // Only the visible rows are laid out, however many there are.
-                    body.rows(row_height, table.rows.len(), |mut row| {
-                        let index = order.as_ref().map_or(row.index(), |o| o[row.index()]);
+                    body.rows(row_height, rows.len(), |mut row| {
+                        let index = rows[row.index()];
                         let cells = &table.rows[index];
                         for &column in &visible {
                             row.col(|ui| {
@@ -805,8 +862,45 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
         });
 }
 
-fn tree_view(ui: &mut egui::Ui, answer: &Answered) {
+fn tree_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered) {
     let Some(json) = &answer.json else { return };
+    let id = egui::Id::unique(("json_path", tab.id));
+    let mut path: String = ui.data(|d| d.get_temp(id)).unwrap_or_default();
+    ui.horizontal(|ui| {
+        let label = ui.label("JSON path");
+        ui.add(
+            egui::TextEdit::singleline(&mut path)
+                .hint_text("$[0].contacts[*].first_name")
+                .desired_width(280.0),
+        )
+        .labelled_by(label.id);
+    });
+    ui.data_mut(|d| d.insert_temp(id, path.clone()));
+    if !path.trim().is_empty() {
+        match json_path(json, &path) {
+            Ok(values) => {
+                ui.label(RichText::new(format!("{} values", values.len())).weak());
+                egui::ScrollArea::both()
+                    .id_salt("answer_path")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        for (index, value) in values.iter().enumerate().take(500) {
+                            json_node(
+                                ui,
+                                &index.to_string(),
+                                value,
+                                egui::Id::unique(("path_result", index)),
+                                false,
+                            );
+                        }
+                    });
+            }
+            Err(problem) => {
+                ui.colored_label(theme::error_color(ui), problem);
+            }
+        }
+        return;
+    }
     egui::ScrollArea::both()
         .id_salt("answer_tree")
         .auto_shrink([false, false])
@@ -868,14 +962,18 @@ fn json_node(ui: &mut egui::Ui, key: &str, value: &serde_json::Value, id: egui::
     }
 }
 
-fn raw_view(ui: &mut egui::Ui, answer: &Answered) {
+fn raw_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered) {
     let row_height = ui.text_style_height(&TextStyle::Monospace);
-    // A window of lines, never the whole text in one widget.
+    // A window of lines, never the whole text in one widget; a search narrows it.
+    let lines: Option<&[usize]> = tab.found.as_ref().map(|f| f.lines.as_slice());
+    let count = lines.map_or(answer.lines.len(), <[usize]>::len);
     egui::ScrollArea::both()
         .id_salt("answer_raw")
         .auto_shrink([false, false])
-        .show_rows(ui, row_height, answer.lines.len(), |ui, range| {
-            for line in &answer.lines[range] {
+        .show_rows(ui, row_height, count, |ui, range| {
+            for shown in range {
+                let index = lines.map_or(shown, |l| l[shown]);
+                let line = &answer.lines[index];
                 let job = if answer.json.is_some() {
                     super::super::json_highlight::highlight(ui, line, f32::INFINITY)
                 } else {
