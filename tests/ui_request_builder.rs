@@ -265,12 +265,36 @@ fn an_answer_is_saved_as_excel_csv_and_json() {
             Command::SaveAnswer {
                 tab: id,
                 path: Some(path.clone()),
+                format: None,
             },
         );
         support::step_until(&mut h, WAIT, "the save", |_| path.exists());
         h.run();
         h.get_by_label_contains(&format!("Saved to {}", path.display()));
     }
+    // JSON exactly as received, chosen from the Save… menu's formats.
+    h.get_by_label("Save…").click();
+    h.run();
+    h.get_by_label("JSON as received…");
+    h.get_by_label("Excel workbook (table)…");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    let raw_path = dir.path().join("raw.json");
+    h.state_mut().handle(
+        &ctx,
+        Command::SaveAnswer {
+            tab: id,
+            path: Some(raw_path.clone()),
+            format: Some(sage200_desk::export::ExportFormat::RawJson),
+        },
+    );
+    support::step_until(&mut h, WAIT, "the raw save", |_| raw_path.exists());
+    let answer = h.state().state().tabs[0].answer.clone().unwrap();
+    assert_eq!(
+        std::fs::read(&raw_path).unwrap(),
+        answer.raw.to_vec(),
+        "byte for byte"
+    );
     let csv_text = std::fs::read_to_string(dir.path().join("customers.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
     assert_eq!(

@@ -157,6 +157,28 @@ fn the_request_builder_with_an_answer() {
         |app| app.state().tabs[0].answer.is_some(),
     );
     h.run();
+    mask_variable(&mut h);
+    h.snapshot("request_builder_dark");
+    for (view, name) in [
+        ("Tree", "request_builder_tree_dark"),
+        ("Raw", "request_builder_raw_dark"),
+    ] {
+        h.get_by_label(view).click();
+        h.run();
+        mask_variable(&mut h);
+        h.snapshot(name);
+    }
+    h.get_by_label_contains("Response headers").click();
+    h.run();
+    mask_variable(&mut h);
+    let date = h.get_by_label_contains("GMT").rect();
+    h.mask(date.expand(2.0));
+    h.snapshot("request_builder_headers_dark");
+}
+
+/// Hides what changes from run to run: the token expiry, durations, the demo server's port
+/// in URLs, and the status bar.
+fn mask_variable(h: &mut Harness<'static, SageApp>) {
     // What changes from run to run: the token expiry, the answer's duration, the demo
     // server's port in the full URL, the status bar.
     for label in ["token until", " ms", "http://127.0.0.1:"] {
@@ -173,5 +195,4 @@ fn the_request_builder_with_an_answer() {
         egui::pos2(0.0, size.y - 30.0),
         egui::vec2(size.x, 30.0),
     ));
-    h.snapshot("request_builder_dark");
 }

@@ -108,5 +108,7 @@ pub enum Command {
         tab: u64,
         /// The file, or `None` to ask the user.
         path: Option<PathBuf>,
+        /// The format, or `None` to follow the file's extension.
+        format: Option<crate::export::ExportFormat>,
     },
 }

@@ -273,7 +273,7 @@ impl SageApp {
             Command::SendRequest(id) => self.send_request(id),
             Command::FetchAllPages(id) => self.fetch_all_pages(id),
             Command::InsertTemplate(id) => self.insert_template(id),
-            Command::SaveAnswer { tab, path } => self.save_answer(tab, path),
+            Command::SaveAnswer { tab, path, format } => self.save_answer(tab, path, format),
             Command::CopyCurl { tab, include_token } => self.copy_curl(tab, include_token),
             Command::SortAnswer {
                 tab,
@@ -760,7 +760,13 @@ impl SageApp {
         ));
     }
 
-    fn save_answer(&mut self, id: u64, path: Option<PathBuf>) {
+    fn save_answer(
+        &mut self,
+        id: u64,
+        path: Option<PathBuf>,
+        format: Option<crate::export::ExportFormat>,
+    ) {
+        use crate::export::ExportFormat;
         let Some(answer) = self
             .state
             .tabs
@@ -770,22 +776,21 @@ impl SageApp {
         else {
             return;
         };
-        let suggested = format!(
-            "{}.{}",
-            answer
-                .meta
-                .url
-                .rsplit('/')
-                .next()
-                .and_then(|p| p.split('?').next())
-                .filter(|p| !p.is_empty())
-                .unwrap_or("answer"),
-            if answer.table.is_some() {
-                "xlsx"
-            } else {
-                "json"
-            }
-        );
+        let resource = answer
+            .meta
+            .url
+            .rsplit('/')
+            .next()
+            .and_then(|p| p.split('?').next())
+            .filter(|p| !p.is_empty())
+            .unwrap_or("answer")
+            .to_owned();
+        let default = if answer.table.is_some() {
+            ExportFormat::Xlsx
+        } else {
+            ExportFormat::PrettyJson
+        };
+        let suggested = format!("{resource}.{}", format.unwrap_or(default).extension());
         self.save_task = Some(Task::spawn(
             &self.options.runtime,
             self.waker.clone(),
@@ -793,13 +798,16 @@ impl SageApp {
                 let path = if let Some(path) = path {
                     path
                 } else {
+                    let offered: Vec<ExportFormat> =
+                        format.map_or_else(|| ExportFormat::ALL.to_vec(), |f| vec![f]);
                     let mut dialog = rfd::AsyncFileDialog::new()
                         .set_title("Save the answer")
                         .set_file_name(&suggested);
-                    for format in crate::export::ExportFormat::ALL {
-                        if !format.needs_table() || answer.table.is_some() {
-                            dialog = dialog.add_filter(format.label(), &[format.extension()]);
-                        }
+                    for offer in offered
+                        .into_iter()
+                        .filter(|f| !f.needs_table() || answer.table.is_some())
+                    {
+                        dialog = dialog.add_filter(offer.label(), &[offer.extension()]);
                     }
                     let Some(picked) = dialog.save_file().await else {
                         return Ok(None); // the user closed the dialog
@@ -807,12 +815,14 @@ impl SageApp {
                     picked.path().to_path_buf()
                 };
                 let target = path.clone();
-                tokio::task::spawn_blocking(move || request::write_answer(&answer, &target))
-                    .await
-                    .map_err(|e| UserError {
-                        message: format!("Saving stopped: {e}"),
-                        advice: "Try again.".to_owned(),
-                    })??;
+                tokio::task::spawn_blocking(move || {
+                    request::write_answer(&answer, &target, format)
+                })
+                .await
+                .map_err(|e| UserError {
+                    message: format!("Saving stopped: {e}"),
+                    advice: "Try again.".to_owned(),
+                })??;
                 Ok(Some(path))
             },
         ));

@@ -195,6 +195,8 @@ pub struct Answered {
     pub table: Option<TableModel>,
     /// Why the body is not shown as JSON, when it is not.
     pub not_json: Option<String>,
+    /// The body exactly as received (shared, not copied).
+    pub raw: bytes::Bytes,
 }
 
 /// Rows and columns of an array of records.
@@ -285,7 +287,7 @@ fn table_of(value: &Value) -> Option<TableModel> {
 
 /// Reads an answer's body for the views.
 #[must_use]
-pub fn read_answer(meta: ResponseMeta, body: &[u8]) -> Answered {
+pub fn read_answer(meta: ResponseMeta, body: &bytes::Bytes) -> Answered {
     let text = String::from_utf8_lossy(body);
     let parsed = if text.trim().is_empty() {
         Err("The answer has no body.".to_owned())
@@ -302,6 +304,7 @@ pub fn read_answer(meta: ResponseMeta, body: &[u8]) -> Answered {
                 table: table_of(&json),
                 json: Some(json),
                 not_json: None,
+                raw: body.clone(),
             }
         }
         Err(reason) => Answered {
@@ -310,21 +313,29 @@ pub fn read_answer(meta: ResponseMeta, body: &[u8]) -> Answered {
             json: None,
             table: None,
             not_json: Some(reason),
+            raw: body.clone(),
         },
     }
 }
 
 /// Writes an answer to `path` in the format its extension asks for (raw JSON when it has
 /// none): through a temporary file, so a failure leaves no half-written file.
-pub fn write_answer(answer: &Answered, path: &std::path::Path) -> Result<(), UserError> {
+pub fn write_answer(
+    answer: &Answered,
+    path: &std::path::Path,
+    format: Option<crate::export::ExportFormat>,
+) -> Result<(), UserError> {
     use crate::export::{ExportFormat, csv_bytes, save_atomically, xlsx_bytes};
-    let format = ExportFormat::from_path(path).unwrap_or(ExportFormat::RawJson);
+    let format = format
+        .or_else(|| ExportFormat::from_path(path))
+        .unwrap_or(ExportFormat::RawJson);
     let failed = |message: String| UserError {
         message,
         advice: "Choose another file name or folder, then save again.".to_owned(),
     };
     let bytes = match format {
-        ExportFormat::RawJson | ExportFormat::PrettyJson => {
+        ExportFormat::RawJson => answer.raw.to_vec(),
+        ExportFormat::PrettyJson => {
             let mut text = answer.lines.join("\n");
             text.push('\n');
             text.into_bytes()
@@ -385,12 +396,14 @@ pub async fn fetch_all_pages(
         meta.reason = format!("OK · {} records in {} pages", records.len(), pages.len());
         let json = Value::Array(records);
         let pretty = serde_json::to_string_pretty(&json).unwrap_or_default();
+        let raw = bytes::Bytes::from(serde_json::to_vec(&json).unwrap_or_default());
         Ok(Arc::new(Answered {
             meta,
             lines: pretty.lines().map(str::to_owned).collect(),
             table: table_of(&json),
             json: Some(json),
             not_json: None,
+            raw,
         }))
     })
     .await
@@ -505,7 +518,7 @@ mod tests {
     fn searches_find_rows_and_lines_without_case() {
         let answer = read_answer(
             meta(),
-            br#"[{"id":1,"name":"Acme"},{"id":2,"name":"Zeta"}]"#,
+            &bytes::Bytes::from_static(br#"[{"id":1,"name":"Acme"},{"id":2,"name":"Zeta"}]"#),
         );
         let found = search_answer(&answer, "ACME");
         assert_eq!(*found.rows, [0]);
@@ -554,15 +567,20 @@ mod tests {
     fn arrays_of_records_become_tables() {
         let answer = read_answer(
             meta(),
-            br#"[{"id":1,"name":"A","contacts":[1,2]},{"id":2,"extra":true}]"#,
+            &bytes::Bytes::from_static(
+                br#"[{"id":1,"name":"A","contacts":[1,2]},{"id":2,"extra":true}]"#,
+            ),
         );
         let table = answer.table.unwrap();
         assert_eq!(table.columns, ["id", "name", "contacts", "extra"]);
         assert_eq!(table.rows[0], ["1", "A", "[2 items]", ""]);
         assert_eq!(table.rows[1][3], "true");
-        let wrapped = read_answer(meta(), br#"{"value":[{"id":7}]}"#);
+        let wrapped = read_answer(
+            meta(),
+            &bytes::Bytes::from_static(br#"{"value":[{"id":7}]}"#),
+        );
         assert_eq!(wrapped.table.unwrap().rows, [["7"]]);
-        let html = read_answer(meta(), b"<html>oops</html>");
+        let html = read_answer(meta(), &bytes::Bytes::from_static(b"<html>oops</html>"));
         assert!(html.json.is_none() && html.not_json.unwrap().contains("not JSON"));
         assert_eq!(html.lines, ["<html>oops</html>"]);
     }

@@ -3,6 +3,7 @@
 //! networking, and nothing from the crate's other modules.
 
 mod curl;
+mod format;
 mod history;
 mod odata;
 mod profile;
@@ -13,6 +14,7 @@ mod site;
 mod user;
 
 pub use curl::{TOKEN_PLACEHOLDER, from_curl, to_curl};
+pub use format::ExportFormat;
 pub use history::{HISTORY_LIMIT, HistoryEntry, remember};
 pub use odata::{
     Combine, CompareOp, Condition, FilterGroup, FilterItem, FilterValue, MAX_TOP, ODataQuery,

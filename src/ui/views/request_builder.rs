@@ -658,14 +658,39 @@ fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) {
         if meta.attempts > 1 {
             ui.label(RichText::new(format!("after {} attempts", meta.attempts)).weak());
         }
-        let save = ui
-            .button("Save…")
-            .on_hover_text("Save the answer as Excel or CSV (tables) or JSON (Ctrl+S)")
-            .clicked();
-        if save || ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S)) {
+        let mut chosen = None;
+        ui.menu_button("Save…", |ui| {
+            use crate::model::ExportFormat;
+            let formats = [
+                ExportFormat::Xlsx,
+                ExportFormat::Csv,
+                ExportFormat::PrettyJson,
+                ExportFormat::RawJson,
+            ];
+            for format in formats {
+                let possible = !format.needs_table() || answer.table.is_some();
+                if ui
+                    .add_enabled(possible, egui::Button::new(format!("{}…", format.label())))
+                    .clicked()
+                {
+                    chosen = Some(format);
+                    ui.close();
+                }
+            }
+        })
+        .response
+        .on_hover_text("Save the answer to a file (Ctrl+S)");
+        if let Some(format) = chosen {
             commands.push(Command::SaveAnswer {
                 tab: tab.id,
                 path: None,
+                format: Some(format),
+            });
+        } else if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S)) {
+            commands.push(Command::SaveAnswer {
+                tab: tab.id,
+                path: None,
+                format: None,
             });
         }
     });
