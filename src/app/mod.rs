@@ -923,15 +923,7 @@ impl SageApp {
                 tab.fetching = Some(latest);
             }
         }
-        let done: Vec<u64> = self
-            .request_tasks
-            .iter_mut()
-            .filter_map(|(id, task)| task.poll().is_some().then_some(*id))
-            .collect();
-        for id in done {
-            let Some(Ok(result)) = self.request_tasks.remove(&id).map(Task::into_result) else {
-                continue;
-            };
+        for (id, result) in finished_by_tab(&mut self.request_tasks) {
             let signed_out = matches!(&result, Err(e) if e.advice == "Sign in again.");
             self.fetch_progress.remove(&id);
             if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
@@ -1146,15 +1138,8 @@ impl SageApp {
             self.state.error = Some(error);
         }
         self.poll_requests();
-        let sorted: Vec<u64> = self
-            .sort_tasks
-            .iter_mut()
-            .filter_map(|(id, task)| task.poll().is_some().then_some(*id))
-            .collect();
-        for id in sorted {
-            if let Some(Ok(sort)) = self.sort_tasks.remove(&id).map(Task::into_result)
-                && let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id)
-            {
+        for (id, sort) in finished_by_tab(&mut self.sort_tasks) {
+            if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
                 tab.sorting = false;
                 tab.sort = Some(sort);
             }
@@ -1173,15 +1158,8 @@ impl SageApp {
                 }
             }
         }
-        let searched: Vec<u64> = self
-            .search_tasks
-            .iter_mut()
-            .filter_map(|(id, task)| task.poll().is_some().then_some(*id))
-            .collect();
-        for id in searched {
-            if let Some(Ok(found)) = self.search_tasks.remove(&id).map(Task::into_result)
-                && let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id)
-            {
+        for (id, found) in finished_by_tab(&mut self.search_tasks) {
+            if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
                 tab.found = Some(found);
             }
         }
@@ -1307,6 +1285,17 @@ fn finished<T>(slot: &mut Option<Task<T>>) -> Option<T> {
     } else {
         None
     }
+}
+
+/// Takes the results of the finished tasks of a per-tab task map.
+fn finished_by_tab<T>(tasks: &mut std::collections::HashMap<u64, Task<T>>) -> Vec<(u64, T)> {
+    let done: Vec<u64> = tasks
+        .iter_mut()
+        .filter_map(|(id, task)| task.poll().is_some().then_some(*id))
+        .collect();
+    done.into_iter()
+        .filter_map(|id| Some((id, tasks.remove(&id)?.into_result().ok()?)))
+        .collect()
 }
 
 /// An `OpenAPI` file read into a new catalogue.

@@ -649,6 +649,37 @@ fn next_contact_id(table: &Table) -> i64 {
     stored.max(customers + 1_000_000) + 1
 }
 
+/// Sage's checks for a create (`creating`) or a merge-update, in the order Sage reports
+/// them: types and lengths, required fields, children, related ids. Returns the changes.
+fn validate_write(
+    company: &Company,
+    schema: &Schema,
+    body: &Map<String, Value>,
+    creating: bool,
+) -> Result<Vec<(usize, Value)>, String> {
+    let mut changes = Vec::new();
+    for (name, value) in body {
+        if let Some(change) = check_value(schema, name, value)? {
+            changes.push(change);
+        }
+    }
+    for field in schema.fields.iter().filter(|f| f.required) {
+        let text = body.get(&field.name).and_then(Value::as_str);
+        // A create must give it; an update may leave it out but not empty it.
+        let missing = if creating {
+            text.is_none_or(|s| s.trim().is_empty())
+        } else {
+            text.is_some_and(|s| s.trim().is_empty())
+        };
+        if missing {
+            return Err(format!("The field '{}' is required.", field.name));
+        }
+    }
+    check_children(body)?;
+    check_references(company, &changes, schema)?;
+    Ok(changes)
+}
+
 fn create_customer(company: &mut Company, body: &[u8]) -> Response {
     let body = match parse_body(body) {
         Ok(b) => b,
@@ -656,32 +687,10 @@ fn create_customer(company: &mut Company, body: &[u8]) -> Response {
     };
     let table = &company.tables["customers"];
     let schema = table.schema.clone();
-    let mut changes = Vec::new();
-    for (name, value) in &body {
-        match check_value(&schema, name, value) {
-            Ok(Some(change)) => changes.push(change),
-            Ok(None) => {}
-            Err(e) => return message(StatusCode::BAD_REQUEST, &e),
-        }
-    }
-    for field in schema.fields.iter().filter(|f| f.required) {
-        let given = body
-            .get(&field.name)
-            .and_then(Value::as_str)
-            .is_some_and(|s| !s.trim().is_empty());
-        if !given {
-            return message(
-                StatusCode::BAD_REQUEST,
-                &format!("The field '{}' is required.", field.name),
-            );
-        }
-    }
-    if let Err(e) = check_children(&body) {
-        return message(StatusCode::BAD_REQUEST, &e);
-    }
-    if let Err(e) = check_references(company, &changes, &schema) {
-        return message(StatusCode::BAD_REQUEST, &e);
-    }
+    let changes = match validate_write(company, &schema, &body, true) {
+        Ok(changes) => changes,
+        Err(e) => return message(StatusCode::BAD_REQUEST, &e),
+    };
     let reference = body
         .get("reference")
         .and_then(Value::as_str)
@@ -801,32 +810,10 @@ fn update_customer(company: &mut Company, id: i64, body: &[u8]) -> Response {
     if table.get(id).is_none() {
         return message(StatusCode::NOT_FOUND, "The customer was not found.");
     }
-    let mut changes = Vec::new();
-    for (name, value) in &body {
-        match check_value(&schema, name, value) {
-            Ok(Some(change)) => changes.push(change),
-            Ok(None) => {}
-            Err(e) => return message(StatusCode::BAD_REQUEST, &e),
-        }
-    }
-    for field in schema.fields.iter().filter(|f| f.required) {
-        if body
-            .get(&field.name)
-            .and_then(Value::as_str)
-            .is_some_and(|s| s.trim().is_empty())
-        {
-            return message(
-                StatusCode::BAD_REQUEST,
-                &format!("The field '{}' is required.", field.name),
-            );
-        }
-    }
-    if let Err(e) = check_children(&body) {
-        return message(StatusCode::BAD_REQUEST, &e);
-    }
-    if let Err(e) = check_references(company, &changes, &schema) {
-        return message(StatusCode::BAD_REQUEST, &e);
-    }
+    let changes = match validate_write(company, &schema, &body, false) {
+        Ok(changes) => changes,
+        Err(e) => return message(StatusCode::BAD_REQUEST, &e),
+    };
     if let Some(reference) = body.get("reference").and_then(Value::as_str)
         && reference_taken(&company.tables["customers"], reference, Some(id))
     {
