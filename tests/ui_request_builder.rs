@@ -531,3 +531,17 @@ fn the_answer_can_be_searched_and_picked_with_a_json_path() {
     type_into(&mut h, "JSON path", "$[oops]");
     h.get_by_label_contains("is not an index");
 }
+
+#[test]
+fn the_path_is_completed_from_the_catalogue() {
+    let rt = support::runtime();
+    let mut h = support::app_harness(&rt, None, PersistedState::default());
+    h.get_by_label("Request builder").click();
+    h.run();
+    type_into(&mut h, "Path", "cust");
+    // Offers start with what was typed; placeholders are shown as such.
+    assert!(h.query_all_by_label_contains("customers/{id}").count() >= 2);
+    h.get_by_label_contains("customer_views").click_accesskit();
+    h.run();
+    assert_eq!(active_draft(&h).path, "customer_views");
+}
