@@ -33,23 +33,23 @@ fn a_company_is_searched_picked_shown_and_remembered() {
     let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
     support::sign_in(&rt, &mut h);
     support::step_until(&mut h, WAIT, "the sites", loaded);
-    h.run();
+    let _ = h.run_ok();
     // Three companies on two sites: the picker opens for the user to choose.
     h.get_by_label("Choose a company");
     h.get_by_label("Head office");
     h.get_by_label("Northern branch");
     h.get_by_label("Stationery & Office Supplies");
 
-    h.get_by_label("Search").click();
-    h.run();
-    h.get_by_label("Search").type_text("north");
-    h.run();
+    h.get_by_label("Search companies").click();
+    let _ = h.run_ok();
+    h.get_by_label("Search companies").type_text("north");
+    let _ = h.run_ok();
     assert!(
         h.query_by_label("Stationery & Office Supplies").is_none(),
         "filtered out"
     );
     h.get_by_label("Northern Builders Merchants").click();
-    h.run();
+    let _ = h.run_ok();
     let chosen = h.state().state().company.clone().unwrap();
     assert_eq!(
         (chosen.company_id, chosen.site_id.as_str()),
@@ -62,15 +62,15 @@ fn a_company_is_searched_picked_shown_and_remembered() {
     );
     h.get_by_label("Northern Builders Merchants · Northern branch")
         .click();
-    h.run();
-    h.get_by_label("Search").click();
-    h.run();
+    let _ = h.run_ok();
+    h.get_by_label("Search companies").click();
+    let _ = h.run_ok();
     for _ in 0..5 {
         h.key_press(egui::Key::Backspace);
     }
-    h.run();
+    let _ = h.run_ok();
     h.get_by_label("Demo Trading Ltd").click();
-    h.run();
+    let _ = h.run_ok();
     h.get_by_label("Demo Trading Ltd · Head office");
     assert_eq!(
         h.state().state().company_generation,
@@ -105,7 +105,7 @@ fn a_company_is_searched_picked_shown_and_remembered() {
         support::sign_in(&rt, &mut again);
     }
     support::step_until(&mut again, WAIT, "the sites", loaded);
-    again.run();
+    let _ = again.run_ok();
     again.get_by_label("Demo Trading Ltd · Head office");
     assert!(again.query_by_label("Choose a company").is_none());
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::model::{Profile, RequestDraft, Secret};
 
-use super::state::{CompanyChoice, Screen, ThemeChoice};
+use super::state::{BrowseQuery, CompanyChoice, Screen, ThemeChoice};
 
 /// One intent from the UI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +97,8 @@ pub enum Command {
         /// What to find.
         text: String,
     },
+    /// Show a page of a list resource on the Browse screen.
+    Browse(Box<BrowseQuery>),
     /// Open a new tab from a pasted curl command.
     ImportCurl(String),
     /// Open a request from the history in a new tab.

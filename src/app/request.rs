@@ -413,6 +413,23 @@ pub async fn fetch_all_pages(
     })?
 }
 
+/// Sends a request whose error statuses are errors (the Browse screen) and reads the page.
+pub async fn send_checked(
+    client: ApiClient,
+    request: ApiRequest,
+) -> Result<Arc<Answered>, UserError> {
+    let raw = client
+        .execute(&request)
+        .await
+        .map_err(|e| UserError::from(&e))?;
+    tokio::task::spawn_blocking(move || Arc::new(read_answer(raw.meta, &raw.body)))
+        .await
+        .map_err(|e| UserError {
+            message: format!("Reading the page stopped: {e}"),
+            advice: "Try again.".to_owned(),
+        })
+}
+
 /// Builds the API request of a draft, or says what must be fixed first.
 pub fn build_request(
     draft: &RequestDraft,

@@ -212,6 +212,48 @@ pub enum KeyringView {
     Unavailable(String),
 }
 
+/// What the Browse screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowseQuery {
+    /// The list resource, e.g. `customers`.
+    pub resource: String,
+    /// Records per page (`$top`).
+    pub page_size: u32,
+    /// The page, from 0.
+    pub page: u32,
+    /// Quick search text (name, reference… as the catalogue says).
+    pub search: String,
+    /// Sort column and whether descending; `id` ascending when none.
+    pub sort: Option<(String, bool)>,
+}
+
+impl Default for BrowseQuery {
+    fn default() -> Self {
+        Self {
+            resource: "customers".to_owned(),
+            page_size: 100,
+            page: 0,
+            search: String::new(),
+            sort: None,
+        }
+    }
+}
+
+/// The Browse screen: the query and the page it brought.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BrowseView {
+    /// What is shown.
+    pub query: BrowseQuery,
+    /// Whether a page is loading.
+    pub loading: bool,
+    /// The page of records.
+    pub page: Option<std::sync::Arc<super::request::Answered>>,
+    /// Why the page could not be loaded.
+    pub problem: Option<UserError>,
+    /// The company generation the page belongs to (reload when it changes).
+    pub generation: Option<u64>,
+}
+
 /// Everything the UI draws from. The UI reads it and reports intent as commands.
 #[derive(Debug, Default)]
 pub struct AppState {
@@ -255,6 +297,8 @@ pub struct AppState {
     pub notice: Option<String>,
     /// Requests sent, newest first.
     pub history: Vec<crate::model::HistoryEntry>,
+    /// The Browse screen.
+    pub browse: BrowseView,
 }
 
 impl AppState {

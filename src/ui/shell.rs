@@ -102,7 +102,7 @@ pub fn company_picker(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Co
                 }
             }
             SitesView::Loaded(sites) => {
-                let label = ui.label("Search");
+                let label = ui.label("Search companies");
                 ui.add(egui::TextEdit::singleline(&mut search).hint_text("company or site name").desired_width(f32::INFINITY))
                     .labelled_by(label.id);
                 ui.add_space(4.0);

@@ -193,6 +193,7 @@ pub fn pick_company(harness: &mut Harness<'_, SageApp>, company: &str) {
     );
     harness.run();
     harness.get_by_label(company).click();
-    harness.run();
+    // The Browse screen may start loading (a spinner) as soon as a company is chosen.
+    let _ = harness.run_ok();
     assert!(!harness.state().state().picker_open);
 }

@@ -1,5 +1,6 @@
 //! The screens behind the navigation.
 
+mod browse;
 mod filter_builder;
 mod history;
 mod placeholder;
@@ -11,11 +12,7 @@ use crate::app::{AppState, Command, Screen};
 /// Draws the open screen.
 pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
     match state.persisted.screen {
-        Screen::Browse => placeholder::show(
-            ui,
-            "Browse records",
-            "Sign in and choose a company to browse customers, suppliers, products, orders and more as tables.",
-        ),
+        Screen::Browse => browse::show(ui, state, commands),
         Screen::Customers => placeholder::show(
             ui,
             "Customers",
