@@ -196,3 +196,40 @@ fn mask_variable(h: &mut Harness<'static, SageApp>) {
         egui::vec2(size.x, 30.0),
     ));
 }
+
+#[test]
+fn the_browse_screen_with_customers() {
+    use sage200_desk::demo_server::DemoConfig;
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 80,
+            ..DemoConfig::default()
+        },
+    );
+    let options = StartOptions {
+        open_browser: false,
+        keyring_scope: support::keyring_scope("snapshot-browse"),
+        ..StartOptions::new(rt.handle().clone(), Some(server.base_url()))
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1200.0, 760.0))
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |cc| {
+            SageApp::with_state(&cc.egui_ctx, options, PersistedState::default())
+        });
+    support::settle_startup(&mut h);
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Stationery & Office Supplies");
+    support::step_until(
+        &mut h,
+        std::time::Duration::from_secs(15),
+        "the page",
+        |app| !app.state().browse.loading && app.state().browse.page.is_some(),
+    );
+    h.run();
+    mask_variable(&mut h);
+    h.snapshot("browse_customers_light");
+}
