@@ -52,6 +52,13 @@ fn records_are_paged_sorted_and_searched_on_the_server() {
     support::pick_company(&mut h, "Stationery & Office Supplies");
     wait_loaded(&mut h, |q| q.resource == "customers");
     assert_eq!(names(&h).len(), 100, "the first page of 100");
+    // Money is shown with two places and thousands separators.
+    let page = h.state().state().browse.page.clone().unwrap();
+    let table = page.table.clone().unwrap();
+    let balance = table.columns.iter().position(|c| c == "balance").unwrap();
+    let shown = sage200_desk::model::format_money(&table.rows[0][balance]).unwrap();
+    assert!(shown.contains('.') && shown.split('.').nth(1).unwrap().len() == 2);
+    h.get_by_label(&shown);
     h.get_by_label("Page 1");
     let last = h.state().state().last_request.clone().unwrap();
     assert!(

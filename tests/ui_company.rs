@@ -93,6 +93,7 @@ fn a_company_is_searched_picked_shown_and_remembered() {
         ..sage200_desk::app::StartOptions::new(rt.handle().clone(), Some(server.base_url()))
     };
     let mut again = egui_kittest::Harness::builder()
+        .with_max_steps(20)
         .with_size(egui::vec2(1100.0, 700.0))
         .build_eframe(move |cc| {
             sage200_desk::app::SageApp::with_state(&cc.egui_ctx, options, persisted)

@@ -27,6 +27,8 @@ fn harness(
         ..StartOptions::new(rt.handle().clone(), Some(demo_url.to_owned()))
     };
     let mut h = Harness::builder()
+        // A finished background task may ask for a frame at any moment; allow a few.
+        .with_max_steps(20)
         .with_size(egui::vec2(1100.0, 700.0))
         .build_eframe(move |cc| {
             SageApp::with_state(&cc.egui_ctx, options, PersistedState::default())

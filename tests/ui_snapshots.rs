@@ -31,6 +31,8 @@ fn harness(
         ..PersistedState::default()
     };
     let mut harness = Harness::builder()
+        // A finished background task may ask for a frame at any moment; allow a few.
+        .with_max_steps(20)
         .with_size(egui::vec2(1100.0, 760.0))
         .with_theme(theme)
         .build_eframe(move |cc| SageApp::with_state(&cc.egui_ctx, options, persisted));
@@ -77,6 +79,8 @@ fn the_company_picker_after_sign_in() {
         ..StartOptions::new(rt.handle().clone(), Some(server.base_url()))
     };
     let mut h = Harness::builder()
+        // A finished background task may ask for a frame at any moment; allow a few.
+        .with_max_steps(20)
         .with_size(egui::vec2(1100.0, 760.0))
         .with_theme(egui::Theme::Light)
         .build_eframe(move |cc| {
@@ -125,6 +129,8 @@ fn the_request_builder_with_an_answer() {
         ..PersistedState::default()
     };
     let mut h = Harness::builder()
+        // A finished background task may ask for a frame at any moment; allow a few.
+        .with_max_steps(20)
         .with_size(egui::vec2(1200.0, 820.0))
         .with_theme(egui::Theme::Dark)
         .build_eframe(move |cc| SageApp::with_state(&cc.egui_ctx, options, persisted));
@@ -215,6 +221,8 @@ fn the_browse_screen_with_customers() {
         ..StartOptions::new(rt.handle().clone(), Some(server.base_url()))
     };
     let mut h = Harness::builder()
+        // A finished background task may ask for a frame at any moment; allow a few.
+        .with_max_steps(20)
         .with_size(egui::vec2(1200.0, 760.0))
         .with_theme(egui::Theme::Light)
         .build_eframe(move |cc| {

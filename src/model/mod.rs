@@ -25,7 +25,7 @@ pub use profile::{
     is_loopback_http, parse_port,
 };
 pub use request::{HttpMethod, KeyValue, RequestDraft, encode_query};
-pub use response::{ResponseMeta, format_size};
+pub use response::{ResponseMeta, format_money, format_size};
 pub use secret::Secret;
 pub use site::{Company, Site, SiteCompany, group_sites};
 pub use user::CurrentUser;

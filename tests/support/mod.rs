@@ -35,6 +35,8 @@ pub fn app_harness(
         ..StartOptions::new(runtime.handle().clone(), demo_url)
     };
     let mut harness = Harness::builder()
+        // A finished background task may ask for a frame at any moment; allow a few.
+        .with_max_steps(20)
         .with_size(egui::vec2(1100.0, 700.0))
         .build_eframe(move |cc| SageApp::with_state(&cc.egui_ctx, options, persisted));
     settle_startup(&mut harness);
@@ -109,6 +111,8 @@ pub fn sign_in_harness(
         ..StartOptions::new(runtime.handle().clone(), Some(demo_url.to_owned()))
     };
     let mut harness = Harness::builder()
+        // A finished background task may ask for a frame at any moment; allow a few.
+        .with_max_steps(20)
         .with_size(egui::vec2(1100.0, 700.0))
         .build_eframe(move |cc| {
             SageApp::with_state(&cc.egui_ctx, options, PersistedState::default())

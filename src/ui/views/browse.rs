@@ -4,6 +4,7 @@
 use egui::{RichText, TextStyle};
 
 use crate::app::{AppState, AuthView, BrowseQuery, Command};
+use crate::model::format_money;
 
 use super::super::theme;
 use super::placeholder;
@@ -170,6 +171,21 @@ fn records(
     use egui_extras::{Column, TableBuilder};
     let mut sort = None;
     let row_height = ui.text_style_height(&TextStyle::Body) + 4.0;
+    // Money columns: decimals in the first rows (cheap to check, and enough to tell).
+    let money: Vec<bool> = (0..table.columns.len())
+        .map(|c| {
+            let sample: Vec<&str> = table
+                .rows
+                .iter()
+                .take(50)
+                .map(|r| r[c].as_str())
+                .filter(|v| !v.is_empty())
+                .collect();
+            !sample.is_empty()
+                && sample.iter().any(|v| v.contains('.'))
+                && sample.iter().all(|v| format_money(v).is_some())
+        })
+        .collect();
     egui::ScrollArea::horizontal()
         .id_salt("browse_table")
         .show(ui, |ui| {
@@ -202,13 +218,25 @@ fn records(
                 })
                 .body(|body| {
                     body.rows(row_height, table.rows.len(), |mut row| {
-                        for cell in &table.rows[row.index()] {
-                            row.col(|ui| {
-                                ui.add(egui::Label::new(cell.as_str()).truncate());
-                            });
+                        for (column, cell) in table.rows[row.index()].iter().enumerate() {
+                            row.col(|ui| cell_ui(ui, cell, money[column]));
                         }
                     });
                 });
         });
     sort
+}
+
+/// One cell: amounts right-aligned with two places, other text truncated with the full
+/// text on hover.
+fn cell_ui(ui: &mut egui::Ui, cell: &str, money: bool) {
+    if money && let Some(amount) = format_money(cell) {
+        // Amounts line up on the right, like a ledger.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(amount);
+        });
+    } else if !cell.is_empty() {
+        ui.add(egui::Label::new(cell).truncate())
+            .on_hover_text(cell);
+    }
 }
