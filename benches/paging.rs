@@ -6,26 +6,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::future::BoxFuture;
-use sage200_desk::api::{
-    ApiClient, ApiError, ApiRequest, CompanyScope, PageOptions, TokenProvider, fetch_all,
-};
+use sage200_desk::api::{ApiClient, ApiRequest, CompanyScope, PageOptions, StaticToken, fetch_all};
 use sage200_desk::demo_server::{DemoConfig, DemoServer};
 use sage200_desk::model::{Profile, Secret};
-
-struct Fixed(Secret);
-
-impl TokenProvider for Fixed {
-    fn token(&self) -> BoxFuture<'_, Result<Secret, ApiError>> {
-        Box::pin(async move { Ok(self.0.clone()) })
-    }
-    fn token_after_rejection<'a>(
-        &'a self,
-        _: &'a Secret,
-    ) -> BoxFuture<'a, Result<Secret, ApiError>> {
-        Box::pin(async move { Ok(self.0.clone()) })
-    }
-}
 
 fn main() {
     // `cargo bench` passes --bench; `cargo test --all-targets` runs this as a quick smoke test.
@@ -51,7 +34,7 @@ fn main() {
         let client = ApiClient::new(
             sage200_desk::api::build_http_client().unwrap(),
             &Profile::demo(&server.base_url()),
-            Arc::new(Fixed(token)),
+            Arc::new(StaticToken(token)),
         )
         .unwrap();
         let base = ApiRequest::get("customers").for_company(Some(&CompanyScope {

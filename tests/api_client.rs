@@ -9,33 +9,13 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures_util::future::BoxFuture;
 use sage200_desk::api::{
-    ApiClient, ApiError, ApiRequest, CompanyScope, PageOptions, RetryPolicy, TokenProvider, Verb,
+    ApiClient, ApiError, ApiRequest, CompanyScope, PageOptions, RetryPolicy, StaticToken, Verb,
     fetch_all,
 };
 use sage200_desk::demo_server::{DemoConfig, DemoServer, Fault, FaultKind};
 use sage200_desk::model::{Profile, Secret};
 use serde_json::{Value, json};
-
-/// A fixed bearer token, obtained from the demo server's Sage ID with PKCE.
-struct FixedToken(Secret);
-
-impl TokenProvider for FixedToken {
-    fn token(&self) -> BoxFuture<'_, Result<Secret, ApiError>> {
-        Box::pin(async move { Ok(self.0.clone()) })
-    }
-    fn token_after_rejection<'a>(
-        &'a self,
-        _: &'a Secret,
-    ) -> BoxFuture<'a, Result<Secret, ApiError>> {
-        Box::pin(async move {
-            Err(ApiError::SignIn {
-                detail: "signed out".into(),
-            })
-        })
-    }
-}
 
 fn demo_token(server: &DemoServer) -> Secret {
     // Sign-in itself is tested through the real flow elsewhere; here a token is enough.
@@ -57,7 +37,7 @@ fn client_for(server: &DemoServer) -> ApiClient {
     ApiClient::new(
         sage200_desk::api::build_http_client().unwrap(),
         &profile,
-        Arc::new(FixedToken(token)),
+        Arc::new(StaticToken(token)),
     )
     .unwrap()
     .with_retry_policy(fast_retries())
@@ -102,7 +82,7 @@ async fn every_call_carries_the_expected_headers() {
     let client = ApiClient::new(
         sage200_desk::api::build_http_client().unwrap(),
         &profile,
-        Arc::new(FixedToken(Secret::new("tok-123"))),
+        Arc::new(StaticToken(Secret::new("tok-123"))),
     )
     .unwrap();
 
@@ -406,7 +386,7 @@ async fn error_answers_keep_the_status_message_and_advice() {
     let refused = ApiClient::new(
         sage200_desk::api::build_http_client().unwrap(),
         &Profile::demo("http://127.0.0.1:9"),
-        Arc::new(FixedToken(Secret::new("x"))),
+        Arc::new(StaticToken(Secret::new("x"))),
     )
     .unwrap()
     .with_retry_policy(RetryPolicy {

@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
-use sage200_desk::app::AuthView;
 use sage200_desk::auth::TokenStore;
 use sage200_desk::demo_server::DemoConfig;
 
@@ -49,14 +48,7 @@ fn no_token_leaks_into_storage_logs_or_debug_output() {
     );
     let scope = support::keyring_scope("scan");
     let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, Duration::from_secs(15));
-    h.get_by_label("Sign in…").click();
-    let url = support::waiting_url(&mut h);
-    let callback = rt.block_on(support::consent(&url, None));
-    let page = rt.spawn(async move { support::visit(&callback).await });
-    support::step_until(&mut h, Duration::from_secs(15), "signed in", |app| {
-        matches!(app.state().auth, AuthView::SignedIn { .. })
-    });
-    rt.block_on(page).unwrap().unwrap();
+    support::sign_in(&rt, &mut h);
     support::pick_company(&mut h, "Stationery & Office Supplies");
 
     let mut secrets = Vec::new();

@@ -25,6 +25,20 @@ fn consent_server(rt: &tokio::runtime::Runtime) -> DemoServer {
     )
 }
 
+/// A consent-page demo server and the app, not yet signed in, with its own keyring scope.
+fn consent_app(
+    rt: &tokio::runtime::Runtime,
+    scope: &str,
+) -> (
+    DemoServer,
+    egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
+) {
+    let server = consent_server(rt);
+    let harness =
+        support::sign_in_harness(rt, &server.base_url(), &support::keyring_scope(scope), WAIT);
+    (server, harness)
+}
+
 fn signed_in(app: &sage200_desk::app::SageApp) -> bool {
     matches!(app.state().auth, AuthView::SignedIn { .. })
 }
@@ -78,13 +92,7 @@ fn signing_in_through_the_consent_page_shows_the_user() {
 #[test]
 fn denying_consent_signs_nobody_in() {
     let rt = support::runtime();
-    let server = consent_server(&rt);
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("deny"),
-        WAIT,
-    );
+    let (_server, mut h) = consent_app(&rt, "deny");
     h.get_by_label("Sign in…").click();
     let url = support::waiting_url(&mut h);
     let callback = rt.block_on(support::consent(&url, Some("deny")));
@@ -108,13 +116,7 @@ fn denying_consent_signs_nobody_in() {
 #[test]
 fn a_callback_with_the_wrong_state_is_refused_and_ends_the_flow() {
     let rt = support::runtime();
-    let server = consent_server(&rt);
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("state"),
-        WAIT,
-    );
+    let (_server, mut h) = consent_app(&rt, "state");
     h.get_by_label("Sign in…").click();
     let url = support::waiting_url(&mut h);
     let callback = rt.block_on(support::consent(&url, Some("allow")));
@@ -133,13 +135,7 @@ fn a_callback_with_the_wrong_state_is_refused_and_ends_the_flow() {
 #[test]
 fn other_paths_get_404_and_the_listener_keeps_waiting_then_closes() {
     let rt = support::runtime();
-    let server = consent_server(&rt);
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("paths"),
-        WAIT,
-    );
+    let (_server, mut h) = consent_app(&rt, "paths");
     h.get_by_label("Sign in…").click();
     let url = support::waiting_url(&mut h);
     let callback = rt.block_on(support::consent(&url, Some("allow")));
@@ -159,13 +155,7 @@ fn other_paths_get_404_and_the_listener_keeps_waiting_then_closes() {
 #[test]
 fn cancel_and_timeout_end_the_wait() {
     let rt = support::runtime();
-    let server = consent_server(&rt);
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("cancel"),
-        WAIT,
-    );
+    let (server, mut h) = consent_app(&rt, "cancel");
     h.get_by_label("Sign in…").click();
     let url = support::waiting_url(&mut h);
     let callback = rt.block_on(support::consent(&url, Some("allow")));

@@ -30,6 +30,28 @@ pub trait TokenProvider: Send + Sync {
     ) -> BoxFuture<'a, Result<Secret, ApiError>>;
 }
 
+/// A token that never changes: for scripts, benchmarks and tests that hold a token already.
+/// After a 401 there is nothing to refresh, so it asks for a new sign-in.
+#[derive(Debug, Clone)]
+pub struct StaticToken(pub Secret);
+
+impl TokenProvider for StaticToken {
+    fn token(&self) -> BoxFuture<'_, Result<Secret, ApiError>> {
+        Box::pin(async move { Ok(self.0.clone()) })
+    }
+
+    fn token_after_rejection<'a>(
+        &'a self,
+        _rejected: &'a Secret,
+    ) -> BoxFuture<'a, Result<Secret, ApiError>> {
+        Box::pin(async move {
+            Err(ApiError::SignIn {
+                detail: "The fixed access token was refused; get a new one.".to_owned(),
+            })
+        })
+    }
+}
+
 /// The company every call but `sites` is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompanyScope {

@@ -326,6 +326,17 @@ fn full_fields(schema: &Schema) -> Vec<usize> {
         .collect()
 }
 
+/// One field of a related record (`currencies` 2's `symbol`), or null.
+fn related_field(company: &Company, resource: &str, id: i64, field: &str) -> Value {
+    let Some(table) = company.tables.get(resource) else {
+        return Value::Null;
+    };
+    match (table.get(id), table.schema.position(field)) {
+        (Some(record), Some(position)) => value_of(&table.schema, record, position).into_owned(),
+        _ => Value::Null,
+    }
+}
+
 fn customer_view_rows(company: &Company, view: &Schema) -> Vec<Record> {
     let customers = &company.tables["customers"];
     let schema = &customers.schema;
@@ -359,31 +370,20 @@ fn customer_view_rows(company: &Company, view: &Schema) -> Vec<Record> {
                 put(name, get(c, name));
             }
             put("account_is_on_hold", get(c, "on_hold"));
-            let currency = company.tables["currencies"]
-                .get(get(c, "currency_id").as_i64().unwrap_or_default());
-            if let Some(cur) = currency {
-                let cs = &company.tables["currencies"].schema;
-                put(
-                    "currency_name",
-                    cs.position("name")
-                        .map_or(Value::Null, |p| value_of(cs, cur, p).into_owned()),
-                );
-                put(
-                    "currency_symbol",
-                    cs.position("symbol")
-                        .map_or(Value::Null, |p| value_of(cs, cur, p).into_owned()),
-                );
-            }
-            let country = company.tables["country_codes"]
-                .get(get(c, "country_code_id").as_i64().unwrap_or_default());
-            if let Some(country) = country {
-                let cs = &company.tables["country_codes"].schema;
-                put(
-                    "country_code",
-                    cs.position("code")
-                        .map_or(Value::Null, |p| value_of(cs, country, p).into_owned()),
-                );
-            }
+            let currency_id = get(c, "currency_id").as_i64().unwrap_or_default();
+            put(
+                "currency_name",
+                related_field(company, "currencies", currency_id, "name"),
+            );
+            put(
+                "currency_symbol",
+                related_field(company, "currencies", currency_id, "symbol"),
+            );
+            let country_id = get(c, "country_code_id").as_i64().unwrap_or_default();
+            put(
+                "country_code",
+                related_field(company, "country_codes", country_id, "code"),
+            );
             let address = get(c, "main_address");
             put("city", address.get("city").cloned().unwrap_or(Value::Null));
             put(
