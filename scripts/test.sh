@@ -47,6 +47,7 @@ export XDG_RUNTIME_DIR="$scratch/runtime"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 # The tests must not silently skip what this script provides.
+unset LC_ALL
 export SAGE200_REQUIRE_GUI=1 SAGE200_REQUIRE_KEYRING=1 SAGE200_REQUIRE_BROWSER=1
 export RUST_BACKTRACE=1
 
@@ -54,5 +55,8 @@ echo "== cargo test (private D-Bus session, gnome-keyring, Xvfb)"
 dbus-run-session -- bash -c '
   set -euo pipefail
   echo -n "test-keyring-password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  xvfb-run -a -s "-screen 0 1280x800x24" cargo test --locked --all-targets "$@"
+  # Dates follow the locale and local time: pin both so snapshots read the same everywhere
+  # (set through env, so this shell does not try to load a locale it may not have).
+  env LC_TIME=en_GB.UTF-8 TZ=UTC \
+    xvfb-run -a -s "-screen 0 1280x800x24" cargo test --locked --all-targets "$@"
 ' bash "$@"

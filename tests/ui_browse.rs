@@ -8,6 +8,7 @@ mod support;
 
 use std::time::Duration;
 
+use calamine::Reader as _;
 use egui_kittest::kittest::Queryable;
 use sage200_desk::demo_server::DemoConfig;
 
@@ -67,7 +68,7 @@ fn records_are_paged_sorted_and_searched_on_the_server() {
         last.url
     );
 
-    h.get_by_label("name").click();
+    h.get_by_label("Name").click();
     wait_loaded(&mut h, |q| q.sort == Some(("name".to_owned(), false)));
     let sorted = names(&h);
     let lower: Vec<String> = sorted.iter().map(|n| n.to_lowercase()).collect();
@@ -148,4 +149,214 @@ fn records_are_paged_sorted_and_searched_on_the_server() {
     });
     let last = h.state().state().last_request.clone().unwrap();
     assert!(last.headers.iter().any(|(k, _)| k == "content-type"));
+}
+
+#[test]
+fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 1_234,
+            ..DemoConfig::default()
+        },
+    );
+    let mut h = support::sign_in_harness(
+        &rt,
+        &server.base_url(),
+        &support::keyring_scope("browse-more"),
+        WAIT,
+    );
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Stationery & Office Supplies");
+    wait_loaded(&mut h, |q| q.resource == "customers");
+    support::step_until(&mut h, WAIT, "the count", |app| {
+        app.state().browse.count.is_some()
+    });
+    let _ = h.run_ok();
+    h.get_by_label("1,234 records match");
+
+    // Booleans as ticks (named Yes/No), dates in the user's order.
+    let page = h.state().state().browse.page.clone().unwrap();
+    let table = page.table.clone().unwrap();
+    assert!(h.query_all_by_label("No").count() + h.query_all_by_label("Yes").count() > 0);
+    let created = table
+        .columns
+        .iter()
+        .position(|c| c == "date_time_created")
+        .unwrap();
+    let style = h.state().state().date_style;
+    let shown = sage200_desk::model::format_date(&table.rows[0][created], style).unwrap();
+    assert!(h.query_all_by_label(&shown).count() >= 1, "{shown}");
+
+    // The column chooser sends $select.
+    h.get_by_label("Columns…").click();
+    let _ = h.run_ok();
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "on_hold")
+        .click();
+    let _ = h.run_ok();
+    h.key_press(egui::Key::Escape);
+    wait_loaded(&mut h, |q| !q.columns.is_empty());
+    let page = h.state().state().browse.page.clone().unwrap();
+    let columns = page.table.clone().unwrap().columns;
+    assert!(!columns.contains(&"on_hold".to_owned()) && columns.contains(&"name".to_owned()));
+    assert!(
+        h.state()
+            .state()
+            .last_request
+            .clone()
+            .unwrap()
+            .url
+            .contains("select=id")
+    );
+
+    // The filter builder narrows the records on the server, and the count follows.
+    h.get_by_label("Filter…").click();
+    let _ = h.run_ok();
+    h.get_by_label("Add condition").click();
+    let _ = h.run_ok();
+    h.get_by_label("Field").click();
+    let _ = h.run_ok();
+    h.get_by_label("on_hold").click_accesskit();
+    let _ = h.run_ok();
+    h.get_by_label("Value kind").click();
+    let _ = h.run_ok();
+    h.get_by_label("true/false").click_accesskit();
+    let _ = h.run_ok();
+    h.get_by_label("Value").click();
+    let _ = h.run_ok();
+    h.get_by_label("Value").type_text("true");
+    let _ = h.run_ok();
+    h.get_by_label("Apply filter").click();
+    wait_loaded(&mut h, |q| !q.filter.items.is_empty());
+    support::step_until(&mut h, WAIT, "the new count", |app| {
+        app.state().browse.count.is_some_and(|c| c < 1_234)
+    });
+    let held = h.state().state().browse.count.unwrap();
+    assert!(held > 0);
+    let url = h.state().state().last_request.clone().unwrap().url;
+    assert!(url.contains("on_hold%20eq%20true"), "{url}");
+    h.get_by_label("Clear filter").click();
+    wait_loaded(&mut h, |q| q.filter.items.is_empty());
+
+    // A row opens the detail pane: fields in words, grouped; nested lists as tables.
+    let page = h.state().state().browse.page.clone().unwrap();
+    let table = page.table.clone().unwrap();
+    let reference = table.columns.iter().position(|c| c == "reference").unwrap();
+    h.get_by_label(&table.rows[2][reference]).click();
+    support::step_until(&mut h, WAIT, "the record", |app| {
+        app.state().browse.record.is_some()
+    });
+    let _ = h.run_ok();
+    assert_eq!(h.state().state().browse.selected, Some(2));
+    h.get_by_label("Account");
+    assert!(
+        h.query_all_by_label("Credit limit").count() >= 2,
+        "a column and a field"
+    );
+    h.get_by_label("Main address");
+    h.get_by_label_contains("Contacts (");
+    h.get_by_label("Close").click();
+    let _ = h.run_ok();
+    assert_eq!(h.state().state().browse.selected, None);
+
+    // Fetch all gathers every record into the table.
+    h.get_by_label("Fetch all").click();
+    support::step_until(&mut h, WAIT, "every record", |app| {
+        app.state().browse.everything
+    });
+    let _ = h.run_ok();
+    h.get_by_label("All 1,234 records");
+    let all = h.state().state().browse.page.clone().unwrap();
+    assert_eq!(all.table.as_ref().unwrap().rows.len(), 1_234);
+
+    // Export what is shown as CSV; then, back on pages, every record as Excel.
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = h.ctx.clone();
+    let csv_path = dir.path().join("customers.csv");
+    h.state_mut().handle(
+        &ctx,
+        sage200_desk::app::Command::ExportRecords {
+            view: sage200_desk::app::ListView::Browse,
+            everything: false,
+            path: Some(csv_path.clone()),
+            format: sage200_desk::export::ExportFormat::Csv,
+        },
+    );
+    support::step_until(&mut h, WAIT, "the CSV", |_| csv_path.exists());
+    let text = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(text.lines().count(), 1_235, "a header and every record");
+    h.get_by_label("Back to pages").click();
+    wait_loaded(&mut h, |q| q.page == 0);
+    let xlsx_path = dir.path().join("customers.xlsx");
+    h.state_mut().handle(
+        &ctx,
+        sage200_desk::app::Command::ExportRecords {
+            view: sage200_desk::app::ListView::Browse,
+            everything: true,
+            path: Some(xlsx_path.clone()),
+            format: sage200_desk::export::ExportFormat::Xlsx,
+        },
+    );
+    support::step_until(&mut h, WAIT, "the workbook", |_| xlsx_path.exists());
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&xlsx_path).unwrap();
+    let sheet = workbook.worksheet_range("Records").unwrap();
+    assert_eq!(sheet.rows().count(), 1_235);
+    assert!(
+        !h.state().state().browse.everything,
+        "the table still shows one page"
+    );
+    let _ = h.run_ok();
+    h.get_by_label_contains("Exported to");
+}
+
+#[test]
+fn empty_and_failed_pages_say_what_happened() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 30,
+            ..DemoConfig::default()
+        },
+    );
+    let mut h = support::sign_in_harness(
+        &rt,
+        &server.base_url(),
+        &support::keyring_scope("browse-empty"),
+        WAIT,
+    );
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Stationery & Office Supplies");
+    wait_loaded(&mut h, |q| q.resource == "customers");
+    h.get_by_label("Quick search").click();
+    let _ = h.run_ok();
+    h.get_by_label("Quick search")
+        .type_text("no such customer anywhere");
+    h.key_press(egui::Key::Enter);
+    wait_loaded(&mut h, |q| !q.search.is_empty());
+    let _ = h.run_ok();
+    h.get_by_label("No customers");
+    h.get_by_label("Clear search and filter").click();
+    wait_loaded(&mut h, |q| q.search.is_empty());
+
+    server.add_fault(sage200_desk::demo_server::Fault::new(
+        sage200_desk::demo_server::FaultKind::Html { status: 502 },
+        "customers",
+        10,
+    ));
+    h.get_by_label("Reload").click();
+    support::step_until(&mut h, WAIT, "the failure", |app| {
+        app.state().browse.problem.is_some() && !app.state().browse.loading
+    });
+    let _ = h.run_ok();
+    h.get_by_label("The customers could not be loaded");
+    server.clear_faults();
+    h.get_by_label("Try again").click();
+    wait_loaded(&mut h, |_| true);
+    support::step_until(&mut h, WAIT, "the page again", |app| {
+        app.state().browse.problem.is_none() && !app.state().browse.loading
+    });
 }

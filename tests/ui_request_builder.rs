@@ -545,3 +545,79 @@ fn the_path_is_completed_from_the_catalogue() {
     h.run();
     assert_eq!(active_draft(&h).path, "customer_views");
 }
+
+#[test]
+fn the_ui_keeps_working_while_a_large_answer_is_on_its_way_and_read() {
+    let rt = support::runtime();
+    let (server, mut h) = open_builder(&rt, 5_000, "responsive", "Stationery & Office Supplies");
+    type_into(&mut h, "$top", "5000");
+    // A slow server: the answer (5,000 full customer records, several MB) is in flight
+    // for two seconds, then read on the runtime.
+    server.add_fault(sage200_desk::demo_server::Fault::new(
+        sage200_desk::demo_server::FaultKind::Latency { millis: 2000 },
+        "customers",
+        2,
+    ));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    let _ = h.run_ok();
+    assert!(h.state().state().tabs[0].sending, "Ctrl+Enter sends");
+
+    // While it is in flight the user opens another tab and types a request there.
+    h.get_by_label("New request").click();
+    let _ = h.run_ok();
+    type_into_path(&mut h, "suppliers");
+    assert_eq!(active_draft(&h).path, "suppliers");
+    assert!(
+        h.state().state().tabs[0].sending,
+        "the first request is still on its way while the UI answers"
+    );
+    h.get_by_label("GET customers").click();
+    let _ = h.run_ok();
+    support::step_until(&mut h, WAIT, "the large answer", |app| {
+        app.state().tabs[0].answer.is_some()
+    });
+    let answer = h.state().state().tabs[0].answer.clone().unwrap();
+    assert_eq!(answer.table.as_ref().unwrap().rows.len(), 5_000);
+    assert!(
+        answer.meta.size > 1_000_000,
+        "a large body: {}",
+        answer.meta.size
+    );
+    assert_eq!(
+        h.state().state().tabs[1].draft.path,
+        "suppliers",
+        "nothing typed was lost"
+    );
+
+    // Cancel while in flight keeps the previous answer and the draft.
+    h.get_by_label("Send").click();
+    let _ = h.run_ok();
+    assert!(h.state().state().tabs[0].sending);
+    h.get_by_label("Cancel").click();
+    let _ = h.run_ok();
+    let tab = &h.state().state().tabs[0];
+    assert!(!tab.sending, "cancelled");
+    assert_eq!(
+        tab.answer
+            .as_ref()
+            .unwrap()
+            .table
+            .as_ref()
+            .unwrap()
+            .rows
+            .len(),
+        5_000
+    );
+    assert_eq!(tab.draft.query.top, Some(5000));
+}
+
+/// Types a path, tolerating a spinner elsewhere (a request in flight).
+fn type_into_path(h: &mut egui_kittest::Harness<'_, sage200_desk::app::SageApp>, text: &str) {
+    h.get_by_label("Path").click();
+    let _ = h.run_ok();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    let _ = h.run_ok();
+    h.get_by_label("Path").type_text(text);
+    let _ = h.run_ok();
+}

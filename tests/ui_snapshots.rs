@@ -235,9 +235,65 @@ fn the_browse_screen_with_customers() {
         &mut h,
         std::time::Duration::from_secs(15),
         "the page",
-        |app| !app.state().browse.loading && app.state().browse.page.is_some(),
+        |app| {
+            let browse = &app.state().browse;
+            !browse.loading && browse.page.is_some() && browse.count.is_some()
+        },
+    );
+    h.run();
+    let mut results = egui_kittest::SnapshotResults::new();
+    mask_variable(&mut h);
+    results.add(h.try_snapshot("browse_customers_light"));
+
+    // The detail pane of a record.
+    let page = h.state().state().browse.page.clone().unwrap();
+    let table = page.table.clone().unwrap();
+    let reference = table.columns.iter().position(|c| c == "reference").unwrap();
+    h.get_by_label(&table.rows[1][reference]).click();
+    support::step_until(
+        &mut h,
+        std::time::Duration::from_secs(15),
+        "the record",
+        |app| app.state().browse.record.is_some(),
     );
     h.run();
     mask_variable(&mut h);
-    h.snapshot("browse_customers_light");
+    results.add(h.try_snapshot("browse_detail_light"));
+
+    // Customers: the list, and the new-customer form with problems shown as typed.
+    h.get_by_label("Customers").click();
+    support::step_until(
+        &mut h,
+        std::time::Duration::from_secs(15),
+        "the customer list",
+        |app| {
+            let list = &app.state().customers;
+            !list.loading && list.page.is_some() && list.count.is_some()
+        },
+    );
+    h.run();
+    mask_variable(&mut h);
+    results.add(h.try_snapshot("customers_list_light"));
+    h.get_by_label("New customer").click();
+    support::step_until(
+        &mut h,
+        std::time::Duration::from_secs(15),
+        "the form",
+        |app| {
+            app.state()
+                .customer_form
+                .as_ref()
+                .is_some_and(|f| f.lookups.is_some() && !f.loading_defaults)
+        },
+    );
+    h.get_by_label("Reference").click();
+    h.run();
+    h.get_by_label("Reference").type_text("TOOLONGREF");
+    h.get_by_label("Email").click();
+    h.run();
+    h.get_by_label("Email").type_text("ann at example");
+    h.run();
+    mask_variable(&mut h);
+    results.add(h.try_snapshot("customer_form_light"));
+    results.unwrap();
 }

@@ -185,6 +185,23 @@ pub fn decode_list<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>, ApiError>
     }
 }
 
+/// Reads the answer to `$count=true`, whose shape Sage does not document: a bare number
+/// (`1234`, or `"1234"`), or an object carrying it as `@odata.count`, `odata.count`, `count`
+/// or `Count`. `None` when none of these is there.
+#[must_use]
+pub fn decode_count(body: &[u8]) -> Option<u64> {
+    let value: serde_json::Value = serde_json::from_slice(body.trim_ascii()).ok()?;
+    let number = |v: &serde_json::Value| {
+        v.as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    };
+    number(&value).or_else(|| {
+        ["@odata.count", "odata.count", "count", "Count"]
+            .iter()
+            .find_map(|key| value.get(key).and_then(number))
+    })
+}
+
 /// Decodes JSON, explaining empty, HTML and malformed answers.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let trimmed = body.trim_ascii();
@@ -488,6 +505,15 @@ mod tests {
     fn lists_are_read_bare_or_wrapped_and_bad_bodies_explained() {
         let bare: Vec<i32> = decode_list(b"[1,2]").unwrap();
         let wrapped: Vec<i32> = decode_list(br#"{"value":[3], "@odata.count": 1}"#).unwrap();
+        assert_eq!(decode_count(b" 1234 "), Some(1234));
+        assert_eq!(decode_count(br#""77""#), Some(77));
+        assert_eq!(
+            decode_count(br#"{"@odata.count": 5, "value": []}"#),
+            Some(5)
+        );
+        assert_eq!(decode_count(br#"{"Count": 9}"#), Some(9));
+        assert_eq!(decode_count(b"<html>"), None);
+        assert_eq!(decode_count(b"[1,2]"), None);
         assert_eq!((bare, wrapped), (vec![1, 2], vec![3]));
         let empty = decode_list::<i32>(b"  ").unwrap_err();
         assert!(empty.to_string().contains("empty answer"));

@@ -11,7 +11,7 @@ pub use crate::model::encode_query;
 pub use catalogue::{Catalogue, Endpoint, FieldInfo, FieldKind, Verb};
 pub use client::{
     Answer, ApiClient, ApiRequest, CompanyScope, RawAnswer, RetryPolicy, StaticToken,
-    TokenProvider, decode, decode_list, retry_after,
+    TokenProvider, decode, decode_count, decode_list, retry_after,
 };
 pub use error::ApiError;
 pub use http::{build_http_client, check_health};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::model::{Profile, RequestDraft, Secret};
 
-use super::state::{BrowseQuery, CompanyChoice, Screen, ThemeChoice};
+use super::state::{BrowseQuery, CompanyChoice, ListView, Screen, ThemeChoice};
 
 /// One intent from the UI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,8 +97,45 @@ pub enum Command {
         /// What to find.
         text: String,
     },
-    /// Show a page of a list resource on the Browse screen.
-    Browse(Box<BrowseQuery>),
+    /// Open the new-customer form (the saved draft, when there is one).
+    NewCustomer,
+    /// Open the form on an existing customer.
+    EditCustomer(Box<serde_json::Value>),
+    /// The form's draft changed.
+    UpdateCustomerDraft(Box<crate::model::CustomerDraft>),
+    /// Look the draft's reference up (is it taken?).
+    CheckCustomerReference,
+    /// Create or update the customer from the form.
+    SaveCustomer,
+    /// Close the form, keeping the draft for later.
+    CloseCustomerForm,
+    /// Close the form and forget the draft.
+    DiscardCustomerDraft,
+    /// Ask to confirm deleting a customer (id, name).
+    AskDeleteCustomer(i64, String),
+    /// Do not delete after all.
+    CancelDeleteCustomer,
+    /// Delete a customer (id, name), confirmed.
+    DeleteCustomer(i64, String),
+    /// Show a page of a list resource in a records list.
+    Browse(ListView, Box<BrowseQuery>),
+    /// Open a row of a records list in its detail pane (`None` closes it).
+    SelectRecord(ListView, Option<usize>),
+    /// Fetch every record matching a list's query into its table.
+    FetchAllRecords(ListView),
+    /// Stop fetching every record.
+    CancelFetchAllRecords(ListView),
+    /// Export a list's records: those shown, or every matching one.
+    ExportRecords {
+        /// The list.
+        view: ListView,
+        /// Every matching record (fetched first), not only those shown.
+        everything: bool,
+        /// The file, or `None` to ask the user.
+        path: Option<PathBuf>,
+        /// CSV or Excel.
+        format: crate::export::ExportFormat,
+    },
     /// Open a new tab from a pasted curl command.
     ImportCurl(String),
     /// Open a request from the history in a new tab.

@@ -2,14 +2,18 @@
 //! commands the UI emits into state changes and background tasks on the tokio runtime.
 //! This is the only layer that may use every other module.
 
+mod browse;
 mod command;
+mod customers;
 mod paths;
 mod request;
 mod signin;
 mod state;
 mod task;
 
+pub use browse::{ColumnKind, column_kinds, records_of};
 pub use command::Command;
+pub use customers::{Choice, CustomerForm, Lookups};
 pub use paths::{AppPaths, DATA_DIR_ENV};
 pub use request::{
     Answered, BodyError, Found, RequestTab, TableModel, TableSort, check_body, format_body,
@@ -17,8 +21,8 @@ pub use request::{
 };
 pub use signin::{SignInProgress, SignedIn};
 pub use state::{
-    AppState, AuthView, BrowseQuery, BrowseView, CompanyChoice, KeyringView, PersistedState,
-    STATE_KEY, Screen, ServerHealth, SitesView, ThemeChoice, UserError,
+    AppState, AuthView, BrowseQuery, BrowseView, CompanyChoice, KeyringView, ListView,
+    PersistedState, STATE_KEY, Screen, ServerHealth, SitesView, ThemeChoice, UserError,
 };
 pub use task::{Task, Waker};
 
@@ -86,7 +90,9 @@ pub struct SageApp {
     sort_tasks: std::collections::HashMap<u64, Task<TableSort>>,
     template_task: Option<(u64, Task<Result<String, UserError>>)>,
     search_tasks: std::collections::HashMap<u64, Task<Found>>,
-    browse_task: Option<Task<Result<Arc<Answered>, UserError>>>,
+    browse_tasks: browse::BrowseTasks,
+    customer_tasks: browse::BrowseTasks,
+    customer_form_tasks: customers::CustomerTasks,
     fetch_progress: std::collections::HashMap<u64, std::sync::mpsc::Receiver<api::Progress>>,
     ctx: egui::Context,
     next_tab_id: u64,
@@ -94,6 +100,17 @@ pub struct SageApp {
     client: Option<ApiClient>,
     commands: Vec<Command>,
     first_frame_logged: bool,
+}
+
+/// The user's order of day, month and year: from the locale variables (`LC_ALL`,
+/// `LC_TIME`, `LANG`, as POSIX orders them), else from the system's setting.
+fn user_date_style() -> crate::model::DateStyle {
+    ["LC_ALL", "LC_TIME", "LANG"]
+        .iter()
+        .find_map(|key| std::env::var(key).ok().filter(|v| !v.is_empty()))
+        .or_else(sys_locale::get_locale)
+        .map(|locale| crate::model::DateStyle::from_locale(&locale))
+        .unwrap_or_default()
 }
 
 /// The built-in profiles, with the demo server's first when there is one.
@@ -157,6 +174,11 @@ impl SageApp {
                 auth: AuthView::Restoring,
                 paths: options.paths.clone(),
                 catalogue: Arc::new(api::Catalogue::builtin()),
+                date_style: user_date_style(),
+                customers: BrowseView {
+                    query: browse::customers_query(),
+                    ..BrowseView::default()
+                },
                 ..AppState::default()
             },
             waker: Waker::from_egui(ctx),
@@ -177,7 +199,9 @@ impl SageApp {
             sort_tasks: std::collections::HashMap::new(),
             template_task: None,
             search_tasks: std::collections::HashMap::new(),
-            browse_task: None,
+            browse_tasks: browse::BrowseTasks::default(),
+            customer_tasks: browse::BrowseTasks::default(),
+            customer_form_tasks: customers::CustomerTasks::default(),
             fetch_progress: std::collections::HashMap::new(),
             ctx: ctx.clone(),
             next_tab_id: 1,
@@ -284,7 +308,31 @@ impl SageApp {
             } => self.sort_answer(tab, column, descending),
             Command::OpenFromHistory(index) => self.open_from_history(index),
             Command::SearchAnswer { tab, text } => self.search_answer(tab, text),
-            Command::Browse(query) => self.browse(*query),
+            Command::Browse(view, query) => self.browse(view, *query),
+            Command::NewCustomer => self.new_customer(),
+            Command::EditCustomer(record) => self.edit_customer(&record),
+            Command::UpdateCustomerDraft(draft) => {
+                if let Some(form) = &mut self.state.customer_form {
+                    form.server_problem = None;
+                }
+                self.state.persisted.customer_draft = Some(*draft);
+            }
+            Command::CheckCustomerReference => self.check_reference(),
+            Command::SaveCustomer => self.save_customer(),
+            Command::CloseCustomerForm => self.state.customer_form = None,
+            Command::DiscardCustomerDraft => self.discard_customer_draft(),
+            Command::AskDeleteCustomer(id, name) => self.state.confirm_delete = Some((id, name)),
+            Command::CancelDeleteCustomer => self.state.confirm_delete = None,
+            Command::DeleteCustomer(id, name) => self.delete_customer(id, name),
+            Command::SelectRecord(view, row) => self.select_record(view, row),
+            Command::FetchAllRecords(view) => self.fetch_all_records(view),
+            Command::CancelFetchAllRecords(view) => self.cancel_browse_fetch(view),
+            Command::ExportRecords {
+                view,
+                everything,
+                path,
+                format,
+            } => self.export_records(view, everything, path, format),
             Command::ImportCurl(text) => self.import_curl(&text),
             Command::CancelRequest(id) => {
                 // Dropping the task aborts the call (every page of a fetch-all too).
@@ -655,96 +703,6 @@ impl SageApp {
             }
         });
         self.sort_tasks.insert(tab, task);
-    }
-
-    /// Loads a page for the Browse screen: `$top`/`$skip` paging, `$orderby` from the
-    /// clicked column, and the quick search as `contains` on the resource's name fields.
-    fn browse(&mut self, query: BrowseQuery) {
-        let company = self.company_scope();
-        self.state.browse.generation = Some(self.state.company_generation);
-        let (Some(client), Some(company)) = (self.client.clone(), company) else {
-            return;
-        };
-        let mut request = api::ApiRequest::get(&query.resource)
-            .for_company(Some(&company))
-            .param(
-                "$top",
-                query.page_size.min(crate::model::MAX_TOP).to_string(),
-            );
-        let (field, descending) = query
-            .sort
-            .clone()
-            .unwrap_or_else(|| ("id".to_owned(), false));
-        request = request.param(
-            "$orderby",
-            format!("{field} {}", if descending { "desc" } else { "asc" }),
-        );
-        if query.page > 0 {
-            request = request.param(
-                "$skip",
-                (u64::from(query.page) * u64::from(query.page_size)).to_string(),
-            );
-        }
-        let search = query.search.trim();
-        if !search.is_empty() {
-            let fields = self
-                .state
-                .catalogue
-                .get(&query.resource)
-                .map(|e| e.search_fields.clone())
-                .filter(|f| !f.is_empty())
-                .unwrap_or_else(|| vec!["name".to_owned()]);
-            let group = crate::model::FilterGroup {
-                combine: crate::model::Combine::Any,
-                items: fields
-                    .iter()
-                    .map(|f| {
-                        crate::model::FilterItem::Condition(crate::model::Condition::new(
-                            f,
-                            crate::model::CompareOp::Contains,
-                            crate::model::FilterValue::Text(search.to_owned()),
-                        ))
-                    })
-                    .collect(),
-            };
-            if let Ok(Some(filter)) = group.to_odata() {
-                request = request.param("$filter", filter);
-            }
-        }
-        self.state.browse.query = query;
-        self.state.browse.loading = true;
-        self.state.browse.problem = None;
-        self.browse_task = Some(Task::spawn(
-            &self.options.runtime,
-            self.waker.clone(),
-            request::send_checked(client, request),
-        ));
-    }
-
-    /// Takes a loaded page, and starts a load when Browse is open and the company changed.
-    fn poll_browse(&mut self) {
-        if let Some(result) = finished(&mut self.browse_task) {
-            self.state.browse.loading = false;
-            match result {
-                Ok(page) => {
-                    self.state.last_request = Some(page.meta.clone());
-                    self.state.browse.page = Some(page);
-                }
-                Err(problem) => self.state.browse.problem = Some(problem),
-            }
-        }
-        // The Browse screen loads on arrival, and again when the company changes.
-        let browse = &self.state.browse;
-        if self.state.persisted.screen == Screen::Browse
-            && self.client.is_some()
-            && self.state.company.is_some()
-            && !browse.loading
-            && browse.generation != Some(self.state.company_generation)
-        {
-            let mut query = browse.query.clone();
-            query.page = 0;
-            self.browse(query);
-        }
     }
 
     fn search_answer(&mut self, id: u64, text: String) {
@@ -1252,6 +1210,7 @@ impl SageApp {
             }
         }
         self.poll_browse();
+        self.poll_customers();
         for (id, found) in finished_by_tab(&mut self.search_tasks) {
             if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
                 tab.found = Some(found);

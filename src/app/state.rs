@@ -100,6 +100,8 @@ pub struct PersistedState {
     pub active_tab: usize,
     /// `OpenAPI` files the user imported into the endpoint catalogue (read again at start).
     pub openapi_files: Vec<std::path::PathBuf>,
+    /// The customer form's draft, until the customer is saved or the draft discarded.
+    pub customer_draft: Option<crate::model::CustomerDraft>,
 }
 
 /// A chosen site and company: what `X-Site` and `X-Company` carry.
@@ -212,6 +214,16 @@ pub enum KeyringView {
     Unavailable(String),
 }
 
+/// Which records list: the Browse screen's or the Customers screen's (each keeps its own
+/// query, page and selection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ListView {
+    /// The Browse screen: any list resource.
+    Browse,
+    /// The Customers screen.
+    Customers,
+}
+
 /// What the Browse screen asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrowseQuery {
@@ -225,6 +237,10 @@ pub struct BrowseQuery {
     pub search: String,
     /// Sort column and whether descending; `id` ascending when none.
     pub sort: Option<(String, bool)>,
+    /// Conditions from the filter builder, joined to the quick search with `and`.
+    pub filter: crate::model::FilterGroup,
+    /// The columns asked for (`$select`); all of them when empty.
+    pub columns: Vec<String>,
 }
 
 impl Default for BrowseQuery {
@@ -235,11 +251,14 @@ impl Default for BrowseQuery {
             page: 0,
             search: String::new(),
             sort: None,
+            filter: crate::model::FilterGroup::default(),
+            columns: Vec::new(),
         }
     }
 }
 
 /// The Browse screen: the query and the page it brought.
+#[allow(clippy::struct_excessive_bools)] // independent facts the view shows side by side
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BrowseView {
     /// What is shown.
@@ -252,6 +271,24 @@ pub struct BrowseView {
     pub problem: Option<UserError>,
     /// The company generation the page belongs to (reload when it changes).
     pub generation: Option<u64>,
+    /// How each column of the page is shown.
+    pub kinds: Vec<super::browse::ColumnKind>,
+    /// How many records match, when the server could say.
+    pub count: Option<u64>,
+    /// The resource and filter the count is for.
+    pub counted: Option<String>,
+    /// The row open in the detail pane.
+    pub selected: Option<usize>,
+    /// The selected record in full, once fetched.
+    pub record: Option<std::sync::Arc<serde_json::Value>>,
+    /// Whether the selected record is being fetched.
+    pub record_loading: bool,
+    /// Progress of "Fetch all" (or of an export fetching every record), while it runs.
+    pub fetching: Option<crate::api::Progress>,
+    /// Whether the table holds every matching record rather than one page.
+    pub everything: bool,
+    /// Whether an export is being written.
+    pub exporting: bool,
 }
 
 /// Everything the UI draws from. The UI reads it and reports intent as commands.
@@ -299,9 +336,26 @@ pub struct AppState {
     pub history: Vec<crate::model::HistoryEntry>,
     /// The Browse screen.
     pub browse: BrowseView,
+    /// The Customers screen's list.
+    pub customers: BrowseView,
+    /// The order of day, month and year in the user's locale.
+    pub date_style: crate::model::DateStyle,
+    /// The customer form, while open (its draft is in `persisted`).
+    pub customer_form: Option<super::customers::CustomerForm>,
+    /// A customer the user asked to delete: id and name, awaiting confirmation.
+    pub confirm_delete: Option<(i64, String)>,
 }
 
 impl AppState {
+    /// The records list of a view.
+    #[must_use]
+    pub fn list(&self, view: ListView) -> &BrowseView {
+        match view {
+            ListView::Browse => &self.browse,
+            ListView::Customers => &self.customers,
+        }
+    }
+
     /// Whether any background work is in flight (drives the status-bar spinner).
     #[must_use]
     pub fn is_busy(&self) -> bool {

@@ -511,10 +511,19 @@ fn check_value(
     if field.read_only || matches!(field.kind, Kind::Child | Kind::Related { .. }) {
         return Ok(None);
     }
+    let allowed: Option<&[&str]> = match name {
+        "account_status_type" => Some(&ACCOUNT_STATUS_TYPES),
+        "account_type" => Some(&ACCOUNT_TYPES),
+        "exchange_rate_type" => Some(&EXCHANGE_RATE_TYPES),
+        _ => None,
+    };
     let ok = match (field.kind, value) {
         (_, Value::Null) => return Ok(None),
         (Kind::Text, Value::String(s)) => {
+            // Enumerations are checked by value: Sage's own names (such as
+            // `TradingAccountTypeOpenItem`) are longer than the schema's maxLength.
             if let Some(max) = field.max_len
+                && allowed.is_none()
                 && s.chars().count() > max
             {
                 return Err(format!(
@@ -534,12 +543,6 @@ fn check_value(
     if !ok {
         return Err(format!("The value for '{name}' is not valid."));
     }
-    let allowed: Option<&[&str]> = match name {
-        "account_status_type" => Some(&ACCOUNT_STATUS_TYPES),
-        "account_type" => Some(&ACCOUNT_TYPES),
-        "exchange_rate_type" => Some(&EXCHANGE_RATE_TYPES),
-        _ => None,
-    };
     if let (Some(allowed), Some(text)) = (allowed, value.as_str())
         && !allowed.contains(&text)
     {

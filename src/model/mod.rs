@@ -1,8 +1,11 @@
 //! Plain domain types shared by every layer: sites and companies, request and response
-//! descriptions, secrets. Only `std` and `serde` are used here: no I/O, no egui, no
-//! networking, and nothing from the crate's other modules.
+//! descriptions, secrets, how records read to people. Only `std`, `serde`, `serde_json`
+//! and `chrono` (for dates) are used here: no I/O, no egui, no networking, and nothing from the crate's
+//! other modules.
 
 mod curl;
+mod customer;
+mod display;
 mod format;
 mod history;
 mod odata;
@@ -14,6 +17,8 @@ mod site;
 mod user;
 
 pub use curl::{TOKEN_PLACEHOLDER, from_curl, to_curl};
+pub use customer::{ACCOUNT_STATUSES, ACCOUNT_TYPES, CustomerDraft, CustomerField};
+pub use display::{DateStyle, FieldGroup, enum_words, field_label, format_date};
 pub use format::ExportFormat;
 pub use history::{HISTORY_LIMIT, HistoryEntry, remember};
 pub use odata::{

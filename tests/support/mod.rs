@@ -104,6 +104,17 @@ pub fn sign_in_harness(
     scope: &str,
     timeout: Duration,
 ) -> Harness<'static, SageApp> {
+    sign_in_harness_with(runtime, demo_url, scope, timeout, PersistedState::default())
+}
+
+/// As `sign_in_harness`, starting from a saved state (a restart).
+pub fn sign_in_harness_with(
+    runtime: &tokio::runtime::Runtime,
+    demo_url: &str,
+    scope: &str,
+    timeout: Duration,
+    persisted: PersistedState,
+) -> Harness<'static, SageApp> {
     let options = StartOptions {
         open_browser: false,
         sign_in_timeout: timeout,
@@ -114,9 +125,7 @@ pub fn sign_in_harness(
         // A finished background task may ask for a frame at any moment; allow a few.
         .with_max_steps(20)
         .with_size(egui::vec2(1100.0, 700.0))
-        .build_eframe(move |cc| {
-            SageApp::with_state(&cc.egui_ctx, options, PersistedState::default())
-        });
+        .build_eframe(move |cc| SageApp::with_state(&cc.egui_ctx, options, persisted));
     settle_startup(&mut harness);
     harness
 }

@@ -1,13 +1,17 @@
 //! Browse: any list resource as a table, a page at a time from the server — sorted by the
-//! clicked column (`$orderby`), narrowed by a quick search, with Previous/Next paging.
+//! clicked column (`$orderby`), narrowed by a quick search and the filter builder, with the
+//! columns chosen (`$select`), the record count, "Fetch all", exports, and a detail pane
+//! for the selected record.
 
 use egui::{RichText, TextStyle};
 
-use crate::app::{AppState, AuthView, BrowseQuery, Command};
-use crate::model::format_money;
+use crate::app::{
+    AppState, AuthView, BrowseQuery, BrowseView, ColumnKind, Command, ListView, records_of,
+};
+use crate::model::ExportFormat;
+use crate::model::{FilterGroup, field_label, format_size};
 
-use super::super::theme;
-use super::placeholder;
+use super::{filter_builder, placeholder, record_view};
 
 /// Page sizes offered.
 const PAGE_SIZES: [u32; 5] = [50, 100, 500, 1000, 5000];
@@ -22,91 +26,144 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
         );
         return;
     }
-    let browse = &state.browse;
+    list_screen(ui, state, ListView::Browse, commands, |_, _, _| {});
+}
+
+/// Draws a records list (toolbar, filter, paging, table, detail pane). `record_actions`
+/// adds buttons to the detail pane's title row for the record shown.
+pub fn list_screen(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    view: ListView,
+    commands: &mut Vec<Command>,
+    record_actions: impl FnOnce(&mut egui::Ui, &serde_json::Value, &mut Vec<Command>),
+) {
+    let browse = state.list(view);
     let mut query = browse.query.clone();
     let mut reload = false;
-    reload |= toolbar(ui, state, &mut query);
-    let rows = browse
-        .page
-        .as_ref()
-        .and_then(|p| p.table.as_ref())
-        .map_or(0, |t| t.rows.len());
-    reload |= pager(ui, &mut query, rows);
-    if let Some(problem) = &browse.problem {
-        ui.colored_label(theme::error_color(ui), &problem.message);
-        ui.label(RichText::new(&problem.advice).weak());
+    reload |= toolbar(ui, state, view, &mut query);
+    reload |= filter_panel(ui, state, view, &mut query);
+    reload |= status_line(ui, view, browse, &mut query, commands);
+    ui.add_space(4.0);
+    if browse.selected.is_some() || browse.record.is_some() {
+        detail_pane(ui, state, view, commands, record_actions);
+    }
+    let noun = noun(&query.resource);
+    if let Some(problem) = &browse.problem
+        && message_card(
+            ui,
+            &format!("The {noun} could not be loaded"),
+            &problem.message,
+            &problem.advice,
+            Some("Try again"),
+        )
+    {
+        reload = true;
     }
     match browse.page.as_ref().and_then(|p| p.table.as_ref()) {
         Some(table) => {
-            if let Some(sort) = records(ui, table, &query) {
+            if let Some(sort) = records(ui, state, view, table, &query, commands) {
                 query.sort = Some(sort);
                 query.page = 0;
                 reload = true;
             }
         }
         None if browse.loading => {
-            ui.horizontal(|ui| {
+            ui.add_space(24.0);
+            ui.vertical_centered(|ui| {
                 ui.spinner();
-                ui.label("Loading…");
+                ui.label(RichText::new(format!("Loading {noun}…")).weak());
             });
         }
         None if browse.page.is_some() => {
-            ui.label(RichText::new("No records match.").weak());
+            let narrowed = !query.search.trim().is_empty() || !query.filter.items.is_empty();
+            let advice = if narrowed {
+                "Nothing matches the search and filter. Clear them to see every record."
+            } else {
+                "This company has none yet."
+            };
+            if message_card(
+                ui,
+                &format!("No {noun}"),
+                advice,
+                "",
+                narrowed.then_some("Clear search and filter"),
+            ) {
+                query.search.clear();
+                query.filter = FilterGroup::default();
+                query.page = 0;
+                reload = true;
+            }
         }
         None => {}
     }
     if reload {
-        commands.push(Command::Browse(Box::new(query)));
+        commands.push(Command::Browse(view, Box::new(query)));
     }
 }
 
-/// Resource, quick search, page size and Reload; returns whether to load again.
-fn toolbar(ui: &mut egui::Ui, state: &AppState, query: &mut BrowseQuery) -> bool {
-    let browse = &state.browse;
-    let mut reload = false;
-    ui.horizontal(|ui| {
-        let label = ui.label("Records");
-        egui::ComboBox::from_id_salt("browse_resource")
-            .selected_text(&query.resource)
-            .width(200.0)
-            .show_ui(ui, |ui| {
-                for endpoint in state.catalogue.lists() {
-                    if ui
-                        .selectable_value(
-                            &mut query.resource,
-                            endpoint.path.clone(),
-                            &endpoint.path,
-                        )
-                        .on_hover_text(&endpoint.title)
-                        .clicked()
-                    {
-                        query.page = 0;
-                        query.sort = None;
-                        reload = true;
+/// The resource in words: `sop_orders` → "sop orders".
+fn noun(resource: &str) -> String {
+    resource.replace('_', " ")
+}
+
+/// A framed message with an optional action; returns whether the action was clicked.
+fn message_card(
+    ui: &mut egui::Ui,
+    heading: &str,
+    message: &str,
+    advice: &str,
+    action: Option<&str>,
+) -> bool {
+    let mut clicked = false;
+    ui.add_space(12.0);
+    ui.vertical_centered(|ui| {
+        egui::Frame::group(ui.style())
+            .inner_margin(egui::Margin::same(16))
+            .show(ui, |ui| {
+                ui.set_max_width(520.0);
+                ui.vertical_centered(|ui| {
+                    ui.label(RichText::new(heading).heading());
+                    ui.add_space(4.0);
+                    if !message.is_empty() {
+                        ui.add(egui::Label::new(message).wrap());
                     }
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        let search_label = ui.label("Quick search");
-        let search_id = egui::Id::unique("browse_search");
-        let mut search: String = ui
-            .data(|d| d.get_temp(search_id))
-            .unwrap_or_else(|| query.search.clone());
-        let field = ui
-            .add(
-                egui::TextEdit::singleline(&mut search)
-                    .hint_text("name or reference")
-                    .desired_width(220.0),
-            )
-            .labelled_by(search_label.id);
-        // The search goes to the server on Enter, not on every key.
-        if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            query.search.clone_from(&search);
-            query.page = 0;
-            reload = true;
+                    if !advice.is_empty() {
+                        ui.add(egui::Label::new(RichText::new(advice).weak()).wrap());
+                    }
+                    if let Some(action) = action {
+                        ui.add_space(6.0);
+                        clicked = ui.button(action).clicked();
+                    }
+                });
+            });
+    });
+    ui.add_space(8.0);
+    clicked
+}
+
+/// Resource, quick search, filter, columns, page size and Reload; returns whether to load
+/// again.
+fn toolbar(ui: &mut egui::Ui, state: &AppState, view: ListView, query: &mut BrowseQuery) -> bool {
+    let browse = state.list(view);
+    let mut reload = false;
+    ui.horizontal_wrapped(|ui| {
+        if view == ListView::Browse {
+            reload |= resource_picker(ui, state, query);
         }
-        ui.data_mut(|d| d.insert_temp(search_id, search));
+        reload |= quick_search(ui, view, query);
+        let open_id = egui::Id::unique(("browse_filter_open", view));
+        let mut open: bool = ui.data(|d| d.get_temp(open_id)).unwrap_or(false);
+        let conditions = query.filter.items.len();
+        let title = if conditions == 0 {
+            "Filter…".to_owned()
+        } else {
+            format!("Filter ({conditions})…")
+        };
+        ui.toggle_value(&mut open, title)
+            .on_hover_text("Conditions on any field, sent as $filter");
+        ui.data_mut(|d| d.insert_temp(open_id, open));
+        reload |= column_chooser(ui, state, view, query);
         let size_label = ui.label("Page size");
         egui::ComboBox::from_id_salt("browse_page_size")
             .selected_text(query.page_size.to_string())
@@ -132,22 +189,214 @@ fn toolbar(ui: &mut egui::Ui, state: &AppState, query: &mut BrowseQuery) -> bool
     reload
 }
 
-/// Previous / Next; returns whether to load again.
-fn pager(ui: &mut egui::Ui, query: &mut BrowseQuery, rows: usize) -> bool {
+/// The resource shown; returns whether to load again.
+fn resource_picker(ui: &mut egui::Ui, state: &AppState, query: &mut BrowseQuery) -> bool {
     let mut reload = false;
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(query.page > 0, egui::Button::new("Previous"))
-            .clicked()
-        {
-            query.page -= 1;
-            reload = true;
+    let label = ui.label("Records");
+    egui::ComboBox::from_id_salt("browse_resource")
+        .selected_text(&query.resource)
+        .width(200.0)
+        .show_ui(ui, |ui| {
+            for endpoint in state.catalogue.lists() {
+                if ui
+                    .selectable_value(&mut query.resource, endpoint.path.clone(), &endpoint.path)
+                    .on_hover_text(&endpoint.title)
+                    .clicked()
+                {
+                    *query = BrowseQuery {
+                        resource: query.resource.clone(),
+                        page_size: query.page_size,
+                        ..BrowseQuery::default()
+                    };
+                    reload = true;
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    reload
+}
+
+/// The quick search box: sent on Enter, not on every key.
+fn quick_search(ui: &mut egui::Ui, view: ListView, query: &mut BrowseQuery) -> bool {
+    let search_label = ui.label("Quick search");
+    let search_id = egui::Id::unique(("browse_search", view));
+    let mut search: String = ui
+        .data(|d| d.get_temp(search_id))
+        .unwrap_or_else(|| query.search.clone());
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(&mut search)
+                .hint_text("name or reference")
+                .desired_width(200.0),
+        )
+        .labelled_by(search_label.id);
+    let mut reload = false;
+    if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+        query.search.clone_from(&search);
+        query.page = 0;
+        reload = true;
+    }
+    // Cleared elsewhere (the empty state's button): follow the query.
+    if !field.has_focus() && search != query.search && !reload && query.search.is_empty() {
+        search.clear();
+    }
+    ui.data_mut(|d| d.insert_temp(search_id, search));
+    reload
+}
+
+/// The fields of the resource: from the catalogue, or the columns of the page.
+fn fields_of(state: &AppState, view: ListView, resource: &str) -> Vec<String> {
+    let fields = state.catalogue.scalar_fields_for(resource);
+    if fields.is_empty() {
+        state
+            .list(view)
+            .page
+            .as_ref()
+            .and_then(|p| p.table.as_ref())
+            .map(|t| t.columns.clone())
+            .unwrap_or_default()
+    } else {
+        fields
+    }
+}
+
+/// "Columns…": tick the fields to fetch (`$select`); returns whether to load again.
+fn column_chooser(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    view: ListView,
+    query: &mut BrowseQuery,
+) -> bool {
+    let fields = fields_of(state, view, &query.resource);
+    let mut reload = false;
+    ui.menu_button(
+        if query.columns.is_empty() {
+            "Columns…".to_owned()
+        } else {
+            format!("Columns ({})…", query.columns.len())
+        },
+        |ui| {
+            if ui.button("All columns").clicked() {
+                query.columns.clear();
+                reload = true;
+            }
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .max_height(360.0)
+                .show(ui, |ui| {
+                    for field in &fields {
+                        let mut shown = query.columns.is_empty() || query.columns.contains(field);
+                        if ui.checkbox(&mut shown, field.as_str()).changed() {
+                            if query.columns.is_empty() {
+                                query.columns.clone_from(&fields);
+                            }
+                            if shown {
+                                query.columns.push(field.clone());
+                            } else {
+                                query.columns.retain(|c| c != field);
+                            }
+                            if query.columns.len() == fields.len() {
+                                query.columns.clear();
+                            }
+                            reload = true;
+                        }
+                    }
+                });
+        },
+    )
+    .response
+    .on_hover_text("Choose the columns fetched ($select)");
+    reload
+}
+
+/// The filter builder, when open: edits a draft of the conditions, applied on request.
+fn filter_panel(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    view: ListView,
+    query: &mut BrowseQuery,
+) -> bool {
+    let open: bool = ui
+        .data(|d| d.get_temp(egui::Id::unique(("browse_filter_open", view))))
+        .unwrap_or(false);
+    if !open {
+        return false;
+    }
+    let draft_id = egui::Id::unique(("browse_filter_draft", view, &query.resource));
+    let mut draft: FilterGroup = ui
+        .data(|d| d.get_temp(draft_id))
+        .unwrap_or_else(|| query.filter.clone());
+    let fields = fields_of(state, view, &query.resource);
+    let mut reload = false;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        filter_builder::show(ui, &mut draft, &fields);
+        ui.horizontal(|ui| {
+            let complete = draft.to_odata().is_ok();
+            if ui
+                .add_enabled(complete, egui::Button::new("Apply filter"))
+                .clicked()
+            {
+                query.filter = draft.clone();
+                query.page = 0;
+                reload = true;
+            }
+            if ui.button("Clear filter").clicked() {
+                draft = FilterGroup::default();
+                query.filter = FilterGroup::default();
+                query.page = 0;
+                reload = true;
+            }
+        });
+    });
+    ui.data_mut(|d| d.insert_temp(draft_id, draft));
+    reload
+}
+
+/// Paging, the count, "Fetch all" and "Export…"; returns whether to load again.
+fn status_line(
+    ui: &mut egui::Ui,
+    view: ListView,
+    browse: &BrowseView,
+    query: &mut BrowseQuery,
+    commands: &mut Vec<Command>,
+) -> bool {
+    let mut reload = false;
+    let rows = browse
+        .page
+        .as_ref()
+        .and_then(|p| p.table.as_ref())
+        .map_or(0, |t| t.rows.len());
+    ui.horizontal_wrapped(|ui| {
+        if browse.everything {
+            ui.label(format!("All {} records", thousands(rows as u64)));
+            if ui.button("Back to pages").clicked() {
+                query.page = 0;
+                reload = true;
+            }
+        } else {
+            if ui
+                .add_enabled(query.page > 0, egui::Button::new("Previous"))
+                .clicked()
+            {
+                query.page -= 1;
+                reload = true;
+            }
+            ui.label(format!("Page {}", query.page + 1));
+            let full = u32::try_from(rows).is_ok_and(|r| r == query.page_size);
+            if ui.add_enabled(full, egui::Button::new("Next")).clicked() {
+                query.page += 1;
+                reload = true;
+            }
         }
-        ui.label(format!("Page {}", query.page + 1));
-        let full = u32::try_from(rows).is_ok_and(|r| r == query.page_size);
-        if ui.add_enabled(full, egui::Button::new("Next")).clicked() {
-            query.page += 1;
-            reload = true;
+        match browse.count {
+            Some(count) => {
+                ui.label(RichText::new(format!("{} records match", thousands(count))).strong());
+            }
+            None => {
+                ui.label(RichText::new("count not available").weak())
+                    .on_hover_text("The server did not answer $count=true");
+            }
         }
         if let Some((field, descending)) = &query.sort {
             ui.label(
@@ -158,44 +407,204 @@ fn pager(ui: &mut egui::Ui, query: &mut BrowseQuery, rows: usize) -> bool {
                 .weak(),
             );
         }
+        ui.separator();
+        fetch_and_export(ui, view, browse, commands);
     });
     reload
+}
+
+fn fetch_and_export(
+    ui: &mut egui::Ui,
+    view: ListView,
+    browse: &BrowseView,
+    commands: &mut Vec<Command>,
+) {
+    if let Some(progress) = &browse.fetching {
+        ui.spinner();
+        let expected = browse.count.unwrap_or(0);
+        #[allow(clippy::cast_precision_loss)] // a progress bar needs no exact ratio
+        let fraction = if expected > 0 {
+            (progress.records as f32 / expected as f32).min(1.0)
+        } else {
+            0.0
+        };
+        ui.add(
+            egui::ProgressBar::new(fraction)
+                .desired_width(160.0)
+                .text(format!(
+                    "{} records, {}",
+                    thousands(progress.records as u64),
+                    format_size(progress.bytes)
+                )),
+        );
+        if ui.button("Cancel").clicked() {
+            commands.push(Command::CancelFetchAllRecords(view));
+        }
+        return;
+    }
+    if !browse.everything
+        && ui
+            .button("Fetch all")
+            .on_hover_text("Every matching record in one table, a few pages at a time")
+            .clicked()
+    {
+        commands.push(Command::FetchAllRecords(view));
+    }
+    if browse.exporting {
+        ui.spinner();
+        ui.label("Exporting…");
+        return;
+    }
+    ui.menu_button("Export…", |ui| {
+        let shown = if browse.everything {
+            "Every record"
+        } else {
+            "This page"
+        };
+        for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
+            if ui
+                .button(format!("{shown} as {}…", format.label()))
+                .clicked()
+            {
+                commands.push(Command::ExportRecords {
+                    view,
+                    everything: false,
+                    path: None,
+                    format,
+                });
+                ui.close();
+            }
+        }
+        if !browse.everything {
+            for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
+                if ui
+                    .button(format!("Every matching record as {}…", format.label()))
+                    .clicked()
+                {
+                    commands.push(Command::ExportRecords {
+                        view,
+                        everything: true,
+                        path: None,
+                        format,
+                    });
+                    ui.close();
+                }
+            }
+        }
+    });
+}
+
+/// A column's first width: narrow for ids and ticks, wider for names.
+fn initial_width(name: &str, kind: ColumnKind) -> f32 {
+    match kind {
+        _ if name == "id" || name.ends_with("_id") => 70.0,
+        ColumnKind::Bool => 80.0,
+        ColumnKind::Money => 115.0,
+        ColumnKind::Date => 145.0,
+        ColumnKind::Text if name == "name" || name.contains("address") => 200.0,
+        ColumnKind::Text => 140.0,
+    }
+}
+
+/// 1234567 → "1,234,567".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The selected record, grouped and labelled, beside the table.
+fn detail_pane(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    view: ListView,
+    commands: &mut Vec<Command>,
+    record_actions: impl FnOnce(&mut egui::Ui, &serde_json::Value, &mut Vec<Command>),
+) {
+    let browse = state.list(view);
+    let from_page = browse
+        .selected
+        .zip(browse.page.as_ref())
+        .and_then(|(row, p)| records_of(p).get(row).cloned());
+    let record = browse.record.as_deref().or(from_page.as_ref());
+    egui::Panel::right(("browse_detail", view))
+        .resizable(true)
+        .default_size(380.0)
+        .min_size(260.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let title = record
+                    .and_then(|r| r.get("name").or_else(|| r.get("reference")))
+                    .and_then(|v| v.as_str())
+                    .map_or_else(|| "Record".to_owned(), str::to_owned);
+                ui.label(RichText::new(title).heading());
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button("Close").clicked() {
+                        commands.push(Command::SelectRecord(view, None));
+                    }
+                    if browse.record_loading {
+                        ui.spinner();
+                    } else if let Some(record) = record {
+                        record_actions(ui, record, commands);
+                    }
+                });
+            });
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .id_salt("browse_detail_scroll")
+                .auto_shrink([false, false])
+                .show(ui, |ui| match record {
+                    Some(record) => {
+                        record_view::show(
+                            ui,
+                            egui::Id::unique(("browse_record", view)),
+                            record,
+                            state.date_style,
+                        );
+                    }
+                    None => {
+                        ui.label(RichText::new("This record has no fields to show.").weak());
+                    }
+                });
+        });
 }
 
 /// The page as a table; returns a new sort when a column title is clicked.
 fn records(
     ui: &mut egui::Ui,
+    state: &AppState,
+    view: ListView,
     table: &crate::app::TableModel,
     query: &BrowseQuery,
+    commands: &mut Vec<Command>,
 ) -> Option<(String, bool)> {
     use egui_extras::{Column, TableBuilder};
+    let browse = state.list(view);
     let mut sort = None;
-    let row_height = ui.text_style_height(&TextStyle::Body) + 4.0;
-    // Money columns: decimals in the first rows (cheap to check, and enough to tell).
-    let money: Vec<bool> = (0..table.columns.len())
-        .map(|c| {
-            let sample: Vec<&str> = table
-                .rows
-                .iter()
-                .take(50)
-                .map(|r| r[c].as_str())
-                .filter(|v| !v.is_empty())
-                .collect();
-            !sample.is_empty()
-                && sample.iter().any(|v| v.contains('.'))
-                && sample.iter().all(|v| format_money(v).is_some())
-        })
-        .collect();
+    let row_height = ui.text_style_height(&TextStyle::Body) + 6.0;
     egui::ScrollArea::horizontal()
-        .id_salt("browse_table")
+        .id_salt(("browse_table", view))
         .show(ui, |ui| {
-            TableBuilder::new(ui)
+            let mut builder = TableBuilder::new(ui)
                 .striped(true)
                 .resizable(true)
-                .columns(
-                    Column::initial(130.0).at_least(40.0).clip(true),
-                    table.columns.len(),
-                )
+                .sense(egui::Sense::click())
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+            for (i, name) in table.columns.iter().enumerate() {
+                let kind = browse.kinds.get(i).copied().unwrap_or(ColumnKind::Text);
+                builder = builder.column(
+                    Column::initial(initial_width(name, kind))
+                        .at_least(40.0)
+                        .clip(true),
+                );
+            }
+            builder
                 .header(row_height + 4.0, |mut header| {
                     for column in &table.columns {
                         header.col(|ui| {
@@ -205,10 +614,11 @@ fn records(
                                 Some(_) => " (asc)",
                                 None => "",
                             };
-                            let title = RichText::new(format!("{column}{mark}")).strong();
+                            let title =
+                                RichText::new(format!("{}{mark}", field_label(column))).strong();
                             if ui
                                 .add(egui::Button::new(title).frame(false))
-                                .on_hover_text("Sort on the server")
+                                .on_hover_text(format!("{column}: click to sort on the server"))
                                 .clicked()
                             {
                                 sort = Some((column.clone(), current.is_some_and(|(_, d)| !d)));
@@ -218,8 +628,20 @@ fn records(
                 })
                 .body(|body| {
                     body.rows(row_height, table.rows.len(), |mut row| {
-                        for (column, cell) in table.rows[row.index()].iter().enumerate() {
-                            row.col(|ui| cell_ui(ui, cell, money[column]));
+                        let index = row.index();
+                        row.set_selected(browse.selected == Some(index));
+                        for (column, cell) in table.rows[index].iter().enumerate() {
+                            let kind = browse
+                                .kinds
+                                .get(column)
+                                .copied()
+                                .unwrap_or(ColumnKind::Text);
+                            let name = &table.columns[column];
+                            row.col(|ui| record_view::cell(ui, name, cell, kind, state.date_style));
+                        }
+                        if row.response().clicked() {
+                            let again = browse.selected == Some(index);
+                            commands.push(Command::SelectRecord(view, (!again).then_some(index)));
                         }
                     });
                 });
@@ -227,16 +649,20 @@ fn records(
     sort
 }
 
-/// One cell: amounts right-aligned with two places, other text truncated with the full
-/// text on hover.
-fn cell_ui(ui: &mut egui::Ui, cell: &str, money: bool) {
-    if money && let Some(amount) = format_money(cell) {
-        // Amounts line up on the right, like a ledger.
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.label(amount);
-        });
-    } else if !cell.is_empty() {
-        ui.add(egui::Label::new(cell).truncate())
-            .on_hover_text(cell);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_with_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn resources_read_as_words() {
+        assert_eq!(noun("sop_orders"), "sop orders");
     }
 }

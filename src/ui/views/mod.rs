@@ -1,9 +1,11 @@
 //! The screens behind the navigation.
 
 mod browse;
+mod customers;
 mod filter_builder;
 mod history;
 mod placeholder;
+mod record_view;
 mod request_builder;
 mod settings;
 
@@ -13,11 +15,7 @@ use crate::app::{AppState, Command, Screen};
 pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
     match state.persisted.screen {
         Screen::Browse => browse::show(ui, state, commands),
-        Screen::Customers => placeholder::show(
-            ui,
-            "Customers",
-            "Sign in and choose a company to list, inspect and create customers.",
-        ),
+        Screen::Customers => customers::show(ui, state, commands),
         Screen::RequestBuilder => request_builder::show(ui, state, commands),
         Screen::History => history::show(ui, state, commands),
         Screen::Settings => settings::show(ui, state, commands),
