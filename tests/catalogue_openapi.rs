@@ -74,3 +74,38 @@ fn every_sage_openapi_file_imports_and_all_507_paths_are_found() {
     );
     assert!(catalogue.lists().count() > 150);
 }
+
+/// The customer form checks every text field against the length Sage's own schema gives.
+#[test]
+fn the_customer_form_limits_match_sages_schema() {
+    use sage200_desk::model::CustomerField;
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/sage200-openapi/sales.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let schemas = &schema["components"]["schemas"];
+    let mut checked = 0;
+    for field in CustomerField::ALL {
+        let wire = field.wire_name();
+        let properties = if let Some(name) = wire.strip_prefix("main_address.") {
+            &schemas["customer"]["properties"]["main_address"]["properties"][name]
+        } else if let Some(name) = wire.strip_prefix("contacts[0].emails[0].") {
+            &schemas["customer_email"]["properties"][name]
+        } else if let Some(name) = wire.strip_prefix("contacts[0].") {
+            &schemas["customer_contact"]["properties"][name]
+        } else {
+            &schemas["customer"]["properties"][wire]
+        };
+        assert!(properties.is_object(), "{wire} is in Sage's schema");
+        let sage = properties["maxLength"]
+            .as_u64()
+            .map(|n| usize::try_from(n).unwrap());
+        // Enumerations are chosen from a list, never typed, so they have no typed limit.
+        if matches!(field, CustomerField::Status | CustomerField::AccountType) {
+            continue;
+        }
+        assert_eq!(field.max_len(), sage, "{wire}");
+        checked += 1;
+    }
+    assert!(checked >= 18, "{checked}");
+}

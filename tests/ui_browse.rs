@@ -359,4 +359,21 @@ fn empty_and_failed_pages_say_what_happened() {
     support::step_until(&mut h, WAIT, "the page again", |app| {
         app.state().browse.problem.is_none() && !app.state().browse.loading
     });
+
+    // "Fetch all" on a slow server shows its progress and stops on Cancel.
+    server.add_fault(sage200_desk::demo_server::Fault::new(
+        sage200_desk::demo_server::FaultKind::Latency { millis: 3000 },
+        "customers",
+        3,
+    ));
+    let _ = h.run_ok();
+    h.get_by_label("Fetch all").click();
+    let _ = h.run_ok();
+    assert!(h.state().state().browse.fetching.is_some());
+    h.get_by_label_contains("0 records, ");
+    h.get_by_label("Cancel").click();
+    let _ = h.run_ok();
+    let browse = &h.state().state().browse;
+    assert!(browse.fetching.is_none() && !browse.everything, "cancelled");
+    assert!(browse.page.is_some(), "the page shown before stays");
 }

@@ -150,13 +150,15 @@ impl CustomerField {
             | Self::Address2
             | Self::City
             | Self::County => Some(60),
-            Self::Email => Some(255),
+            Self::Email => Some(227),
             Self::PhoneCountry => Some(5),
-            Self::PhoneArea | Self::Status | Self::AccountType => Some(20),
+            Self::PhoneArea => Some(20),
             Self::PhoneNumber => Some(200),
             Self::Postcode => Some(10),
             Self::VatNumber => Some(30),
-            Self::Currency
+            Self::Status
+            | Self::AccountType
+            | Self::Currency
             | Self::CreditLimit
             | Self::PaymentTermsDays
             | Self::Country
