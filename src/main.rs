@@ -25,6 +25,10 @@ struct Cli {
     /// (default: the platform's data folder, or `$SAGE200_DESK_DATA_DIR`).
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// For `scripts/bench.sh`: print when each frame is painted (milliseconds since start,
+    /// one `frame <ms>` line each) and close the window after this many seconds.
+    #[arg(long, value_name = "SECONDS", hide = true)]
+    measure: Option<f64>,
     #[command(subcommand)]
     command: Option<Commands>,
 }
@@ -58,6 +62,7 @@ struct DemoServerArgs {
 }
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     let paths = AppPaths::resolve(cli.data_dir.clone());
     init_logging(&paths);
@@ -75,7 +80,13 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Some(Commands::DemoServer(args)) => runtime.block_on(run_demo_server(args)),
-        None => run_app(&runtime, &paths, cli.demo),
+        None => run_app(
+            &runtime,
+            &paths,
+            cli.demo,
+            cli.measure
+                .map(|seconds| (started, Duration::from_secs_f64(seconds))),
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -142,7 +153,41 @@ async fn run_demo_server(args: DemoServerArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn run_app(runtime: &tokio::runtime::Runtime, paths: &AppPaths, demo: bool) -> Result<(), String> {
+/// The app, timing its frames for the benchmarks (`--measure`).
+struct Measured {
+    app: SageApp,
+    started: std::time::Instant,
+    close_after: Duration,
+}
+
+impl eframe::App for Measured {
+    #[allow(clippy::print_stdout)] // the benchmark reads these lines
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        use std::io::Write as _;
+        let elapsed = self.started.elapsed();
+        println!("frame {:.1}", elapsed.as_secs_f64() * 1000.0);
+        let _ = std::io::stdout().flush();
+        if elapsed >= self.close_after {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        } else {
+            // The one wake-up this mode adds: closing on time.
+            ui.ctx()
+                .request_repaint_after(self.close_after.saturating_sub(elapsed));
+        }
+        self.app.ui(ui, frame);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.app.save(storage);
+    }
+}
+
+fn run_app(
+    runtime: &tokio::runtime::Runtime,
+    paths: &AppPaths,
+    demo: bool,
+    measure: Option<(std::time::Instant, Duration)>,
+) -> Result<(), String> {
     // Keep the runtime entered for the whole run so any code may spawn on it.
     let _guard = runtime.enter();
     let demo_server = if demo {
@@ -179,7 +224,17 @@ fn run_app(runtime: &tokio::runtime::Runtime, paths: &AppPaths, demo: bool) -> R
     let result = eframe::run_native(
         sage200_desk::APP_ID,
         options,
-        Box::new(move |cc| Ok(Box::new(SageApp::new(cc, start)))),
+        Box::new(move |cc| {
+            let app = SageApp::new(cc, start);
+            Ok(match measure {
+                Some((started, close_after)) => Box::new(Measured {
+                    app,
+                    started,
+                    close_after,
+                }),
+                None => Box::new(app),
+            })
+        }),
     );
     drop(demo_server);
     result.map_err(|e| format!("the window could not open: {e}"))

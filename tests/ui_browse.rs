@@ -18,7 +18,9 @@ fn names(h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>) -> Vec<Strin
     let page = h.state().state().browse.page.clone().unwrap();
     let table = page.table.clone().unwrap();
     let column = table.columns.iter().position(|c| c == "name").unwrap();
-    table.rows.iter().map(|r| r[column].clone()).collect()
+    (0..table.len())
+        .map(|r| table.cell(r, column).into_owned())
+        .collect()
 }
 
 /// Waits until the page asked for (`wanted` holds of its query) has arrived.
@@ -57,7 +59,7 @@ fn records_are_paged_sorted_and_searched_on_the_server() {
     let page = h.state().state().browse.page.clone().unwrap();
     let table = page.table.clone().unwrap();
     let balance = table.columns.iter().position(|c| c == "balance").unwrap();
-    let shown = sage200_desk::model::format_money(&table.rows[0][balance]).unwrap();
+    let shown = sage200_desk::model::format_money(&table.cell(0, balance)).unwrap();
     assert!(shown.contains('.') && shown.split('.').nth(1).unwrap().len() == 2);
     h.get_by_label(&shown);
     h.get_by_label("Page 1");
@@ -119,10 +121,8 @@ fn records_are_paged_sorted_and_searched_on_the_server() {
             .clone()
             .unwrap();
         let column = table.columns.iter().position(|c| c == "reference").unwrap();
-        table
-            .rows
-            .iter()
-            .map(|r| r[column].to_lowercase())
+        (0..table.len())
+            .map(|r| table.cell(r, column).to_lowercase())
             .collect::<Vec<_>>()
     };
     for (name, reference) in found.iter().zip(&references) {
@@ -187,7 +187,7 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
         .position(|c| c == "date_time_created")
         .unwrap();
     let style = h.state().state().date_style;
-    let shown = sage200_desk::model::format_date(&table.rows[0][created], style).unwrap();
+    let shown = sage200_desk::model::format_date(&table.cell(0, created), style).unwrap();
     assert!(h.query_all_by_label(&shown).count() >= 1, "{shown}");
 
     // The column chooser sends $select.
@@ -244,7 +244,7 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
     let page = h.state().state().browse.page.clone().unwrap();
     let table = page.table.clone().unwrap();
     let reference = table.columns.iter().position(|c| c == "reference").unwrap();
-    h.get_by_label(&table.rows[2][reference]).click();
+    h.get_by_label(&table.cell(2, reference)).click();
     support::step_until(&mut h, WAIT, "the record", |app| {
         app.state().browse.record.is_some()
     });
@@ -269,7 +269,7 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
     let _ = h.run_ok();
     h.get_by_label("All 1,234 records");
     let all = h.state().state().browse.page.clone().unwrap();
-    assert_eq!(all.table.as_ref().unwrap().rows.len(), 1_234);
+    assert_eq!(all.table.as_ref().unwrap().len(), 1_234);
 
     // Export what is shown as CSV; then, back on pages, every record as Excel.
     let dir = tempfile::tempdir().unwrap();

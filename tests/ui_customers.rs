@@ -101,8 +101,8 @@ fn first_customer(h: &H) -> (String, String) {
     let table = page.table.clone().unwrap();
     let at = |name: &str| table.columns.iter().position(|c| c == name).unwrap();
     (
-        table.rows[0][at("reference")].clone(),
-        table.rows[0][at("name")].clone(),
+        table.cell(0, at("reference")).into_owned(),
+        table.cell(0, at("name")).into_owned(),
     )
 }
 
@@ -135,7 +135,7 @@ fn the_list_opens_a_customer_with_contacts_and_address() {
         "chosen columns only"
     );
     let reference_column = table.columns.iter().position(|c| c == "reference").unwrap();
-    let first = table.rows[0][reference_column].clone();
+    let first = table.cell(0, reference_column).into_owned();
     h.get_by_label(&first).click();
     support::step_until(&mut h, WAIT, "the full record", |app| {
         app.state().customers.record.is_some()

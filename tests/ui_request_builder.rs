@@ -93,14 +93,16 @@ fn a_filtered_selected_ordered_request_is_sent_and_read() {
     let answer = h.state().state().tabs[0].answer.clone().unwrap();
     let table = answer.table.clone().unwrap();
     assert_eq!(table.columns, ["id", "reference", "name", "balance"]);
-    assert!(!table.rows.is_empty() && table.rows.len() <= 20);
-    let names: Vec<String> = table.rows.iter().map(|r| r[2].to_lowercase()).collect();
+    assert!(!table.is_empty() && table.len() <= 20);
+    let names: Vec<String> = (0..table.len())
+        .map(|r| table.cell(r, 2).to_lowercase())
+        .collect();
     assert!(names.iter().all(|n| n.starts_with('b')));
     assert!(
         names.windows(2).all(|w| w[0] >= w[1]),
         "ordered by name, descending"
     );
-    h.get_by_label_contains(&format!("{} rows × 4 columns", table.rows.len()));
+    h.get_by_label_contains(&format!("{} rows × 4 columns", table.len()));
     h.get_by_label("reference");
 
     // Sorting by a column happens off the UI thread; clicking again reverses it.
@@ -112,7 +114,7 @@ fn a_filtered_selected_ordered_request_is_sent_and_read() {
             .unwrap()
             .order
             .iter()
-            .map(|&r| table.rows[r][3].parse().unwrap())
+            .map(|&r| table.cell(r, 3).parse().unwrap())
             .collect()
     };
     h.get_by_label("balance").click();
@@ -302,16 +304,16 @@ fn an_answer_is_saved_as_excel_csv_and_json() {
         vec!["id", "reference", "name", "balance"]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), table.rows.len());
-    assert_eq!(rows[0].get(2).unwrap(), table.rows[0][2]);
+    assert_eq!(rows.len(), table.len());
+    assert_eq!(rows[0].get(2).unwrap(), table.cell(0, 2));
     let mut workbook: calamine::Xlsx<_> =
         calamine::open_workbook(dir.path().join("customers.xlsx")).unwrap();
     let sheet = workbook.worksheet_range("Records").unwrap();
-    assert_eq!(sheet.rows().count(), table.rows.len() + 1);
+    assert_eq!(sheet.rows().count(), table.len() + 1);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("customers.json")).unwrap())
             .unwrap();
-    assert_eq!(json.as_array().unwrap().len(), table.rows.len());
+    assert_eq!(json.as_array().unwrap().len(), table.len());
 }
 
 fn copied(h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>) -> Option<String> {
@@ -393,8 +395,8 @@ fn fetch_all_pages_gathers_every_record_and_can_be_cancelled() {
     });
     let answer = h.state().state().tabs[0].answer.clone().unwrap();
     let table = answer.table.as_ref().unwrap();
-    assert_eq!(table.rows.len(), 12_345);
-    assert_eq!(table.rows[12_344][0], "12345");
+    assert_eq!(table.len(), 12_345);
+    assert_eq!(table.cell(12_344, 0), "12345");
     assert!(
         h.query_all_by_label_contains("12345 records in 3 pages")
             .count()
@@ -508,7 +510,7 @@ fn the_answer_can_be_searched_and_picked_with_a_json_path() {
         .table
         .clone()
         .unwrap();
-    let wanted = table.rows[7][1].clone();
+    let wanted = table.cell(7, 1).into_owned();
 
     type_into(&mut h, "Find in answer", &wanted.to_uppercase());
     support::step_until(&mut h, WAIT, "the search", |app| {
@@ -517,7 +519,8 @@ fn the_answer_can_be_searched_and_picked_with_a_json_path() {
     let found = h.state().state().tabs[0].found.clone().unwrap();
     assert!(found.rows.contains(&7));
     assert!(found.rows.iter().all(|&r| {
-        table.rows[r][1]
+        table
+            .cell(r, 1)
             .to_lowercase()
             .contains(&wanted.to_lowercase())
     }));
@@ -577,7 +580,7 @@ fn the_ui_keeps_working_while_a_large_answer_is_on_its_way_and_read() {
         app.state().tabs[0].answer.is_some()
     });
     let answer = h.state().state().tabs[0].answer.clone().unwrap();
-    assert_eq!(answer.table.as_ref().unwrap().rows.len(), 5_000);
+    assert_eq!(answer.table.as_ref().unwrap().len(), 5_000);
     assert!(
         answer.meta.size > 1_000_000,
         "a large body: {}",
@@ -598,14 +601,7 @@ fn the_ui_keeps_working_while_a_large_answer_is_on_its_way_and_read() {
     let tab = &h.state().state().tabs[0];
     assert!(!tab.sending, "cancelled");
     assert_eq!(
-        tab.answer
-            .as_ref()
-            .unwrap()
-            .table
-            .as_ref()
-            .unwrap()
-            .rows
-            .len(),
+        tab.answer.as_ref().unwrap().table.as_ref().unwrap().len(),
         5_000
     );
     assert_eq!(tab.draft.query.top, Some(5000));

@@ -13,7 +13,8 @@ use crate::model::{
     format_money,
 };
 
-use super::request::{self, Answered, TableModel};
+use super::answer::{Answered, TableModel};
+use super::request;
 use super::state::{BrowseQuery, BrowseView, ListView, Screen, UserError};
 use super::task::Task;
 use super::{SageApp, finished};
@@ -36,16 +37,14 @@ pub enum ColumnKind {
 pub fn column_kinds(table: &TableModel) -> Vec<ColumnKind> {
     (0..table.columns.len())
         .map(|column| {
-            let sample: Vec<&str> = table
-                .rows
-                .iter()
-                .filter_map(|r| r.get(column).map(String::as_str))
+            let sample: Vec<std::borrow::Cow<'_, str>> = (0..table.len())
+                .map(|r| table.cell(r, column))
                 .filter(|v| !v.is_empty())
                 .take(50)
                 .collect();
             if sample.is_empty() {
                 ColumnKind::Text
-            } else if sample.iter().all(|v| *v == "true" || *v == "false") {
+            } else if sample.iter().all(|v| v == "true" || v == "false") {
                 ColumnKind::Bool
             } else if sample
                 .iter()
@@ -61,19 +60,6 @@ pub fn column_kinds(table: &TableModel) -> Vec<ColumnKind> {
             }
         })
         .collect()
-}
-
-/// The records of an answer: its array, or the array in `{"value": [...]}`.
-#[must_use]
-pub fn records_of(answer: &Answered) -> &[Value] {
-    match &answer.json {
-        Some(Value::Array(items)) => items,
-        Some(Value::Object(map)) => map
-            .get("value")
-            .and_then(Value::as_array)
-            .map_or(&[], Vec::as_slice),
-        _ => &[],
-    }
 }
 
 impl BrowseQuery {
@@ -272,11 +258,7 @@ impl SageApp {
         let (Some(row), Some(page), Some(client)) = (row, list.page.clone(), client) else {
             return;
         };
-        let Some(id) = records_of(&page)
-            .get(row)
-            .and_then(|r| r.get("id"))
-            .cloned()
-        else {
+        let Some(id) = page.record(row).as_ref().and_then(|r| r.get("id")).cloned() else {
             return;
         };
         let resource = list.query.resource.clone();
@@ -476,7 +458,7 @@ impl SageApp {
             match result {
                 Ok(all) => {
                     browse.kinds = all.table.as_ref().map(column_kinds).unwrap_or_default();
-                    browse.count = Some(records_of(&all).len() as u64);
+                    browse.count = Some(all.record_count() as u64);
                     browse.page = Some(all);
                     browse.everything = true;
                     browse.selected = None;
@@ -530,11 +512,11 @@ mod tests {
 
     #[test]
     fn columns_are_judged_by_their_values() {
-        let table = TableModel {
-            columns: ["name", "balance", "on_hold", "created", "id"]
+        let table = TableModel::from_rows(
+            ["name", "balance", "on_hold", "created", "id"]
                 .map(String::from)
                 .to_vec(),
-            rows: vec![
+            &[
                 ["Acme", "12.50", "true", "2024-03-01T10:00:00Z", "1"]
                     .map(String::from)
                     .to_vec(),
@@ -543,7 +525,7 @@ mod tests {
                     .to_vec(),
                 ["", "", "", "", "3"].map(String::from).to_vec(),
             ],
-        };
+        );
         assert_eq!(
             column_kinds(&table),
             [

@@ -2,6 +2,7 @@
 //! commands the UI emits into state changes and background tasks on the tokio runtime.
 //! This is the only layer that may use every other module.
 
+mod answer;
 mod browse;
 mod command;
 mod customers;
@@ -11,13 +12,14 @@ mod signin;
 mod state;
 mod task;
 
-pub use browse::{ColumnKind, column_kinds, records_of};
+pub use answer::{Answered, Child, JsonDoc, Kind, Span, TableModel};
+pub use browse::{ColumnKind, column_kinds};
 pub use command::Command;
 pub use customers::{Choice, CustomerForm, Lookups};
 pub use paths::{AppPaths, DATA_DIR_ENV};
 pub use request::{
-    Answered, BodyError, Found, RequestTab, TableModel, TableSort, check_body, format_body,
-    json_path, search_answer, sort_rows,
+    BodyError, Found, RequestTab, TableSort, check_body, fetch_all_pages, fetch_all_pages_with,
+    format_body, json_path, read_answer, search_answer, sort_rows,
 };
 pub use signin::{SignInProgress, SignedIn};
 pub use state::{

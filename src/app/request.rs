@@ -4,11 +4,10 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use crate::api::{ApiClient, ApiRequest, CompanyScope, Verb};
 use crate::model::{HttpMethod, RequestDraft, ResponseMeta};
 
+use super::answer::{Answered, JsonDoc, Kind, Span};
 use super::state::UserError;
 
 /// A request-builder tab: its draft, and what came back.
@@ -50,12 +49,14 @@ pub struct Found {
 pub fn search_answer(answer: &Answered, text: &str) -> Found {
     let needle = text.to_lowercase();
     let rows = answer.table.as_ref().map_or_else(Vec::new, |t| {
-        (0..t.rows.len())
-            .filter(|&r| t.rows[r].iter().any(|c| c.to_lowercase().contains(&needle)))
+        (0..t.len())
+            .filter(|&r| {
+                (0..t.columns.len()).any(|c| t.cell(r, c).to_lowercase().contains(&needle))
+            })
             .collect()
     });
-    let lines = (0..answer.lines.len())
-        .filter(|&l| answer.lines[l].to_lowercase().contains(&needle))
+    let lines = (0..answer.line_count())
+        .filter(|&l| answer.line(l).to_lowercase().contains(&needle))
         .collect();
     Found {
         text: text.to_owned(),
@@ -66,12 +67,12 @@ pub fn search_answer(answer: &Answered, text: &str) -> Found {
 
 /// Picks values out of a JSON document with a path such as `$[0].contacts[*].first_name`:
 /// `$` is the answer, `.name` a field, `[n]` an element, `[*]` every element or field.
-pub fn json_path<'a>(root: &'a Value, path: &str) -> Result<Vec<&'a Value>, String> {
+pub fn json_path(doc: &JsonDoc, path: &str) -> Result<Vec<Span>, String> {
     let path = path.trim();
     let rest = path
         .strip_prefix('$')
         .ok_or("A path starts with $, e.g. $[0].name")?;
-    let mut current = vec![root];
+    let mut current = vec![doc.root()];
     let chars: Vec<char> = rest.chars().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -91,10 +92,13 @@ pub fn json_path<'a>(root: &'a Value, path: &str) -> Result<Vec<&'a Value>, Stri
                 }
                 current = current
                     .into_iter()
-                    .flat_map(|v| match (name.as_str(), v) {
-                        ("*", Value::Object(map)) => map.values().collect::<Vec<_>>(),
-                        (_, Value::Object(map)) => map.get(&name).into_iter().collect(),
-                        _ => Vec::new(),
+                    .filter(|v| doc.kind(*v) == Kind::Object)
+                    .flat_map(|v| {
+                        doc.children(v)
+                            .iter()
+                            .filter(|c| name == "*" || c.key.is_some_and(|k| doc.key(k) == name))
+                            .map(|c| c.value)
+                            .collect::<Vec<_>>()
                     })
                     .collect();
             }
@@ -108,17 +112,17 @@ pub fn json_path<'a>(root: &'a Value, path: &str) -> Result<Vec<&'a Value>, Stri
                 current = if inside == "*" {
                     current
                         .into_iter()
-                        .flat_map(|v| match v {
-                            Value::Array(items) => items.iter().collect::<Vec<_>>(),
-                            Value::Object(map) => map.values().collect(),
-                            _ => Vec::new(),
-                        })
+                        .flat_map(|v| doc.children(v).iter().map(|c| c.value).collect::<Vec<_>>())
                         .collect()
                 } else {
                     let index: usize = inside.trim().parse().map_err(|_| {
                         format!("'[{inside}]' is not an index: use [0], [1]… or [*].")
                     })?;
-                    current.into_iter().filter_map(|v| v.get(index)).collect()
+                    current
+                        .into_iter()
+                        .filter(|v| doc.kind(*v) == Kind::Array)
+                        .filter_map(|v| doc.children(v).get(index).map(|c| c.value))
+                        .collect()
                 };
                 i = close + 1;
             }
@@ -127,6 +131,8 @@ pub fn json_path<'a>(root: &'a Value, path: &str) -> Result<Vec<&'a Value>, Stri
     }
     Ok(current)
 }
+
+use super::answer::TableModel;
 
 /// A sorted view of an answer's table: row indices in display order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,35 +149,34 @@ pub struct TableSort {
 #[must_use]
 pub fn sort_rows(table: &TableModel, column: usize, descending: bool) -> Vec<usize> {
     use std::cmp::Ordering;
-    let key = |row: usize| table.rows[row].get(column).map_or("", String::as_str);
-    let numeric = table
-        .rows
+    // Each key is read once: numbers as numbers when every cell is one, else lowercase text.
+    let texts: Vec<std::borrow::Cow<'_, str>> =
+        (0..table.len()).map(|r| table.cell(r, column)).collect();
+    let numbers: Option<Vec<f64>> = texts
         .iter()
-        .filter_map(|r| r.get(column))
-        .filter(|c| !c.is_empty())
-        .all(|c| c.parse::<f64>().is_ok());
-    let lower: Vec<String> = if numeric {
+        .map(|t| {
+            if t.is_empty() {
+                Some(f64::NAN)
+            } else {
+                t.parse::<f64>().ok()
+            }
+        })
+        .collect();
+    let lower: Vec<String> = if numbers.is_some() {
         Vec::new()
     } else {
-        (0..table.rows.len())
-            .map(|r| key(r).to_lowercase())
-            .collect()
+        texts.iter().map(|t| t.to_lowercase()).collect()
     };
-    let mut order: Vec<usize> = (0..table.rows.len()).collect();
+    let mut order: Vec<usize> = (0..table.len()).collect();
     order.sort_by(|&a, &b| {
-        let (x, y) = (key(a), key(b));
-        let ordering = match (x.is_empty(), y.is_empty()) {
+        let ordering = match (texts[a].is_empty(), texts[b].is_empty()) {
             (true, true) => Ordering::Equal,
             (true, false) => return Ordering::Greater,
             (false, true) => return Ordering::Less,
-            (false, false) if numeric => {
-                let (p, q) = (
-                    x.parse::<f64>().unwrap_or(0.0),
-                    y.parse::<f64>().unwrap_or(0.0),
-                );
-                p.partial_cmp(&q).unwrap_or(Ordering::Equal)
-            }
-            (false, false) => lower[a].cmp(&lower[b]),
+            (false, false) => match &numbers {
+                Some(n) => n[a].partial_cmp(&n[b]).unwrap_or(Ordering::Equal),
+                None => lower[a].cmp(&lower[b]),
+            },
         };
         if descending {
             ordering.reverse()
@@ -180,32 +185,6 @@ pub fn sort_rows(table: &TableModel, column: usize, descending: bool) -> Vec<usi
         }
     });
     order
-}
-
-/// An answer, read for the views.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Answered {
-    /// Status, headers, time, size.
-    pub meta: ResponseMeta,
-    /// The body pretty-printed, one entry per line (the raw view shows a window of them).
-    pub lines: Vec<String>,
-    /// The body as JSON, when it is JSON.
-    pub json: Option<Value>,
-    /// A table, when the body is an array of objects (or `{"value": [...]}`).
-    pub table: Option<TableModel>,
-    /// Why the body is not shown as JSON, when it is not.
-    pub not_json: Option<String>,
-    /// The body exactly as received (shared, not copied).
-    pub raw: bytes::Bytes,
-}
-
-/// Rows and columns of an array of records.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TableModel {
-    /// Column names: the keys of the records, in first-seen order.
-    pub columns: Vec<String>,
-    /// Cell text per row and column.
-    pub rows: Vec<Vec<String>>,
 }
 
 /// Where a JSON body fails to parse.
@@ -242,80 +221,14 @@ pub fn check_body(text: &str) -> Result<Option<Vec<u8>>, BodyError> {
 /// Pretty-prints a JSON body (for the Format button); `None` when it is not valid JSON.
 #[must_use]
 pub fn format_body(text: &str) -> Option<String> {
-    let value: Value = serde_json::from_str(text).ok()?;
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
     serde_json::to_string_pretty(&value).ok()
-}
-
-fn cell_text(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Array(items) => format!("[{} items]", items.len()),
-        Value::Object(map) => format!("{{{} fields}}", map.len()),
-        other => other.to_string(),
-    }
-}
-
-fn table_of(value: &Value) -> Option<TableModel> {
-    let items = match value {
-        Value::Array(items) => items,
-        Value::Object(map) => map.get("value")?.as_array()?,
-        _ => return None,
-    };
-    if items.is_empty() || !items.iter().all(Value::is_object) {
-        return None;
-    }
-    let mut columns: Vec<String> = Vec::new();
-    for item in items {
-        for key in item.as_object().into_iter().flat_map(|m| m.keys()) {
-            if !columns.contains(key) {
-                columns.push(key.clone());
-            }
-        }
-    }
-    let rows = items
-        .iter()
-        .map(|item| {
-            columns
-                .iter()
-                .map(|c| item.get(c).map(cell_text).unwrap_or_default())
-                .collect()
-        })
-        .collect();
-    Some(TableModel { columns, rows })
 }
 
 /// Reads an answer's body for the views.
 #[must_use]
 pub fn read_answer(meta: ResponseMeta, body: &bytes::Bytes) -> Answered {
-    let text = String::from_utf8_lossy(body);
-    let parsed = if text.trim().is_empty() {
-        Err("The answer has no body.".to_owned())
-    } else {
-        serde_json::from_str::<Value>(&text)
-            .map_err(|e| format!("The answer is not JSON ({e}); it is shown as text."))
-    };
-    match parsed {
-        Ok(json) => {
-            let pretty = serde_json::to_string_pretty(&json).unwrap_or_else(|_| text.to_string());
-            Answered {
-                meta,
-                lines: pretty.lines().map(str::to_owned).collect(),
-                table: table_of(&json),
-                json: Some(json),
-                not_json: None,
-                raw: body.clone(),
-            }
-        }
-        Err(reason) => Answered {
-            meta,
-            lines: text.lines().map(str::to_owned).collect(),
-            json: None,
-            table: None,
-            not_json: Some(reason),
-            raw: body.clone(),
-        },
-    }
+    Answered::read(meta, body)
 }
 
 /// Writes an answer to `path` in the format its extension asks for (raw JSON when it has
@@ -336,8 +249,11 @@ pub fn write_answer(
     let bytes = match format {
         ExportFormat::RawJson => answer.raw.to_vec(),
         ExportFormat::PrettyJson => {
-            let mut text = answer.lines.join("\n");
-            text.push('\n');
+            let mut text = String::with_capacity(answer.raw.len() * 3 / 2);
+            for line in 0..answer.line_count() {
+                text.push_str(&answer.line(line));
+                text.push('\n');
+            }
             text.into_bytes()
         }
         ExportFormat::Csv | ExportFormat::Xlsx => {
@@ -346,7 +262,7 @@ pub fn write_answer(
                     "This answer is not a list of records, so it has no table to save; save it as .json.".to_owned(),
                 ));
             };
-            let rows = table.rows.iter().map(Vec::as_slice);
+            let rows = (0..table.len()).map(|r| table.row(r));
             if format == ExportFormat::Csv {
                 csv_bytes(&table.columns, rows)
             } else {
@@ -365,24 +281,27 @@ pub async fn fetch_all_pages(
     request: ApiRequest,
     progress: impl FnMut(crate::api::Progress) + Send,
 ) -> Result<Arc<Answered>, UserError> {
-    let started = std::time::Instant::now();
-    let pages = crate::api::fetch_all(
-        &client,
-        &request,
+    fetch_all_pages_with(
+        client,
+        request,
         &crate::api::PageOptions::default(),
         progress,
     )
     .await
-    .map_err(|e| UserError::from(&e))?;
+}
+
+/// As `fetch_all_pages`, paging as `options` say (the benchmarks compare settings).
+pub async fn fetch_all_pages_with(
+    client: ApiClient,
+    request: ApiRequest,
+    options: &crate::api::PageOptions,
+    progress: impl FnMut(crate::api::Progress) + Send,
+) -> Result<Arc<Answered>, UserError> {
+    let started = std::time::Instant::now();
+    let pages = crate::api::fetch_all(&client, &request, options, progress)
+        .await
+        .map_err(|e| UserError::from(&e))?;
     tokio::task::spawn_blocking(move || {
-        let mut records: Vec<Value> = Vec::new();
-        let mut size = 0;
-        for page in &pages {
-            size += page.body.len();
-            records.extend(
-                crate::api::decode_list::<Value>(&page.body).map_err(|e| UserError::from(&e))?,
-            );
-        }
         let mut meta = pages
             .first()
             .map(|p| p.meta.clone())
@@ -390,27 +309,52 @@ pub async fn fetch_all_pages(
                 message: "No page came back.".to_owned(),
                 advice: "Send the request again.".to_owned(),
             })?;
+        let size: usize = pages.iter().map(|p| p.body.len()).sum();
+        let count = pages.len();
+        let (joined, records) = join_pages(pages)?;
         meta.elapsed = started.elapsed();
         meta.size = size;
-        meta.attempts = u32::try_from(pages.len()).unwrap_or(u32::MAX);
-        meta.reason = format!("OK · {} records in {} pages", records.len(), pages.len());
-        let json = Value::Array(records);
-        let pretty = serde_json::to_string_pretty(&json).unwrap_or_default();
-        let raw = bytes::Bytes::from(serde_json::to_vec(&json).unwrap_or_default());
-        Ok(Arc::new(Answered {
-            meta,
-            lines: pretty.lines().map(str::to_owned).collect(),
-            table: table_of(&json),
-            json: Some(json),
-            not_json: None,
-            raw,
-        }))
+        meta.attempts = u32::try_from(count).unwrap_or(u32::MAX);
+        meta.reason = format!("OK · {records} records in {count} pages");
+        Ok(Arc::new(Answered::read(meta, &joined)))
     })
     .await
     .map_err(|e| UserError {
         message: format!("Reading the pages stopped: {e}"),
         advice: "Try again.".to_owned(),
     })?
+}
+
+/// Joins the record arrays of pages into one array, copying each page's bytes once and
+/// letting each page go as soon as it is copied (so the pages are never held twice).
+fn join_pages(pages: Vec<crate::api::RawAnswer>) -> Result<(bytes::Bytes, usize), UserError> {
+    let total: usize = pages.iter().map(|p| p.body.len()).sum();
+    let mut joined = Vec::with_capacity(total + 2);
+    joined.push(b'[');
+    let mut records = 0;
+    for page in pages {
+        let doc = JsonDoc::parse(&page.body).ok_or_else(|| UserError {
+            message: "A page of the list could not be read as JSON.".to_owned(),
+            advice: "Try again; if it keeps happening, fetch fewer pages at a time.".to_owned(),
+        })?;
+        let Some(list) = doc.records() else {
+            return Err(UserError {
+                message: "A page of the list was not a list of records.".to_owned(),
+                advice: "Fetch all works on list resources such as customers.".to_owned(),
+            });
+        };
+        for child in doc.children(list).iter() {
+            if records > 0 {
+                joined.push(b',');
+            }
+            joined.extend_from_slice(
+                &page.body[child.value.start as usize..child.value.end as usize],
+            );
+            records += 1;
+        }
+    }
+    joined.push(b']');
+    Ok((bytes::Bytes::from(joined), records))
 }
 
 /// Sends a request whose error statuses are errors (the Browse screen) and reads the page.
@@ -507,28 +451,34 @@ mod tests {
 
     #[test]
     fn json_paths_pick_values() {
-        let doc: Value = serde_json::from_str(
-            r#"[{"name":"A","contacts":[{"first_name":"Ann"},{"first_name":"Bob"}]},{"name":"B","contacts":[]}]"#,
-        )
-        .unwrap();
-        let names: Vec<&Value> = json_path(&doc, "$[*].name").unwrap();
-        assert_eq!(names, [&Value::from("A"), &Value::from("B")]);
-        let firsts = json_path(&doc, "$[0].contacts[*].first_name").unwrap();
-        assert_eq!(firsts, [&Value::from("Ann"), &Value::from("Bob")]);
-        assert_eq!(json_path(&doc, "$").unwrap().len(), 1);
-        assert!(json_path(&doc, "$[5].name").unwrap().is_empty());
+        let answer = read_answer(
+            meta(),
+            &bytes::Bytes::from_static(
+                br#"[{"name":"A","contacts":[{"first_name":"Ann"},{"first_name":"Bob"}]},{"name":"B","contacts":[]}]"#,
+            ),
+        );
+        let doc = answer.doc.as_ref().unwrap();
+        let texts = |spans: Vec<Span>| {
+            spans
+                .iter()
+                .map(|s| doc.text(*s).into_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(texts(json_path(doc, "$[*].name").unwrap()), ["A", "B"]);
+        assert_eq!(
+            texts(json_path(doc, "$[0].contacts[*].first_name").unwrap()),
+            ["Ann", "Bob"]
+        );
+        assert_eq!(json_path(doc, "$").unwrap().len(), 1);
+        assert!(json_path(doc, "$[5].name").unwrap().is_empty());
         assert!(
-            json_path(&doc, "name")
+            json_path(doc, "name")
                 .unwrap_err()
                 .contains("starts with $")
         );
-        assert!(
-            json_path(&doc, "$[x]")
-                .unwrap_err()
-                .contains("not an index")
-        );
-        assert!(json_path(&doc, "$[0").unwrap_err().contains("not closed"));
-        assert!(json_path(&doc, "$..name").unwrap_err().contains("missing"));
+        assert!(json_path(doc, "$[x]").unwrap_err().contains("not an index"));
+        assert!(json_path(doc, "$[0").unwrap_err().contains("not closed"));
+        assert!(json_path(doc, "$..name").unwrap_err().contains("missing"));
     }
 
     #[test]
@@ -540,7 +490,7 @@ mod tests {
         let found = search_answer(&answer, "ACME");
         assert_eq!(*found.rows, [0]);
         assert_eq!(found.lines.len(), 1);
-        assert!(answer.lines[found.lines[0]].contains("Acme"));
+        assert!(answer.line(found.lines[0]).contains("Acme"));
     }
 
     #[test]
@@ -558,15 +508,15 @@ mod tests {
 
     #[test]
     fn tables_sort_numbers_as_numbers_and_text_without_case() {
-        let table = TableModel {
-            columns: vec!["balance".into(), "name".into()],
-            rows: vec![
+        let table = TableModel::from_rows(
+            vec!["balance".into(), "name".into()],
+            &[
                 vec!["10".into(), "beta".into()],
                 vec!["9.5".into(), "Alpha".into()],
                 vec![String::new(), "gamma".into()],
                 vec!["-3".into(), "ALPHA".into()],
             ],
-        };
+        );
         assert_eq!(
             sort_rows(&table, 0, false),
             [3, 1, 0, 2],
@@ -590,15 +540,15 @@ mod tests {
         );
         let table = answer.table.unwrap();
         assert_eq!(table.columns, ["id", "name", "contacts", "extra"]);
-        assert_eq!(table.rows[0], ["1", "A", "[2 items]", ""]);
-        assert_eq!(table.rows[1][3], "true");
+        assert_eq!(table.row(0), ["1", "A", "[2 items]", ""]);
+        assert_eq!(table.cell(1, 3), "true");
         let wrapped = read_answer(
             meta(),
             &bytes::Bytes::from_static(br#"{"value":[{"id":7}]}"#),
         );
-        assert_eq!(wrapped.table.unwrap().rows, [["7"]]);
+        assert_eq!(wrapped.table.unwrap().row(0), ["7"]);
         let html = read_answer(meta(), &bytes::Bytes::from_static(b"<html>oops</html>"));
-        assert!(html.json.is_none() && html.not_json.unwrap().contains("not JSON"));
-        assert_eq!(html.lines, ["<html>oops</html>"]);
+        assert!(html.doc.is_none() && html.not_json.as_ref().unwrap().contains("not JSON"));
+        assert_eq!(html.line(0), "<html>oops</html>");
     }
 }

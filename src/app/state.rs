@@ -266,7 +266,7 @@ pub struct BrowseView {
     /// Whether a page is loading.
     pub loading: bool,
     /// The page of records.
-    pub page: Option<std::sync::Arc<super::request::Answered>>,
+    pub page: Option<std::sync::Arc<super::answer::Answered>>,
     /// Why the page could not be loaded.
     pub problem: Option<UserError>,
     /// The company generation the page belongs to (reload when it changes).

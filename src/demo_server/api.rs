@@ -114,6 +114,7 @@ fn handle_company_call(
             let table = &company.tables[*resource];
             list(company, &table.schema, &table.rows, raw_query)
         }
+        ("GET", ["_demo_large_answer"]) => large_answer(raw_query),
         ("GET", ["customer_views"]) => {
             let schema = state.schemas.get("customer_views").cloned();
             let Some(schema) = schema else {
@@ -496,6 +497,50 @@ fn parse_body(body: &[u8]) -> Result<Map<String, Value>, Response> {
             ),
         )),
     }
+}
+
+/// A synthetic answer of about `mb` megabytes (`?mb=N`, default 10, at most 1024) of
+/// customer-like records, for measuring how clients cope with very large answers.
+fn large_answer(raw_query: &str) -> Response {
+    use std::fmt::Write as _;
+    let mb: usize = raw_query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("mb="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10)
+        .min(1024);
+    let target = mb * 1024 * 1024;
+    let mut body = String::with_capacity(target + 4096);
+    body.push('[');
+    let mut id = 0u64;
+    while body.len() < target {
+        id += 1;
+        if id > 1 {
+            body.push(',');
+        }
+        let _ = write!(
+            body,
+            r#"{{"id":{id},"reference":"LRG{id:05}","name":"Large Answer Customer {id} & Sons","short_name":"Large","balance":{}.{:02},"credit_limit":{}.00,"on_hold":{},"account_status_type":"AccountStatusActive","currency_id":1,"telephone_area_code":"0161","telephone_subscriber_number":"{} {:04}","website":"www.large-{id}.example","vat_number":"GB{:09}","analysis_code_1":"North","analysis_code_2":"Trade","date_time_created":"2024-03-{:02}T09:30:00Z","date_time_updated":"2025-01-{:02}T16:45:12Z","main_address":{{"address_1":"{} High Street","city":"Leeds","postcode":"LS1 {}AB"}},"contacts":[{{"id":{id},"first_name":"Ann","last_name":"O'Brien","emails":[{{"email":"ann{id}@large.example"}}]}}]}}"#,
+            id * 37 % 100_000,
+            id % 100,
+            (id % 50) * 500,
+            id.is_multiple_of(7),
+            100 + id % 900,
+            id % 10_000,
+            id * 7919 % 1_000_000_000,
+            1 + id % 28,
+            1 + id % 28,
+            1 + id % 200,
+            id % 10,
+        );
+    }
+    body.push(']');
+    (
+        StatusCode::OK,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 /// Checks one incoming scalar value against its field; `Ok(None)` means "ignore it".

@@ -70,10 +70,14 @@ fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A table as CSV: a header row, then one row per record.
-pub fn csv_bytes<'a>(
+pub fn csv_bytes<R, S>(
     columns: &[String],
-    rows: impl Iterator<Item = &'a [String]>,
-) -> Result<Vec<u8>, ExportError> {
+    rows: impl Iterator<Item = R>,
+) -> Result<Vec<u8>, ExportError>
+where
+    R: AsRef<[S]>,
+    S: AsRef<str>,
+{
     // A byte-order mark makes Excel read the file as UTF-8 (names like "Zoë Café").
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     writer
@@ -81,7 +85,7 @@ pub fn csv_bytes<'a>(
         .map_err(|e| ExportError::Csv(e.to_string()))?;
     for row in rows {
         writer
-            .write_record(row.iter().map(|c| defuse(c).into_owned()))
+            .write_record(row.as_ref().iter().map(|c| defuse(c.as_ref()).into_owned()))
             .map_err(|e| ExportError::Csv(e.to_string()))?;
     }
     writer
@@ -104,10 +108,14 @@ fn as_number(cell: &str) -> Option<f64> {
 }
 
 /// A table as an Excel workbook: a bold header row, numbers as numbers, text as text.
-pub fn xlsx_bytes<'a>(
+pub fn xlsx_bytes<R, S>(
     columns: &[String],
-    rows: impl Iterator<Item = &'a [String]>,
-) -> Result<Vec<u8>, ExportError> {
+    rows: impl Iterator<Item = R>,
+) -> Result<Vec<u8>, ExportError>
+where
+    R: AsRef<[S]>,
+    S: AsRef<str>,
+{
     use rust_xlsxwriter::{Format, Workbook};
     let workbook_error = |e: rust_xlsxwriter::XlsxError| ExportError::Workbook(e.to_string());
     let mut workbook = Workbook::new();
@@ -124,7 +132,8 @@ pub fn xlsx_bytes<'a>(
     for (index, row) in rows.enumerate() {
         let line =
             u32::try_from(index + 1).map_err(|_| ExportError::Workbook("too many rows".into()))?;
-        for (column, cell) in row.iter().enumerate() {
+        for (column, cell) in row.as_ref().iter().enumerate() {
+            let cell = cell.as_ref();
             let column = u16::try_from(column)
                 .map_err(|_| ExportError::Workbook("too many columns".into()))?;
             if cell.is_empty() {

@@ -5,9 +5,7 @@
 
 use egui::{RichText, TextStyle};
 
-use crate::app::{
-    AppState, AuthView, BrowseQuery, BrowseView, ColumnKind, Command, ListView, records_of,
-};
+use crate::app::{AppState, AuthView, BrowseQuery, BrowseView, ColumnKind, Command, ListView};
 use crate::model::ExportFormat;
 use crate::model::{FilterGroup, field_label, format_size};
 
@@ -366,7 +364,7 @@ fn status_line(
         .page
         .as_ref()
         .and_then(|p| p.table.as_ref())
-        .map_or(0, |t| t.rows.len());
+        .map_or(0, crate::app::TableModel::len);
     ui.horizontal_wrapped(|ui| {
         if browse.everything {
             ui.label(format!("All {} records", thousands(rows as u64)));
@@ -531,7 +529,7 @@ fn detail_pane(
     let from_page = browse
         .selected
         .zip(browse.page.as_ref())
-        .and_then(|(row, p)| records_of(p).get(row).cloned());
+        .and_then(|(row, p)| p.record(row));
     let record = browse.record.as_deref().or(from_page.as_ref());
     egui::Panel::right(("browse_detail", view))
         .resizable(true)
@@ -627,10 +625,10 @@ fn records(
                     }
                 })
                 .body(|body| {
-                    body.rows(row_height, table.rows.len(), |mut row| {
+                    body.rows(row_height, table.len(), |mut row| {
                         let index = row.index();
                         row.set_selected(browse.selected == Some(index));
-                        for (column, cell) in table.rows[index].iter().enumerate() {
+                        for (column, cell) in table.row(index).iter().enumerate() {
                             let kind = browse
                                 .kinds
                                 .get(column)

@@ -5,7 +5,10 @@
 use egui::{RichText, TextStyle};
 
 use super::filter_builder;
-use crate::app::{Answered, AppState, Command, RequestTab, check_body, format_body, json_path};
+use crate::app::{
+    Answered, AppState, Command, JsonDoc, Kind, RequestTab, Span, check_body, format_body,
+    json_path,
+};
 use crate::model::{
     FilterGroup, HttpMethod, KeyValue, RequestDraft, check_filter, encode_query, format_size,
 };
@@ -706,7 +709,7 @@ fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) {
         if answer.table.is_some() {
             ui.selectable_value(&mut view, AnswerView::Table, "Table");
         }
-        if answer.json.is_some() {
+        if answer.doc.is_some() {
             ui.selectable_value(&mut view, AnswerView::Tree, "Tree");
         }
         ui.selectable_value(&mut view, AnswerView::Raw, "Raw");
@@ -717,7 +720,7 @@ fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) {
         );
     });
     if view == AnswerView::Table && answer.table.is_none()
-        || view == AnswerView::Tree && answer.json.is_none()
+        || view == AnswerView::Tree && answer.doc.is_none()
     {
         view = AnswerView::Raw;
     }
@@ -800,7 +803,7 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
         ui.label(
             RichText::new(format!(
                 "{} rows × {} columns",
-                table.rows.len(),
+                table.len(),
                 table.columns.len()
             ))
             .weak(),
@@ -824,7 +827,7 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
     });
     ui.data_mut(|d| d.insert_temp(hidden_id, hidden.clone()));
     let visible: Vec<usize> = (0..table.columns.len()).filter(|&c| !hidden[c]).collect();
-    let rows = shown_rows(tab, table.rows.len());
+    let rows = shown_rows(tab, table.len());
     let row_height = ui.text_style_height(&TextStyle::Body) + 4.0;
     egui::ScrollArea::horizontal()
         .id_salt("answer_table")
@@ -865,10 +868,10 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
                     // Only the visible rows are laid out, however many there are.
                     body.rows(row_height, rows.len(), |mut row| {
                         let index = rows[row.index()];
-                        let cells = &table.rows[index];
                         for &column in &visible {
                             row.col(|ui| {
-                                let cell = cells[column].as_str();
+                                let cell = table.cell(index, column);
+                                let cell = cell.as_ref();
                                 ui.add(
                                     egui::Label::new(cell)
                                         .truncate()
@@ -888,7 +891,7 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
 }
 
 fn tree_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered) {
-    let Some(json) = &answer.json else { return };
+    let Some(doc) = &answer.doc else { return };
     let id = egui::Id::unique(("json_path", tab.id));
     let mut path: String = ui.data(|d| d.get_temp(id)).unwrap_or_default();
     ui.horizontal(|ui| {
@@ -902,7 +905,7 @@ fn tree_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered) {
     });
     ui.data_mut(|d| d.insert_temp(id, path.clone()));
     if !path.trim().is_empty() {
-        match json_path(json, &path) {
+        match json_path(doc, &path) {
             Ok(values) => {
                 ui.label(RichText::new(format!("{} values", values.len())).weak());
                 egui::ScrollArea::both()
@@ -912,8 +915,9 @@ fn tree_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered) {
                         for (index, value) in values.iter().enumerate().take(500) {
                             json_node(
                                 ui,
+                                doc,
                                 &index.to_string(),
-                                value,
+                                *value,
                                 egui::Id::unique(("path_result", index)),
                                 false,
                             );
@@ -930,55 +934,54 @@ fn tree_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered) {
         .id_salt("answer_tree")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            json_node(ui, "answer", json, egui::Id::unique("json_root"), true);
+            json_node(
+                ui,
+                doc,
+                "answer",
+                doc.root(),
+                egui::Id::unique("json_root"),
+                true,
+            );
         });
 }
 
-/// One node of the tree; children are only built while the node is open.
-fn json_node(ui: &mut egui::Ui, key: &str, value: &serde_json::Value, id: egui::Id, open: bool) {
-    use serde_json::Value;
+/// One node of the tree; children are only listed while the node is open.
+fn json_node(ui: &mut egui::Ui, doc: &JsonDoc, key: &str, value: Span, id: egui::Id, open: bool) {
     const SHOWN: usize = 500;
-    match value {
-        Value::Object(map) => {
-            egui::CollapsingHeader::new(format!("{key}  {{{} fields}}", map.len()))
+    match doc.kind(value) {
+        kind @ (Kind::Object | Kind::Array) => {
+            let children = doc.children(value);
+            let title = if kind == Kind::Object {
+                format!("{key}  {{{} fields}}", children.len())
+            } else {
+                format!("{key}  [{} items]", children.len())
+            };
+            egui::CollapsingHeader::new(title)
                 .id_salt(id)
                 .default_open(open)
                 .show(ui, |ui| {
-                    for (child_key, child) in map.iter().take(SHOWN) {
-                        json_node(ui, child_key, child, id.with(child_key), false);
+                    for (index, child) in children.iter().enumerate().take(SHOWN) {
+                        let name = child
+                            .key
+                            .map_or_else(|| index.to_string(), |k| doc.key(k).into_owned());
+                        json_node(ui, doc, &name, child.value, id.with(index), false);
                     }
-                    if map.len() > SHOWN {
-                        ui.label(
-                            RichText::new(format!("… {} more fields (see Raw)", map.len() - SHOWN))
-                                .weak(),
-                        );
-                    }
-                });
-        }
-        Value::Array(items) => {
-            egui::CollapsingHeader::new(format!("{key}  [{} items]", items.len()))
-                .id_salt(id)
-                .default_open(open)
-                .show(ui, |ui| {
-                    for (index, child) in items.iter().enumerate().take(SHOWN) {
-                        json_node(ui, &index.to_string(), child, id.with(index), false);
-                    }
-                    if items.len() > SHOWN {
-                        ui.label(
-                            RichText::new(format!(
-                                "… {} more items (see Table or Raw)",
-                                items.len() - SHOWN
-                            ))
-                            .weak(),
-                        );
+                    if children.len() > SHOWN {
+                        let rest = children.len() - SHOWN;
+                        let more = if kind == Kind::Object {
+                            format!("… {rest} more fields (see Raw)")
+                        } else {
+                            format!("… {rest} more items (see Table or Raw)")
+                        };
+                        ui.label(RichText::new(more).weak());
                     }
                 });
         }
-        leaf => {
+        Kind::Text | Kind::Scalar => {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(format!("{key}:")).strong());
                 ui.add(
-                    egui::Label::new(RichText::new(leaf.to_string()).monospace())
+                    egui::Label::new(RichText::new(doc.source(value)).monospace())
                         .truncate()
                         .selectable(true),
                 );
@@ -991,19 +994,19 @@ fn raw_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered) {
     let row_height = ui.text_style_height(&TextStyle::Monospace);
     // A window of lines, never the whole text in one widget; a search narrows it.
     let lines: Option<&[usize]> = tab.found.as_ref().map(|f| f.lines.as_slice());
-    let count = lines.map_or(answer.lines.len(), <[usize]>::len);
+    let count = lines.map_or(answer.line_count(), <[usize]>::len);
     egui::ScrollArea::both()
         .id_salt("answer_raw")
         .auto_shrink([false, false])
         .show_rows(ui, row_height, count, |ui, range| {
             for shown in range {
                 let index = lines.map_or(shown, |l| l[shown]);
-                let line = &answer.lines[index];
-                let job = if answer.json.is_some() {
-                    super::super::json_highlight::highlight(ui, line, f32::INFINITY)
+                let line = answer.shown_line(index);
+                let job = if answer.doc.is_some() {
+                    super::super::json_highlight::highlight(ui, &line, f32::INFINITY)
                 } else {
                     egui::text::LayoutJob::simple_singleline(
-                        line.clone(),
+                        line,
                         TextStyle::Monospace.resolve(ui.style()),
                         ui.visuals().text_color(),
                     )
@@ -1020,7 +1023,11 @@ fn headers_view(ui: &mut egui::Ui, answer: &Answered) {
         .show(ui, |ui| {
             for (name, value) in &answer.meta.headers {
                 ui.label(RichText::new(name).strong());
-                ui.add(egui::Label::new(value).selectable(true));
+                ui.horizontal(|ui| {
+                    // A steady width: the grid does not jump with each answer's date.
+                    ui.set_min_width(360.0);
+                    ui.add(egui::Label::new(value).selectable(true));
+                });
                 ui.end_row();
             }
         });

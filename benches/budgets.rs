@@ -1,0 +1,529 @@
+//! The performance budgets, measured in one run and printed as one table: each figure
+//! beside its budget. Start-up, idle frames and idle memory come from the real release
+//! binary under the display `scripts/bench.sh` provides (Xvfb); UI frames from the real app
+//! in a headless egui harness (the app's own frame: layout plus tessellation); memory peaks
+//! from a counting allocator. It asserts nothing: figures are printed, budgets are judged.
+//! Run with `scripts/bench.sh` (or `cargo bench --bench budgets`); `cargo test` runs a small
+//! version as a smoke test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::cast_precision_loss,
+    clippy::too_many_lines
+)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::io::BufRead as _;
+use std::process::{Command as Process, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use peak_alloc::PeakAlloc;
+use sage200_desk::app::{Command, ListView, SageApp};
+
+#[global_allocator]
+static MEMORY: PeakAlloc = PeakAlloc;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sage200-desk");
+const MB: f64 = 1024.0 * 1024.0;
+
+/// One line of the table.
+struct Row {
+    what: String,
+    measured: String,
+    budget: String,
+    met: Option<bool>,
+}
+
+fn row(rows: &mut Vec<Row>, what: &str, measured: String, budget: &str, met: Option<bool>) {
+    println!("  measured: {what}: {measured}");
+    rows.push(Row {
+        what: what.to_owned(),
+        measured,
+        budget: budget.to_owned(),
+        met,
+    });
+}
+
+struct Sizes {
+    customers: usize,
+    answer_mb: usize,
+    scroll_frames: usize,
+    start_runs: usize,
+    idle_seconds: f64,
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs a small smoke version.
+    let full = std::env::args().any(|a| a == "--bench");
+    let sizes = if full {
+        Sizes {
+            customers: 100_000,
+            answer_mb: 100,
+            scroll_frames: 300,
+            start_runs: 5,
+            idle_seconds: 13.0,
+        }
+    } else {
+        Sizes {
+            customers: 2_000,
+            answer_mb: 2,
+            scroll_frames: 10,
+            start_runs: 1,
+            idle_seconds: 4.0,
+        }
+    };
+    let mut rows = Vec::new();
+    if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some() {
+        start_and_idle(&mut rows, &sizes);
+    } else {
+        println!("no display: start-up and idle rows skipped (scripts/bench.sh runs under Xvfb)");
+    }
+    browse_and_answers(&mut rows, &sizes);
+    paging_speed_up(&mut rows, &sizes);
+
+    println!();
+    println!("| what | measured | budget | met |");
+    println!("|---|---|---|---|");
+    for r in &rows {
+        let met = match r.met {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "—",
+        };
+        println!("| {} | {} | {} | {met} |", r.what, r.measured, r.budget);
+    }
+}
+
+/// Runs the release binary with `--measure`, returning when its first frame was seen
+/// (from spawning it), the app's frame times (ms since its start) and resident memory
+/// samples (MB) taken at `rss_at` seconds.
+fn run_binary(seconds: f64, rss_at: &[f64]) -> (Duration, Vec<f64>, Vec<f64>) {
+    let data = tempfile::tempdir().unwrap();
+    let spawned = Instant::now();
+    let mut child = Process::new(BIN)
+        .args(["--data-dir"])
+        .arg(data.path())
+        .args(["--measure", &seconds.to_string()])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let stdout = child.stdout.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if sender.send((Instant::now(), line)).is_err() {
+                break;
+            }
+        }
+    });
+    let mut rss = Vec::new();
+    for at in rss_at {
+        let wait = Duration::from_secs_f64(*at).saturating_sub(spawned.elapsed());
+        std::thread::sleep(wait);
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        if let Some(kb) = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        {
+            rss.push(kb / 1024.0);
+        }
+    }
+    child.wait().unwrap();
+    reader.join().unwrap();
+    let lines: Vec<(Instant, String)> = receiver.try_iter().collect();
+    let first = lines
+        .first()
+        .map_or(Duration::MAX, |(at, _)| at.duration_since(spawned));
+    let frames = lines
+        .iter()
+        .filter_map(|(_, l)| l.strip_prefix("frame ")?.parse().ok())
+        .collect();
+    (first, frames, rss)
+}
+
+fn start_and_idle(rows: &mut Vec<Row>, sizes: &Sizes) {
+    let mut starts: Vec<Duration> = (0..sizes.start_runs)
+        .map(|_| run_binary(1.0, &[]).0)
+        .collect();
+    starts.sort();
+    let median = starts[starts.len() / 2];
+    row(
+        rows,
+        "start to first frame (release, Xvfb), median of runs",
+        format!(
+            "{:.0} ms ({} runs)",
+            median.as_secs_f64() * 1000.0,
+            starts.len()
+        ),
+        "≤ 400 ms",
+        Some(median <= Duration::from_millis(400)),
+    );
+    let settle = 3.0;
+    let end = sizes.idle_seconds;
+    let (_, frames, rss) = run_binary(end, &[settle, f64::midpoint(settle, end), end - 0.5]);
+    // The last frame is the one that closes the window on time.
+    let idle = frames
+        .iter()
+        .filter(|ms| **ms >= settle * 1000.0 && **ms < end * 1000.0)
+        .count();
+    row(
+        rows,
+        &format!(
+            "idle: frames painted in {:.0} s with nothing happening",
+            end - settle
+        ),
+        format!("{idle} (of {} in all)", frames.len()),
+        "0",
+        Some(idle == 0),
+    );
+    let peak = rss.iter().copied().fold(0.0, f64::max);
+    row(
+        rows,
+        "idle resident memory after start",
+        format!("{peak:.0} MB"),
+        "≤ 120 MB",
+        Some(peak <= 120.0),
+    );
+}
+
+/// Starts `sage200-desk demo-server` as its own process (so its memory is not counted
+/// with the app's) and returns it with its base URL.
+fn external_demo_server(customers: usize) -> (std::process::Child, String) {
+    let mut child = Process::new(BIN)
+        .args([
+            "demo-server",
+            "--port",
+            "0",
+            "--auto-approve",
+            "--customers",
+        ])
+        .arg(customers.to_string())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let url = lines
+        .find_map(|l| {
+            l.ok()?
+                .strip_prefix("Demo server listening on ")
+                .map(str::to_owned)
+        })
+        .expect("the demo server says where it listens");
+    // Keep reading so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, url)
+}
+
+/// One frame of the app as the user would get it: layout, then tessellation.
+fn timed_frame(h: &mut Harness<'static, SageApp>) -> Duration {
+    let started = Instant::now();
+    h.step();
+    let layout = started.elapsed();
+    let output = h.output();
+    let shapes = output.shapes.clone();
+    let ppp = output.pixels_per_point;
+    let tessellating = Instant::now();
+    let _ = h.ctx.tessellate(shapes, ppp);
+    layout + tessellating.elapsed()
+}
+
+/// Median and longest of frame times, in ms.
+fn spread(frames: &[Duration]) -> (f64, f64) {
+    let mut ms: Vec<f64> = frames.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
+    ms.sort_by(f64::total_cmp);
+    if ms.is_empty() {
+        return (0.0, 0.0);
+    }
+    (ms[ms.len() / 2], ms[ms.len() - 1])
+}
+
+/// Steps frames at about 60 a second until `done`, timing each.
+fn frames_until(
+    h: &mut Harness<'static, SageApp>,
+    timeout: Duration,
+    mut done: impl FnMut(&SageApp) -> bool,
+) -> Vec<Duration> {
+    let started = Instant::now();
+    let mut frames = Vec::new();
+    while !done(h.state()) {
+        assert!(started.elapsed() < timeout, "timed out");
+        let frame = timed_frame(h);
+        frames.push(frame);
+        std::thread::sleep(Duration::from_millis(16).saturating_sub(frame));
+    }
+    frames
+}
+
+/// Scrolls the view under `at` by a wheel notch a frame, timing each frame.
+fn scroll_frames(h: &mut Harness<'static, SageApp>, at: egui::Pos2, count: usize) -> Vec<Duration> {
+    h.hover_at(at);
+    let _ = h.run_ok();
+    (0..count)
+        .map(|i| {
+            let down = if i < count * 3 / 4 { -1.0 } else { 1.0 };
+            h.event(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Line,
+                delta: egui::vec2(0.0, down * 3.0),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+                modifiers: egui::Modifiers::NONE,
+            });
+            timed_frame(h)
+        })
+        .collect()
+}
+
+fn browse_and_answers(rows: &mut Vec<Row>, sizes: &Sizes) {
+    let (mut server, url) = external_demo_server(sizes.customers);
+    let rt = support::runtime();
+    let wait = Duration::from_mins(2);
+    let mut h = support::sign_in_harness(&rt, &url, &support::keyring_scope("bench"), wait);
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Stationery & Office Supplies");
+    support::step_until(&mut h, wait, "the first page", |app| {
+        let b = &app.state().browse;
+        !b.loading && b.page.is_some() && b.count.is_some()
+    });
+    let _ = h.run_ok();
+
+    // Fetch every customer into the Browse table.
+    let before = MEMORY.current_usage();
+    MEMORY.reset_peak_usage();
+    let ctx = h.ctx.clone();
+    let started = Instant::now();
+    h.state_mut()
+        .handle(&ctx, Command::FetchAllRecords(ListView::Browse));
+    let frames = frames_until(&mut h, wait, |app| app.state().browse.everything);
+    let wall = started.elapsed();
+    let peak = MEMORY.peak_usage().saturating_sub(before);
+    let page = h.state().state().browse.page.clone().unwrap();
+    let received = page.meta.size as f64;
+    let records = page
+        .table
+        .as_ref()
+        .map_or(0, sage200_desk::app::TableModel::len);
+    row(
+        rows,
+        &format!("fetch all {records} customers into the browse table"),
+        format!(
+            "{:.2} s ({:.0} MB received)",
+            wall.as_secs_f64(),
+            received / MB
+        ),
+        "≤ 4 s",
+        Some(wall <= Duration::from_secs(4)),
+    );
+    let (_, longest) = spread(&frames);
+    row(
+        rows,
+        "UI frames during that fetch and parse: longest",
+        format!("{longest:.1} ms ({} frames)", frames.len()),
+        "≤ 16 ms",
+        Some(longest <= 16.0),
+    );
+    row(
+        rows,
+        &format!("memory with {records} customers in the table: peak over bytes received"),
+        format!(
+            "{:.2}× ({:.0} MB for {:.0} MB)",
+            peak as f64 / received,
+            peak as f64 / MB,
+            received / MB
+        ),
+        "≤ 2.5×",
+        Some(peak as f64 <= 2.5 * received),
+    );
+    let _ = h.run_ok();
+    let table_at = h.get_by_label("Reference").rect().center() + egui::vec2(0.0, 200.0);
+    let frames = scroll_frames(&mut h, table_at, sizes.scroll_frames);
+    let (median, longest) = spread(&frames);
+    row(
+        rows,
+        &format!("scrolling a {records}-row table with all customer columns"),
+        format!("median {median:.2} ms, longest {longest:.1} ms"),
+        "median ≤ 4 ms, longest ≤ 16 ms",
+        Some(median <= 4.0 && longest <= 16.0),
+    );
+    let table = page.table.clone().unwrap();
+    let name = table.columns.iter().position(|c| c == "name").unwrap();
+    let sorting = Instant::now();
+    let order = sage200_desk::app::sort_rows(&table, name, false);
+    let sorted = sorting.elapsed();
+    assert_eq!(order.len(), records);
+    row(
+        rows,
+        "sorting that table by a text column (on a worker thread)",
+        format!("{:.0} ms", sorted.as_secs_f64() * 1000.0),
+        "≤ 500 ms",
+        Some(sorted <= Duration::from_millis(500)),
+    );
+    drop(table);
+    drop(page);
+    // Let go of the big table before the next measurement.
+    h.state_mut()
+        .handle(&ctx, Command::Browse(ListView::Browse, Box::default()));
+    let _ = h.run_ok();
+    large_answer(rows, sizes, &rt, &mut h);
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+fn large_answer(
+    rows: &mut Vec<Row>,
+    sizes: &Sizes,
+    rt: &tokio::runtime::Runtime,
+    h: &mut Harness<'static, SageApp>,
+) {
+    let _ = rt;
+    let wait = Duration::from_mins(5);
+    let ctx = h.ctx.clone();
+    h.get_by_label("Request builder").click();
+    let _ = h.run_ok();
+    let id = h.state().state().active_tab;
+    let mut draft = sage200_desk::model::RequestDraft {
+        path: "_demo_large_answer".to_owned(),
+        ..sage200_desk::model::RequestDraft::default()
+    };
+    draft.params.push(sage200_desk::model::KeyValue {
+        enabled: true,
+        key: "mb".to_owned(),
+        value: sizes.answer_mb.to_string(),
+    });
+    h.state_mut()
+        .handle(&ctx, Command::UpdateDraft(id, Box::new(draft)));
+    h.state_mut().handle(&ctx, Command::SendRequest(id));
+    let frames = frames_until(h, wait, |app| {
+        app.state()
+            .tabs
+            .iter()
+            .any(|t| t.id == id && t.answer.is_some())
+    });
+    let answer = h
+        .state()
+        .state()
+        .tabs
+        .iter()
+        .find(|t| t.id == id)
+        .and_then(|t| t.answer.clone())
+        .unwrap();
+    let body = answer.raw.clone();
+    let size = body.len() as f64;
+    let (_, longest_while_reading) = spread(&frames);
+
+    // Reading the answer again, alone, for its time and memory.
+    let before = MEMORY.current_usage();
+    MEMORY.reset_peak_usage();
+    let reading = Instant::now();
+    let again = sage200_desk::app::read_answer(answer.meta.clone(), &body);
+    let read = reading.elapsed();
+    let peak = MEMORY.peak_usage().saturating_sub(before) as f64 + size;
+    drop(again);
+    row(
+        rows,
+        &format!(
+            "a {:.0} MB JSON answer: parsed off the UI thread",
+            size / MB
+        ),
+        format!("{:.2} s", read.as_secs_f64()),
+        "≤ 1.5 s",
+        Some(read <= Duration::from_millis(1500)),
+    );
+    row(
+        rows,
+        "memory with that answer open: peak over body size",
+        format!("{:.2}× ({:.0} MB)", peak / size, peak / MB),
+        "≤ 3×",
+        Some(peak <= 3.0 * size),
+    );
+    let mut worst: f64 = longest_while_reading;
+    let mut report = vec![format!("while arriving {longest_while_reading:.1} ms")];
+    for view in ["Table", "Tree", "Raw"] {
+        h.get_by_label(view).click();
+        let _ = h.run_ok();
+        let at = egui::pos2(600.0, 520.0);
+        let frames = scroll_frames(h, at, sizes.scroll_frames);
+        let (median, longest) = spread(&frames);
+        worst = worst.max(longest);
+        report.push(format!(
+            "{view} median {median:.2} / longest {longest:.1} ms"
+        ));
+    }
+    row(
+        rows,
+        "that answer's tree, table and raw views: frames while scrolling",
+        report.join("; "),
+        "≤ 16 ms",
+        Some(worst <= 16.0),
+    );
+}
+
+/// Fetch-all with several pages in flight against one at a time (the client's work
+/// included: every page read into one table).
+fn paging_speed_up(rows: &mut Vec<Row>, sizes: &Sizes) {
+    use sage200_desk::api::{ApiClient, ApiRequest, CompanyScope, PageOptions, StaticToken};
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        sage200_desk::demo_server::DemoConfig {
+            customers: sizes.customers,
+            ..sage200_desk::demo_server::DemoConfig::default()
+        },
+    );
+    let client = ApiClient::new(
+        sage200_desk::api::build_http_client().unwrap(),
+        &sage200_desk::model::Profile::demo(&server.base_url()),
+        Arc::new(StaticToken(sage200_desk::model::Secret::new(
+            server.mint_access_token(),
+        ))),
+    )
+    .unwrap();
+    let base = ApiRequest::get("customers").for_company(Some(&CompanyScope {
+        site_id: "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
+        company_id: 101,
+    }));
+    let time = |in_flight: usize| {
+        let options = PageOptions {
+            in_flight,
+            ..PageOptions::default()
+        };
+        let started = Instant::now();
+        let answer = rt
+            .block_on(sage200_desk::app::fetch_all_pages_with(
+                client.clone(),
+                base.clone(),
+                &options,
+                |_| {},
+            ))
+            .unwrap();
+        assert_eq!(answer.table.as_ref().unwrap().len(), sizes.customers);
+        started.elapsed()
+    };
+    let single = time(1);
+    let several = time(PageOptions::default().in_flight);
+    let speed_up = single.as_secs_f64() / several.as_secs_f64();
+    row(
+        rows,
+        "fetch all: pages in flight against one page at a time",
+        format!(
+            "{speed_up:.2}× ({:.2} s against {:.2} s)",
+            several.as_secs_f64(),
+            single.as_secs_f64()
+        ),
+        "≥ 1.5×",
+        Some(speed_up >= 1.5),
+    );
+}
