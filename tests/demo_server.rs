@@ -1007,3 +1007,18 @@ async fn a_state_file_keeps_changes_across_restarts() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_large_synthetic_answer_is_served_for_measurements() {
+    let server = auto_server().await;
+    let api = Api::new(&server).await;
+    let (status, body) = api.get("_demo_large_answer?mb=3").await;
+    assert_eq!(status, StatusCode::OK);
+    let records = body.as_array().unwrap();
+    let size = serde_json::to_vec(&body).unwrap().len();
+    // Read back and written again, so a little shorter than sent (1.00 becomes 1.0).
+    assert!((3_000_000..4 * 1024 * 1024).contains(&size), "{size}");
+    assert!(records.len() > 1_000);
+    assert_eq!(records[0]["reference"], "LRG00001");
+    assert!(records[9]["contacts"][0]["emails"].is_array());
+}

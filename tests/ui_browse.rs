@@ -188,6 +188,9 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
         .unwrap();
     let style = h.state().state().date_style;
     let shown = sage200_desk::model::format_date(&table.cell(0, created), style).unwrap();
+    // Cells scrolled out of sight are not drawn: bring the column into view first.
+    h.get_by_label("Created").scroll_to_me();
+    let _ = h.run_ok();
     assert!(h.query_all_by_label(&shown).count() >= 1, "{shown}");
 
     // The column chooser sends $select.
@@ -244,6 +247,8 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
     let page = h.state().state().browse.page.clone().unwrap();
     let table = page.table.clone().unwrap();
     let reference = table.columns.iter().position(|c| c == "reference").unwrap();
+    h.get_by_label("Reference").scroll_to_me();
+    let _ = h.run_ok();
     h.get_by_label(&table.cell(2, reference)).click();
     support::step_until(&mut h, WAIT, "the record", |app| {
         app.state().browse.record.is_some()

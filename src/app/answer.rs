@@ -258,11 +258,11 @@ impl JsonDoc {
         doc
     }
 
-    /// Checks `raw` is JSON and indexes its top level; `None` when it is not JSON.
+    /// Indexes the top level of a body already known to be JSON; `None` when it is too
+    /// large to index.
     #[must_use]
-    pub fn parse(raw: &Bytes) -> Option<Self> {
+    pub fn checked(raw: &Bytes) -> Option<Self> {
         u32::try_from(raw.len()).ok()?;
-        serde_json::from_slice::<serde::de::IgnoredAny>(raw).ok()?;
         Some(Self::new(raw.clone()))
     }
 
@@ -378,12 +378,15 @@ impl TableModel {
         if items.is_empty() || !items.iter().all(|i| doc.kind(i.value) == Kind::Object) {
             return None;
         }
+        // One pass: the matrix is laid out for the columns seen so far and widened in the
+        // rare case a later record brings a new field.
         let mut columns: Vec<String> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut rows: Vec<Vec<(usize, Span)>> = Vec::with_capacity(items.len());
-        for item in items.iter() {
+        let mut cells: Vec<u64> = Vec::new();
+        let mut width = 0;
+        for (r, item) in items.iter().enumerate() {
             let members = scan_children(&doc.raw, item.value);
-            let mut row = Vec::with_capacity(members.len());
+            let mut row = vec![0u64; width];
             for member in members {
                 let Some(key) = member.key else { continue };
                 let name = doc.key(key);
@@ -394,16 +397,25 @@ impl TableModel {
                     index.insert(name.into_owned(), columns.len() - 1);
                     columns.len() - 1
                 };
-                row.push((column, member.value));
+                if column >= row.len() {
+                    row.resize(column + 1, 0);
+                }
+                row[column] = (u64::from(member.value.start) << 32) | u64::from(member.value.end);
             }
-            rows.push(row);
-        }
-        let width = columns.len();
-        let mut cells = vec![0u64; rows.len() * width];
-        for (r, row) in rows.into_iter().enumerate() {
-            for (column, value) in row {
-                cells[r * width + column] = (u64::from(value.start) << 32) | u64::from(value.end);
+            if row.len() > width {
+                let wider = row.len();
+                let mut widened = Vec::with_capacity(items.len() * wider);
+                for old in cells.chunks(width.max(1)).take(r) {
+                    widened.extend_from_slice(old);
+                    widened.resize(widened.len() + wider - old.len(), 0);
+                }
+                cells = widened;
+                width = wider;
             }
+            if cells.capacity() == 0 {
+                cells.reserve_exact(items.len() * width);
+            }
+            cells.extend_from_slice(&row);
         }
         Some(Self {
             columns,
@@ -505,7 +517,8 @@ pub struct Answered {
     pub table: Option<TableModel>,
     /// Why the body is not shown as JSON, when it is not.
     pub not_json: Option<String>,
-    lines: LineIndex,
+    /// Built when first needed (at once by `read`; fetch-all tables may never need it).
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl Answered {
@@ -525,15 +538,9 @@ impl Answered {
         };
         match checked {
             Ok(()) => {
-                let doc = Arc::new(JsonDoc::new(raw.clone()));
-                Self {
-                    meta,
-                    table: TableModel::of(&doc),
-                    lines: LineIndex::Json(pretty_lines(raw)),
-                    doc: Some(doc),
-                    not_json: None,
-                    raw: raw.clone(),
-                }
+                let answer = Self::checked_json(meta, raw);
+                answer.index_lines();
+                answer
             }
             Err(reason) => {
                 let mut starts = vec![0u32];
@@ -552,17 +559,42 @@ impl Answered {
                     doc: None,
                     table: None,
                     not_json: Some(reason),
-                    lines: LineIndex::Text(starts),
+                    lines: LineIndex::Text(starts).into(),
                     raw: raw.clone(),
                 }
             }
         }
     }
 
+    /// Indexes a body already known to be JSON (each page of a fetch-all was checked as
+    /// it arrived); the raw view's lines are left until first asked for.
+    #[must_use]
+    pub fn checked_json(meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
+        let doc = Arc::new(JsonDoc::new(raw.clone()));
+        Self {
+            meta,
+            table: TableModel::of(&doc),
+            doc: Some(doc),
+            not_json: None,
+            raw: raw.clone(),
+            lines: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Builds the raw view's line index now (off the UI thread), if it is not built yet.
+    pub fn index_lines(&self) {
+        let _ = self.lines();
+    }
+
+    fn lines(&self) -> &LineIndex {
+        self.lines
+            .get_or_init(|| LineIndex::Json(pretty_lines(&self.raw)))
+    }
+
     /// Number of lines in the raw view.
     #[must_use]
     pub fn line_count(&self) -> usize {
-        match &self.lines {
+        match self.lines() {
             LineIndex::Json(lines) => lines.len(),
             LineIndex::Text(starts) => starts.len(),
         }
@@ -572,7 +604,7 @@ impl Answered {
     #[must_use]
     pub fn line(&self, index: usize) -> String {
         let b = &self.raw[..];
-        match &self.lines {
+        match self.lines() {
             LineIndex::Text(starts) => {
                 let start = starts.get(index).map_or(b.len(), |s| *s as usize);
                 let end = starts.get(index + 1).map_or(b.len(), |s| *s as usize);

@@ -19,7 +19,7 @@ pub use customers::{Choice, CustomerForm, Lookups};
 pub use paths::{AppPaths, DATA_DIR_ENV};
 pub use request::{
     BodyError, Found, RequestTab, TableSort, check_body, fetch_all_pages, fetch_all_pages_with,
-    format_body, json_path, read_answer, search_answer, sort_rows,
+    fetch_all_records, format_body, json_path, read_answer, search_answer, sort_rows,
 };
 pub use signin::{SignInProgress, SignedIn};
 pub use state::{

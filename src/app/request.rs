@@ -285,16 +285,36 @@ pub async fn fetch_all_pages(
         client,
         request,
         &crate::api::PageOptions::default(),
+        true,
         progress,
     )
     .await
 }
 
-/// As `fetch_all_pages`, paging as `options` say (the benchmarks compare settings).
+/// Fetches every page of a list for a records table: as `fetch_all_pages`, without the raw
+/// view's line index (a table never shows it; it is built if ever asked for).
+pub async fn fetch_all_records(
+    client: ApiClient,
+    request: ApiRequest,
+    progress: impl FnMut(crate::api::Progress) + Send,
+) -> Result<Arc<Answered>, UserError> {
+    fetch_all_pages_with(
+        client,
+        request,
+        &crate::api::PageOptions::default(),
+        false,
+        progress,
+    )
+    .await
+}
+
+/// As `fetch_all_pages`, paging as `options` say (the benchmarks compare settings), with
+/// the raw view's line index built now or left for later.
 pub async fn fetch_all_pages_with(
     client: ApiClient,
     request: ApiRequest,
     options: &crate::api::PageOptions,
+    with_lines: bool,
     progress: impl FnMut(crate::api::Progress) + Send,
 ) -> Result<Arc<Answered>, UserError> {
     let started = std::time::Instant::now();
@@ -316,7 +336,11 @@ pub async fn fetch_all_pages_with(
         meta.size = size;
         meta.attempts = u32::try_from(count).unwrap_or(u32::MAX);
         meta.reason = format!("OK · {records} records in {count} pages");
-        Ok(Arc::new(Answered::read(meta, &joined)))
+        let answer = Answered::checked_json(meta, &joined);
+        if with_lines {
+            answer.index_lines();
+        }
+        Ok(Arc::new(answer))
     })
     .await
     .map_err(|e| UserError {
@@ -333,7 +357,8 @@ fn join_pages(pages: Vec<crate::api::RawAnswer>) -> Result<(bytes::Bytes, usize)
     joined.push(b'[');
     let mut records = 0;
     for page in pages {
-        let doc = JsonDoc::parse(&page.body).ok_or_else(|| UserError {
+        // `api::fetch_all` checked every page as it arrived.
+        let doc = JsonDoc::checked(&page.body).ok_or_else(|| UserError {
             message: "A page of the list could not be read as JSON.".to_owned(),
             advice: "Try again; if it keeps happening, fetch fewer pages at a time.".to_owned(),
         })?;

@@ -628,14 +628,19 @@ fn records(
                     body.rows(row_height, table.len(), |mut row| {
                         let index = row.index();
                         row.set_selected(browse.selected == Some(index));
-                        for (column, cell) in table.row(index).iter().enumerate() {
+                        for (column, name) in table.columns.iter().enumerate() {
                             let kind = browse
                                 .kinds
                                 .get(column)
                                 .copied()
                                 .unwrap_or(ColumnKind::Text);
-                            let name = &table.columns[column];
-                            row.col(|ui| record_view::cell(ui, name, cell, kind, state.date_style));
+                            row.col(|ui| {
+                                // Columns scrolled out of sight are not read or laid out.
+                                if ui.is_rect_visible(ui.max_rect()) {
+                                    let cell = table.cell(index, column);
+                                    record_view::cell(ui, name, &cell, kind, state.date_style);
+                                }
+                            });
                         }
                         if row.response().clicked() {
                             let again = browse.selected == Some(index);

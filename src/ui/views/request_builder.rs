@@ -870,6 +870,10 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
                         let index = rows[row.index()];
                         for &column in &visible {
                             row.col(|ui| {
+                                // Columns scrolled out of sight are not read or laid out.
+                                if !ui.is_rect_visible(ui.max_rect()) {
+                                    return;
+                                }
                                 let cell = table.cell(index, column);
                                 let cell = cell.as_ref();
                                 ui.add(
