@@ -34,26 +34,36 @@ fn wait_loaded(
     });
 }
 
-#[test]
-fn records_are_paged_sorted_and_searched_on_the_server() {
-    let rt = support::runtime();
+/// A demo server with `customers`, and the app signed in to it with its first page of
+/// customers shown on the Browse screen.
+fn signed_in(
+    rt: &tokio::runtime::Runtime,
+    customers: usize,
+    scope: &str,
+) -> (
+    sage200_desk::demo_server::DemoServer,
+    egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
+) {
     let server = support::demo_server(
-        &rt,
+        rt,
         DemoConfig {
             auto_approve: true,
-            customers: 250,
+            customers,
             ..DemoConfig::default()
         },
     );
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("browse"),
-        WAIT,
-    );
-    support::sign_in(&rt, &mut h);
+    let mut h =
+        support::sign_in_harness(rt, &server.base_url(), &support::keyring_scope(scope), WAIT);
+    support::sign_in(rt, &mut h);
     support::pick_company(&mut h, "Stationery & Office Supplies");
     wait_loaded(&mut h, |q| q.resource == "customers");
+    (server, h)
+}
+
+#[test]
+fn records_are_paged_sorted_and_searched_on_the_server() {
+    let rt = support::runtime();
+    let (_server, mut h) = signed_in(&rt, 250, "browse");
     assert_eq!(names(&h).len(), 100, "the first page of 100");
     // Money is shown with two places and thousands separators.
     let page = h.state().state().browse.page.clone().unwrap();
@@ -154,23 +164,7 @@ fn records_are_paged_sorted_and_searched_on_the_server() {
 #[test]
 fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
     let rt = support::runtime();
-    let server = support::demo_server(
-        &rt,
-        DemoConfig {
-            auto_approve: true,
-            customers: 1_234,
-            ..DemoConfig::default()
-        },
-    );
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("browse-more"),
-        WAIT,
-    );
-    support::sign_in(&rt, &mut h);
-    support::pick_company(&mut h, "Stationery & Office Supplies");
-    wait_loaded(&mut h, |q| q.resource == "customers");
+    let (_server, mut h) = signed_in(&rt, 1_234, "browse-more");
     support::step_until(&mut h, WAIT, "the count", |app| {
         app.state().browse.count.is_some()
     });
@@ -319,23 +313,7 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
 #[test]
 fn empty_and_failed_pages_say_what_happened() {
     let rt = support::runtime();
-    let server = support::demo_server(
-        &rt,
-        DemoConfig {
-            auto_approve: true,
-            customers: 30,
-            ..DemoConfig::default()
-        },
-    );
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("browse-empty"),
-        WAIT,
-    );
-    support::sign_in(&rt, &mut h);
-    support::pick_company(&mut h, "Stationery & Office Supplies");
-    wait_loaded(&mut h, |q| q.resource == "customers");
+    let (server, mut h) = signed_in(&rt, 30, "browse-empty");
     h.get_by_label("Quick search").click();
     let _ = h.run_ok();
     h.get_by_label("Quick search")

@@ -459,29 +459,20 @@ fn fetch_and_export(
         } else {
             "This page"
         };
-        for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
-            if ui
-                .button(format!("{shown} as {}…", format.label()))
-                .clicked()
-            {
-                commands.push(Command::ExportRecords {
-                    view,
-                    everything: false,
-                    path: None,
-                    format,
-                });
-                ui.close();
-            }
-        }
+        // What is shown, then (when only a page is shown) every matching record.
+        let mut choices = vec![(false, shown)];
         if !browse.everything {
+            choices.push((true, "Every matching record"));
+        }
+        for (everything, what) in choices {
             for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
                 if ui
-                    .button(format!("Every matching record as {}…", format.label()))
+                    .button(format!("{what} as {}…", format.label()))
                     .clicked()
                 {
                     commands.push(Command::ExportRecords {
                         view,
-                        everything: true,
+                        everything,
                         path: None,
                         format,
                     });
