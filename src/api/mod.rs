@@ -15,4 +15,4 @@ pub use client::{
 };
 pub use error::ApiError;
 pub use http::{build_http_client, check_health};
-pub use paging::{PageOptions, Progress, fetch_all};
+pub use paging::{PageOptions, Progress, fetch_all, fetch_all_mapped};

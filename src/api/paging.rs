@@ -47,8 +47,26 @@ pub async fn fetch_all(
     client: &ApiClient,
     base: &ApiRequest,
     options: &PageOptions,
-    mut progress: impl FnMut(Progress) + Send,
+    progress: impl FnMut(Progress) + Send,
 ) -> Result<Vec<RawAnswer>, ApiError> {
+    fetch_all_mapped(client, base, options, progress, |page| page).await
+}
+
+/// As `fetch_all`, handing each page to `map` on a blocking thread as soon as it arrives,
+/// so reading pages overlaps with fetching the next ones; returns what `map` made, in
+/// page order.
+pub async fn fetch_all_mapped<T, F>(
+    client: &ApiClient,
+    base: &ApiRequest,
+    options: &PageOptions,
+    mut progress: impl FnMut(Progress) + Send,
+    map: F,
+) -> Result<Vec<T>, ApiError>
+where
+    T: Send + 'static,
+    F: Fn(RawAnswer) -> T + Send + Sync + 'static,
+{
+    let map = std::sync::Arc::new(map);
     let page_size = options.page_size.clamp(1, 5000);
     let in_flight = options.in_flight.clamp(1, 8);
     let mut template = base.clone();
@@ -71,7 +89,7 @@ pub async fn fetch_all(
         pending.push(page(next));
         next += 1;
     }
-    let mut done: BTreeMap<usize, RawAnswer> = BTreeMap::new();
+    let mut done: BTreeMap<usize, tokio::task::JoinHandle<T>> = BTreeMap::new();
     let mut last: Option<usize> = None;
     let mut seen = Progress::default();
     while let Some((index, answer)) = pending.next().await {
@@ -84,16 +102,19 @@ pub async fn fetch_all(
         seen.records += records;
         seen.bytes += answer.body.len();
         progress(seen);
-        done.insert(index, answer);
+        let map = map.clone();
+        done.insert(index, tokio::task::spawn_blocking(move || map(answer)));
         if last.is_none() {
             pending.push(page(next));
             next += 1;
         }
     }
     let last = last.unwrap_or(0);
-    Ok(done
-        .into_iter()
-        .take_while(|(i, _)| *i <= last)
-        .map(|(_, a)| a)
-        .collect())
+    let mut pages = Vec::with_capacity(last + 1);
+    for (_, handle) in done.into_iter().take_while(|(i, _)| *i <= last) {
+        pages.push(handle.await.map_err(|e| ApiError::InvalidBody {
+            detail: format!("reading a page stopped: {e}"),
+        })?);
+    }
+    Ok(pages)
 }

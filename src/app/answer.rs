@@ -366,8 +366,25 @@ pub struct TableModel {
     /// Column names: the keys of the records, in first-seen order.
     pub columns: Vec<String>,
     doc: Arc<JsonDoc>,
-    /// Row-major spans (`start << 32 | end`); 0 for a missing field.
+    /// The rows, in runs read one page at a time (one run for a single answer).
+    chunks: Vec<Chunk>,
+    rows: usize,
+}
+
+/// A run of rows: their cells, row-major over the run's own columns, as spans
+/// (`start << 32 | end`, 0 for a missing field), and where each table column is among them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Chunk {
+    first_row: usize,
+    rows: usize,
+    width: usize,
+    /// For each column of the table, its place in this run (`u32::MAX`: absent).
+    local: Vec<u32>,
     cells: Vec<u64>,
+}
+
+fn pack(at: Span) -> u64 {
+    (u64::from(at.start) << 32) | u64::from(at.end)
 }
 
 impl TableModel {
@@ -400,7 +417,7 @@ impl TableModel {
                 if column >= row.len() {
                     row.resize(column + 1, 0);
                 }
-                row[column] = (u64::from(member.value.start) << 32) | u64::from(member.value.end);
+                row[column] = pack(member.value);
             }
             if row.len() > width {
                 let wider = row.len();
@@ -417,10 +434,18 @@ impl TableModel {
             }
             cells.extend_from_slice(&row);
         }
+        let rows = items.len();
         Some(Self {
+            chunks: vec![Chunk {
+                first_row: 0,
+                rows,
+                width,
+                local: (0..width).map(to_u32).collect(),
+                cells,
+            }],
             columns,
             doc: doc.clone(),
-            cells,
+            rows,
         })
     }
 
@@ -445,34 +470,31 @@ impl TableModel {
         let mut table = Self::of(&doc).unwrap_or(Self {
             columns: Vec::new(),
             doc,
-            cells: Vec::new(),
+            chunks: Vec::new(),
+            rows: 0,
         });
         // Keep the given columns and their order even where every cell is empty.
-        if table.columns != columns {
-            let width = table.columns.len().max(1);
-            let old = std::mem::take(&mut table.cells);
-            let mut cells = vec![0u64; rows.len() * columns.len()];
-            for (r, _) in rows.iter().enumerate() {
-                for (c, name) in columns.iter().enumerate() {
-                    if let Some(old_c) = table.columns.iter().position(|n| n == name) {
-                        cells[r * columns.len() + c] =
-                            old.get(r * width + old_c).copied().unwrap_or(0);
-                    }
-                }
-            }
-            table.cells = cells;
-            table.columns = columns;
+        for chunk in &mut table.chunks {
+            chunk.local = columns
+                .iter()
+                .map(|name| {
+                    table
+                        .columns
+                        .iter()
+                        .position(|n| n == name)
+                        .map_or(u32::MAX, to_u32)
+                })
+                .collect();
         }
+        table.columns = columns;
+        table.rows = rows.len();
         table
     }
 
     /// Number of rows.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.cells
-            .len()
-            .checked_div(self.columns.len())
-            .unwrap_or(0)
+        self.rows
     }
 
     /// Whether there are no rows.
@@ -484,10 +506,15 @@ impl TableModel {
     /// A cell's text (empty for a missing field or `null`).
     #[must_use]
     pub fn cell(&self, row: usize, column: usize) -> Cow<'_, str> {
+        let index = self.chunks.partition_point(|c| c.first_row + c.rows <= row);
         let packed = self
-            .cells
-            .get(row * self.columns.len() + column)
-            .copied()
+            .chunks
+            .get(index)
+            .filter(|c| row >= c.first_row)
+            .and_then(|c| {
+                let local = *c.local.get(column)? as usize;
+                c.cells.get((row - c.first_row) * c.width + local).copied()
+            })
             .unwrap_or(0);
         if packed == 0 {
             return Cow::Borrowed("");
@@ -501,6 +528,47 @@ impl TableModel {
     #[must_use]
     pub fn row(&self, row: usize) -> Vec<Cow<'_, str>> {
         (0..self.columns.len()).map(|c| self.cell(row, c)).collect()
+    }
+}
+
+/// A page of a list, read as it arrived: its body, where its records are, and their cells.
+#[derive(Debug)]
+pub struct PagePieces {
+    body: Bytes,
+    records: Vec<Span>,
+    /// The page's own columns and row-major cells, when its records are all objects.
+    table: Option<(Vec<String>, Vec<u64>)>,
+}
+
+impl PagePieces {
+    /// Reads a page already known to be JSON; `None` when it holds no list.
+    #[must_use]
+    pub fn read(body: Bytes) -> Option<Self> {
+        let doc = Arc::new(JsonDoc::checked(&body)?);
+        let list = doc.records()?;
+        let records = doc.children(list).iter().map(|c| c.value).collect();
+        let table = TableModel::of(&doc).and_then(|mut t| {
+            let chunk = t.chunks.pop()?;
+            Some((t.columns, chunk.cells))
+        });
+        drop(doc);
+        Some(Self {
+            body,
+            records,
+            table,
+        })
+    }
+
+    /// How many records the page holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether the page holds no records.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
     }
 }
 
@@ -577,6 +645,96 @@ impl Answered {
             doc: Some(doc),
             not_json: None,
             raw: raw.clone(),
+            lines: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Joins pages read as they arrived into one answer: their records in one array and
+    /// one table, each page let go as soon as it is copied.
+    #[must_use]
+    pub fn from_pages(meta: crate::model::ResponseMeta, pages: Vec<PagePieces>) -> Self {
+        let count: usize = pages.iter().map(PagePieces::len).sum();
+        let bytes: usize = pages
+            .iter()
+            .flat_map(|p| p.records.iter())
+            .map(|r| (r.end - r.start) as usize + 1)
+            .sum();
+        if u32::try_from(bytes + 2).is_err() {
+            return Self::read(meta, &Bytes::from_static(b"(more than 4 GB of records)"));
+        }
+        let tabular = count > 0 && pages.iter().all(|p| p.is_empty() || p.table.is_some());
+        let mut columns: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (local, _) in pages.iter().filter_map(|p| p.table.as_ref()) {
+            for name in local {
+                if !index.contains_key(name) {
+                    index.insert(name.clone(), columns.len());
+                    columns.push(name.clone());
+                }
+            }
+        }
+        let mut joined = Vec::with_capacity(bytes + 2);
+        joined.push(b'[');
+        let mut children = Vec::with_capacity(count);
+        let mut chunks = Vec::new();
+        for page in pages {
+            let (local_columns, mut cells) = page.table.unwrap_or_default();
+            let width = local_columns.len();
+            for (r, record) in page.records.iter().enumerate() {
+                if !children.is_empty() {
+                    joined.push(b',');
+                }
+                let at = joined.len();
+                joined.extend_from_slice(&page.body[record.range()]);
+                children.push(Child {
+                    key: None,
+                    value: span(at, joined.len()),
+                });
+                // The record moved from `record.start` to `at`: so did its cells.
+                let moved = |offset: u64| offset - u64::from(record.start) + at as u64;
+                for packed in cells.iter_mut().skip(r * width).take(width) {
+                    if *packed != 0 {
+                        *packed =
+                            (moved(*packed >> 32) << 32) | moved(*packed & u64::from(u32::MAX));
+                    }
+                }
+            }
+            if tabular && !page.records.is_empty() {
+                let mut local = vec![u32::MAX; columns.len()];
+                for (i, name) in local_columns.iter().enumerate() {
+                    if let Some(&global) = index.get(name) {
+                        local[global] = to_u32(i);
+                    }
+                }
+                chunks.push(Chunk {
+                    first_row: children.len() - page.records.len(),
+                    rows: page.records.len(),
+                    width,
+                    local,
+                    cells,
+                });
+            }
+        }
+        joined.push(b']');
+        let raw = Bytes::from(joined);
+        let root = span(0, raw.len());
+        let doc = Arc::new(JsonDoc {
+            raw: raw.clone(),
+            root,
+            listed: HashMap::from([(0, children.into())]),
+        });
+        let table = tabular.then(|| TableModel {
+            columns,
+            doc: doc.clone(),
+            chunks,
+            rows: count,
+        });
+        Self {
+            meta,
+            raw,
+            doc: Some(doc),
+            table,
+            not_json: None,
             lines: std::sync::OnceLock::new(),
         }
     }
@@ -809,6 +967,37 @@ mod tests {
         let doc = deep.doc.as_ref().unwrap();
         assert_eq!(doc.children(doc.root()).len(), 1);
         assert_eq!(body("").line_count(), 0);
+    }
+
+    #[test]
+    fn pages_join_into_one_answer_and_one_table() {
+        let page = |text: &str| PagePieces::read(Bytes::from(text.to_owned())).unwrap();
+        let pages = vec![
+            page(r#"[ {"id":1,"name":"A"} ,  {"id":2,"name":"B\u00e9"} ]"#),
+            page(r#"{"value":[{"id":3,"extra":true}]}"#),
+            page("[]"),
+        ];
+        let joined = Answered::from_pages(meta(), pages);
+        assert_eq!(
+            &joined.raw[..],
+            br#"[{"id":1,"name":"A"},{"id":2,"name":"B\u00e9"},{"id":3,"extra":true}]"#
+        );
+        let table = joined.table.as_ref().unwrap();
+        assert_eq!(table.columns, ["id", "name", "extra"]);
+        assert_eq!(table.len(), 3);
+        assert_eq!(table.row(0), ["1", "A", ""]);
+        assert_eq!(table.row(1), ["2", "Bé", ""]);
+        assert_eq!(table.row(2), ["3", "", "true"]);
+        assert_eq!(joined.record_count(), 3);
+        assert_eq!(joined.record(2).unwrap()["extra"], true);
+        assert_eq!(joined.line_count(), 14);
+        let value: serde_json::Value = serde_json::from_slice(&joined.raw).unwrap();
+        assert_eq!(
+            lines(&joined).join("\n"),
+            serde_json::to_string_pretty(&value)
+                .unwrap()
+                .replace("é", "\\u00e9")
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::api::{ApiClient, ApiRequest, CompanyScope, Verb};
 use crate::model::{HttpMethod, RequestDraft, ResponseMeta};
 
-use super::answer::{Answered, JsonDoc, Kind, Span};
+use super::answer::{Answered, JsonDoc, Kind, PagePieces, Span};
 use super::state::UserError;
 
 /// A request-builder tab: its draft, and what came back.
@@ -318,25 +318,38 @@ pub async fn fetch_all_pages_with(
     progress: impl FnMut(crate::api::Progress) + Send,
 ) -> Result<Arc<Answered>, UserError> {
     let started = std::time::Instant::now();
-    let pages = crate::api::fetch_all(&client, &request, options, progress)
-        .await
-        .map_err(|e| UserError::from(&e))?;
+    // Each page is read on a blocking thread as it arrives, while the next ones download.
+    let pages = crate::api::fetch_all_mapped(&client, &request, options, progress, |page| {
+        let size = page.body.len();
+        (page.meta, size, PagePieces::read(page.body))
+    })
+    .await
+    .map_err(|e| UserError::from(&e))?;
     tokio::task::spawn_blocking(move || {
         let mut meta = pages
             .first()
-            .map(|p| p.meta.clone())
+            .map(|p| p.0.clone())
             .ok_or_else(|| UserError {
                 message: "No page came back.".to_owned(),
                 advice: "Send the request again.".to_owned(),
             })?;
-        let size: usize = pages.iter().map(|p| p.body.len()).sum();
+        let size: usize = pages.iter().map(|p| p.1).sum();
         let count = pages.len();
-        let (joined, records) = join_pages(pages)?;
+        let pieces = pages
+            .into_iter()
+            .map(|(_, _, pieces)| {
+                pieces.ok_or_else(|| UserError {
+                    message: "A page of the list was not a list of records.".to_owned(),
+                    advice: "Fetch all works on list resources such as customers.".to_owned(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let records: usize = pieces.iter().map(PagePieces::len).sum();
         meta.elapsed = started.elapsed();
         meta.size = size;
         meta.attempts = u32::try_from(count).unwrap_or(u32::MAX);
         meta.reason = format!("OK · {records} records in {count} pages");
-        let answer = Answered::checked_json(meta, &joined);
+        let answer = Answered::from_pages(meta, pieces);
         if with_lines {
             answer.index_lines();
         }
@@ -347,39 +360,6 @@ pub async fn fetch_all_pages_with(
         message: format!("Reading the pages stopped: {e}"),
         advice: "Try again.".to_owned(),
     })?
-}
-
-/// Joins the record arrays of pages into one array, copying each page's bytes once and
-/// letting each page go as soon as it is copied (so the pages are never held twice).
-fn join_pages(pages: Vec<crate::api::RawAnswer>) -> Result<(bytes::Bytes, usize), UserError> {
-    let total: usize = pages.iter().map(|p| p.body.len()).sum();
-    let mut joined = Vec::with_capacity(total + 2);
-    joined.push(b'[');
-    let mut records = 0;
-    for page in pages {
-        // `api::fetch_all` checked every page as it arrived.
-        let doc = JsonDoc::checked(&page.body).ok_or_else(|| UserError {
-            message: "A page of the list could not be read as JSON.".to_owned(),
-            advice: "Try again; if it keeps happening, fetch fewer pages at a time.".to_owned(),
-        })?;
-        let Some(list) = doc.records() else {
-            return Err(UserError {
-                message: "A page of the list was not a list of records.".to_owned(),
-                advice: "Fetch all works on list resources such as customers.".to_owned(),
-            });
-        };
-        for child in doc.children(list).iter() {
-            if records > 0 {
-                joined.push(b',');
-            }
-            joined.extend_from_slice(
-                &page.body[child.value.start as usize..child.value.end as usize],
-            );
-            records += 1;
-        }
-    }
-    joined.push(b']');
-    Ok((bytes::Bytes::from(joined), records))
 }
 
 /// Sends a request whose error statuses are errors (the Browse screen) and reads the page.
