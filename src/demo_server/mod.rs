@@ -27,6 +27,30 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultKind};
+
+/// Which of `names` the `$filter` of `raw_query` (a query string as a client sends it)
+/// keeps, judged by the demo server's own `OData` parser over customers with those names.
+/// For property tests of clients' filters: the same code that answers real requests.
+pub fn customers_matching(raw_query: &str, names: &[String]) -> Result<Vec<usize>, String> {
+    let schema = schema::customers();
+    let query = odata::Query::parse(raw_query, &schema)?;
+    let position = schema
+        .position("name")
+        .ok_or("customers have no name field")?;
+    Ok(names
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| {
+            let mut record = store::Record::seeded(0);
+            record.set(position, serde_json::Value::from(name.as_str()));
+            query
+                .filter
+                .as_ref()
+                .is_none_or(|filter| filter.matches(&schema, &record))
+        })
+        .map(|(i, _)| i)
+        .collect())
+}
 pub use oauth::{
     AUDIENCE, CONFIDENTIAL_CLIENT_ID, CONFIDENTIAL_CLIENT_SECRET, DEMO_USER_EMAIL, DEMO_USER_NAME,
     PUBLIC_CLIENT_ID,
