@@ -249,3 +249,66 @@ fn page(title: &str, message: &str) -> String {
          <body><main><h1>{title}</h1><p>{message}</p></main></body></html>"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RedirectHost;
+
+    async fn send(address: SocketAddr, bytes: &[u8]) -> String {
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        stream.write_all(bytes).await.unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+
+    #[tokio::test]
+    async fn it_binds_the_loopback_address_only() {
+        for host in [RedirectHost::Loopback, RedirectHost::Localhost] {
+            let listener = LoopbackListener::bind(&RedirectSettings {
+                host,
+                ..RedirectSettings::default()
+            })
+            .await
+            .unwrap();
+            let address = listener.local_addr().unwrap();
+            assert_eq!(address.ip(), std::net::IpAddr::from(Ipv4Addr::LOCALHOST));
+        }
+    }
+
+    /// Oversized and slow requests are refused; the listener keeps waiting, and the real
+    /// callback that follows still lands.
+    #[tokio::test]
+    async fn oversized_and_slow_requests_are_refused_and_the_callback_still_lands() {
+        let listener = LoopbackListener::bind(&RedirectSettings::default())
+            .await
+            .unwrap();
+        let address = listener.local_addr().unwrap();
+        let waiting = tokio::spawn(listener.wait("s1", Duration::from_mins(1)));
+
+        let huge = format!(
+            "GET /callback?state=s1&code=c HTTP/1.1\r\nX-Padding: {}\r\n\r\n",
+            "x".repeat(MAX_REQUEST_BYTES + 100)
+        );
+        assert!(
+            send(address, huge.as_bytes())
+                .await
+                .starts_with("HTTP/1.1 431")
+        );
+
+        // A slow-loris client: half a request line, then nothing.
+        let slow = send(address, b"GET /callback?sta").await;
+        assert!(slow.starts_with("HTTP/1.1 408"), "{slow}");
+
+        let answer = send(
+            address,
+            b"GET /callback?state=s1&code=the-code HTTP/1.1\r\nHost: x\r\n\r\n",
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert_eq!(waiting.await.unwrap().unwrap(), "the-code");
+        // The flow is over: nobody listens any more.
+        assert!(TcpStream::connect(address).await.is_err());
+    }
+}
