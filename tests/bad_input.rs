@@ -1,0 +1,185 @@
+//! Bad input never panics and loses nothing: any bytes as an answer (JSON-like, broken,
+//! not UTF-8) read into the raw, table and tree views and searched; any text pasted as a
+//! curl command or typed as a JSON path; and the awkward cases by name — deep nesting,
+//! huge strings, numbers beyond `f64`.
+// Tests fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use proptest::prelude::*;
+use sage200_desk::app::{Answered, Kind, json_path, search_answer};
+use sage200_desk::model::{ResponseMeta, from_curl};
+
+fn meta() -> ResponseMeta {
+    ResponseMeta {
+        method: "GET".into(),
+        url: "u".into(),
+        status: 200,
+        reason: "OK".into(),
+        headers: Vec::new(),
+        elapsed: Duration::ZERO,
+        size: 0,
+        attempts: 1,
+    }
+}
+
+/// Reads every part of an answer the views may read.
+fn read_all(body: &[u8]) {
+    let answer = Answered::read(meta(), &bytes::Bytes::copy_from_slice(body));
+    for line in 0..answer.line_count().min(200) {
+        let _ = answer.shown_line(line);
+    }
+    if let Some(table) = &answer.table {
+        for row in 0..table.len().min(50) {
+            let _ = table.row(row);
+        }
+    }
+    if let Some(doc) = &answer.doc {
+        let mut open = vec![doc.root()];
+        let mut visited = 0;
+        while let Some(node) = open.pop() {
+            visited += 1;
+            if visited > 500 {
+                break;
+            }
+            let _ = doc.text(node);
+            if matches!(doc.kind(node), Kind::Object | Kind::Array) {
+                for child in doc.children(node).iter() {
+                    if let Some(key) = child.key {
+                        let _ = doc.key(key);
+                    }
+                    open.push(child.value);
+                }
+            }
+        }
+        let _ = json_path(doc, "$[*].a[0]");
+        let _ = answer.record(0);
+    }
+    let _ = search_answer(&answer, "a");
+}
+
+/// JSON-shaped text: brackets, quotes, escapes and numbers in any order.
+fn jsonish() -> impl Strategy<Value = Vec<u8>> {
+    let pieces = prop::sample::select(vec![
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"",
+        "\\",
+        "\\u00e9",
+        "\\\"",
+        "a",
+        "\"k\"",
+        "1",
+        "-0.5e9",
+        "true",
+        "null",
+        " ",
+        "\n",
+        "é",
+        "\u{1F642}",
+    ]);
+    prop::collection::vec(pieces, 0..60).prop_map(|p| p.concat().into_bytes())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3_000))]
+
+    #[test]
+    fn any_bytes_are_read_without_panicking(body in prop::collection::vec(any::<u8>(), 0..300)) {
+        read_all(&body);
+    }
+
+    #[test]
+    fn json_shaped_text_is_read_without_panicking(body in jsonish()) {
+        read_all(&body);
+    }
+
+    #[test]
+    fn valid_json_reads_back_the_same_values(value in any_json()) {
+        let text = serde_json::to_vec(&value).unwrap();
+        let answer = Answered::read(meta(), &bytes::Bytes::from(text));
+        let doc = answer.doc.as_ref().unwrap();
+        let back: serde_json::Value = doc.value(doc.root()).unwrap();
+        prop_assert_eq!(back, value.clone());
+        // The pretty lines are the same document.
+        let pretty: String = (0..answer.line_count()).map(|i| answer.line(i) + "\n").collect();
+        let reparsed: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+        prop_assert_eq!(reparsed, value);
+    }
+
+    #[test]
+    fn any_pasted_text_is_read_or_refused_as_curl(text in ".{0,200}") {
+        let _ = from_curl(&text, "https://example.test/api/");
+        let _ = from_curl(&format!("curl {text}"), "https://example.test/api/");
+    }
+
+    #[test]
+    fn any_json_path_is_followed_or_refused(path in "[$.\\[\\]*0-9a-z]{0,20}") {
+        let answer = Answered::read(
+            meta(),
+            &bytes::Bytes::from_static(br#"[{"a":[1,{"b":2}]},{"a":{"c":[3]}}]"#),
+        );
+        let _ = json_path(answer.doc.as_ref().unwrap(), &path);
+    }
+}
+
+fn any_json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        ".{0,12}".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(4, 40, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
+            prop::collection::vec(("[a-z]{1,6}", inner), 0..6)
+                .prop_map(|pairs| serde_json::Value::Object(pairs.into_iter().collect())),
+        ]
+    })
+}
+
+#[test]
+fn awkward_answers_are_handled() {
+    // Nesting 10,000 deep: read without recursion.
+    let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+    read_all(deep.as_bytes());
+    let deep_objects = "{\"a\":".repeat(10_000) + "1" + &"}".repeat(10_000);
+    read_all(deep_objects.as_bytes());
+
+    // A 20 MB string: kept whole, shown cut.
+    let huge = format!("[{{\"note\":\"{}\"}}]", "x".repeat(20_000_000));
+    let answer = Answered::read(meta(), &bytes::Bytes::from(huge));
+    assert_eq!(answer.table.as_ref().unwrap().cell(0, 0).len(), 20_000_000);
+    assert!(answer.shown_line(2).len() < 3_000);
+
+    // Not UTF-8: shown as text, nothing lost.
+    let answer = Answered::read(meta(), &bytes::Bytes::from_static(b"caf\xe9 \xff\xfe\n2nd"));
+    assert!(answer.not_json.is_some());
+    assert_eq!(answer.line_count(), 2);
+    assert_eq!(
+        &answer.raw[..],
+        b"caf\xe9 \xff\xfe\n2nd",
+        "kept byte for byte"
+    );
+
+    // Numbers beyond f64: the exact digits, in the table and the raw view.
+    let money = "123456789012345678901234567890.123456789";
+    let answer = Answered::read(
+        meta(),
+        &bytes::Bytes::from(format!("[{{\"balance\":{money},\"big\":1e400}}]")),
+    );
+    let table = answer.table.as_ref().unwrap();
+    assert_eq!(table.cell(0, 0), money);
+    assert_eq!(table.cell(0, 1), "1e400");
+    assert!(answer.line(2).contains(money));
+    assert_eq!(
+        sage200_desk::model::format_money(&table.cell(0, 0)).unwrap(),
+        "123,456,789,012,345,678,901,234,567,890.12"
+    );
+}
