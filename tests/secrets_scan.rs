@@ -1,8 +1,10 @@
-//! After a full session — sign in, call the API, refresh, sign out — no token value may be
-//! found in eframe's storage, the logs (at trace level), the state's or session's `Debug`
-//! output. Runs alone in its binary so it can capture every log line.
+//! After a full session — sign in, call the API, send requests, export, copy as curl,
+//! refresh, sign out — no token value may be found in eframe's storage, the data folder
+//! (history, exports, anything else written there), the logs (at trace level), copied curl
+//! commands, or the state's or session's `Debug` output. Runs alone in its binary so it can
+//! capture every log line.
 // Tests fail loudly by design.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 mod support;
 
@@ -47,9 +49,78 @@ fn no_token_leaks_into_storage_logs_or_debug_output() {
         },
     );
     let scope = support::keyring_scope("scan");
-    let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, Duration::from_secs(15));
+    let data = tempfile::tempdir().unwrap();
+    let options = sage200_desk::app::StartOptions {
+        open_browser: false,
+        sign_in_timeout: Duration::from_secs(15),
+        keyring_scope: scope.clone(),
+        paths: Some(sage200_desk::app::AppPaths::resolve(Some(
+            data.path().to_path_buf(),
+        ))),
+        ..sage200_desk::app::StartOptions::new(rt.handle().clone(), Some(server.base_url()))
+    };
+    let mut h = egui_kittest::Harness::builder()
+        .with_max_steps(20)
+        .with_size(egui::vec2(1100.0, 700.0))
+        .build_eframe(move |cc| {
+            sage200_desk::app::SageApp::with_state(
+                &cc.egui_ctx,
+                options,
+                sage200_desk::app::PersistedState::default(),
+            )
+        });
+    support::settle_startup(&mut h);
     support::sign_in(&rt, &mut h);
     support::pick_company(&mut h, "Stationery & Office Supplies");
+
+    // Work that writes files and copies text: a sent request (history), an export, and a
+    // request copied as curl without its token.
+    let ctx = h.ctx.clone();
+    let tab = h.state().state().active_tab;
+    h.state_mut()
+        .handle(&ctx, sage200_desk::app::Command::SendRequest(tab));
+    support::step_until(&mut h, Duration::from_secs(15), "the answer", |app| {
+        app.state().tabs[0].answer.is_some()
+    });
+    let export = data.path().join("customers.csv");
+    h.state_mut().handle(
+        &ctx,
+        sage200_desk::app::Command::ExportRecords {
+            view: sage200_desk::app::ListView::Browse,
+            everything: true,
+            path: Some(export.clone()),
+            format: sage200_desk::export::ExportFormat::Csv,
+        },
+    );
+    support::step_until(&mut h, Duration::from_secs(15), "the export", |_| {
+        export.exists()
+    });
+    h.state_mut().handle(
+        &ctx,
+        sage200_desk::app::Command::CopyCurl {
+            tab,
+            include_token: false,
+        },
+    );
+    let mut copied = String::new();
+    for _ in 0..300 {
+        h.step();
+        if let Some(text) = h
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .find_map(|c| match c {
+                egui::OutputCommand::CopyText(text) => Some(text.clone()),
+                _ => None,
+            })
+        {
+            copied = text;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(copied.starts_with("curl"), "copied: {copied}");
 
     let mut secrets = Vec::new();
     let session = h.state().session().unwrap().clone();
@@ -94,12 +165,37 @@ fn no_token_leaks_into_storage_logs_or_debug_output() {
     assert!(logged.contains("signed in"), "the capture works: {logged}");
     let stored: String = storage.0.values().cloned().collect();
     assert!(!stored.is_empty());
+    // Everything the app wrote in its data folder (history, the export, logs…).
+    let mut written = String::new();
+    let mut folders = vec![data.path().to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                written.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    assert!(
+        written.contains("customers"),
+        "history and export were written"
+    );
     for secret in &secrets {
         assert!(secret.len() > 20);
         assert!(!logged.contains(secret.as_str()), "a token is in the logs");
         assert!(
             !stored.contains(secret.as_str()),
             "a token is in eframe storage"
+        );
+        assert!(
+            !written.contains(secret.as_str()),
+            "a token is in the data folder"
+        );
+        assert!(
+            !copied.contains(secret.as_str()),
+            "a token is in copied curl"
         );
         for text in &debug {
             assert!(
