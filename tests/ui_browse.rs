@@ -64,6 +64,8 @@ fn signed_in(
 fn records_are_paged_sorted_and_searched_on_the_server() {
     let rt = support::runtime();
     let (_server, mut h) = signed_in(&rt, 250, "browse");
+    // The demo server is plain http on this computer, and the status bar says so.
+    h.get_by_label("Plain http: this computer only");
     assert_eq!(names(&h).len(), 100, "the first page of 100");
     // Money is shown with two places and thousands separators.
     let page = h.state().state().browse.page.clone().unwrap();

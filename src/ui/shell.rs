@@ -308,6 +308,16 @@ pub fn status_bar(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comman
                     ui.label(RichText::new("Offline").weak());
                 }
             }
+            if state
+                .active_profile()
+                .is_some_and(crate::model::Profile::uses_plain_http)
+            {
+                ui.separator();
+                ui.label(RichText::new("Plain http: this computer only").weak())
+                    .on_hover_text(
+                        "Traffic to this server is not encrypted. The app allows that only for a server on this computer, such as the built-in demo server; every other server must use https with a valid certificate.",
+                    );
+            }
             if let KeyringView::Unavailable(reason) = &state.keyring {
                 ui.separator();
                 ui.colored_label(ui.visuals().warn_fg_color, "Sign-in will not be remembered")
