@@ -183,3 +183,97 @@ fn awkward_answers_are_handled() {
         "123,456,789,012,345,678,901,234,567,890.12"
     );
 }
+
+/// Any text in any input field: a value or a message, never a panic.
+mod input_fields {
+    use proptest::prelude::*;
+    use sage200_desk::app::check_body;
+    use sage200_desk::model::{
+        CustomerDraft, CustomerField, KeyValue, Profile, RequestDraft, check_filter, parse_port,
+    };
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![".{0,40}", "[ '\"\\\\(){}\\[\\]$&#%/:?=,\n\t0-9a-z]{0,40}"]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn filters_paths_parameters_headers_and_bodies(
+            filter in text(), path in text(), key in text(), value in text(), body in text(),
+            order in text(), select in text(),
+        ) {
+            if let Err(problem) = check_filter(&filter) {
+                prop_assert!(!problem.0.is_empty());
+            }
+            if let Err(problem) = check_body(&body) {
+                prop_assert!(problem.line >= 1 && problem.column >= 1 && !problem.message.is_empty());
+            }
+            let mut draft = RequestDraft {
+                path,
+                body,
+                ..RequestDraft::default()
+            };
+            draft.query.filter = filter;
+            draft.query.select = vec![select];
+            draft.query.order_by = vec![(order, true)];
+            draft.params.push(KeyValue { enabled: true, key: key.clone(), value: value.clone() });
+            draft.headers.push(KeyValue { enabled: true, key, value });
+            for result in [
+                draft.checked_path().map(|_| ()),
+                draft.query_pairs().map(|_| ()),
+                draft.header_pairs().map(|_| ()),
+            ] {
+                if let Err(problem) = result {
+                    prop_assert!(!problem.0.is_empty());
+                }
+            }
+        }
+
+        #[test]
+        fn profile_settings_and_the_redirect_port(
+            name in text(), url in text(), scope in text(), port in text(), header in text(),
+        ) {
+            match parse_port(&port) {
+                Ok(Some(p)) => prop_assert!(p >= 1),
+                Ok(None) => prop_assert!(port.trim().is_empty()),
+                Err(message) => prop_assert!(!message.is_empty()),
+            }
+            let mut profile = Profile::sage_professional();
+            profile.name = name;
+            profile.authorize_url.clone_from(&url);
+            profile.token_url = url;
+            profile.scopes = vec![scope];
+            profile.extra_headers = vec![(header.clone(), header)];
+            for (_, problem) in profile.problems() {
+                prop_assert!(!problem.is_empty());
+            }
+        }
+
+        #[test]
+        fn customer_form_fields(values in prop::collection::vec(text(), 17)) {
+            let mut draft = CustomerDraft::default();
+            let fields = [
+                &mut draft.reference, &mut draft.name, &mut draft.short_name,
+                &mut draft.first_name, &mut draft.last_name, &mut draft.email,
+                &mut draft.telephone_country_code, &mut draft.telephone_area_code,
+                &mut draft.telephone_subscriber_number, &mut draft.address_1,
+                &mut draft.address_2, &mut draft.city, &mut draft.county, &mut draft.postcode,
+                &mut draft.credit_limit, &mut draft.payment_terms_days, &mut draft.vat_number,
+            ];
+            for (field, value) in fields.into_iter().zip(values) {
+                *field = value;
+            }
+            for field in CustomerField::ALL {
+                if let Some(problem) = draft.problem(field) {
+                    prop_assert!(!problem.is_empty());
+                }
+            }
+            // A draft that passes its checks always makes a body.
+            if draft.problems().is_empty() {
+                prop_assert!(draft.to_json().is_object());
+            }
+        }
+    }
+}

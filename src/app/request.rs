@@ -207,7 +207,8 @@ pub fn check_body(text: &str) -> Result<Option<Vec<u8>>, BodyError> {
         Ok(_) => Ok(Some(text.as_bytes().to_vec())),
         Err(e) => Err(BodyError {
             line: e.line(),
-            column: e.column(),
+            // serde_json says column 0 at the start of a line; people count from 1.
+            column: e.column().max(1),
             message: e
                 .to_string()
                 .split(" at line")
