@@ -517,10 +517,10 @@ fn paging_speed_up(rows: &mut Vec<Row>, sizes: &Sizes) {
         let started = Instant::now();
         let cpu = cpu_time::ProcessTime::now();
         let answer = rt
-            .block_on(sage200_desk::app::fetch_all_pages_with(
+            .block_on(sage200_desk::app::fetch_all_pages(
                 client.clone(),
                 base.clone(),
-                &options,
+                options.clone(),
                 false,
                 |_| {},
             ))

@@ -310,7 +310,7 @@ impl SageApp {
         let task = Task::spawn(
             &self.options.runtime,
             self.waker.clone(),
-            request::fetch_all_records(client, base, progress),
+            request::fetch_all_pages(client, base, api::PageOptions::default(), false, progress),
         );
         let (list, tasks) = self.list_parts(view);
         list.problem = None;
@@ -374,7 +374,14 @@ impl SageApp {
         let task = Task::spawn(&self.options.runtime, self.waker.clone(), async move {
             let answer = match fetch {
                 Some((client, base, progress)) => {
-                    request::fetch_all_records(client, base, progress).await?
+                    request::fetch_all_pages(
+                        client,
+                        base,
+                        api::PageOptions::default(),
+                        false,
+                        progress,
+                    )
+                    .await?
                 }
                 None => shown.ok_or_else(|| UserError {
                     message: "There are no records to export yet.".to_owned(),

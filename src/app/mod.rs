@@ -18,8 +18,8 @@ pub use command::Command;
 pub use customers::{Choice, CustomerForm, Lookups};
 pub use paths::{AppPaths, DATA_DIR_ENV};
 pub use request::{
-    BodyError, Found, RequestTab, TableSort, check_body, fetch_all_pages, fetch_all_pages_with,
-    fetch_all_records, format_body, json_path, read_answer, search_answer, sort_rows,
+    BodyError, Found, RequestTab, TableSort, check_body, fetch_all_pages, format_body, json_path,
+    read_answer, search_answer, sort_rows,
 };
 pub use signin::{SignInProgress, SignedIn};
 pub use state::{
@@ -963,7 +963,13 @@ impl SageApp {
             Task::spawn(
                 &self.options.runtime,
                 self.waker.clone(),
-                request::fetch_all_pages(client, request, progress),
+                request::fetch_all_pages(
+                    client,
+                    request,
+                    api::PageOptions::default(),
+                    true,
+                    progress,
+                ),
             ),
         );
     }

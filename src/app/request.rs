@@ -275,52 +275,20 @@ pub fn write_answer(
     save_atomically(path, &bytes).map_err(|e| failed(e.to_string()))
 }
 
-/// Fetches every page of a list request and reads them as one answer: the records of all
-/// pages in one array. `progress` hears of each page as it arrives.
+/// Fetches every page of a list request (paging as `options` say) and reads them as one
+/// answer: the records of all pages in one array and one table. `progress` hears of each
+/// page as it arrives. The raw view's line index is built now when `with_lines` (the
+/// request builder shows it), else only if ever asked for (a records table never does).
 pub async fn fetch_all_pages(
     client: ApiClient,
     request: ApiRequest,
-    progress: impl FnMut(crate::api::Progress) + Send,
-) -> Result<Arc<Answered>, UserError> {
-    fetch_all_pages_with(
-        client,
-        request,
-        &crate::api::PageOptions::default(),
-        true,
-        progress,
-    )
-    .await
-}
-
-/// Fetches every page of a list for a records table: as `fetch_all_pages`, without the raw
-/// view's line index (a table never shows it; it is built if ever asked for).
-pub async fn fetch_all_records(
-    client: ApiClient,
-    request: ApiRequest,
-    progress: impl FnMut(crate::api::Progress) + Send,
-) -> Result<Arc<Answered>, UserError> {
-    fetch_all_pages_with(
-        client,
-        request,
-        &crate::api::PageOptions::default(),
-        false,
-        progress,
-    )
-    .await
-}
-
-/// As `fetch_all_pages`, paging as `options` say (the benchmarks compare settings), with
-/// the raw view's line index built now or left for later.
-pub async fn fetch_all_pages_with(
-    client: ApiClient,
-    request: ApiRequest,
-    options: &crate::api::PageOptions,
+    options: crate::api::PageOptions,
     with_lines: bool,
     progress: impl FnMut(crate::api::Progress) + Send,
 ) -> Result<Arc<Answered>, UserError> {
     let started = std::time::Instant::now();
     // Each page is read on a blocking thread as it arrives, while the next ones download.
-    let pages = crate::api::fetch_all_mapped(&client, &request, options, progress, |page| {
+    let pages = crate::api::fetch_all_mapped(&client, &request, &options, progress, |page| {
         let size = page.body.len();
         (page.meta, size, PagePieces::read(page.body))
     })
