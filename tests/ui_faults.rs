@@ -1,8 +1,7 @@
 //! Faults, table-driven, through the real app against the demo server over real HTTP: for
 //! each, what the user sees, how often the call was tried, that the UI kept answering and
 //! that the request being worked on (its tab and draft) is still there. The create whose
-//! answer is lost is covered with the customer form (`tests/ui_customers.rs`); a server
-//! slower than the client's timeout with the API client (`tests/api_client.rs`).
+//! answer is lost is covered with the customer form (`tests/ui_customers.rs`).
 // Tests fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
@@ -254,4 +253,56 @@ fn every_fault_is_shown_with_an_action_and_loses_nothing() {
     );
     assert!(!problem.advice.is_empty());
     assert_eq!(state.tabs[0].draft, draft, "the draft is kept");
+}
+
+/// A server slower than the client's patience: the call times out, is tried again (a GET
+/// is safe to repeat) a bounded number of times, and the user is told, with advice.
+#[test]
+fn a_server_past_the_timeout_is_reported_after_bounded_retries() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 10,
+            ..DemoConfig::default()
+        },
+    );
+    let options = sage200_desk::app::StartOptions {
+        open_browser: false,
+        sign_in_timeout: WAIT,
+        keyring_scope: support::keyring_scope("timeout"),
+        call_timeout: Duration::from_secs(1),
+        ..sage200_desk::app::StartOptions::new(rt.handle().clone(), Some(server.base_url()))
+    };
+    let mut h = egui_kittest::Harness::builder()
+        .with_max_steps(20)
+        .with_size(egui::vec2(1100.0, 700.0))
+        .build_eframe(move |cc| {
+            sage200_desk::app::SageApp::with_state(
+                &cc.egui_ctx,
+                options,
+                sage200_desk::app::PersistedState::default(),
+            )
+        });
+    support::settle_startup(&mut h);
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Stationery & Office Supplies");
+    server.add_fault(Fault::new(
+        FaultKind::Latency { millis: 2_500 },
+        "customers",
+        10,
+    ));
+    let draft = h.state().state().tabs[0].draft.clone();
+    send(&mut h);
+    let state = h.state().state();
+    let problem = state.tabs[0].problem.clone().expect("a problem is shown");
+    assert!(problem.message.contains("in time"), "{}", problem.message);
+    assert!(!problem.advice.is_empty());
+    assert_eq!(state.tabs[0].draft, draft, "the draft is kept");
+    assert_eq!(
+        10 - tries_left(&server, &rt),
+        4,
+        "one try and three retries"
+    );
 }

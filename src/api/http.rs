@@ -9,16 +9,21 @@ use super::ApiError;
 /// Time allowed to open a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time allowed for a whole call, body included.
-const CALL_TIMEOUT: Duration = Duration::from_mins(2);
+pub const CALL_TIMEOUT: Duration = Duration::from_mins(2);
 
 /// Builds the one HTTP client the app shares: rustls, certificate checks on, no redirects
 /// followed (an OAuth or API redirect is an answer to show, not to chase), a `User-Agent`
 /// naming the app.
 pub fn build_http_client() -> Result<reqwest::Client, ApiError> {
+    build_http_client_with(CALL_TIMEOUT)
+}
+
+/// As `build_http_client`, allowing each call `call_timeout`.
+pub fn build_http_client_with(call_timeout: Duration) -> Result<reqwest::Client, ApiError> {
     reqwest::Client::builder()
         .user_agent(concat!("sage200-desk/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(CALL_TIMEOUT)
+        .connect_timeout(CONNECT_TIMEOUT.min(call_timeout))
+        .timeout(call_timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| ApiError::Setup {

@@ -14,5 +14,5 @@ pub use client::{
     TokenProvider, decode, decode_count, decode_list, retry_after,
 };
 pub use error::ApiError;
-pub use http::{build_http_client, check_health};
+pub use http::{CALL_TIMEOUT, build_http_client, build_http_client_with, check_health};
 pub use paging::{PageOptions, Progress, fetch_all, fetch_all_mapped};

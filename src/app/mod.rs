@@ -54,6 +54,8 @@ pub struct StartOptions {
     pub keyring_scope: String,
     /// Where the app keeps its files (shown in Settings).
     pub paths: Option<AppPaths>,
+    /// How long one call may take, body included (tests shorten it).
+    pub call_timeout: Duration,
 }
 
 impl StartOptions {
@@ -67,6 +69,7 @@ impl StartOptions {
             sign_in_timeout: SIGN_IN_TIMEOUT,
             keyring_scope: String::new(),
             paths: None,
+            call_timeout: api::CALL_TIMEOUT,
         }
     }
 }
@@ -184,7 +187,7 @@ impl SageApp {
                 ..AppState::default()
             },
             waker: Waker::from_egui(ctx),
-            http: api::build_http_client(),
+            http: api::build_http_client_with(options.call_timeout),
             options,
             health_task: None,
             startup_task: None,
