@@ -60,3 +60,20 @@ dbus-run-session -- bash -c '
   env LC_TIME=en_GB.UTF-8 TZ=UTC \
     xvfb-run -a -s "-screen 0 1280x800x24" cargo test --locked --all-targets "$@"
 ' bash "$@"
+
+# Fuzzing, briefly: each cargo-fuzz target (fuzz/) for a bounded time. Only the stable
+# toolchain is available here, and cargo-fuzz passes flags that stable reserves for
+# nightly, hence RUSTC_BOOTSTRAP; `-s none` (no sanitizer) keeps it to stable codegen.
+echo "== fuzzing (cargo fuzz, ${SAGE200_FUZZ_SECONDS:-20} s a target)"
+if ! command -v cargo-fuzz >/dev/null; then
+  cargo install cargo-fuzz --locked --version 0.13.2 --quiet
+fi
+for target in answer curl; do
+  if ! (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -s none "$target" -- \
+      -max_total_time="${SAGE200_FUZZ_SECONDS:-20}" >fuzz.log 2>&1); then
+    tail -60 fuzz/fuzz.log
+    echo "fuzz target $target failed (see above; the input is in fuzz/artifacts/$target)" >&2
+    exit 1
+  fi
+  grep -h "^Done" fuzz/fuzz.log || true
+done

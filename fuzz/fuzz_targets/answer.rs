@@ -1,0 +1,57 @@
+//! Any bytes as an answer: read, then every view's reading of it (lines, table cells, tree
+//! children, records, JSON path) must never panic.
+#![no_main]
+#![allow(dead_code, unused_imports, missing_docs)]
+
+#[path = "../../src/model/mod.rs"]
+mod model;
+
+#[path = "../../src/app/answer.rs"]
+mod answer;
+
+use answer::{Answered, Kind};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let meta = model::ResponseMeta {
+        method: "GET".into(),
+        url: "u".into(),
+        status: 200,
+        reason: "OK".into(),
+        headers: Vec::new(),
+        elapsed: std::time::Duration::ZERO,
+        size: data.len(),
+        attempts: 1,
+    };
+    let answer = Answered::read(meta, &bytes::Bytes::copy_from_slice(data));
+    for line in 0..answer.line_count().min(100) {
+        let _ = answer.shown_line(line);
+    }
+    if let Some(table) = &answer.table {
+        for row in 0..table.len().min(20) {
+            let _ = table.row(row);
+        }
+    }
+    if let Some(doc) = &answer.doc {
+        let mut open = vec![doc.root()];
+        let mut seen = 0;
+        while let Some(node) = open.pop() {
+            seen += 1;
+            if seen > 200 {
+                break;
+            }
+            let _ = doc.text(node);
+            let _ = doc.source(node);
+            if matches!(doc.kind(node), Kind::Object | Kind::Array) {
+                for child in doc.children(node).iter() {
+                    if let Some(key) = child.key {
+                        let _ = doc.key(key);
+                    }
+                    open.push(child.value);
+                }
+            }
+        }
+        let _ = answer.record(0);
+        let _ = answer.record_count();
+    }
+});
