@@ -51,25 +51,12 @@ fn no_token_leaks_into_storage_logs_or_debug_output() {
     let scope = support::keyring_scope("scan");
     let data = tempfile::tempdir().unwrap();
     let options = sage200_desk::app::StartOptions {
-        open_browser: false,
-        sign_in_timeout: Duration::from_secs(15),
-        keyring_scope: scope.clone(),
         paths: Some(sage200_desk::app::AppPaths::resolve(Some(
             data.path().to_path_buf(),
         ))),
-        ..sage200_desk::app::StartOptions::new(rt.handle().clone(), Some(server.base_url()))
+        ..support::sign_in_options(&rt, &server.base_url(), &scope, Duration::from_secs(15))
     };
-    let mut h = egui_kittest::Harness::builder()
-        .with_max_steps(20)
-        .with_size(egui::vec2(1100.0, 700.0))
-        .build_eframe(move |cc| {
-            sage200_desk::app::SageApp::with_state(
-                &cc.egui_ctx,
-                options,
-                sage200_desk::app::PersistedState::default(),
-            )
-        });
-    support::settle_startup(&mut h);
+    let mut h = support::harness_from(options, sage200_desk::app::PersistedState::default());
     support::sign_in(&rt, &mut h);
     support::pick_company(&mut h, "Stationery & Office Supplies");
 

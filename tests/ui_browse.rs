@@ -60,6 +60,27 @@ fn signed_in(
     (server, h)
 }
 
+/// Exports the Browse records to `path` (injected: the native dialog cannot be clicked
+/// here) and waits for the file.
+fn export(
+    h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
+    everything: bool,
+    path: &std::path::Path,
+    format: sage200_desk::export::ExportFormat,
+) {
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(
+        &ctx,
+        sage200_desk::app::Command::ExportRecords {
+            view: sage200_desk::app::ListView::Browse,
+            everything,
+            path: Some(path.to_path_buf()),
+            format,
+        },
+    );
+    support::step_until(h, WAIT, "the export", |_| path.exists());
+}
+
 #[test]
 fn records_are_paged_sorted_and_searched_on_the_server() {
     let rt = support::runtime();
@@ -274,33 +295,24 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
 
     // Export what is shown as CSV; then, back on pages, every record as Excel.
     let dir = tempfile::tempdir().unwrap();
-    let ctx = h.ctx.clone();
     let csv_path = dir.path().join("customers.csv");
-    h.state_mut().handle(
-        &ctx,
-        sage200_desk::app::Command::ExportRecords {
-            view: sage200_desk::app::ListView::Browse,
-            everything: false,
-            path: Some(csv_path.clone()),
-            format: sage200_desk::export::ExportFormat::Csv,
-        },
+    export(
+        &mut h,
+        false,
+        &csv_path,
+        sage200_desk::export::ExportFormat::Csv,
     );
-    support::step_until(&mut h, WAIT, "the CSV", |_| csv_path.exists());
     let text = std::fs::read_to_string(&csv_path).unwrap();
     assert_eq!(text.lines().count(), 1_235, "a header and every record");
     h.get_by_label("Back to pages").click();
     wait_loaded(&mut h, |q| q.page == 0);
     let xlsx_path = dir.path().join("customers.xlsx");
-    h.state_mut().handle(
-        &ctx,
-        sage200_desk::app::Command::ExportRecords {
-            view: sage200_desk::app::ListView::Browse,
-            everything: true,
-            path: Some(xlsx_path.clone()),
-            format: sage200_desk::export::ExportFormat::Xlsx,
-        },
+    export(
+        &mut h,
+        true,
+        &xlsx_path,
+        sage200_desk::export::ExportFormat::Xlsx,
     );
-    support::step_until(&mut h, WAIT, "the workbook", |_| xlsx_path.exists());
     let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&xlsx_path).unwrap();
     let sheet = workbook.worksheet_range("Records").unwrap();
     assert_eq!(sheet.rows().count(), 1_235);

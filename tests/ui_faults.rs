@@ -269,23 +269,15 @@ fn a_server_past_the_timeout_is_reported_after_bounded_retries() {
         },
     );
     let options = sage200_desk::app::StartOptions {
-        open_browser: false,
-        sign_in_timeout: WAIT,
-        keyring_scope: support::keyring_scope("timeout"),
         call_timeout: Duration::from_secs(1),
-        ..sage200_desk::app::StartOptions::new(rt.handle().clone(), Some(server.base_url()))
+        ..support::sign_in_options(
+            &rt,
+            &server.base_url(),
+            &support::keyring_scope("timeout"),
+            WAIT,
+        )
     };
-    let mut h = egui_kittest::Harness::builder()
-        .with_max_steps(20)
-        .with_size(egui::vec2(1100.0, 700.0))
-        .build_eframe(move |cc| {
-            sage200_desk::app::SageApp::with_state(
-                &cc.egui_ctx,
-                options,
-                sage200_desk::app::PersistedState::default(),
-            )
-        });
-    support::settle_startup(&mut h);
+    let mut h = support::harness_from(options, sage200_desk::app::PersistedState::default());
     support::sign_in(&rt, &mut h);
     support::pick_company(&mut h, "Stationery & Office Supplies");
     server.add_fault(Fault::new(

@@ -637,7 +637,7 @@ impl Answered {
     /// Indexes a body already known to be JSON (each page of a fetch-all was checked as
     /// it arrived); the raw view's lines are left until first asked for.
     #[must_use]
-    pub fn checked_json(meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
+    fn checked_json(meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
         let doc = Arc::new(JsonDoc::new(raw.clone()));
         Self {
             meta,

@@ -15,7 +15,7 @@ use crate::model::{
 
 use super::answer::{Answered, TableModel};
 use super::request;
-use super::state::{BrowseQuery, BrowseView, ListView, Screen, UserError};
+use super::state::{BrowseQuery, BrowseView, ListView, UserError};
 use super::task::Task;
 use super::{SageApp, finished};
 
@@ -431,10 +431,7 @@ impl SageApp {
         let mut last_request = None;
         let mut error = None;
         let mut notice = None;
-        let (browse, tasks) = match view {
-            ListView::Browse => (&mut self.state.browse, &mut self.browse_tasks),
-            ListView::Customers => (&mut self.state.customers, &mut self.customer_tasks),
-        };
+        let (browse, tasks) = self.list_parts(view);
         if let Some(receiver) = &tasks.progress
             && let Some(latest) = receiver.try_iter().last()
         {
@@ -496,12 +493,8 @@ impl SageApp {
             self.state.error = error;
         }
         // A list loads when its screen is shown, and again when the company changes.
-        let screen = match view {
-            ListView::Browse => Screen::Browse,
-            ListView::Customers => Screen::Customers,
-        };
         let browse = self.state.list(view);
-        if self.state.persisted.screen == screen
+        if self.state.persisted.screen == view.screen()
             && self.client.is_some()
             && self.state.company.is_some()
             && !browse.loading

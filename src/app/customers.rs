@@ -198,10 +198,7 @@ fn failed(error: &ApiError) -> Saved {
 
 impl SageApp {
     fn company_key(&self) -> Option<(String, i64)> {
-        self.state
-            .company
-            .as_ref()
-            .map(|c| (c.site_id.clone(), c.company_id))
+        self.company_scope().map(|c| (c.site_id, c.company_id))
     }
 
     /// Opens the form: the restored draft when there is one, else a new one filled with

@@ -224,6 +224,17 @@ pub enum ListView {
     Customers,
 }
 
+impl ListView {
+    /// The screen the list is shown on.
+    #[must_use]
+    pub fn screen(self) -> Screen {
+        match self {
+            Self::Browse => Screen::Browse,
+            Self::Customers => Screen::Customers,
+        }
+    }
+}
+
 /// What the Browse screen asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrowseQuery {

@@ -34,6 +34,11 @@ pub fn app_harness(
         open_browser: false,
         ..StartOptions::new(runtime.handle().clone(), demo_url)
     };
+    harness_from(options, persisted)
+}
+
+/// The real app in a harness, started with `options` from `persisted`, settled.
+pub fn harness_from(options: StartOptions, persisted: PersistedState) -> Harness<'static, SageApp> {
     let mut harness = Harness::builder()
         // A finished background task may ask for a frame at any moment; allow a few.
         .with_max_steps(20)
@@ -41,6 +46,22 @@ pub fn app_harness(
         .build_eframe(move |cc| SageApp::with_state(&cc.egui_ctx, options, persisted));
     settle_startup(&mut harness);
     harness
+}
+
+/// Options for sign-in tests against the demo server at `demo_url`: no real browser, a
+/// private keyring scope.
+pub fn sign_in_options(
+    runtime: &tokio::runtime::Runtime,
+    demo_url: &str,
+    scope: &str,
+    timeout: Duration,
+) -> StartOptions {
+    StartOptions {
+        open_browser: false,
+        sign_in_timeout: timeout,
+        keyring_scope: scope.to_owned(),
+        ..StartOptions::new(runtime.handle().clone(), Some(demo_url.to_owned()))
+    }
 }
 
 /// Steps until the start-up keyring probe and silent sign-in have finished.
@@ -115,19 +136,10 @@ pub fn sign_in_harness_with(
     timeout: Duration,
     persisted: PersistedState,
 ) -> Harness<'static, SageApp> {
-    let options = StartOptions {
-        open_browser: false,
-        sign_in_timeout: timeout,
-        keyring_scope: scope.to_owned(),
-        ..StartOptions::new(runtime.handle().clone(), Some(demo_url.to_owned()))
-    };
-    let mut harness = Harness::builder()
-        // A finished background task may ask for a frame at any moment; allow a few.
-        .with_max_steps(20)
-        .with_size(egui::vec2(1100.0, 700.0))
-        .build_eframe(move |cc| SageApp::with_state(&cc.egui_ctx, options, persisted));
-    settle_startup(&mut harness);
-    harness
+    harness_from(
+        sign_in_options(runtime, demo_url, scope, timeout),
+        persisted,
+    )
 }
 
 /// A stand-in for the user's browser: follows the authorize URL, answers the consent page
