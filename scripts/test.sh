@@ -14,7 +14,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/sage200-desk-target}"
 packages=(
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   mesa-vulkan-drivers libvulkan1 libgl1-mesa-dri libegl1 libxkbcommon-x11-0
-  imagemagick x11-utils chromium chromium-driver
+  imagemagick x11-utils xdotool chromium chromium-driver
 )
 missing=()
 for package in "${packages[@]}"; do

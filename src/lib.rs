@@ -21,3 +21,12 @@ pub const APP_NAME: &str = "Sage 200 Desk";
 
 /// The crate version, shown in the About box and the `User-Agent`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The git commit this build came from (short hash), or "unknown" (see `build.rs`).
+pub const COMMIT: &str = env!("SAGE200_DESK_COMMIT");
+
+/// "0.1.0 (commit 3f2a9c1d0)": what `--version` and the About box show.
+#[must_use]
+pub fn version_text() -> String {
+    format!("{VERSION} (commit {COMMIT})")
+}

@@ -11,12 +11,16 @@ use sage200_desk::app::{AppPaths, SageApp, StartOptions};
 use sage200_desk::demo_server::{DemoConfig, DemoServer};
 use tracing_subscriber::prelude::*;
 
+/// "0.1.0 (commit 3f2a9c1d0)" for `--version`.
+static VERSION_TEXT: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(sage200_desk::version_text);
+
 /// A desktop client for the Sage 200 accounting API.
 ///
 /// Without a subcommand it opens the app. Logging follows `RUST_LOG` (default `info`);
 /// logs go to standard error and to the log folder under the data folder.
 #[derive(Debug, Parser)]
-#[command(name = "sage200-desk", version, about, long_about)]
+#[command(name = "sage200-desk", version = VERSION_TEXT.as_str(), about, long_about)]
 struct Cli {
     /// Open the app against the built-in demo server (no Sage account needed).
     #[arg(long)]
@@ -106,7 +110,7 @@ fn init_logging(paths: &AppPaths) {
             std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
-                .open(paths.log_dir.join("sage200-desk.log"))
+                .open(paths.log_file())
         })
         .ok()
         .map(|file| {
@@ -182,6 +186,18 @@ impl eframe::App for Measured {
     }
 }
 
+/// The 256 px icon rendered from `assets/icon.svg` (see `tests/icons.rs`).
+fn window_icon() -> std::sync::Arc<egui::IconData> {
+    let png = include_bytes!("../packaging/icons/hicolor/256x256/apps/sage200-desk.png");
+    match eframe::icon_data::from_png_bytes(png) {
+        Ok(icon) => std::sync::Arc::new(icon),
+        Err(error) => {
+            tracing::warn!(%error, "the window icon could not be read; going without");
+            std::sync::Arc::new(egui::IconData::default())
+        }
+    }
+}
+
 fn run_app(
     runtime: &tokio::runtime::Runtime,
     paths: &AppPaths,
@@ -195,7 +211,7 @@ fn run_app(
             .block_on(DemoServer::start(DemoConfig {
                 // Remembered between runs: records created in the demo, and the refresh
                 // tokens it issued (as hashes), so restarting the app signs in silently.
-                state_file: Some(paths.data_dir.join("demo-server-state.json")),
+                state_file: Some(paths.demo_state_file()),
                 ..DemoConfig::default()
             }))
             .map_err(|e| format!("the demo server could not start: {e}"))?;
@@ -218,7 +234,11 @@ fn run_app(
             .with_title(sage200_desk::APP_NAME)
             .with_app_id(sage200_desk::APP_ID)
             .with_inner_size([1180.0, 760.0])
-            .with_min_inner_size([720.0, 480.0]),
+            .with_min_inner_size([720.0, 480.0])
+            .with_icon(window_icon()),
+        // Size, position and maximised state come back on the next start (eframe keeps
+        // them in the UI state file).
+        persist_window: true,
         ..Default::default()
     };
     let result = eframe::run_native(

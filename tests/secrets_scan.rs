@@ -56,7 +56,7 @@ fn no_token_leaks_into_storage_logs_or_debug_output() {
         ))),
         ..support::sign_in_options(&rt, &server.base_url(), &scope, Duration::from_secs(15))
     };
-    let mut h = support::harness_from(options, sage200_desk::app::PersistedState::default());
+    let mut h = support::harness_from(options, support::returning_user());
     support::sign_in(&rt, &mut h);
     support::pick_company(&mut h, "Stationery & Office Supplies");
 

@@ -1,6 +1,7 @@
-//! Smoke test of the real binary: `sage200-desk --demo` opens a window under X (Xvfb in
-//! `scripts/test.sh`), paints its first frame and stays up; a screenshot of the screen goes
-//! to `target/screenshots/` and must not be blank.
+//! Smoke tests of the real binary under X (Xvfb in `scripts/test.sh`): `sage200-desk --demo`
+//! opens a window with the app's title, class and icon, paints its first frame and stays up
+//! (a screenshot goes to `target/screenshots/` and must not be blank), and the window comes
+//! back at the size and place the user left it.
 // Tests fail loudly by design, and one scenario per test reads better than many helpers.
 #![allow(
     clippy::unwrap_used,
@@ -13,10 +14,10 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn screenshots_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
@@ -24,65 +25,181 @@ fn screenshots_dir() -> PathBuf {
     dir
 }
 
-#[test]
-fn the_binary_opens_the_demo_shell_and_paints_it() {
-    let Ok(display) = std::env::var("DISPLAY") else {
-        assert!(
-            !support::required("SAGE200_REQUIRE_GUI"),
-            "SAGE200_REQUIRE_GUI=1 but no DISPLAY is set"
-        );
-        eprintln!("skipped: no DISPLAY (scripts/test.sh runs this under Xvfb)");
-        return;
-    };
-    let data_dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sage200-desk"))
-        .arg("--demo")
-        .env("SAGE200_DESK_DATA_DIR", data_dir.path())
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
+/// One app window at a time: the tests share the display, its keyboard focus and title.
+static DISPLAY_IN_USE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-    let stderr = child.stderr.take().unwrap();
-    let (lines_tx, lines_rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if lines_tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut log = Vec::new();
-    let mut saw_first_frame = false;
-    let mut saw_reachable = false;
-    let deadline = std::time::Instant::now() + Duration::from_mins(1);
-    while std::time::Instant::now() < deadline && !(saw_first_frame && saw_reachable) {
-        match lines_rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(line) => {
-                saw_first_frame |= line.contains("first frame");
-                saw_reachable |= line.contains("server reachable");
-                log.push(line);
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("the app exited early ({status}):\n{}", log.join("\n"));
-        }
+/// The X display, or `None` (and the test skips) when there is none and none is required.
+fn display() -> Option<String> {
+    if let Ok(display) = std::env::var("DISPLAY") {
+        return Some(display);
     }
     assert!(
-        saw_first_frame,
-        "no first frame within 60 s:\n{}",
-        log.join("\n")
+        !support::required("SAGE200_REQUIRE_GUI"),
+        "SAGE200_REQUIRE_GUI=1 but no DISPLAY is set"
     );
-    assert!(
-        saw_reachable,
-        "the demo server check did not succeed:\n{}",
-        log.join("\n")
-    );
+    eprintln!("skipped: no DISPLAY (scripts/test.sh runs this under Xvfb)");
+    None
+}
+
+/// The app running with `--demo`, its standard error read line by line.
+struct Running {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    log: Vec<String>,
+}
+
+impl Running {
+    fn start(data_dir: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sage200-desk"))
+            .arg("--demo")
+            .env("SAGE200_DESK_DATA_DIR", data_dir)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let stderr = child.stderr.take().unwrap();
+        let (lines_tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if lines_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            lines,
+            log: Vec::new(),
+        }
+    }
+
+    /// Waits (up to a minute) until every one of `needles` has appeared in the log.
+    fn wait_for(&mut self, needles: &[&str]) {
+        let deadline = Instant::now() + Duration::from_mins(1);
+        let seen = |log: &[String], needle: &str| log.iter().any(|l| l.contains(needle));
+        while !needles.iter().all(|n| seen(&self.log, n)) {
+            assert!(
+                Instant::now() < deadline,
+                "no {needles:?} within 60 s:\n{}",
+                self.log.join("\n")
+            );
+            match self.lines.recv_timeout(Duration::from_millis(200)) {
+                Ok(line) => self.log.push(line),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    panic!("the app closed its output:\n{}", self.log.join("\n"))
+                }
+            }
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!("the app exited early ({status}):\n{}", self.log.join("\n"));
+            }
+        }
+    }
+
+    /// The X window id of this run's window, found by its process and title.
+    fn window(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let pid = self.child.id().to_string();
+            let found = run(
+                "xdotool",
+                &[
+                    "search",
+                    "--onlyvisible",
+                    "--pid",
+                    &pid,
+                    "--name",
+                    "^Sage 200 Desk$",
+                ],
+            );
+            if let Some(id) = found.lines().next() {
+                return id.trim().to_owned();
+            }
+            assert!(Instant::now() < deadline, "no window titled Sage 200 Desk");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn stop(mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+/// Runs an X tool and returns what it printed.
+fn run(program: &str, args: &[&str]) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs (scripts/test.sh installs it): {e}"));
+    if !output.stderr.is_empty() {
+        eprintln!(
+            "{program} {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// `xdotool getwindowgeometry`: ((x, y), (width, height)).
+fn geometry(window: &str) -> ((i32, i32), (i32, i32)) {
+    let text = run("xdotool", &["getwindowgeometry", window]);
+    let pair = |label: &str, separator: char| {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} in {text}"));
+        let value = line.split(':').nth(1).unwrap().trim();
+        let value = value.split_whitespace().next().unwrap();
+        let (a, b) = value.split_once(separator).unwrap();
+        (a.parse().unwrap(), b.parse().unwrap())
+    };
+    (pair("Position", ','), pair("Geometry", 'x'))
+}
+
+#[test]
+fn the_binary_opens_the_demo_shell_and_paints_it() {
+    let Some(display) = display() else { return };
+    let _display = DISPLAY_IN_USE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut app = Running::start(data_dir.path());
+    app.wait_for(&["first frame", "server reachable"]);
     // Let the frame that shows the check's result reach the screen.
     std::thread::sleep(Duration::from_millis(1500));
+
+    // Title, class (the desktop file's StartupWMClass and Wayland app id) and icon.
+    let window = app.window();
+    let properties = run(
+        "xprop",
+        &[
+            "-id",
+            &window,
+            "-f",
+            "_NET_WM_ICON",
+            "32x",
+            "WM_CLASS",
+            "_NET_WM_NAME",
+            "_NET_WM_ICON",
+        ],
+    );
+    assert!(
+        properties.contains("\"sage200-desk\""),
+        "window class is not sage200-desk:\n{properties}"
+    );
+    assert!(
+        properties.contains("\"Sage 200 Desk\""),
+        "window title is not Sage 200 Desk:\n{properties}"
+    );
+    // 256×256, in the app's green (ARGB 0xff00a65a), not eframe's default icon.
+    assert!(
+        properties.contains("_NET_WM_ICON(CARDINAL) = 0x100, 0x100,")
+            && properties.matches("0xff00a65a").count() > 10_000,
+        "the window does not carry the app's 256×256 icon:\n{}",
+        &properties[..properties.len().min(2000)]
+    );
 
     let shot = screenshots_dir().join("smoke-demo.png");
     let status = Command::new("import")
@@ -92,11 +209,10 @@ fn the_binary_opens_the_demo_shell_and_paints_it() {
         .expect("imagemagick's import runs");
     assert!(status.success(), "import failed");
     assert!(
-        child.try_wait().unwrap().is_none(),
+        app.child.try_wait().unwrap().is_none(),
         "the app died while idle"
     );
-    child.kill().ok();
-    child.wait().ok();
+    app.stop();
 
     let image = image::open(&shot).expect("a PNG").to_rgb8();
     let mut colours = std::collections::HashSet::new();
@@ -110,4 +226,67 @@ fn the_binary_opens_the_demo_shell_and_paints_it() {
         shot.display()
     );
     eprintln!("screenshot: {}", shot.display());
+}
+
+#[test]
+fn the_window_comes_back_where_and_as_large_as_it_was_left() {
+    if display().is_none() {
+        return;
+    }
+    let _display = DISPLAY_IN_USE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut first = Running::start(data_dir.path());
+    first.wait_for(&["first frame"]);
+    let window = first.window();
+    let (_, initial_size) = geometry(&window);
+    assert_eq!(
+        initial_size,
+        (1180, 760),
+        "the first start uses the default size"
+    );
+
+    // The user moves and resizes the window (no window manager under Xvfb: xdotool asks X).
+    run("xdotool", &["windowsize", &window, "900", "620"]);
+    run("xdotool", &["windowmove", &window, "130", "70"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while geometry(&window) != ((130, 70), (900, 620)) {
+        assert!(Instant::now() < deadline, "X did not move the window");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The user quits with Ctrl+Q: eframe saves the state and the window as it closes.
+    run("xdotool", &["windowfocus", "--sync", &window]);
+    run("xdotool", &["key", "--clearmodifiers", "ctrl+q"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = first.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "Ctrl+Q did not close the app");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "the app closed with {status}");
+    let saved = std::fs::read_to_string(data_dir.path().join("ui-state.ron")).unwrap();
+    assert!(
+        saved.contains("inner_size_points:(x:900.0,y:620.0)"),
+        "the window size was not saved:\n{saved}"
+    );
+
+    let mut second = Running::start(data_dir.path());
+    second.wait_for(&["first frame"]);
+    let window = second.window();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (position, size) = geometry(&window);
+        if size == (900, 620) && position == (130, 70) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the window came back at {position:?}, {size:?} instead of (130, 70), (900, 620)"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    second.stop();
 }

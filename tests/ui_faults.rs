@@ -277,7 +277,7 @@ fn a_server_past_the_timeout_is_reported_after_bounded_retries() {
             WAIT,
         )
     };
-    let mut h = support::harness_from(options, sage200_desk::app::PersistedState::default());
+    let mut h = support::harness_from(options, support::returning_user());
     support::sign_in(&rt, &mut h);
     support::pick_company(&mut h, "Stationery & Office Supplies");
     server.add_fault(Fault::new(

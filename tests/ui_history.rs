@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use sage200_desk::app::{AppPaths, Command, PersistedState, SageApp, Screen, StartOptions};
+use sage200_desk::app::{AppPaths, Command, SageApp, Screen, StartOptions};
 use sage200_desk::demo_server::DemoConfig;
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -31,7 +31,7 @@ fn harness(
         .with_max_steps(20)
         .with_size(egui::vec2(1100.0, 700.0))
         .build_eframe(move |cc| {
-            SageApp::with_state(&cc.egui_ctx, options, PersistedState::default())
+            SageApp::with_state(&cc.egui_ctx, options, support::returning_user())
         });
     support::settle_startup(&mut h);
     h

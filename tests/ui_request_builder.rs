@@ -206,7 +206,7 @@ fn bad_filters_paths_and_bodies_are_refused_before_sending() {
 #[test]
 fn tabs_and_drafts_survive_a_restart() {
     let rt = support::runtime();
-    let mut h = support::app_harness(&rt, None, PersistedState::default());
+    let mut h = support::app_harness(&rt, None, support::returning_user());
     h.get_by_label("Request builder").click();
     h.run();
     h.get_by_label("New request").click();
@@ -538,7 +538,7 @@ fn the_answer_can_be_searched_and_picked_with_a_json_path() {
 #[test]
 fn the_path_is_completed_from_the_catalogue() {
     let rt = support::runtime();
-    let mut h = support::app_harness(&rt, None, PersistedState::default());
+    let mut h = support::app_harness(&rt, None, support::returning_user());
     h.get_by_label("Request builder").click();
     h.run();
     type_into(&mut h, "Path", "cust");

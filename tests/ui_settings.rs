@@ -14,7 +14,7 @@ fn a_profile_is_checked_as_typed_and_saved() {
     let rt = support::runtime();
     let persisted = PersistedState {
         screen: Screen::Settings,
-        ..PersistedState::default()
+        ..support::returning_user()
     };
     let mut h = support::app_harness(&rt, None, persisted);
     h.get_by_label("Profiles");
@@ -89,7 +89,7 @@ fn insecure_urls_and_bad_headers_are_refused() {
     let rt = support::runtime();
     let persisted = PersistedState {
         screen: Screen::Settings,
-        ..PersistedState::default()
+        ..support::returning_user()
     };
     let mut h = support::app_harness(&rt, None, persisted);
     h.get_by_label("Add profile").click();
@@ -122,7 +122,7 @@ fn an_openapi_file_is_imported_into_the_catalogue_and_bad_files_are_refused() {
     let rt = support::runtime();
     let persisted = PersistedState {
         screen: Screen::Settings,
-        ..PersistedState::default()
+        ..support::returning_user()
     };
     let mut h = support::app_harness(&rt, None, persisted);
     let before = h.state().state().catalogue.len();

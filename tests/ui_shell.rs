@@ -19,7 +19,7 @@ use sage200_desk::demo_server::DemoConfig;
 #[test]
 fn navigation_switches_screens_and_settings_switch_the_theme() {
     let rt = support::runtime();
-    let mut harness = support::app_harness(&rt, None, PersistedState::default());
+    let mut harness = support::app_harness(&rt, None, support::returning_user());
     harness.run();
     for label in [
         "Browse",
@@ -53,7 +53,7 @@ fn navigation_switches_screens_and_settings_switch_the_theme() {
 fn the_demo_server_is_checked_on_start_and_the_status_bar_reports_it() {
     let rt = support::runtime();
     let server = support::demo_server(&rt, DemoConfig::default());
-    let mut harness = support::app_harness(&rt, Some(server.base_url()), PersistedState::default());
+    let mut harness = support::app_harness(&rt, Some(server.base_url()), support::returning_user());
     support::step_until(
         &mut harness,
         Duration::from_secs(10),
@@ -90,7 +90,7 @@ fn an_unreachable_server_shows_an_error_that_can_be_dismissed() {
     let mut harness = support::app_harness(
         &rt,
         Some(format!("http://127.0.0.1:{port}")),
-        PersistedState::default(),
+        support::returning_user(),
     );
     support::step_until(
         &mut harness,
@@ -114,7 +114,7 @@ fn an_unreachable_server_shows_an_error_that_can_be_dismissed() {
 fn the_app_is_reactive_and_does_not_repaint_when_idle() {
     let rt = support::runtime();
     let server = support::demo_server(&rt, DemoConfig::default());
-    let mut harness = support::app_harness(&rt, Some(server.base_url()), PersistedState::default());
+    let mut harness = support::app_harness(&rt, Some(server.base_url()), support::returning_user());
     support::step_until(
         &mut harness,
         Duration::from_secs(10),
@@ -136,7 +136,7 @@ fn the_app_is_reactive_and_does_not_repaint_when_idle() {
 #[test]
 fn state_is_saved_and_restored_through_eframe_storage() {
     let rt = support::runtime();
-    let mut harness = support::app_harness(&rt, None, PersistedState::default());
+    let mut harness = support::app_harness(&rt, None, support::returning_user());
     harness.run();
     harness.get_by_label("History").click();
     harness.run();

@@ -21,14 +21,22 @@ fn harness(
     theme: egui::Theme,
     screen: Screen,
 ) -> Harness<'static, SageApp> {
-    let options = StartOptions {
-        open_browser: false,
-        ..StartOptions::new(rt.handle().clone(), None)
-    };
     let persisted = PersistedState {
         screen,
         theme: ThemeChoice::System,
-        ..PersistedState::default()
+        ..support::returning_user()
+    };
+    harness_with(rt, theme, persisted)
+}
+
+fn harness_with(
+    rt: &tokio::runtime::Runtime,
+    theme: egui::Theme,
+    persisted: PersistedState,
+) -> Harness<'static, SageApp> {
+    let options = StartOptions {
+        open_browser: false,
+        ..StartOptions::new(rt.handle().clone(), None)
     };
     let mut harness = Harness::builder()
         // A finished background task may ask for a frame at any moment; allow a few.
@@ -62,6 +70,23 @@ fn shell_snapshots_in_light_and_dark() {
 }
 
 #[test]
+fn the_first_run_welcome_and_the_shortcuts() {
+    let rt = support::runtime();
+    let mut results = egui_kittest::SnapshotResults::new();
+    for (theme, name) in [(egui::Theme::Light, "light"), (egui::Theme::Dark, "dark")] {
+        let mut h = harness_with(&rt, theme, PersistedState::default());
+        h.get_by_label("Welcome to Sage 200 Desk");
+        results.add(h.try_snapshot(format!("welcome_{name}")));
+    }
+    let mut h = harness(&rt, egui::Theme::Dark, Screen::RequestBuilder);
+    h.key_press(egui::Key::F1);
+    h.run();
+    h.get_by_label("Show these shortcuts");
+    results.add(h.try_snapshot("help_shortcuts_dark"));
+    results.unwrap();
+}
+
+#[test]
 fn the_company_picker_after_sign_in() {
     use sage200_desk::demo_server::DemoConfig;
     let rt = support::runtime();
@@ -84,7 +109,7 @@ fn the_company_picker_after_sign_in() {
         .with_size(egui::vec2(1100.0, 760.0))
         .with_theme(egui::Theme::Light)
         .build_eframe(move |cc| {
-            SageApp::with_state(&cc.egui_ctx, options, PersistedState::default())
+            SageApp::with_state(&cc.egui_ctx, options, support::returning_user())
         });
     support::settle_startup(&mut h);
     support::sign_in(&rt, &mut h);
@@ -126,7 +151,7 @@ fn the_request_builder_with_an_answer() {
     };
     let persisted = PersistedState {
         screen: Screen::RequestBuilder,
-        ..PersistedState::default()
+        ..support::returning_user()
     };
     let mut h = Harness::builder()
         // A finished background task may ask for a frame at any moment; allow a few.
@@ -230,7 +255,7 @@ fn the_browse_screen_with_customers() {
         .with_size(egui::vec2(1200.0, 760.0))
         .with_theme(egui::Theme::Light)
         .build_eframe(move |cc| {
-            SageApp::with_state(&cc.egui_ctx, options, PersistedState::default())
+            SageApp::with_state(&cc.egui_ctx, options, support::returning_user())
         });
     support::settle_startup(&mut h);
     support::sign_in(&rt, &mut h);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::model::{Profile, RequestDraft, Secret};
 
-use super::state::{BrowseQuery, CompanyChoice, ListView, Screen, ThemeChoice};
+use super::state::{BrowseQuery, CompanyChoice, HelpWindow, ListView, Screen, ThemeChoice};
 
 /// One intent from the UI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +136,27 @@ pub enum Command {
         /// CSV or Excel.
         format: crate::export::ExportFormat,
     },
+    /// Show the first-run welcome again (from the Help menu).
+    ShowWelcome,
+    /// Close the welcome without choosing (it stays in the Help menu).
+    DismissWelcome,
+    /// Start the built-in demo server in this run (when not started with `--demo`), switch
+    /// to it and sign in; with `--demo`, sign in to it.
+    TryDemo,
+    /// Use Sage 200 with the client id Sage issued: save it in the edition's profile and
+    /// sign in.
+    UseSage {
+        /// Professional or Standard.
+        edition: crate::model::Edition,
+        /// The client id, as typed.
+        client_id: String,
+    },
+    /// Open a Help window.
+    ShowHelp(HelpWindow),
+    /// Close the Help window.
+    CloseHelp,
+    /// Close the app, saving its state and window.
+    Quit,
     /// Open a new tab from a pasted curl command.
     ImportCurl(String),
     /// Open a request from the history in a new tab.

@@ -11,6 +11,7 @@ mod request;
 mod signin;
 mod state;
 mod task;
+mod welcome;
 
 pub use answer::{Answered, Child, JsonDoc, Kind, Span, TableModel};
 pub use browse::{ColumnKind, column_kinds};
@@ -23,10 +24,12 @@ pub use request::{
 };
 pub use signin::{SignInProgress, SignedIn};
 pub use state::{
-    AppState, AuthView, BrowseQuery, BrowseView, CompanyChoice, KeyringView, ListView,
+    AppState, AuthView, BrowseQuery, BrowseView, CompanyChoice, HelpWindow, KeyringView, ListView,
     PersistedState, STATE_KEY, Screen, ServerHealth, SitesView, ThemeChoice, UserError,
+    WelcomeView,
 };
 pub use task::{Task, Waker};
+pub use welcome::client_id_problem;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -105,6 +108,12 @@ pub struct SageApp {
     client: Option<ApiClient>,
     commands: Vec<Command>,
     first_frame_logged: bool,
+    /// The demo server started from the welcome (not with `--demo`), kept for the run.
+    demo_server: Option<crate::demo_server::DemoServer>,
+    demo_task: Option<Task<Result<crate::demo_server::DemoServer, String>>>,
+    /// Start the browser sign-in once start-up finds no stored sign-in (welcome choices).
+    sign_in_after_startup: bool,
+    open_task: Option<Task<Result<String, UserError>>>,
 }
 
 /// The user's order of day, month and year: from the locale variables (`LC_ALL`,
@@ -214,6 +223,10 @@ impl SageApp {
             client: None,
             commands: Vec::new(),
             first_frame_logged: false,
+            demo_server: None,
+            demo_task: None,
+            sign_in_after_startup: false,
+            open_task: None,
         };
         if app.state.server_url.is_some() {
             app.commands.push(Command::CheckServer);
@@ -348,13 +361,20 @@ impl SageApp {
                     tab.fetching = None;
                 }
             }
-            Command::OpenFolder(path) => {
-                self.options.runtime.spawn_blocking(move || {
-                    if let Err(error) = open::that_detached(&path) {
-                        tracing::warn!(%error, "could not open the folder");
-                    }
-                });
+            Command::OpenFolder(path) => self.open_folder(path),
+            Command::ShowWelcome => {
+                self.state.persisted.welcome_done = false;
+                self.state.welcome = WelcomeView::Choosing;
             }
+            Command::DismissWelcome => {
+                self.state.persisted.welcome_done = true;
+                self.state.welcome = WelcomeView::Choosing;
+            }
+            Command::TryDemo => self.try_demo(),
+            Command::UseSage { edition, client_id } => self.use_sage(&edition, &client_id),
+            Command::ShowHelp(window) => self.state.help = Some(window),
+            Command::CloseHelp => self.state.help = None,
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
     }
 
@@ -625,10 +645,7 @@ impl SageApp {
     }
 
     fn history_file(&self) -> Option<PathBuf> {
-        self.options
-            .paths
-            .as_ref()
-            .map(|p| p.data_dir.join("history.json"))
+        self.options.paths.as_ref().map(AppPaths::history_file)
     }
 
     fn load_history(&mut self) {
@@ -1176,6 +1193,8 @@ impl SageApp {
         if let Some(startup) = finished(&mut self.startup_task) {
             self.finish_startup(startup);
         }
+        self.poll_demo_start();
+        self.poll_open_folder();
         if let Some(progress) = &mut self.sign_in_progress {
             while let Ok(event) = progress.try_recv() {
                 self.state.auth = match event {
@@ -1257,6 +1276,7 @@ impl SageApp {
             KeyringStatus::Available => KeyringView::Available,
             KeyringStatus::Unavailable(reason) => KeyringView::Unavailable(reason),
         };
+        let sign_in_next = std::mem::take(&mut self.sign_in_after_startup);
         match startup.signed_in {
             Ok(Some(signed_in)) => self.apply_signed_in(signed_in),
             Ok(None) => self.state.auth = AuthView::SignedOut { notice: None },
@@ -1265,6 +1285,10 @@ impl SageApp {
                     notice: Some(error.message),
                 };
             }
+        }
+        if sign_in_next && matches!(self.state.auth, AuthView::SignedOut { .. }) {
+            // The user asked to sign in (welcome); nothing stored did it silently.
+            self.start_sign_in();
         }
     }
 

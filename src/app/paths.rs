@@ -35,4 +35,23 @@ impl AppPaths {
     pub fn ui_state_file(&self) -> PathBuf {
         self.data_dir.join("ui-state.ron")
     }
+
+    /// The history of sent requests.
+    #[must_use]
+    pub fn history_file(&self) -> PathBuf {
+        self.data_dir.join("history.json")
+    }
+
+    /// The log file.
+    #[must_use]
+    pub fn log_file(&self) -> PathBuf {
+        self.log_dir.join("sage200-desk.log")
+    }
+
+    /// What the built-in demo server keeps between runs (records created, hashed refresh
+    /// grants).
+    #[must_use]
+    pub fn demo_state_file(&self) -> PathBuf {
+        self.data_dir.join("demo-server-state.json")
+    }
 }

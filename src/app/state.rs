@@ -80,6 +80,29 @@ impl ThemeChoice {
     }
 }
 
+/// The windows of the Help menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpWindow {
+    /// Every keyboard shortcut.
+    Shortcuts,
+    /// Where the app keeps its files and secrets.
+    Files,
+    /// Name, version, commit, licence.
+    About,
+}
+
+/// The welcome's state beyond what the user types.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum WelcomeView {
+    /// Waiting for a choice.
+    #[default]
+    Choosing,
+    /// The built-in demo server is starting.
+    StartingDemo,
+    /// The demo server could not start, or what was entered cannot be used.
+    Failed(UserError),
+}
+
 /// UI state that survives a restart. Never holds a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -102,6 +125,8 @@ pub struct PersistedState {
     pub openapi_files: Vec<std::path::PathBuf>,
     /// The customer form's draft, until the customer is saved or the draft discarded.
     pub customer_draft: Option<crate::model::CustomerDraft>,
+    /// The first-run welcome was answered or closed (it then waits in the Help menu).
+    pub welcome_done: bool,
 }
 
 /// A chosen site and company: what `X-Site` and `X-Company` carry.
@@ -355,6 +380,10 @@ pub struct AppState {
     pub customer_form: Option<super::customers::CustomerForm>,
     /// A customer the user asked to delete: id and name, awaiting confirmation.
     pub confirm_delete: Option<(i64, String)>,
+    /// The welcome's progress: starting the demo, or a problem with what was entered.
+    pub welcome: WelcomeView,
+    /// The Help window open, if any.
+    pub help: Option<HelpWindow>,
 }
 
 impl AppState {

@@ -23,6 +23,7 @@ pub fn top_bar(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>)
             ui.separator();
             company_button(ui, state, commands);
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                super::help::menu(ui, state, commands);
                 let dark = ui.visuals().dark_mode;
                 let (icon, next, hint) = if dark {
                     ("☀", ThemeChoice::Light, "Switch to the light theme")

@@ -91,6 +91,15 @@ pub fn step_until(
     }
 }
 
+/// The saved state of someone who has used the app before: the first-run welcome is
+/// answered, so it does not cover the screen (`tests/ui_welcome.rs` covers a first run).
+pub fn returning_user() -> PersistedState {
+    PersistedState {
+        welcome_done: true,
+        ..PersistedState::default()
+    }
+}
+
 /// Whether the environment promises a working display/keyring (set by scripts/test.sh).
 pub fn required(var: &str) -> bool {
     std::env::var(var).is_ok_and(|v| v == "1")
@@ -125,7 +134,7 @@ pub fn sign_in_harness(
     scope: &str,
     timeout: Duration,
 ) -> Harness<'static, SageApp> {
-    sign_in_harness_with(runtime, demo_url, scope, timeout, PersistedState::default())
+    sign_in_harness_with(runtime, demo_url, scope, timeout, returning_user())
 }
 
 /// As `sign_in_harness`, starting from a saved state (a restart).

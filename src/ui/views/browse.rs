@@ -230,7 +230,9 @@ fn quick_search(ui: &mut egui::Ui, view: ListView, query: &mut BrowseQuery) -> b
         )
         .labelled_by(search_label.id);
     let mut reload = false;
-    if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+    if field.lost_focus()
+        && ui.input(|i| i.key_pressed(super::super::shortcuts::SEARCH.logical_key))
+    {
         query.search.clone_from(&search);
         query.page = 0;
         reload = true;

@@ -13,7 +13,7 @@ use crate::model::{
     FilterGroup, HttpMethod, KeyValue, RequestDraft, check_filter, encode_query, format_size,
 };
 
-use super::super::theme;
+use super::super::{shortcuts, theme};
 
 /// Which view of the answer is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -175,7 +175,7 @@ fn request_line(
             }
         }
     });
-    if !tab.sending && ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter)) {
+    if !tab.sending && ui.input_mut(|i| i.consume_shortcut(&shortcuts::SEND)) {
         send = true;
     }
     let query = draft
@@ -689,7 +689,7 @@ fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) {
                 path: None,
                 format: Some(format),
             });
-        } else if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S)) {
+        } else if ui.input_mut(|i| i.consume_shortcut(&shortcuts::SAVE_ANSWER)) {
             commands.push(Command::SaveAnswer {
                 tab: tab.id,
                 path: None,
@@ -750,7 +750,7 @@ fn find_box(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) {
                     .desired_width(220.0),
             )
             .labelled_by(label.id);
-        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
+        if ui.input_mut(|i| i.consume_shortcut(&shortcuts::FIND)) {
             field.request_focus();
         }
         if field.changed() {

@@ -1,0 +1,30 @@
+//! Every keyboard shortcut in one table: the screens handle these constants and Help →
+//! Keyboard shortcuts lists the same table, so the two cannot drift apart.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+/// Send the request of the open tab.
+pub const SEND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
+/// Save the open tab's answer to a file.
+pub const SAVE_ANSWER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+/// Find in the open tab's answer.
+pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+/// Open the list of keyboard shortcuts.
+pub const HELP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F1);
+/// Close the app (state and window are saved).
+pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
+/// Run a quick search (in its field).
+pub const SEARCH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Enter);
+/// Close a dialog or menu.
+pub const CLOSE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
+
+/// What each shortcut does and where, in the order Help lists them.
+pub const ALL: [(KeyboardShortcut, &str, &str); 7] = [
+    (SEND, "Send the request", "Request builder"),
+    (SAVE_ANSWER, "Save the answer to a file", "Request builder"),
+    (FIND, "Find in the answer", "Request builder"),
+    (SEARCH, "Run the quick search", "Browse, Customers"),
+    (CLOSE, "Close a dialog or menu", "Anywhere"),
+    (HELP, "Show these shortcuts", "Anywhere"),
+    (QUIT, "Quit", "Anywhere"),
+];
