@@ -15,6 +15,7 @@ packages=(
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   mesa-vulkan-drivers libvulkan1 libgl1-mesa-dri libegl1 libxkbcommon-x11-0
   imagemagick x11-utils xdotool chromium chromium-driver
+  dpkg-dev binutils desktop-file-utils appstream xdg-utils curl
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -38,6 +39,12 @@ cargo fmt --all -- --check
 
 echo "== cargo clippy (pedantic, -D warnings)"
 cargo clippy --all-targets --locked -- -D warnings
+
+# The Debian package, from the debug build the tests use (a release build would add
+# minutes); tests/packaging.rs unpacks and checks it.
+echo "== scripts/package.sh --profile dev"
+SAGE200_DEB=$(scripts/package.sh --profile dev)
+export SAGE200_DEB SAGE200_REQUIRE_PACKAGE=1
 
 # A private, throw-away home for everything the tests write: keyrings, app data, config.
 scratch=$(mktemp -d)

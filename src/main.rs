@@ -212,6 +212,9 @@ fn run_app(
                 // Remembered between runs: records created in the demo, and the refresh
                 // tokens it issued (as hashes), so restarting the app signs in silently.
                 state_file: Some(paths.demo_state_file()),
+                // The user chose the demo: its Sage ID approves at once (the browser tab
+                // that opens only says sign-in is done).
+                auto_approve: true,
                 ..DemoConfig::default()
             }))
             .map_err(|e| format!("the demo server could not start: {e}"))?;
@@ -222,6 +225,7 @@ fn run_app(
     };
     let start = StartOptions {
         paths: Some(paths.clone()),
+        sign_in_at_start: demo,
         ..StartOptions::new(
             runtime.handle().clone(),
             demo_server.as_ref().map(DemoServer::base_url),

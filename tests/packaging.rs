@@ -33,7 +33,9 @@ fn package() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("SAGE200_DEB") {
         return Some(PathBuf::from(path));
     }
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent()?.to_path_buf();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()?
+        .to_path_buf();
     std::fs::read_dir(target.join("debian"))
         .ok()?
         .filter_map(Result::ok)
@@ -96,7 +98,10 @@ fn owner(library: &str) -> Option<String> {
         .strip_prefix("/usr")
         .map_or_else(|| format!("/usr{library}"), str::to_owned);
     for path in [library.to_owned(), twin] {
-        let out = Command::new("dpkg-query").args(["-S", &path]).output().ok()?;
+        let out = Command::new("dpkg-query")
+            .args(["-S", &path])
+            .output()
+            .ok()?;
         if out.status.success() {
             let text = String::from_utf8_lossy(&out.stdout);
             let first = text.lines().next()?.split(':').next()?.trim().to_owned();
@@ -109,7 +114,11 @@ fn owner(library: &str) -> Option<String> {
 /// Runs the packaged binary with `--demo` until its first frame and returns the shared
 /// libraries it has loaded (from /proc/PID/maps).
 fn loaded_libraries(binary: &Path, data: &Path) -> BTreeSet<String> {
-    let mut child = Command::new(binary)
+    // --demo starts signing in through the system opener: a browser that does nothing.
+    let browser = support::default_browser("exit 0");
+    let mut command = Command::new(binary);
+    support::use_default_browser(&mut command, &browser);
+    let mut child = command
         .arg("--demo")
         .env("SAGE200_DESK_DATA_DIR", data)
         .env("RUST_LOG", "info")
@@ -206,7 +215,11 @@ fn the_debian_package_installs_the_app_its_desktop_entry_and_icons() {
     {
         use std::os::unix::fs::PermissionsExt as _;
         let mode = binary.metadata().unwrap().permissions().mode();
-        assert_eq!(mode & 0o755, 0o755, "the binary is not executable: {mode:o}");
+        assert_eq!(
+            mode & 0o755,
+            0o755,
+            "the binary is not executable: {mode:o}"
+        );
     }
     let desktop = installed_file("usr/share/applications/sage200-desk.desktop");
     let metainfo =
@@ -334,7 +347,10 @@ fn the_macos_and_windows_bundle_configuration_points_at_real_files() {
     for asset in package["deb"]["assets"].as_array().unwrap() {
         let source = asset[0].as_str().unwrap();
         if !source.starts_with("target/") {
-            assert!(root().join(source).is_file(), "deb asset {source} is missing");
+            assert!(
+                root().join(source).is_file(),
+                "deb asset {source} is missing"
+            );
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Smoke tests of the real binary under X (Xvfb in `scripts/test.sh`): `sage200-desk --demo`
-//! opens a window with the app's title, class and icon, paints its first frame and stays up
-//! (a screenshot goes to `target/screenshots/` and must not be blank), and the window comes
-//! back at the size and place the user left it.
+//! opens a window with the app's title, class and icon, paints its first frame, signs in to
+//! the demo through the system opener and stays up (a screenshot goes to
+//! `target/screenshots/` and must not be blank); Ctrl+Q quits, and the window comes back at
+//! the size and place the user left it.
 // Tests fail loudly by design, and one scenario per test reads better than many helpers.
 #![allow(
     clippy::unwrap_used,
@@ -46,11 +47,18 @@ struct Running {
     child: Child,
     lines: mpsc::Receiver<String>,
     log: Vec<String>,
+    _browser: tempfile::TempDir,
 }
 
 impl Running {
     fn start(data_dir: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sage200-desk"))
+        // The user's browser follows the authorize URL (the demo approves at once) to the
+        // app's loopback callback.
+        let browser =
+            support::default_browser(r#"exec curl -sS -L --max-time 30 -o /dev/null "$1""#);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sage200-desk"));
+        support::use_default_browser(&mut command, &browser);
+        let mut child = command
             .arg("--demo")
             .env("SAGE200_DESK_DATA_DIR", data_dir)
             .env("RUST_LOG", "info")
@@ -71,6 +79,7 @@ impl Running {
             child,
             lines,
             log: Vec::new(),
+            _browser: browser,
         }
     }
 
@@ -166,7 +175,8 @@ fn the_binary_opens_the_demo_shell_and_paints_it() {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let data_dir = tempfile::tempdir().unwrap();
     let mut app = Running::start(data_dir.path());
-    app.wait_for(&["first frame", "server reachable"]);
+    // --demo signs in by itself, through the system opener (xdg-open) and the browser.
+    app.wait_for(&["first frame", "server reachable", "signed in"]);
     // Let the frame that shows the check's result reach the screen.
     std::thread::sleep(Duration::from_millis(1500));
 

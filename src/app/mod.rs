@@ -59,6 +59,9 @@ pub struct StartOptions {
     pub paths: Option<AppPaths>,
     /// How long one call may take, body included (tests shorten it).
     pub call_timeout: Duration,
+    /// Sign in through the browser at start unless a stored sign-in works silently
+    /// (`--demo`: the user has chosen the demo, so no welcome either).
+    pub sign_in_at_start: bool,
 }
 
 impl StartOptions {
@@ -73,6 +76,7 @@ impl StartOptions {
             keyring_scope: String::new(),
             paths: None,
             call_timeout: api::CALL_TIMEOUT,
+            sign_in_at_start: false,
         }
     }
 }
@@ -179,7 +183,11 @@ impl SageApp {
                 .map(|p| p.name.clone())
                 .unwrap_or_default();
         }
+        if options.sign_in_at_start {
+            persisted.welcome_done = true;
+        }
         let server_label = server_label_of(&persisted);
+        let sign_in_at_start = options.sign_in_at_start;
         let mut app = Self {
             state: AppState {
                 persisted,
@@ -225,7 +233,7 @@ impl SageApp {
             first_frame_logged: false,
             demo_server: None,
             demo_task: None,
-            sign_in_after_startup: false,
+            sign_in_after_startup: sign_in_at_start,
             open_task: None,
         };
         if app.state.server_url.is_some() {
@@ -1169,6 +1177,7 @@ impl SageApp {
     }
 
     fn apply_signed_in(&mut self, signed_in: SignedIn) {
+        tracing::info!(profile = %self.state.persisted.profile, "signed in");
         self.state.auth = AuthView::SignedIn {
             user: signed_in.user.display_name().to_owned(),
             expires_at: signed_in.expires_at,

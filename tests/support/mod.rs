@@ -100,6 +100,43 @@ pub fn returning_user() -> PersistedState {
     }
 }
 
+/// A desktop whose default web browser runs `script` (a shell script body that gets the URL
+/// as `$1`): `mimeapps.list` and a desktop entry, as a real desktop records the user's choice
+/// of browser. [`use_default_browser`] points a child process at it, so `xdg-open` there (the
+/// app's system opener) runs the script instead of whatever browser this machine has.
+pub fn default_browser(script: &str) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let browser = dir.path().join("browser");
+    std::fs::write(&browser, format!("#!/bin/sh\n{script}\n")).expect("script written");
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755))
+        .expect("script made executable");
+    let applications = dir.path().join("data/applications");
+    std::fs::create_dir_all(&applications).expect("applications folder");
+    std::fs::create_dir_all(dir.path().join("config")).expect("config folder");
+    std::fs::write(
+        applications.join("test-browser.desktop"),
+        format!(
+            "[Desktop Entry]\nType=Application\nName=Test browser\nExec={} %u\nMimeType=x-scheme-handler/http;x-scheme-handler/https;\n",
+            browser.display()
+        ),
+    )
+    .expect("desktop entry written");
+    std::fs::write(
+        dir.path().join("config/mimeapps.list"),
+        "[Default Applications]\nx-scheme-handler/http=test-browser.desktop\nx-scheme-handler/https=test-browser.desktop\n",
+    )
+    .expect("mimeapps.list written");
+    dir
+}
+
+/// Makes `command` use the desktop made by [`default_browser`].
+pub fn use_default_browser(command: &mut std::process::Command, desktop: &tempfile::TempDir) {
+    command
+        .env("XDG_CONFIG_HOME", desktop.path().join("config"))
+        .env("XDG_DATA_HOME", desktop.path().join("data"));
+}
+
 /// Whether the environment promises a working display/keyring (set by scripts/test.sh).
 pub fn required(var: &str) -> bool {
     std::env::var(var).is_ok_and(|v| v == "1")
