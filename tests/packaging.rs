@@ -1,6 +1,6 @@
 //! The Debian package `scripts/package.sh` builds (`scripts/test.sh` builds it first and
 //! names it in `SAGE200_DEB`): unpacked into a scratch root with `dpkg -x`, it must hold the
-//! binary of this checkout, the desktop file, the AppStream metadata and every icon; the
+//! binary of this checkout, the desktop file, the `AppStream` metadata and every icon; the
 //! desktop file and metadata must pass their validators; and its dependencies must cover
 //! every shared library the packaged app really loads when it runs (eframe opens X11, GL
 //! and xkbcommon with dlopen, which dpkg-shlibdeps cannot see). The macOS/Windows bundle
