@@ -17,10 +17,9 @@
 mod support;
 
 use std::collections::{BTreeSet, VecDeque};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const ICON_SIZES: [u32; 8] = [16, 24, 32, 48, 64, 128, 256, 512];
 
@@ -115,46 +114,12 @@ fn owner(library: &str) -> Option<String> {
 /// libraries it has loaded (from /proc/PID/maps).
 fn loaded_libraries(binary: &Path, data: &Path) -> BTreeSet<String> {
     // --demo starts signing in through the system opener: a browser that does nothing.
-    let browser = support::default_browser("exit 0");
-    let mut command = Command::new(binary);
-    support::use_default_browser(&mut command, &browser);
-    let mut child = command
-        .arg("--demo")
-        .env("SAGE200_DESK_DATA_DIR", data)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the packaged binary starts");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let deadline = Instant::now() + Duration::from_mins(1);
-    let mut log = Vec::new();
-    while !log.iter().any(|l: &String| l.contains("first frame")) {
-        assert!(
-            Instant::now() < deadline,
-            "the packaged app painted nothing in 60 s:\n{}",
-            log.join("\n")
-        );
-        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
-            log.push(line);
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("the packaged app exited ({status}):\n{}", log.join("\n"));
-        }
-    }
+    let mut app = support::RunningApp::start_demo(binary, data, "exit 0");
+    app.wait_for(&["first frame"]);
     // Let the first frames finish (GL drivers load while painting).
     std::thread::sleep(Duration::from_millis(1500));
-    let maps = std::fs::read_to_string(format!("/proc/{}/maps", child.id())).unwrap();
-    child.kill().ok();
-    child.wait().ok();
+    let maps = std::fs::read_to_string(format!("/proc/{}/maps", app.child.id())).unwrap();
+    app.stop();
     maps.lines()
         .filter_map(|line| line.split_whitespace().nth(5))
         .filter(|path| path.starts_with('/') && path.contains(".so"))

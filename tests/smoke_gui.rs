@@ -14,11 +14,11 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use support::RunningApp;
 
 fn screenshots_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
@@ -42,100 +42,39 @@ fn display() -> Option<String> {
     None
 }
 
-/// The app running with `--demo`, its standard error read line by line.
-struct Running {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    log: Vec<String>,
-    _browser: tempfile::TempDir,
+/// The app built here, running with `--demo`; the user's browser follows the authorize URL
+/// (the demo approves at once) to the app's loopback callback.
+fn start(data_dir: &Path) -> RunningApp {
+    RunningApp::start_demo(
+        Path::new(env!("CARGO_BIN_EXE_sage200-desk")),
+        data_dir,
+        r#"exec curl -sS -L --max-time 30 -o /dev/null "$1""#,
+    )
 }
 
-impl Running {
-    fn start(data_dir: &Path) -> Self {
-        // The user's browser follows the authorize URL (the demo approves at once) to the
-        // app's loopback callback.
-        let browser =
-            support::default_browser(r#"exec curl -sS -L --max-time 30 -o /dev/null "$1""#);
-        let mut command = Command::new(env!("CARGO_BIN_EXE_sage200-desk"));
-        support::use_default_browser(&mut command, &browser);
-        let mut child = command
-            .arg("--demo")
-            .env("SAGE200_DESK_DATA_DIR", data_dir)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
-        let stderr = child.stderr.take().unwrap();
-        let (lines_tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if lines_tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Self {
-            child,
-            lines,
-            log: Vec::new(),
-            _browser: browser,
+/// The X window id of the app's window, found by its process and title.
+fn window_of(app: &RunningApp) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let pid = app.child.id().to_string();
+        let found = run(
+            "xdotool",
+            &[
+                "search",
+                "--onlyvisible",
+                "--pid",
+                &pid,
+                "--name",
+                "^Sage 200 Desk$",
+            ],
+        );
+        if let Some(id) = found.lines().next() {
+            return id.trim().to_owned();
         }
-    }
-
-    /// Waits (up to a minute) until every one of `needles` has appeared in the log.
-    fn wait_for(&mut self, needles: &[&str]) {
-        let deadline = Instant::now() + Duration::from_mins(1);
-        let seen = |log: &[String], needle: &str| log.iter().any(|l| l.contains(needle));
-        while !needles.iter().all(|n| seen(&self.log, n)) {
-            assert!(
-                Instant::now() < deadline,
-                "no {needles:?} within 60 s:\n{}",
-                self.log.join("\n")
-            );
-            match self.lines.recv_timeout(Duration::from_millis(200)) {
-                Ok(line) => self.log.push(line),
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    panic!("the app closed its output:\n{}", self.log.join("\n"))
-                }
-            }
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!("the app exited early ({status}):\n{}", self.log.join("\n"));
-            }
-        }
-    }
-
-    /// The X window id of this run's window, found by its process and title.
-    fn window(&self) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let pid = self.child.id().to_string();
-            let found = run(
-                "xdotool",
-                &[
-                    "search",
-                    "--onlyvisible",
-                    "--pid",
-                    &pid,
-                    "--name",
-                    "^Sage 200 Desk$",
-                ],
-            );
-            if let Some(id) = found.lines().next() {
-                return id.trim().to_owned();
-            }
-            assert!(Instant::now() < deadline, "no window titled Sage 200 Desk");
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    fn stop(mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
+        assert!(Instant::now() < deadline, "no window titled Sage 200 Desk");
+        std::thread::sleep(Duration::from_millis(200));
     }
 }
-
 /// Runs an X tool and returns what it printed.
 fn run(program: &str, args: &[&str]) -> String {
     let output = Command::new(program)
@@ -174,14 +113,14 @@ fn the_binary_opens_the_demo_shell_and_paints_it() {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let data_dir = tempfile::tempdir().unwrap();
-    let mut app = Running::start(data_dir.path());
+    let mut app = start(data_dir.path());
     // --demo signs in by itself, through the system opener (xdg-open) and the browser.
     app.wait_for(&["first frame", "server reachable", "signed in"]);
     // Let the frame that shows the check's result reach the screen.
     std::thread::sleep(Duration::from_millis(1500));
 
     // Title, class (the desktop file's StartupWMClass and Wayland app id) and icon.
-    let window = app.window();
+    let window = window_of(&app);
     let properties = run(
         "xprop",
         &[
@@ -247,9 +186,9 @@ fn the_window_comes_back_where_and_as_large_as_it_was_left() {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let data_dir = tempfile::tempdir().unwrap();
-    let mut first = Running::start(data_dir.path());
+    let mut first = start(data_dir.path());
     first.wait_for(&["first frame"]);
-    let window = first.window();
+    let window = window_of(&first);
     let (_, initial_size) = geometry(&window);
     assert_eq!(
         initial_size,
@@ -283,9 +222,9 @@ fn the_window_comes_back_where_and_as_large_as_it_was_left() {
         "the window size was not saved:\n{saved}"
     );
 
-    let mut second = Running::start(data_dir.path());
+    let mut second = start(data_dir.path());
     second.wait_for(&["first frame"]);
-    let window = second.window();
+    let window = window_of(&second);
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let (position, size) = geometry(&window);

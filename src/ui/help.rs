@@ -159,7 +159,10 @@ fn about(ui: &mut egui::Ui) {
     ui.label("A desktop client for the Sage 200 accounting API (Sage 200 Standard and Professional, UK), with a built-in simulator of Sage ID and the API.");
     ui.add_space(6.0);
     ui.label(RichText::new("Licence: MIT or Apache-2.0").weak());
-    ui.label(RichText::new("Built with Rust, egui and eframe, tokio, reqwest and rustls.").weak());
+    ui.label(
+        RichText::new("Written in Rust with egui and eframe; connections secured by rustls.")
+            .weak(),
+    );
     ui.label(
         RichText::new(
             "Not made or endorsed by Sage. Sage and Sage 200 are trademarks of The Sage Group plc.",

@@ -137,6 +137,88 @@ pub fn use_default_browser(command: &mut std::process::Command, desktop: &tempfi
         .env("XDG_DATA_HOME", desktop.path().join("data"));
 }
 
+/// An app binary running with `--demo` (the one built here, or one unpacked from the
+/// package), its standard error read line by line, with a default browser that runs
+/// `browser_script` (see [`default_browser`]).
+pub struct RunningApp {
+    /// The process.
+    pub child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    /// Every line logged so far.
+    pub log: Vec<String>,
+    _browser: tempfile::TempDir,
+}
+
+impl RunningApp {
+    /// Starts `binary --demo` with its data in `data_dir`.
+    pub fn start_demo(
+        binary: &std::path::Path,
+        data_dir: &std::path::Path,
+        browser_script: &str,
+    ) -> Self {
+        use std::io::BufRead as _;
+        let browser = default_browser(browser_script);
+        let mut command = std::process::Command::new(binary);
+        use_default_browser(&mut command, &browser);
+        let mut child = command
+            .arg("--demo")
+            .env("SAGE200_DESK_DATA_DIR", data_dir)
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let stderr = child.stderr.take().expect("piped standard error");
+        let (lines_tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if lines_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            lines,
+            log: Vec::new(),
+            _browser: browser,
+        }
+    }
+
+    /// Waits (up to a minute) until every one of `needles` has appeared in the log.
+    pub fn wait_for(&mut self, needles: &[&str]) {
+        use std::sync::mpsc::RecvTimeoutError;
+        let deadline = Instant::now() + Duration::from_mins(1);
+        let seen = |log: &[String], needle: &str| log.iter().any(|l| l.contains(needle));
+        while !needles.iter().all(|n| seen(&self.log, n)) {
+            assert!(
+                Instant::now() < deadline,
+                "no {needles:?} within 60 s:\n{}",
+                self.log.join("\n")
+            );
+            match self.lines.recv_timeout(Duration::from_millis(200)) {
+                Ok(line) => self.log.push(line),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("the app closed its output:\n{}", self.log.join("\n"))
+                }
+            }
+            if let Some(status) = self.child.try_wait().expect("the process can be asked") {
+                panic!("the app exited early ({status}):\n{}", self.log.join("\n"));
+            }
+        }
+    }
+
+    /// Kills the app (as a crash would) and waits for it.
+    pub fn stop(mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
 /// Whether the environment promises a working display/keyring (set by scripts/test.sh).
 pub fn required(var: &str) -> bool {
     std::env::var(var).is_ok_and(|v| v == "1")
