@@ -231,13 +231,14 @@ fn stable_snapshot_with(
     let mut image = h.render().expect("the harness renders");
     let scale = h.ctx.pixels_per_point();
     let (width, height) = image.dimensions();
+    #[allow(clippy::cast_sign_loss)] // clamped at zero first
     let to_px = |v: f32, max: u32| ((v * scale).round().max(0.0) as u32).min(max);
     for rect in rects {
         let (x0, x1) = (to_px(rect.min.x, width), to_px(rect.max.x, width));
         let (y0, y1) = (to_px(rect.min.y, height), to_px(rect.max.y, height));
         // The background just left of the text (or right of it at the window's edge).
         let sample_x = if x0 >= 3 { x0 - 3 } else { x1.min(width - 1) };
-        let background = *image.get_pixel(sample_x, ((y0 + y1) / 2).min(height - 1));
+        let background = *image.get_pixel(sample_x, u32::midpoint(y0, y1).min(height - 1));
         for y in y0..y1 {
             for x in x0..x1 {
                 image.put_pixel(x, y, background);
