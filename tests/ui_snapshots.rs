@@ -83,6 +83,15 @@ fn the_first_run_welcome_and_the_shortcuts() {
     h.run();
     h.get_by_label("Show these shortcuts");
     results.add(h.try_snapshot("help_shortcuts_dark"));
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.get_by_label("Help").click();
+    h.run();
+    h.get_by_label("About Sage 200 Desk").click();
+    h.run();
+    // The commit changes with every commit: stable_snapshot paints the version line over.
+    h.get_by_label_contains("Version ");
+    results.add(stable_snapshot(&mut h, "help_about_dark"));
     results.unwrap();
 }
 
@@ -209,7 +218,7 @@ fn the_request_builder_with_an_answer() {
 }
 
 /// A snapshot with what changes from run to run (the token expiry, durations, the demo
-/// server's port in URLs) painted over in the colour around it, so the pictures stay
+/// server's port in URLs, the commit) painted over in the colour around it, so the pictures stay
 /// stable and still read well in the README.
 fn stable_snapshot(h: &mut Harness<'static, SageApp>, name: &str) -> egui_kittest::SnapshotResult {
     stable_snapshot_with(h, name, &[])
@@ -222,7 +231,7 @@ fn stable_snapshot_with(
     more: &[egui::Rect],
 ) -> egui_kittest::SnapshotResult {
     let mut rects = more.to_vec();
-    for label in ["token until", " ms", "http://127.0.0.1:"] {
+    for label in ["token until", " ms", "http://127.0.0.1:", "(commit "] {
         rects.extend(
             h.query_all_by_label_contains(label)
                 .map(|n| n.rect().expand(2.0)),
