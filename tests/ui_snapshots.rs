@@ -36,6 +36,7 @@ fn harness_with(
 ) -> Harness<'static, SageApp> {
     let options = StartOptions {
         open_browser: false,
+        keyring_scope: support::keyring_scope("snapshot"),
         ..StartOptions::new(rt.handle().clone(), None)
     };
     let mut harness = Harness::builder()

@@ -24,6 +24,9 @@ pub fn demo_server(runtime: &tokio::runtime::Runtime, config: DemoConfig) -> Dem
         .expect("demo server starts")
 }
 
+/// Numbers the harnesses of a test binary, for their keyring scopes.
+static HARNESSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Builds the real app in a kittest harness.
 pub fn app_harness(
     runtime: &tokio::runtime::Runtime,
@@ -32,6 +35,12 @@ pub fn app_harness(
 ) -> Harness<'static, SageApp> {
     let options = StartOptions {
         open_browser: false,
+        // Its own keyring entries: what other tests (or the real binary) stored under the
+        // same profile name must not sign this app in.
+        keyring_scope: keyring_scope(&format!(
+            "harness{}",
+            HARNESSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        )),
         ..StartOptions::new(runtime.handle().clone(), demo_url)
     };
     harness_from(options, persisted)
