@@ -145,7 +145,8 @@ fn about(ui: &mut egui::Ui) {
     ui.add_space(4.0);
     let version = format!("Version {}", crate::version_text());
     ui.horizontal(|ui| {
-        ui.add(egui::Label::new(&version).selectable(true));
+        // Monospace: every commit hash takes the same width, so the layout does not shift.
+        ui.add(egui::Label::new(RichText::new(&version).monospace()).selectable(true));
         if ui
             .small_button("Copy")
             .on_hover_text("Copy the version, for a bug report")
