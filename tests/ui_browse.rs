@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use calamine::Reader as _;
 use egui_kittest::kittest::Queryable;
-use sage200_desk::demo_server::DemoConfig;
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -44,18 +43,8 @@ fn signed_in(
     sage200_desk::demo_server::DemoServer,
     egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
 ) {
-    let server = support::demo_server(
-        rt,
-        DemoConfig {
-            auto_approve: true,
-            customers,
-            ..DemoConfig::default()
-        },
-    );
-    let mut h =
-        support::sign_in_harness(rt, &server.base_url(), &support::keyring_scope(scope), WAIT);
-    support::sign_in(rt, &mut h);
-    support::pick_company(&mut h, "Stationery & Office Supplies");
+    let (server, mut h) =
+        support::signed_in_to_company(rt, customers, scope, "Stationery & Office Supplies", WAIT);
     wait_loaded(&mut h, |q| q.resource == "customers");
     (server, h)
 }

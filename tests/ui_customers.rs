@@ -11,25 +11,15 @@ use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
 use sage200_desk::app::{PersistedState, SageApp};
-use sage200_desk::demo_server::{DemoConfig, DemoServer, Fault, FaultKind};
+use sage200_desk::demo_server::{DemoServer, Fault, FaultKind};
 use serde_json::Value;
 
 const WAIT: Duration = Duration::from_secs(15);
 type H = egui_kittest::Harness<'static, SageApp>;
 
 fn start(rt: &tokio::runtime::Runtime, scope: &str) -> (DemoServer, H) {
-    let server = support::demo_server(
-        rt,
-        DemoConfig {
-            auto_approve: true,
-            customers: 60,
-            ..DemoConfig::default()
-        },
-    );
-    let mut h =
-        support::sign_in_harness(rt, &server.base_url(), &support::keyring_scope(scope), WAIT);
-    support::sign_in(rt, &mut h);
-    support::pick_company(&mut h, "Stationery & Office Supplies");
+    let (server, mut h) =
+        support::signed_in_to_company(rt, 60, scope, "Stationery & Office Supplies", WAIT);
     h.get_by_label("Customers").click();
     let _ = h.run_ok();
     wait_list(&mut h);

@@ -11,7 +11,6 @@ use std::time::Duration;
 use calamine::Reader as _;
 use egui_kittest::kittest::Queryable;
 use sage200_desk::app::{Command, PersistedState};
-use sage200_desk::demo_server::DemoConfig;
 use sage200_desk::model::{HttpMethod, RequestDraft};
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -54,18 +53,7 @@ fn open_builder(
     sage200_desk::demo_server::DemoServer,
     egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
 ) {
-    let server = support::demo_server(
-        rt,
-        DemoConfig {
-            auto_approve: true,
-            customers,
-            ..DemoConfig::default()
-        },
-    );
-    let mut h =
-        support::sign_in_harness(rt, &server.base_url(), &support::keyring_scope(scope), WAIT);
-    support::sign_in(rt, &mut h);
-    support::pick_company(&mut h, company);
+    let (server, mut h) = support::signed_in_to_company(rt, customers, scope, company, WAIT);
     h.get_by_label("Request builder").click();
     h.run();
     (server, h)

@@ -24,6 +24,30 @@ pub fn demo_server(runtime: &tokio::runtime::Runtime, config: DemoConfig) -> Dem
         .expect("demo server starts")
 }
 
+/// Where most UI tests start: a demo server with `customers` customers (approving sign-in
+/// at once), and the real app signed in to it (keyring scope from `scope`) with `company`
+/// chosen.
+pub fn signed_in_to_company(
+    runtime: &tokio::runtime::Runtime,
+    customers: usize,
+    scope: &str,
+    company: &str,
+    timeout: Duration,
+) -> (DemoServer, Harness<'static, SageApp>) {
+    let server = demo_server(
+        runtime,
+        DemoConfig {
+            auto_approve: true,
+            customers,
+            ..DemoConfig::default()
+        },
+    );
+    let mut harness = sign_in_harness(runtime, &server.base_url(), &keyring_scope(scope), timeout);
+    sign_in(runtime, &mut harness);
+    pick_company(&mut harness, company);
+    (server, harness)
+}
+
 /// Numbers the harnesses of a test binary, for their keyring scopes.
 static HARNESSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
