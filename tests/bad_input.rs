@@ -5,23 +5,13 @@
 // Tests fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::Duration;
 
 use proptest::prelude::*;
 use sage200_desk::app::{Answered, Kind, json_path, search_answer};
 use sage200_desk::model::{ResponseMeta, from_curl};
 
 fn meta() -> ResponseMeta {
-    ResponseMeta {
-        method: "GET".into(),
-        url: "u".into(),
-        status: 200,
-        reason: "OK".into(),
-        headers: Vec::new(),
-        elapsed: Duration::ZERO,
-        size: 0,
-        attempts: 1,
-    }
+    ResponseMeta::ok("u", 0)
 }
 
 /// Reads every part of an answer the views may read.

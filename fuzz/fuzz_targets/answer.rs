@@ -13,16 +13,7 @@ use answer::{Answered, Kind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let meta = model::ResponseMeta {
-        method: "GET".into(),
-        url: "u".into(),
-        status: 200,
-        reason: "OK".into(),
-        headers: Vec::new(),
-        elapsed: std::time::Duration::ZERO,
-        size: data.len(),
-        attempts: 1,
-    };
+    let meta = model::ResponseMeta::ok("u", data.len());
     let answer = Answered::read(meta, &bytes::Bytes::copy_from_slice(data));
     for line in 0..answer.line_count().min(100) {
         let _ = answer.shown_line(line);

@@ -856,16 +856,7 @@ mod tests {
     use super::*;
 
     fn meta() -> crate::model::ResponseMeta {
-        crate::model::ResponseMeta {
-            method: "GET".into(),
-            url: "u".into(),
-            status: 200,
-            reason: "OK".into(),
-            headers: Vec::new(),
-            elapsed: std::time::Duration::ZERO,
-            size: 0,
-            attempts: 1,
-        }
+        crate::model::ResponseMeta::ok("u", 0)
     }
 
     fn body(text: &str) -> Answered {

@@ -408,19 +408,9 @@ pub async fn send(client: ApiClient, request: ApiRequest) -> Result<Arc<Answered
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     fn meta() -> ResponseMeta {
-        ResponseMeta {
-            method: "GET".into(),
-            url: "u".into(),
-            status: 200,
-            reason: "OK".into(),
-            headers: Vec::new(),
-            elapsed: Duration::ZERO,
-            size: 0,
-            attempts: 1,
-        }
+        ResponseMeta::ok("u", 0)
     }
 
     #[test]
