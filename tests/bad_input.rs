@@ -5,7 +5,6 @@
 // Tests fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-
 use proptest::prelude::*;
 use sage200_desk::app::{Answered, Kind, json_path, search_answer};
 use sage200_desk::model::{ResponseMeta, from_curl};
