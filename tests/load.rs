@@ -12,7 +12,6 @@ use std::time::Duration;
 use egui_kittest::kittest::Queryable;
 use sage200_desk::api::{ApiClient, ApiRequest, CompanyScope, StaticToken, decode_list};
 use sage200_desk::app::{Command, ListView};
-use sage200_desk::demo_server::DemoConfig;
 use sage200_desk::model::{Profile, Secret};
 
 const CUSTOMERS: usize = 100_000;
@@ -30,23 +29,9 @@ fn peak_rss_mb() -> f64 {
 #[test]
 fn fifty_pages_and_a_full_fetch_at_once_while_the_user_works() {
     let rt = support::runtime();
-    let server = support::demo_server(
-        &rt,
-        DemoConfig {
-            auto_approve: true,
-            customers: CUSTOMERS,
-            ..DemoConfig::default()
-        },
-    );
     let wait = Duration::from_mins(2);
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("load"),
-        wait,
-    );
-    support::sign_in(&rt, &mut h);
-    support::pick_company(&mut h, "Stationery & Office Supplies");
+    let (server, mut h) =
+        support::signed_in_to_company(&rt, CUSTOMERS, "load", "Stationery & Office Supplies", wait);
     support::step_until(&mut h, wait, "the first page", |app| {
         app.state().browse.page.is_some() && !app.state().browse.loading
     });

@@ -71,22 +71,8 @@ fn tries_left(server: &DemoServer, rt: &tokio::runtime::Runtime) -> u32 {
 #[test]
 fn every_fault_is_shown_with_an_action_and_loses_nothing() {
     let rt = support::runtime();
-    let server = support::demo_server(
-        &rt,
-        DemoConfig {
-            auto_approve: true,
-            customers: 40,
-            ..DemoConfig::default()
-        },
-    );
-    let mut h = support::sign_in_harness(
-        &rt,
-        &server.base_url(),
-        &support::keyring_scope("faults"),
-        WAIT,
-    );
-    support::sign_in(&rt, &mut h);
-    support::pick_company(&mut h, "Stationery & Office Supplies");
+    let (server, mut h) =
+        support::signed_in_to_company(&rt, 40, "faults", "Stationery & Office Supplies", WAIT);
     let ctx = h.ctx.clone();
     let id = h.state().state().active_tab;
     let mut draft = h.state().state().tabs[0].draft.clone();

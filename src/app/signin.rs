@@ -210,7 +210,6 @@ pub async fn interactive_sign_in(
     {
         tracing::warn!(%error, "could not save the tokens to the keyring");
     }
-    tracing::info!(profile = %profile.name, "signed in");
     finish(profile, http, secret, store, tokens).await
 }
 

@@ -81,7 +81,7 @@ impl ThemeChoice {
 }
 
 /// The windows of the Help menu.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HelpWindow {
     /// Every keyboard shortcut.
     Shortcuts,

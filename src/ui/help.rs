@@ -49,7 +49,7 @@ pub fn menu(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
 /// The open Help window, if any.
 pub fn window(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
     let Some(which) = state.help else { return };
-    let modal = egui::Modal::new(egui::Id::unique(("help", which as u8))).show(ui.ctx(), |ui| {
+    let modal = egui::Modal::new(egui::Id::unique(("help", which))).show(ui.ctx(), |ui| {
         match which {
             HelpWindow::Shortcuts => shortcuts_list(ui),
             HelpWindow::Files => files(ui, state, commands),
@@ -86,42 +86,58 @@ fn files(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
     ui.set_width(620.0);
     ui.heading("Where your files are");
     ui.add_space(8.0);
-    let Some(paths) = &state.paths else {
-        ui.label("This run keeps nothing on disk.");
-        return;
-    };
-    let rows = [
-        ("Data folder", paths.data_dir.clone()),
-        ("Window, screens, profiles, drafts", paths.ui_state_file()),
-        ("History of sent requests", paths.history_file()),
-        ("Log", paths.log_file()),
-        ("Demo server's records", paths.demo_state_file()),
-    ];
+    file_locations(ui, state, commands);
+}
+
+/// Every file the app keeps, where tokens and secrets go, and buttons that open the
+/// folders: the Help window and Settings both show this.
+pub fn file_locations(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
     egui::Grid::new("file_locations")
         .num_columns(2)
         .spacing([14.0, 6.0])
         .show(ui, |ui| {
-            for (what, path) in rows {
-                ui.label(what);
-                ui.add(
-                    egui::Label::new(RichText::new(path.display().to_string()).monospace())
-                        .selectable(true),
-                );
-                ui.end_row();
+            if let Some(paths) = &state.paths {
+                let rows = [
+                    ("Data folder", paths.data_dir.clone()),
+                    ("Window, screens, profiles, drafts", paths.ui_state_file()),
+                    ("History of sent requests", paths.history_file()),
+                    ("Log", paths.log_file()),
+                    ("Demo server's records", paths.demo_state_file()),
+                ];
+                for (what, path) in rows {
+                    ui.label(what);
+                    ui.add(
+                        egui::Label::new(RichText::new(path.display().to_string()).monospace())
+                            .selectable(true),
+                    );
+                    ui.end_row();
+                }
             }
             ui.label("Tokens and client secrets");
-            let where_kept = match &state.keyring {
-                KeyringView::Available | KeyringView::Unknown => {
-                    "Only in the system keyring (service \"sage200-desk\"), never in a file."
-                        .to_owned()
+            match &state.keyring {
+                KeyringView::Available => {
+                    ui.label(
+                        "Only in the system keyring (service \"sage200-desk\"), never in a file.",
+                    );
                 }
-                KeyringView::Unavailable(reason) => format!(
-                    "No system keyring ({reason}): kept in memory for this run only, never in a file."
-                ),
-            };
-            ui.label(where_kept);
+                KeyringView::Unknown => {
+                    ui.label("Checking the system keyring…");
+                }
+                KeyringView::Unavailable(reason) => {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!(
+                            "No system keyring ({reason}): kept in memory for this run only, never in a file."
+                        ),
+                    );
+                }
+            }
             ui.end_row();
         });
+    let Some(paths) = &state.paths else {
+        ui.label(RichText::new("This run keeps nothing on disk.").weak());
+        return;
+    };
     ui.add_space(8.0);
     ui.horizontal(|ui| {
         if ui.button("Open the data folder").clicked() {

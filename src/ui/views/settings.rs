@@ -1,7 +1,7 @@
 //! Settings: appearance, sign-in profiles (with their client secret kept in the keyring),
 //! and where the app keeps its files.
 
-use egui::{Color32, RichText};
+use egui::RichText;
 
 use crate::app::{AppState, Command, KeyringView, ThemeChoice};
 use crate::model::{
@@ -477,45 +477,5 @@ fn catalogue(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
 
 fn locations(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
     ui.label(RichText::new("Where things are kept").strong());
-    egui::Grid::new("locations")
-        .num_columns(2)
-        .spacing([12.0, 6.0])
-        .show(ui, |ui| {
-            if let Some(paths) = &state.paths {
-                ui.label("Data folder");
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(paths.data_dir.display().to_string()).monospace(),
-                    )
-                    .selectable(true),
-                );
-                ui.end_row();
-                ui.label("Logs");
-                ui.horizontal(|ui| {
-                    ui.add(
-                        egui::Label::new(
-                            RichText::new(paths.log_dir.display().to_string()).monospace(),
-                        )
-                        .selectable(true),
-                    );
-                    if ui.small_button("Open log folder").clicked() {
-                        commands.push(Command::OpenFolder(paths.log_dir.clone()));
-                    }
-                });
-                ui.end_row();
-            }
-            ui.label("Tokens and secrets");
-            let (text, colour) = match &state.keyring {
-                KeyringView::Available => ("In the system keyring only.".to_owned(), None),
-                KeyringView::Unknown => ("Checking the system keyring…".to_owned(), None),
-                KeyringView::Unavailable(reason) => (
-                    format!(
-                        "No system keyring ({reason}): tokens are kept in memory for this run only."
-                    ),
-                    Some(ui.visuals().warn_fg_color),
-                ),
-            };
-            ui.label(RichText::new(text).color(colour.unwrap_or(Color32::PLACEHOLDER)));
-            ui.end_row();
-        });
+    crate::ui::help::file_locations(ui, state, commands);
 }
