@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use peak_alloc::PeakAlloc;
-use sage200_desk::app::{Command, ListView, SageApp};
+use sage200_desk::app::SageApp;
 
 #[global_allocator]
 static MEMORY: PeakAlloc = PeakAlloc;
@@ -305,7 +305,7 @@ fn browse_and_answers(rows: &mut Vec<Row>, sizes: &Sizes) {
     support::sign_in(&rt, &mut h);
     support::pick_company(&mut h, "Stationery & Office Supplies");
     support::step_until(&mut h, wait, "the first page", |app| {
-        let b = &app.state().browse;
+        let b = &app.browse();
         !b.loading && b.page.is_some() && b.count.is_some()
     });
     let _ = h.run_ok();
@@ -313,19 +313,18 @@ fn browse_and_answers(rows: &mut Vec<Row>, sizes: &Sizes) {
     // Fetch every customer into the Browse table.
     let before = MEMORY.current_usage();
     MEMORY.reset_peak_usage();
-    let ctx = h.ctx.clone();
     let started = Instant::now();
     h.state_mut()
-        .handle(&ctx, Command::FetchAllRecords(ListView::Browse));
-    let (frames, work) = frames_until(&mut h, wait, |app| app.state().browse.everything);
+        .handle(sage200_desk::screens::records::Command::FetchAll);
+    let (frames, work) = frames_until(&mut h, wait, |app| app.browse().everything);
     let wall = started.elapsed();
     let peak = MEMORY.peak_usage().saturating_sub(before);
-    let page = h.state().state().browse.page.clone().unwrap();
+    let page = h.state().browse().page.clone().unwrap();
     let received = page.meta.size as f64;
     let records = page
         .table
         .as_ref()
-        .map_or(0, sage200_desk::app::TableModel::len);
+        .map_or(0, sage200_desk::document::TableModel::len);
     row(
         rows,
         &format!("fetch all {records} customers into the browse table"),
@@ -375,7 +374,7 @@ fn browse_and_answers(rows: &mut Vec<Row>, sizes: &Sizes) {
     let table = page.table.clone().unwrap();
     let name = table.columns.iter().position(|c| c == "name").unwrap();
     let sorting = Instant::now();
-    let order = sage200_desk::app::sort_rows(&table, name, false);
+    let order = sage200_desk::document::sort_rows(&table, name, false);
     let sorted = sorting.elapsed();
     assert_eq!(order.len(), records);
     row(
@@ -389,7 +388,7 @@ fn browse_and_answers(rows: &mut Vec<Row>, sizes: &Sizes) {
     drop(page);
     // Let go of the big table before the next measurement.
     h.state_mut()
-        .handle(&ctx, Command::Browse(ListView::Browse, Box::default()));
+        .handle(sage200_desk::screens::records::Command::Load(Box::default()));
     let _ = h.run_ok();
     large_answer(rows, sizes, &rt, &mut h);
     let _ = server.kill();
@@ -404,10 +403,9 @@ fn large_answer(
 ) {
     let _ = rt;
     let wait = Duration::from_mins(5);
-    let ctx = h.ctx.clone();
     h.get_by_label("Request builder").click();
     let _ = h.run_ok();
-    let id = h.state().state().active_tab;
+    let id = h.state().request().active_tab;
     let mut draft = sage200_desk::model::RequestDraft {
         path: "_demo_large_answer".to_owned(),
         ..sage200_desk::model::RequestDraft::default()
@@ -418,17 +416,21 @@ fn large_answer(
         value: sizes.answer_mb.to_string(),
     });
     h.state_mut()
-        .handle(&ctx, Command::UpdateDraft(id, Box::new(draft)));
-    h.state_mut().handle(&ctx, Command::SendRequest(id));
+        .handle(sage200_desk::screens::request::Command::UpdateDraft(
+            id,
+            Box::new(draft),
+        ));
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::SendRequest(id));
     let (frames, _) = frames_until(h, wait, |app| {
-        app.state()
+        app.request()
             .tabs
             .iter()
             .any(|t| t.id == id && t.answer.is_some())
     });
     let answer = h
         .state()
-        .state()
+        .request()
         .tabs
         .iter()
         .find(|t| t.id == id)
@@ -442,7 +444,7 @@ fn large_answer(
     let before = MEMORY.current_usage();
     MEMORY.reset_peak_usage();
     let reading = Instant::now();
-    let again = sage200_desk::app::read_answer(answer.meta.clone(), &body);
+    let again = sage200_desk::document::read_answer(answer.meta.clone(), &body);
     let read = reading.elapsed();
     let peak = MEMORY.peak_usage().saturating_sub(before) as f64 + size;
     drop(again);
@@ -517,7 +519,7 @@ fn paging_speed_up(rows: &mut Vec<Row>, sizes: &Sizes) {
         let started = Instant::now();
         let cpu = cpu_time::ProcessTime::now();
         let answer = rt
-            .block_on(sage200_desk::app::fetch_all_pages(
+            .block_on(sage200_desk::screens::calls::fetch_all_pages(
                 client.clone(),
                 base.clone(),
                 options.clone(),

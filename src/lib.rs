@@ -1,16 +1,20 @@
 //! sage200-desk: a native desktop client for the Sage 200 accounting API.
 //!
 //! The crate is split into layers (see `ARCHITECTURE.md`):
-//! [`model`] holds plain data, [`api`], [`auth`] and [`export`] do I/O without a UI,
-//! [`ui`] only draws and emits commands, [`app`] turns those commands into tasks, and
-//! [`demo_server`] is a self-contained simulator of Sage ID and the Sage 200 API.
+//! [`model`] and [`document`] hold plain data and pure logic, [`api`], [`auth`] and
+//! [`export`] do I/O without a UI, [`screens`] are the screens (each with its state,
+//! commands, update code and drawing), [`ui`] the drawing they share, [`app`] routes
+//! commands to the screens and owns the services they borrow, and [`demo_server`] is a
+//! self-contained simulator of Sage ID and the Sage 200 API.
 
 pub mod api;
 pub mod app;
 pub mod auth;
 pub mod demo_server;
+pub mod document;
 pub mod export;
 pub mod model;
+pub mod screens;
 pub mod ui;
 
 /// The application's identifier: window class / Wayland app id, storage folder name.

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use proptest::prelude::*;
-use sage200_desk::app::{Answered, Kind, json_path, search_answer};
+use sage200_desk::document::{Answered, Kind, json_path, search_answer};
 use sage200_desk::model::{ResponseMeta, from_curl};
 
 fn meta() -> ResponseMeta {
@@ -176,7 +176,7 @@ fn awkward_answers_are_handled() {
 /// Any text in any input field: a value or a message, never a panic.
 mod input_fields {
     use proptest::prelude::*;
-    use sage200_desk::app::check_body;
+    use sage200_desk::document::check_body;
     use sage200_desk::model::{
         CustomerDraft, CustomerField, KeyValue, Profile, RequestDraft, check_filter, parse_port,
     };

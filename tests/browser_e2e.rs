@@ -167,7 +167,7 @@ fn chromium_clicks_allow_and_the_app_signs_in() {
         &mut h,
         Duration::from_secs(30),
         "signed in through Chromium",
-        |app| matches!(app.state().auth, AuthView::SignedIn { .. }),
+        |app| matches!(app.shared().auth, AuthView::SignedIn { .. }),
     );
     let page = rt.block_on(webdriver(
         &http,

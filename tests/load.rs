@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
 use sage200_desk::api::{ApiClient, ApiRequest, CompanyScope, StaticToken, decode_list};
-use sage200_desk::app::{Command, ListView};
 use sage200_desk::model::{Profile, Secret};
 
 const CUSTOMERS: usize = 100_000;
@@ -33,7 +32,7 @@ fn fifty_pages_and_a_full_fetch_at_once_while_the_user_works() {
     let (server, mut h) =
         support::signed_in_to_company(&rt, CUSTOMERS, "load", "Stationery & Office Supplies", wait);
     support::step_until(&mut h, wait, "the first page", |app| {
-        app.state().browse.page.is_some() && !app.state().browse.loading
+        app.browse().page.is_some() && !app.browse().loading
     });
 
     // Fifty page requests at once, from a client of their own.
@@ -61,9 +60,8 @@ fn fifty_pages_and_a_full_fetch_at_once_while_the_user_works() {
         .collect();
 
     // The full fetch in the app, while the user writes a request in another screen.
-    let ctx = h.ctx.clone();
     h.state_mut()
-        .handle(&ctx, Command::FetchAllRecords(ListView::Browse));
+        .handle(sage200_desk::screens::records::Command::FetchAll);
     h.get_by_label("Request builder").click();
     let _ = h.run_ok();
     h.get_by_label("New request").click();
@@ -83,9 +81,9 @@ fn fifty_pages_and_a_full_fetch_at_once_while_the_user_works() {
         assert_eq!(ids, (first..first + 200).collect::<Vec<_>>(), "page {k}");
     }
     support::step_until(&mut h, wait, "every customer", |app| {
-        app.state().browse.everything
+        app.browse().everything
     });
-    let all = h.state().state().browse.page.clone().unwrap();
+    let all = h.state().browse().page.clone().unwrap();
     let table = all.table.as_ref().unwrap();
     assert_eq!(table.len(), CUSTOMERS);
     let id = table.columns.iter().position(|c| c == "id").unwrap();
@@ -93,7 +91,7 @@ fn fifty_pages_and_a_full_fetch_at_once_while_the_user_works() {
         (0..CUSTOMERS).all(|r| table.cell(r, id) == (r + 1).to_string()),
         "every record, in order, once"
     );
-    let state = h.state().state();
+    let state = h.state().request();
     let active = state
         .tabs
         .iter()

@@ -55,13 +55,13 @@ fn without_a_keyring_sign_in_lasts_for_this_run_and_says_so() {
         Duration::from_secs(15),
     );
     assert!(
-        matches!(h.state().state().keyring, KeyringView::Unavailable(_)),
+        matches!(h.state().shared().keyring, KeyringView::Unavailable(_)),
         "{:?}",
-        h.state().state().keyring
+        h.state().shared().keyring
     );
     h.get_by_label("Sign-in will not be remembered");
     support::sign_in(&rt, &mut h);
-    assert!(matches!(h.state().state().auth, AuthView::SignedIn { .. }));
+    assert!(matches!(h.state().shared().auth, AuthView::SignedIn { .. }));
     support::pick_company(&mut h, "Demo Trading Ltd");
     // The API works with the tokens held in memory.
     let client = h.state().api_client().unwrap().clone();

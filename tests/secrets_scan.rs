@@ -62,33 +62,27 @@ fn no_token_leaks_into_storage_logs_or_debug_output() {
 
     // Work that writes files and copies text: a sent request (history), an export, and a
     // request copied as curl without its token.
-    let ctx = h.ctx.clone();
-    let tab = h.state().state().active_tab;
+    let tab = h.state().request().active_tab;
     h.state_mut()
-        .handle(&ctx, sage200_desk::app::Command::SendRequest(tab));
+        .handle(sage200_desk::screens::request::Command::SendRequest(tab));
     support::step_until(&mut h, Duration::from_secs(15), "the answer", |app| {
-        app.state().tabs[0].answer.is_some()
+        app.request().tabs[0].answer.is_some()
     });
     let export = data.path().join("customers.csv");
-    h.state_mut().handle(
-        &ctx,
-        sage200_desk::app::Command::ExportRecords {
-            view: sage200_desk::app::ListView::Browse,
+    h.state_mut()
+        .handle(sage200_desk::screens::records::Command::Export {
             everything: true,
             path: Some(export.clone()),
             format: sage200_desk::export::ExportFormat::Csv,
-        },
-    );
+        });
     support::step_until(&mut h, Duration::from_secs(15), "the export", |_| {
         export.exists()
     });
-    h.state_mut().handle(
-        &ctx,
-        sage200_desk::app::Command::CopyCurl {
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::CopyCurl {
             tab,
             include_token: false,
-        },
-    );
+        });
     let mut copied = String::new();
     for _ in 0..300 {
         h.step();
@@ -134,7 +128,7 @@ fn no_token_leaks_into_storage_logs_or_debug_output() {
         secrets.push(tokens.refresh.unwrap().expose().to_owned());
     }
     let mut debug = vec![
-        format!("{:?}", h.state().state()),
+        format!("{:?}", h.state()),
         format!("{session:?}"),
         format!("{client:?}"),
     ];
@@ -146,7 +140,7 @@ fn no_token_leaks_into_storage_logs_or_debug_output() {
     });
     let mut storage = support::MemoryStorage::default();
     eframe::App::save(h.state_mut(), &mut storage);
-    debug.push(format!("{:?}", h.state().state()));
+    debug.push(format!("{:?}", h.state()));
 
     let logged = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
     assert!(logged.contains("signed in"), "the capture works: {logged}");

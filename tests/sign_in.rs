@@ -40,15 +40,15 @@ fn consent_app(
 }
 
 fn signed_in(app: &sage200_desk::app::SageApp) -> bool {
-    matches!(app.state().auth, AuthView::SignedIn { .. })
+    matches!(app.shared().auth, AuthView::SignedIn { .. })
 }
 
 fn keyring_available(harness: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>) -> bool {
-    let available = harness.state().state().keyring == KeyringView::Available;
+    let available = harness.state().shared().keyring == KeyringView::Available;
     assert!(
         available || !support::required("SAGE200_REQUIRE_KEYRING"),
         "SAGE200_REQUIRE_KEYRING=1 but the keyring is {:?}",
-        harness.state().state().keyring
+        harness.state().shared().keyring
     );
     available
 }
@@ -79,7 +79,7 @@ fn signing_in_through_the_consent_page_shows_the_user() {
         h.query_by_label("Waiting for you in the browser…")
             .is_none()
     );
-    let last = h.state().state().last_request.clone().unwrap();
+    let last = h.state().shared().last_request.clone().unwrap();
     // `current_user` answered; `sites` may already have followed it.
     assert!(
         last.url.ends_with("/current_user") || last.url.ends_with("/sites"),
@@ -99,7 +99,7 @@ fn denying_consent_signs_nobody_in() {
     assert!(callback.contains("error=access_denied"));
     let page = rt.spawn(async move { support::visit(&callback).await });
     support::step_until(&mut h, WAIT, "the refusal", |app| {
-        app.state().error.is_some()
+        app.shared().error.is_some()
     });
     assert!(
         rt.block_on(page)
@@ -108,7 +108,10 @@ fn denying_consent_signs_nobody_in() {
             .1
             .contains("not completed")
     );
-    assert_eq!(h.state().state().auth, AuthView::SignedOut { notice: None });
+    assert_eq!(
+        h.state().shared().auth,
+        AuthView::SignedOut { notice: None }
+    );
     h.get_by_label_contains("Sign-in was refused");
     h.get_by_label("Sign in…");
 }
@@ -123,7 +126,7 @@ fn a_callback_with_the_wrong_state_is_refused_and_ends_the_flow() {
     let forged = callback.replace("state=", "state=forged");
     let page = rt.spawn(async move { support::visit(&forged).await });
     support::step_until(&mut h, WAIT, "the refusal", |app| {
-        app.state().error.is_some()
+        app.shared().error.is_some()
     });
     let (status, _) = rt.block_on(page).unwrap().unwrap();
     assert_eq!(status, 400);
@@ -161,7 +164,10 @@ fn cancel_and_timeout_end_the_wait() {
     let callback = rt.block_on(support::consent(&url, Some("allow")));
     h.get_by_label("Cancel").click();
     h.run();
-    assert_eq!(h.state().state().auth, AuthView::SignedOut { notice: None });
+    assert_eq!(
+        h.state().shared().auth,
+        AuthView::SignedOut { notice: None }
+    );
     std::thread::sleep(Duration::from_millis(100));
     assert!(
         rt.block_on(support::visit(&callback)).is_err(),
@@ -177,10 +183,13 @@ fn cancel_and_timeout_end_the_wait() {
     h.get_by_label("Sign in…").click();
     support::waiting_url(&mut h);
     support::step_until(&mut h, WAIT, "the time-out", |app| {
-        app.state().error.is_some()
+        app.shared().error.is_some()
     });
     h.get_by_label_contains("timed out");
-    assert_eq!(h.state().state().auth, AuthView::SignedOut { notice: None });
+    assert_eq!(
+        h.state().shared().auth,
+        AuthView::SignedOut { notice: None }
+    );
 }
 
 #[test]
@@ -264,7 +273,11 @@ fn the_keyring_remembers_a_sign_in_until_sign_out() {
 
     // A new app instance signs in silently.
     let mut again = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
-    assert!(signed_in(again.state()), "{:?}", again.state().state().auth);
+    assert!(
+        signed_in(again.state()),
+        "{:?}",
+        again.state().shared().auth
+    );
     again.get_by_label("Signed in as Demo User");
     support::pick_company(&mut again, "Demo Trading Ltd");
     let refresh = store.load_blocking().unwrap().unwrap().refresh.unwrap();
@@ -293,7 +306,7 @@ fn the_keyring_remembers_a_sign_in_until_sign_out() {
     assert_eq!(refused, 400, "the refresh token was revoked");
     let third = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
     assert_eq!(
-        third.state().state().auth,
+        third.state().shared().auth,
         AuthView::SignedOut { notice: None }
     );
 }
@@ -327,9 +340,9 @@ fn a_stored_sign_in_that_was_revoked_asks_to_sign_in_again() {
     let mut again = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
     let AuthView::SignedOut {
         notice: Some(notice),
-    } = again.state().state().auth.clone()
+    } = again.state().shared().auth.clone()
     else {
-        panic!("{:?}", again.state().state().auth);
+        panic!("{:?}", again.state().shared().auth);
     };
     assert!(notice.contains("sign in again"), "{notice}");
     again.run();

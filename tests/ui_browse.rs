@@ -14,7 +14,7 @@ use egui_kittest::kittest::Queryable;
 const WAIT: Duration = Duration::from_secs(15);
 
 fn names(h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>) -> Vec<String> {
-    let page = h.state().state().browse.page.clone().unwrap();
+    let page = h.state().browse().page.clone().unwrap();
     let table = page.table.clone().unwrap();
     let column = table.columns.iter().position(|c| c == "name").unwrap();
     (0..table.len())
@@ -25,10 +25,10 @@ fn names(h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>) -> Vec<Strin
 /// Waits until the page asked for (`wanted` holds of its query) has arrived.
 fn wait_loaded(
     h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
-    wanted: impl Fn(&sage200_desk::app::BrowseQuery) -> bool,
+    wanted: impl Fn(&sage200_desk::screens::records::BrowseQuery) -> bool,
 ) {
     support::step_until(h, WAIT, "the page", |app| {
-        let browse = &app.state().browse;
+        let browse = &app.browse();
         wanted(&browse.query) && !browse.loading && browse.page.is_some()
     });
 }
@@ -57,16 +57,12 @@ fn export(
     path: &std::path::Path,
     format: sage200_desk::export::ExportFormat,
 ) {
-    let ctx = h.ctx.clone();
-    h.state_mut().handle(
-        &ctx,
-        sage200_desk::app::Command::ExportRecords {
-            view: sage200_desk::app::ListView::Browse,
+    h.state_mut()
+        .handle(sage200_desk::screens::records::Command::Export {
             everything,
             path: Some(path.to_path_buf()),
             format,
-        },
-    );
+        });
     support::step_until(h, WAIT, "the export", |_| path.exists());
 }
 
@@ -78,14 +74,14 @@ fn records_are_paged_sorted_and_searched_on_the_server() {
     h.get_by_label("Plain http: this computer only");
     assert_eq!(names(&h).len(), 100, "the first page of 100");
     // Money is shown with two places and thousands separators.
-    let page = h.state().state().browse.page.clone().unwrap();
+    let page = h.state().browse().page.clone().unwrap();
     let table = page.table.clone().unwrap();
     let balance = table.columns.iter().position(|c| c == "balance").unwrap();
     let shown = sage200_desk::model::format_money(&table.cell(0, balance)).unwrap();
     assert!(shown.contains('.') && shown.split('.').nth(1).unwrap().len() == 2);
     h.get_by_label(&shown);
     h.get_by_label("Page 1");
-    let last = h.state().state().last_request.clone().unwrap();
+    let last = h.state().shared().last_request.clone().unwrap();
     assert!(
         last.url.contains("%24top=100") || last.url.contains("$top=100"),
         "{}",
@@ -102,7 +98,7 @@ fn records_are_paged_sorted_and_searched_on_the_server() {
     );
     assert!(
         h.state()
-            .state()
+            .shared()
             .last_request
             .clone()
             .unwrap()
@@ -115,7 +111,7 @@ fn records_are_paged_sorted_and_searched_on_the_server() {
     h.get_by_label("Page 2");
     assert!(
         h.state()
-            .state()
+            .shared()
             .last_request
             .clone()
             .unwrap()
@@ -134,8 +130,7 @@ fn records_are_paged_sorted_and_searched_on_the_server() {
     let references = {
         let table = h
             .state()
-            .state()
-            .browse
+            .browse()
             .page
             .clone()
             .unwrap()
@@ -156,20 +151,20 @@ fn records_are_paged_sorted_and_searched_on_the_server() {
     h.get_by_label("Page 1");
 
     // Another company: the page is loaded again from it.
-    let before = h.state().state().company_generation;
+    let before = h.state().shared().company_generation;
     h.get_by_label("Stationery & Office Supplies · Head office")
         .click();
     h.run();
     h.get_by_label("Northern Builders Merchants").click();
     let _ = h.run_ok();
-    assert_eq!(h.state().state().company_generation, before + 1);
+    assert_eq!(h.state().shared().company_generation, before + 1);
     support::step_until(&mut h, WAIT, "the new company's page", |app| {
-        let browse = &app.state().browse;
+        let browse = &app.browse();
         !browse.loading
-            && browse.generation == Some(app.state().company_generation)
+            && browse.generation == Some(app.shared().company_generation)
             && browse.page.is_some()
     });
-    let last = h.state().state().last_request.clone().unwrap();
+    let last = h.state().shared().last_request.clone().unwrap();
     assert!(last.headers.iter().any(|(k, _)| k == "content-type"));
 }
 
@@ -178,13 +173,13 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
     let rt = support::runtime();
     let (_server, mut h) = signed_in(&rt, 1_234, "browse-more");
     support::step_until(&mut h, WAIT, "the count", |app| {
-        app.state().browse.count.is_some()
+        app.browse().count.is_some()
     });
     let _ = h.run_ok();
     h.get_by_label("1,234 records match");
 
     // Booleans as ticks (named Yes/No), dates in the user's order.
-    let page = h.state().state().browse.page.clone().unwrap();
+    let page = h.state().browse().page.clone().unwrap();
     let table = page.table.clone().unwrap();
     assert!(h.query_all_by_label("No").count() + h.query_all_by_label("Yes").count() > 0);
     let created = table
@@ -192,7 +187,7 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
         .iter()
         .position(|c| c == "date_time_created")
         .unwrap();
-    let style = h.state().state().date_style;
+    let style = h.state().shared().date_style;
     let shown = sage200_desk::model::format_date(&table.cell(0, created), style).unwrap();
     // Cells scrolled out of sight are not drawn: bring the column into view first.
     h.get_by_label("Created").scroll_to_me();
@@ -207,12 +202,12 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
     let _ = h.run_ok();
     h.key_press(egui::Key::Escape);
     wait_loaded(&mut h, |q| !q.columns.is_empty());
-    let page = h.state().state().browse.page.clone().unwrap();
+    let page = h.state().browse().page.clone().unwrap();
     let columns = page.table.clone().unwrap().columns;
     assert!(!columns.contains(&"on_hold".to_owned()) && columns.contains(&"name".to_owned()));
     assert!(
         h.state()
-            .state()
+            .shared()
             .last_request
             .clone()
             .unwrap()
@@ -240,27 +235,27 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
     h.get_by_label("Apply filter").click();
     wait_loaded(&mut h, |q| !q.filter.items.is_empty());
     support::step_until(&mut h, WAIT, "the new count", |app| {
-        app.state().browse.count.is_some_and(|c| c < 1_234)
+        app.browse().count.is_some_and(|c| c < 1_234)
     });
-    let held = h.state().state().browse.count.unwrap();
+    let held = h.state().browse().count.unwrap();
     assert!(held > 0);
-    let url = h.state().state().last_request.clone().unwrap().url;
+    let url = h.state().shared().last_request.clone().unwrap().url;
     assert!(url.contains("on_hold%20eq%20true"), "{url}");
     h.get_by_label("Clear filter").click();
     wait_loaded(&mut h, |q| q.filter.items.is_empty());
 
     // A row opens the detail pane: fields in words, grouped; nested lists as tables.
-    let page = h.state().state().browse.page.clone().unwrap();
+    let page = h.state().browse().page.clone().unwrap();
     let table = page.table.clone().unwrap();
     let reference = table.columns.iter().position(|c| c == "reference").unwrap();
     h.get_by_label("Reference").scroll_to_me();
     let _ = h.run_ok();
     h.get_by_label(&table.cell(2, reference)).click();
     support::step_until(&mut h, WAIT, "the record", |app| {
-        app.state().browse.record.is_some()
+        app.browse().record.is_some()
     });
     let _ = h.run_ok();
-    assert_eq!(h.state().state().browse.selected, Some(2));
+    assert_eq!(h.state().browse().selected, Some(2));
     h.get_by_label("Account");
     assert!(
         h.query_all_by_label("Credit limit").count() >= 2,
@@ -270,16 +265,14 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
     h.get_by_label_contains("Contacts (");
     h.get_by_label("Close").click();
     let _ = h.run_ok();
-    assert_eq!(h.state().state().browse.selected, None);
+    assert_eq!(h.state().browse().selected, None);
 
     // Fetch all gathers every record into the table.
     h.get_by_label("Fetch all").click();
-    support::step_until(&mut h, WAIT, "every record", |app| {
-        app.state().browse.everything
-    });
+    support::step_until(&mut h, WAIT, "every record", |app| app.browse().everything);
     let _ = h.run_ok();
     h.get_by_label("All 1,234 records");
-    let all = h.state().state().browse.page.clone().unwrap();
+    let all = h.state().browse().page.clone().unwrap();
     assert_eq!(all.table.as_ref().unwrap().len(), 1_234);
 
     // Export what is shown as CSV; then, back on pages, every record as Excel.
@@ -306,7 +299,7 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
     let sheet = workbook.worksheet_range("Records").unwrap();
     assert_eq!(sheet.rows().count(), 1_235);
     assert!(
-        !h.state().state().browse.everything,
+        !h.state().browse().everything,
         "the table still shows one page"
     );
     let _ = h.run_ok();
@@ -335,7 +328,7 @@ fn empty_and_failed_pages_say_what_happened() {
     ));
     h.get_by_label("Reload").click();
     support::step_until(&mut h, WAIT, "the failure", |app| {
-        app.state().browse.problem.is_some() && !app.state().browse.loading
+        app.browse().problem.is_some() && !app.browse().loading
     });
     let _ = h.run_ok();
     h.get_by_label("The customers could not be loaded");
@@ -343,7 +336,7 @@ fn empty_and_failed_pages_say_what_happened() {
     h.get_by_label("Try again").click();
     wait_loaded(&mut h, |_| true);
     support::step_until(&mut h, WAIT, "the page again", |app| {
-        app.state().browse.problem.is_none() && !app.state().browse.loading
+        app.browse().problem.is_none() && !app.browse().loading
     });
 
     // "Fetch all" on a slow server shows its progress and stops on Cancel.
@@ -355,11 +348,11 @@ fn empty_and_failed_pages_say_what_happened() {
     let _ = h.run_ok();
     h.get_by_label("Fetch all").click();
     let _ = h.run_ok();
-    assert!(h.state().state().browse.fetching.is_some());
+    assert!(h.state().browse().fetching.is_some());
     h.get_by_label_contains("0 records, ");
     h.get_by_label("Cancel").click();
     let _ = h.run_ok();
-    let browse = &h.state().state().browse;
+    let browse = &h.state().browse();
     assert!(browse.fetching.is_none() && !browse.everything, "cancelled");
     assert!(browse.page.is_some(), "the page shown before stays");
 }

@@ -9,13 +9,14 @@ mod support;
 use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
-use sage200_desk::app::{PersistedState, SitesView};
+use sage200_desk::app::PersistedState;
 use sage200_desk::demo_server::{DemoConfig, Fault, FaultKind};
+use sage200_desk::screens::company::SitesView;
 
 const WAIT: Duration = Duration::from_secs(15);
 
 fn loaded(app: &sage200_desk::app::SageApp) -> bool {
-    !matches!(app.state().sites, SitesView::Idle | SitesView::Loading)
+    !matches!(app.company().sites, SitesView::Idle | SitesView::Loading)
 }
 
 #[test]
@@ -50,12 +51,12 @@ fn a_company_is_searched_picked_shown_and_remembered() {
     );
     h.get_by_label("Northern Builders Merchants").click();
     let _ = h.run_ok();
-    let chosen = h.state().state().company.clone().unwrap();
+    let chosen = h.state().shared().company.clone().unwrap();
     assert_eq!(
         (chosen.company_id, chosen.site_id.as_str()),
         (201, "0a9b8c7d-6e5f-4d3c-2b1a-0f9e8d7c6b5a")
     );
-    assert_eq!(h.state().state().company_generation, 1);
+    assert_eq!(h.state().shared().company_generation, 1);
     assert!(
         h.query_by_label("Choose a company").is_none(),
         "the picker closed"
@@ -73,7 +74,7 @@ fn a_company_is_searched_picked_shown_and_remembered() {
     let _ = h.run_ok();
     h.get_by_label("Demo Trading Ltd · Head office");
     assert_eq!(
-        h.state().state().company_generation,
+        h.state().shared().company_generation,
         2,
         "views are told to reload"
     );
@@ -100,7 +101,7 @@ fn a_company_is_searched_picked_shown_and_remembered() {
         });
     support::settle_startup(&mut again);
     if !matches!(
-        again.state().state().auth,
+        again.state().shared().auth,
         sage200_desk::app::AuthView::SignedIn { .. }
     ) {
         support::sign_in(&rt, &mut again);
@@ -145,7 +146,7 @@ fn an_empty_list_or_an_error_is_explained_with_retry() {
     ));
     h.get_by_label("Retry").click();
     support::step_until(&mut h, WAIT, "the failure", |app| {
-        matches!(app.state().sites, SitesView::Failed(_))
+        matches!(app.company().sites, SitesView::Failed(_))
     });
     h.run();
     h.get_by_label_contains("The server answered 500");
@@ -154,7 +155,7 @@ fn an_empty_list_or_an_error_is_explained_with_retry() {
         &mut h,
         WAIT,
         "the list",
-        |app| matches!(&app.state().sites, SitesView::Loaded(s) if !s.is_empty()),
+        |app| matches!(&app.company().sites, SitesView::Loaded(s) if !s.is_empty()),
     );
     h.run();
     h.get_by_label("Northern Builders Merchants");

@@ -28,7 +28,7 @@ fn start(rt: &tokio::runtime::Runtime, scope: &str) -> (DemoServer, H) {
 
 fn wait_list(h: &mut H) {
     support::step_until(h, WAIT, "the customer list", |app| {
-        let list = &app.state().customers;
+        let list = &app.customer_list();
         !list.loading && list.page.is_some()
     });
 }
@@ -40,7 +40,7 @@ fn on_server(
     h: &H,
     reference: &str,
 ) -> Vec<Value> {
-    let company = h.state().state().company.clone().unwrap();
+    let company = h.state().shared().company.clone().unwrap();
     let url = format!(
         "{}customers?$filter=reference eq '{reference}'",
         server.professional_api_url()
@@ -78,8 +78,8 @@ fn type_into(h: &mut H, label: &str, text: &str) {
 fn open_form(h: &mut H) {
     h.get_by_label("New customer").click();
     support::step_until(h, WAIT, "the form with its lists and defaults", |app| {
-        app.state()
-            .customer_form
+        app.customers()
+            .form
             .as_ref()
             .is_some_and(|f| f.lookups.is_some() && !f.loading_defaults)
     });
@@ -87,7 +87,7 @@ fn open_form(h: &mut H) {
 
 /// The reference and name of the first customer of the list.
 fn first_customer(h: &H) -> (String, String) {
-    let page = h.state().state().customers.page.clone().unwrap();
+    let page = h.state().customer_list().page.clone().unwrap();
     let table = page.table.clone().unwrap();
     let at = |name: &str| table.columns.iter().position(|c| c == name).unwrap();
     (
@@ -97,7 +97,7 @@ fn first_customer(h: &H) -> (String, String) {
 }
 
 fn draft(h: &H) -> sage200_desk::model::CustomerDraft {
-    h.state().state().persisted.customer_draft.clone().unwrap()
+    h.state().customers().draft.clone().unwrap()
 }
 
 fn choose(h: &mut H, dropdown: &str, option: &str) {
@@ -116,7 +116,7 @@ fn choose(h: &mut H, dropdown: &str, option: &str) {
 fn the_list_opens_a_customer_with_contacts_and_address() {
     let rt = support::runtime();
     let (_server, mut h) = start(&rt, "cust-list");
-    let page = h.state().state().customers.page.clone().unwrap();
+    let page = h.state().customer_list().page.clone().unwrap();
     let table = page.table.as_ref().unwrap();
     assert!(table.columns.contains(&"reference".to_owned()));
     assert!(table.columns.contains(&"on_hold".to_owned()));
@@ -128,7 +128,7 @@ fn the_list_opens_a_customer_with_contacts_and_address() {
     let first = table.cell(0, reference_column).into_owned();
     h.get_by_label(&first).click();
     support::step_until(&mut h, WAIT, "the full record", |app| {
-        app.state().customers.record.is_some()
+        app.customer_list().record.is_some()
     });
     let _ = h.run_ok();
     h.get_by_label("Main address");
@@ -163,8 +163,8 @@ fn a_customer_is_created_through_the_form_once_even_when_the_answer_is_lost() {
     type_into(&mut h, "Reference", &used_reference);
     h.get_by_label("Name").click(); // leaving the field looks the reference up
     support::step_until(&mut h, WAIT, "the reference check", |app| {
-        app.state()
-            .customer_form
+        app.customers()
+            .form
             .as_ref()
             .is_some_and(|f| f.reference_used.is_some())
     });
@@ -189,7 +189,7 @@ fn a_customer_is_created_through_the_form_once_even_when_the_answer_is_lost() {
 
     // A server refusal is shown against the field it names: the reference is taken
     // meanwhile by someone else (the check before was clean).
-    let company = h.state().state().company.clone().unwrap();
+    let company = h.state().shared().company.clone().unwrap();
     let token = server.mint_access_token();
     let url = format!("{}customers", server.professional_api_url());
     rt.block_on(async {
@@ -206,16 +206,16 @@ fn a_customer_is_created_through_the_form_once_even_when_the_answer_is_lost() {
     });
     h.get_by_label("Create customer").click();
     support::step_until(&mut h, WAIT, "the refusal", |app| {
-        app.state()
-            .customer_form
+        app.customers()
+            .form
             .as_ref()
             .is_some_and(|f| f.server_problem.is_some())
     });
     let _ = h.run_ok();
     let (field, message) = h
         .state()
-        .state()
-        .customer_form
+        .customers()
+        .form
         .clone()
         .unwrap()
         .server_problem
@@ -236,29 +236,26 @@ fn a_customer_is_created_through_the_form_once_even_when_the_answer_is_lost() {
     server.add_fault(Fault::new(FaultKind::LoseAnswer, "customers", 1).for_method("POST"));
     h.get_by_label("Create customer").click();
     support::step_until(&mut h, WAIT, "the create", |app| {
-        app.state().customer_form.is_none()
+        app.customers().form.is_none()
     });
     let _ = h.run_ok();
     assert!(
         h.state()
-            .state()
+            .shared()
             .notice
             .clone()
             .unwrap()
             .contains("not created twice"),
         "{:?}",
-        h.state().state().notice
+        h.state().shared().notice
     );
     let created = on_server(&rt, &server, &h, "NEW002");
     assert_eq!(created.len(), 1, "exactly one customer");
     assert_eq!(created[0]["name"], "Newton & O'Brien Ltd");
     assert_eq!(created[0]["credit_limit"].as_f64(), Some(2500.5));
-    assert!(
-        h.state().state().persisted.customer_draft.is_none(),
-        "the draft is done"
-    );
+    assert!(h.state().customers().draft.is_none(), "the draft is done");
     // The new customer is open in the detail view.
-    let shown = h.state().state().customers.record.clone().unwrap();
+    let shown = h.state().customer_list().record.clone().unwrap();
     assert_eq!(shown["reference"], "NEW002");
     assert!(h.query_all_by_label("Newton & O'Brien Ltd").count() >= 1);
 }
@@ -283,19 +280,19 @@ fn a_draft_survives_a_restart() {
         persisted,
     );
     support::step_until(&mut again, WAIT, "signed in with the company", |app| {
-        app.state().company.is_some()
+        app.shared().company.is_some()
     });
     let _ = again.run_ok();
     again.get_by_label("Unsaved customer DRAFT01 is waiting.");
     again.get_by_label("Continue editing").click();
     support::step_until(&mut again, WAIT, "the form", |app| {
-        app.state().customer_form.is_some()
+        app.customers().form.is_some()
     });
     let _ = again.run_ok();
     assert_eq!(draft(&again).name, "Half-typed Ltd");
     again.get_by_label("Discard draft").click();
     let _ = again.run_ok();
-    assert!(again.state().state().persisted.customer_draft.is_none());
+    assert!(again.state().customers().draft.is_none());
     again.get_by_label("New customer");
 }
 
@@ -308,13 +305,13 @@ fn a_customer_is_edited_and_deleted() {
     type_into(&mut h, "Quick search", &reference);
     h.key_press(egui::Key::Enter);
     support::step_until(&mut h, WAIT, "the search", |app| {
-        let list = &app.state().customers;
+        let list = &app.customer_list();
         list.query.search == reference && !list.loading
     });
     let _ = h.run_ok();
     h.get_by_label(&reference).click();
     support::step_until(&mut h, WAIT, "the record", |app| {
-        app.state().customers.record.is_some()
+        app.customer_list().record.is_some()
     });
     let _ = h.run_ok();
     h.get_by_label("Edit").click();
@@ -323,7 +320,7 @@ fn a_customer_is_edited_and_deleted() {
     type_into(&mut h, "Name", "Renamed Supplies plc");
     h.get_by_label("Save changes").click();
     support::step_until(&mut h, WAIT, "the update", |app| {
-        app.state().customer_form.is_none()
+        app.customers().form.is_none()
     });
     let after = on_server(&rt, &server, &h, &reference);
     assert_eq!(after[0]["name"], "Renamed Supplies plc");
@@ -346,7 +343,7 @@ fn a_customer_is_edited_and_deleted() {
     let _ = h.run_ok();
     h.get_by_label("Delete Renamed Supplies plc").click();
     support::step_until(&mut h, WAIT, "the delete", |app| {
-        app.state()
+        app.shared()
             .notice
             .as_deref()
             .is_some_and(|n| n.starts_with("Deleted customer"))

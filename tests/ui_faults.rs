@@ -9,8 +9,9 @@ mod support;
 
 use std::time::Duration;
 
-use sage200_desk::app::{AuthView, Command, SitesView};
+use sage200_desk::app::AuthView;
 use sage200_desk::demo_server::{DemoConfig, DemoServer, Fault, FaultKind};
+use sage200_desk::screens::company::SitesView;
 
 const WAIT: Duration = Duration::from_secs(30);
 type H = egui_kittest::Harness<'static, sage200_desk::app::SageApp>;
@@ -43,12 +44,12 @@ fn status(status: u16, retry_after: Option<&str>) -> FaultKind {
 /// Sends the open tab's request and waits for its outcome, stepping the UI meanwhile (it
 /// must keep answering: each step is a frame).
 fn send(h: &mut H) {
-    let ctx = h.ctx.clone();
-    let id = h.state().state().active_tab;
-    h.state_mut().handle(&ctx, Command::SendRequest(id));
+    let id = h.state().request().active_tab;
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::SendRequest(id));
     let _ = h.run_ok();
     support::step_until(h, WAIT, "the outcome", |app| {
-        !app.state().tabs.iter().any(|t| t.sending)
+        !app.request().tabs.iter().any(|t| t.sending)
     });
 }
 
@@ -73,14 +74,16 @@ fn every_fault_is_shown_with_an_action_and_loses_nothing() {
     let rt = support::runtime();
     let (server, mut h) =
         support::signed_in_to_company(&rt, 40, "faults", "Stationery & Office Supplies", WAIT);
-    let ctx = h.ctx.clone();
-    let id = h.state().state().active_tab;
-    let mut draft = h.state().state().tabs[0].draft.clone();
+    let id = h.state().request().active_tab;
+    let mut draft = h.state().request().tabs[0].draft.clone();
     draft.path = "customers".to_owned();
     draft.query.top = Some(5);
     draft.query.select = vec!["id".to_owned(), "name".to_owned()];
     h.state_mut()
-        .handle(&ctx, Command::UpdateDraft(id, Box::new(draft.clone())));
+        .handle(sage200_desk::screens::request::Command::UpdateDraft(
+            id,
+            Box::new(draft.clone()),
+        ));
     let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc2822();
     let soon: &'static str = Box::leak(soon.into_boxed_str());
 
@@ -160,7 +163,7 @@ fn every_fault_is_shown_with_an_action_and_loses_nothing() {
         server.clear_faults();
         server.add_fault(Fault::new(case.fault.clone(), "customers", case.count));
         send(&mut h);
-        let state = h.state().state();
+        let state = h.state().request();
         let tab = &state.tabs[0];
         assert_eq!(tab.draft, draft, "{}: the draft is kept", case.name);
         assert_eq!(state.tabs.len(), 1, "{}: no tab lost", case.name);
@@ -196,17 +199,18 @@ fn every_fault_is_shown_with_an_action_and_loses_nothing() {
     // The access token expires mid-session (Sage answers an empty 401): refreshed, retried.
     server.expire_tokens();
     send(&mut h);
-    let answer = h.state().state().tabs[0].answer.clone().unwrap();
+    let answer = h.state().request().tabs[0].answer.clone().unwrap();
     assert_eq!(answer.meta.status, 200, "refreshed and retried");
-    assert!(matches!(h.state().state().auth, AuthView::SignedIn { .. }));
+    assert!(matches!(h.state().shared().auth, AuthView::SignedIn { .. }));
 
     // GET sites answers no companies (Sage's tunnel is down): said, with a way to retry.
     server.add_fault(Fault::new(FaultKind::EmptySites, "sites", 1));
-    h.state_mut().handle(&ctx, Command::ReloadSites);
+    h.state_mut()
+        .handle(sage200_desk::screens::company::Command::ReloadSites);
     support::step_until(&mut h, WAIT, "the sites", |app| {
-        !matches!(app.state().sites, SitesView::Loading)
+        !matches!(app.company().sites, SitesView::Loading)
     });
-    match &h.state().state().sites {
+    match &h.state().company().sites {
         SitesView::Loaded(sites) => assert!(sites.is_empty()),
         SitesView::Failed(problem) => assert!(!problem.advice.is_empty()),
         other => panic!("{other:?}"),
@@ -216,18 +220,21 @@ fn every_fault_is_shown_with_an_action_and_loses_nothing() {
     server.revoke_refresh_tokens();
     server.expire_tokens();
     send(&mut h);
-    let state = h.state().state();
+    let state = h.state().request();
     let problem = state.tabs[0].problem.clone().expect("a problem is shown");
     assert!(!problem.message.is_empty());
     assert_eq!(problem.advice, "Sign in again.");
-    assert!(matches!(state.auth, AuthView::SignedOut { .. }));
+    assert!(matches!(
+        h.state().shared().auth,
+        AuthView::SignedOut { .. }
+    ));
     assert_eq!(state.tabs[0].draft, draft, "the draft is kept");
 
     // The server is gone (connection refused): a clear message with what to do.
     support::sign_in(&rt, &mut h);
     rt.block_on(server.shutdown());
     send(&mut h);
-    let state = h.state().state();
+    let state = h.state().request();
     let problem = state.tabs[0].problem.clone().expect("a problem is shown");
     assert!(
         problem
@@ -271,9 +278,9 @@ fn a_server_past_the_timeout_is_reported_after_bounded_retries() {
         "customers",
         10,
     ));
-    let draft = h.state().state().tabs[0].draft.clone();
+    let draft = h.state().request().tabs[0].draft.clone();
     send(&mut h);
-    let state = h.state().state();
+    let state = h.state().request();
     let problem = state.tabs[0].problem.clone().expect("a problem is shown");
     assert!(problem.message.contains("in time"), "{}", problem.message);
     assert!(!problem.advice.is_empty());

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use sage200_desk::app::{AppPaths, Command, SageApp, Screen, StartOptions};
+use sage200_desk::app::{AppPaths, SageApp, Screen, StartOptions};
 use sage200_desk::demo_server::DemoConfig;
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -38,11 +38,10 @@ fn harness(
 }
 
 fn send(h: &mut Harness<'static, SageApp>, path: &str) {
-    let ctx = h.ctx.clone();
-    let id = h.state().state().active_tab;
+    let id = h.state().request().active_tab;
     let mut draft = h
         .state()
-        .state()
+        .request()
         .tabs
         .iter()
         .find(|t| t.id == id)
@@ -51,11 +50,15 @@ fn send(h: &mut Harness<'static, SageApp>, path: &str) {
         .clone();
     path.clone_into(&mut draft.path);
     h.state_mut()
-        .handle(&ctx, Command::UpdateDraft(id, Box::new(draft)));
-    let before = h.state().state().history.len();
-    h.state_mut().handle(&ctx, Command::SendRequest(id));
+        .handle(sage200_desk::screens::request::Command::UpdateDraft(
+            id,
+            Box::new(draft),
+        ));
+    let before = h.state().history().entries.len();
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::SendRequest(id));
     support::step_until(h, WAIT, "the answer", |app| {
-        app.state().history.len() == before + 1
+        app.history().entries.len() == before + 1
     });
 }
 
@@ -91,11 +94,11 @@ fn sent_requests_are_kept_searched_reopened_and_reloaded() {
     assert!(h.query_by_label("GET customers").is_none());
     h.get_by_label("Open").click();
     h.run();
-    assert_eq!(h.state().state().persisted.screen, Screen::RequestBuilder);
-    let active = h.state().state().active_tab;
+    assert_eq!(h.state().shared().screen, Screen::RequestBuilder);
+    let active = h.state().request().active_tab;
     assert_eq!(
         h.state()
-            .state()
+            .request()
             .tabs
             .iter()
             .find(|t| t.id == active)
@@ -122,10 +125,10 @@ fn sent_requests_are_kept_searched_reopened_and_reloaded() {
 
     let mut again = harness(&rt, &server.base_url(), data.path(), &scope);
     support::step_until(&mut again, WAIT, "the history", |app| {
-        app.state().history.len() == 3
+        app.history().entries.len() == 3
     });
     assert_eq!(
-        again.state().state().history[0].draft.path,
+        again.state().history().entries[0].draft.path,
         "no_such_thing",
         "newest first"
     );

@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use calamine::Reader as _;
 use egui_kittest::kittest::Queryable;
-use sage200_desk::app::{Command, PersistedState};
+use sage200_desk::app::PersistedState;
 use sage200_desk::model::{HttpMethod, RequestDraft};
 
 const WAIT: Duration = Duration::from_secs(15);
 
 fn active_draft(h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>) -> RequestDraft {
-    let state = h.state().state();
+    let state = h.state().request();
     state
         .tabs
         .iter()
@@ -75,10 +75,10 @@ fn a_filtered_selected_ordered_request_is_sent_and_read() {
 
     h.get_by_label("Send").click();
     support::step_until(&mut h, WAIT, "the answer", |app| {
-        app.state().tabs.iter().any(|t| t.answer.is_some())
+        app.request().tabs.iter().any(|t| t.answer.is_some())
     });
     h.get_by_label("200 OK");
-    let answer = h.state().state().tabs[0].answer.clone().unwrap();
+    let answer = h.state().request().tabs[0].answer.clone().unwrap();
     let table = answer.table.clone().unwrap();
     assert_eq!(table.columns, ["id", "reference", "name", "balance"]);
     assert!(!table.is_empty() && table.len() <= 20);
@@ -95,7 +95,7 @@ fn a_filtered_selected_ordered_request_is_sent_and_read() {
 
     // Sorting by a column happens off the UI thread; clicking again reverses it.
     let balances = |h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>| -> Vec<f64> {
-        let tab = &h.state().state().tabs[0];
+        let tab = &h.state().request().tabs[0];
         let table = tab.answer.as_ref().unwrap().table.as_ref().unwrap();
         tab.sort
             .as_ref()
@@ -107,12 +107,12 @@ fn a_filtered_selected_ordered_request_is_sent_and_read() {
     };
     h.get_by_label("balance").click();
     support::step_until(&mut h, WAIT, "the sort", |app| {
-        app.state().tabs[0].sort.is_some()
+        app.request().tabs[0].sort.is_some()
     });
     assert!(balances(&h).windows(2).all(|w| w[0] <= w[1]));
     h.get_by_label("balance (asc)").click();
     support::step_until(&mut h, WAIT, "the reverse sort", |app| {
-        app.state().tabs[0]
+        app.request().tabs[0]
             .sort
             .as_ref()
             .is_some_and(|s| s.descending)
@@ -150,26 +150,28 @@ fn bad_filters_paths_and_bodies_are_refused_before_sending() {
     h.get_by_label_contains("'in' (position 11) is not supported");
     h.get_by_label("Send").click();
     h.run();
-    assert!(h.state().state().tabs[0].problem.is_some(), "not sent");
-    assert!(h.state().state().tabs[0].answer.is_none());
+    assert!(h.state().request().tabs[0].problem.is_some(), "not sent");
+    assert!(h.state().request().tabs[0].answer.is_none());
     type_into(&mut h, "$filter", "");
 
     type_into(&mut h, "Path", "customers/{id}");
     h.get_by_label("Replace {id} in the path with a value.");
 
-    let ctx = h.ctx.clone();
-    let id = h.state().state().active_tab;
+    let id = h.state().request().active_tab;
     let mut draft = active_draft(&h);
     draft.method = HttpMethod::Post;
     draft.path = "customers".into();
     draft.body = "{\n  \"name\": \"Broken\",\n  \"reference\"\n}".into();
     h.state_mut()
-        .handle(&ctx, Command::UpdateDraft(id, Box::new(draft)));
+        .handle(sage200_desk::screens::request::Command::UpdateDraft(
+            id,
+            Box::new(draft),
+        ));
     h.run();
     h.get_by_label_contains("Not valid JSON at line 4, column 1");
     h.get_by_label("Send").click();
     h.run();
-    let problem = h.state().state().tabs[0].problem.clone().unwrap();
+    let problem = h.state().request().tabs[0].problem.clone().unwrap();
     assert!(
         problem.message.contains("line 4, column 1"),
         "{}",
@@ -180,12 +182,15 @@ fn bad_filters_paths_and_bodies_are_refused_before_sending() {
     let mut draft = active_draft(&h);
     draft.body = r#"{"name": "No Reference Ltd"}"#.into();
     h.state_mut()
-        .handle(&ctx, Command::UpdateDraft(id, Box::new(draft)));
+        .handle(sage200_desk::screens::request::Command::UpdateDraft(
+            id,
+            Box::new(draft),
+        ));
     h.run();
     h.get_by_label("Valid JSON");
     h.get_by_label("Send").click();
     support::step_until(&mut h, WAIT, "the answer", |app| {
-        app.state().tabs[0].answer.is_some()
+        app.request().tabs[0].answer.is_some()
     });
     h.get_by_label("400 Bad Request");
     h.get_by_label_contains("'reference' is required");
@@ -200,7 +205,7 @@ fn tabs_and_drafts_survive_a_restart() {
     h.get_by_label("New request").click();
     h.run();
     type_into(&mut h, "Path", "suppliers");
-    assert_eq!(h.state().state().tabs.len(), 2);
+    assert_eq!(h.state().request().tabs.len(), 2);
     let mut storage = support::MemoryStorage::default();
     eframe::App::save(h.state_mut(), &mut storage);
     let persisted: PersistedState =
@@ -212,18 +217,20 @@ fn tabs_and_drafts_survive_a_restart() {
     assert_eq!(active_draft(&again).path, "suppliers");
     again.get_by_label("GET suppliers");
     // A draft changed from outside the form (here a command) is shown, not overwritten.
-    let ctx = again.ctx.clone();
-    let id = again.state().state().active_tab;
+    let id = again.state().request().active_tab;
     let mut draft = active_draft(&again);
     draft.query.top = Some(7);
     again
         .state_mut()
-        .handle(&ctx, Command::UpdateDraft(id, Box::new(draft)));
+        .handle(sage200_desk::screens::request::Command::UpdateDraft(
+            id,
+            Box::new(draft),
+        ));
     again.run();
     assert_eq!(active_draft(&again).query.top, Some(7));
     again.get_by_label("Close tab").click();
     again.run();
-    assert_eq!(again.state().state().tabs.len(), 1);
+    assert_eq!(again.state().request().tabs.len(), 1);
 }
 
 #[test]
@@ -233,10 +240,10 @@ fn an_answer_is_saved_as_excel_csv_and_json() {
     type_into(&mut h, "$select", "id,reference,name,balance");
     h.get_by_label("Send").click();
     support::step_until(&mut h, WAIT, "the answer", |app| {
-        app.state().tabs[0].answer.is_some()
+        app.request().tabs[0].answer.is_some()
     });
     h.get_by_label("Save…");
-    let table = h.state().state().tabs[0]
+    let table = h.state().request().tabs[0]
         .answer
         .clone()
         .unwrap()
@@ -245,19 +252,16 @@ fn an_answer_is_saved_as_excel_csv_and_json() {
         .unwrap();
 
     let dir = tempfile::tempdir().unwrap();
-    let ctx = h.ctx.clone();
-    let id = h.state().state().active_tab;
+    let id = h.state().request().active_tab;
     for name in ["customers.csv", "customers.xlsx", "customers.json"] {
         let path = dir.path().join(name);
         // The native dialog cannot be clicked here; the save path is injected instead.
-        h.state_mut().handle(
-            &ctx,
-            Command::SaveAnswer {
+        h.state_mut()
+            .handle(sage200_desk::screens::request::Command::SaveAnswer {
                 tab: id,
                 path: Some(path.clone()),
                 format: None,
-            },
-        );
+            });
         support::step_until(&mut h, WAIT, "the save", |_| path.exists());
         h.run();
         h.get_by_label_contains(&format!("Saved to {}", path.display()));
@@ -270,16 +274,14 @@ fn an_answer_is_saved_as_excel_csv_and_json() {
     h.key_press(egui::Key::Escape);
     h.run();
     let raw_path = dir.path().join("raw.json");
-    h.state_mut().handle(
-        &ctx,
-        Command::SaveAnswer {
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::SaveAnswer {
             tab: id,
             path: Some(raw_path.clone()),
             format: Some(sage200_desk::export::ExportFormat::RawJson),
-        },
-    );
+        });
     support::step_until(&mut h, WAIT, "the raw save", |_| raw_path.exists());
-    let answer = h.state().state().tabs[0].answer.clone().unwrap();
+    let answer = h.state().request().tabs[0].answer.clone().unwrap();
     assert_eq!(
         std::fs::read(&raw_path).unwrap(),
         answer.raw.to_vec(),
@@ -339,14 +341,15 @@ fn requests_copy_as_curl_without_the_token_and_paste_back() {
     assert!(command.contains("X-Company: 102"));
 
     // The copied command runs against the demo server once the token is filled in.
-    let filled = sage200_desk::model::from_curl(&command, &h.state().state().api_base_url).unwrap();
+    let filled =
+        sage200_desk::model::from_curl(&command, &h.state().shared().api_base_url).unwrap();
     assert_eq!(filled.query.filter, "name eq 'O''Brien & Sons'");
 
     h.get_by_label("include token").click();
     h.run();
     h.get_by_label("Copy as curl").click();
     support::step_until(&mut h, WAIT, "the token", |app| {
-        app.state()
+        app.shared()
             .notice
             .as_deref()
             .is_some_and(|n| n.contains("keep it private"))
@@ -368,7 +371,7 @@ fn requests_copy_as_curl_without_the_token_and_paste_back() {
         (draft.path.as_str(), draft.query.top),
         ("suppliers", Some(3))
     );
-    assert_eq!(h.state().state().tabs.len(), 2);
+    assert_eq!(h.state().request().tabs.len(), 2);
     h.get_by_label("GET suppliers");
 }
 
@@ -379,9 +382,9 @@ fn fetch_all_pages_gathers_every_record_and_can_be_cancelled() {
     type_into(&mut h, "$select", "id,name");
     h.get_by_label("Fetch all pages").click();
     support::step_until(&mut h, WAIT, "every page", |app| {
-        app.state().tabs[0].answer.is_some()
+        app.request().tabs[0].answer.is_some()
     });
-    let answer = h.state().state().tabs[0].answer.clone().unwrap();
+    let answer = h.state().request().tabs[0].answer.clone().unwrap();
     let table = answer.table.as_ref().unwrap();
     assert_eq!(table.len(), 12_345);
     assert_eq!(table.cell(12_344, 0), "12345");
@@ -399,12 +402,12 @@ fn fetch_all_pages_gathers_every_record_and_can_be_cancelled() {
     ));
     h.get_by_label("Fetch all pages").click();
     support::step_until(&mut h, WAIT, "the fetch to start", |app| {
-        app.state().tabs[0].fetching.is_some()
+        app.request().tabs[0].fetching.is_some()
     });
     h.get_by_label_contains("0 records in 0 pages");
     h.get_by_label("Cancel").click();
     h.run();
-    assert!(h.state().state().tabs[0].fetching.is_none() && !h.state().state().tabs[0].sending);
+    assert!(h.state().request().tabs[0].fetching.is_none() && !h.state().request().tabs[0].sending);
 }
 
 #[test]
@@ -429,18 +432,20 @@ fn templates_come_from_x_new_and_fields_from_the_catalogue() {
     );
 
     // POST customers: the template is the company's defaults from customers_new.
-    let ctx = h.ctx.clone();
-    let id = h.state().state().active_tab;
+    let id = h.state().request().active_tab;
     let mut draft = active_draft(&h);
     draft.method = HttpMethod::Post;
     h.state_mut()
-        .handle(&ctx, Command::UpdateDraft(id, Box::new(draft)));
+        .handle(sage200_desk::screens::request::Command::UpdateDraft(
+            id,
+            Box::new(draft),
+        ));
     h.run();
     h.get_by_label("Insert template").scroll_to_me();
     h.run();
     h.get_by_label("Insert template").click();
     support::step_until(&mut h, WAIT, "the template", |app| {
-        !app.state().tabs[0].draft.body.is_empty()
+        !app.request().tabs[0].draft.body.is_empty()
     });
     let body: serde_json::Value = serde_json::from_str(&active_draft(&h).body).unwrap();
     assert_eq!(body["currency_id"], 1);
@@ -477,7 +482,7 @@ fn the_filter_builder_writes_sage_filters() {
     h.run();
     h.get_by_label("Send").click();
     support::step_until(&mut h, WAIT, "the answer", |app| {
-        app.state().tabs[0].answer.is_some()
+        app.request().tabs[0].answer.is_some()
     });
     h.get_by_label("200 OK");
 }
@@ -489,9 +494,9 @@ fn the_answer_can_be_searched_and_picked_with_a_json_path() {
     type_into(&mut h, "$select", "id,name");
     h.get_by_label("Send").click();
     support::step_until(&mut h, WAIT, "the answer", |app| {
-        app.state().tabs[0].answer.is_some()
+        app.request().tabs[0].answer.is_some()
     });
-    let table = h.state().state().tabs[0]
+    let table = h.state().request().tabs[0]
         .answer
         .clone()
         .unwrap()
@@ -502,9 +507,9 @@ fn the_answer_can_be_searched_and_picked_with_a_json_path() {
 
     type_into(&mut h, "Find in answer", &wanted.to_uppercase());
     support::step_until(&mut h, WAIT, "the search", |app| {
-        app.state().tabs[0].found.is_some()
+        app.request().tabs[0].found.is_some()
     });
-    let found = h.state().state().tabs[0].found.clone().unwrap();
+    let found = h.state().request().tabs[0].found.clone().unwrap();
     assert!(found.rows.contains(&7));
     assert!(found.rows.iter().all(|&r| {
         table
@@ -551,7 +556,7 @@ fn the_ui_keeps_working_while_a_large_answer_is_on_its_way_and_read() {
     ));
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     let _ = h.run_ok();
-    assert!(h.state().state().tabs[0].sending, "Ctrl+Enter sends");
+    assert!(h.state().request().tabs[0].sending, "Ctrl+Enter sends");
 
     // While it is in flight the user opens another tab and types a request there.
     h.get_by_label("New request").click();
@@ -559,15 +564,15 @@ fn the_ui_keeps_working_while_a_large_answer_is_on_its_way_and_read() {
     type_into_path(&mut h, "suppliers");
     assert_eq!(active_draft(&h).path, "suppliers");
     assert!(
-        h.state().state().tabs[0].sending,
+        h.state().request().tabs[0].sending,
         "the first request is still on its way while the UI answers"
     );
     h.get_by_label("GET customers").click();
     let _ = h.run_ok();
     support::step_until(&mut h, WAIT, "the large answer", |app| {
-        app.state().tabs[0].answer.is_some()
+        app.request().tabs[0].answer.is_some()
     });
-    let answer = h.state().state().tabs[0].answer.clone().unwrap();
+    let answer = h.state().request().tabs[0].answer.clone().unwrap();
     assert_eq!(answer.table.as_ref().unwrap().len(), 5_000);
     assert!(
         answer.meta.size > 1_000_000,
@@ -575,7 +580,7 @@ fn the_ui_keeps_working_while_a_large_answer_is_on_its_way_and_read() {
         answer.meta.size
     );
     assert_eq!(
-        h.state().state().tabs[1].draft.path,
+        h.state().request().tabs[1].draft.path,
         "suppliers",
         "nothing typed was lost"
     );
@@ -583,10 +588,10 @@ fn the_ui_keeps_working_while_a_large_answer_is_on_its_way_and_read() {
     // Cancel while in flight keeps the previous answer and the draft.
     h.get_by_label("Send").click();
     let _ = h.run_ok();
-    assert!(h.state().state().tabs[0].sending);
+    assert!(h.state().request().tabs[0].sending);
     h.get_by_label("Cancel").click();
     let _ = h.run_ok();
-    let tab = &h.state().state().tabs[0];
+    let tab = &h.state().request().tabs[0];
     assert!(!tab.sending, "cancelled");
     assert_eq!(
         tab.answer.as_ref().unwrap().table.as_ref().unwrap().len(),

@@ -61,8 +61,7 @@ fn a_profile_is_checked_as_typed_and_saved() {
 
     let saved = h
         .state()
-        .state()
-        .persisted
+        .shared()
         .profiles
         .iter()
         .find(|p| p.name == "Sage 200 Standard")
@@ -110,11 +109,7 @@ fn insecure_urls_and_bad_headers_are_refused() {
     h.get_by_label_contains("'bad header' is not a valid header name.");
     h.get_by_label("Save profile").click();
     h.run();
-    assert_eq!(
-        h.state().state().persisted.profiles.len(),
-        2,
-        "nothing was added"
-    );
+    assert_eq!(h.state().shared().profiles.len(), 2, "nothing was added");
 }
 
 #[test]
@@ -125,7 +120,7 @@ fn an_openapi_file_is_imported_into_the_catalogue_and_bad_files_are_refused() {
         ..support::returning_user()
     };
     let mut h = support::app_harness(&rt, None, persisted);
-    let before = h.state().state().catalogue.len();
+    let before = h.state().shared().catalogue.len();
     h.get_by_label_contains(&format!("{before} endpoints known"));
     h.get_by_label("Import OpenAPI file…");
 
@@ -139,32 +134,33 @@ fn an_openapi_file_is_imported_into_the_catalogue_and_bad_files_are_refused() {
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{ not json").unwrap();
 
-    let ctx = h.ctx.clone();
-    h.state_mut().handle(
-        &ctx,
-        sage200_desk::app::Command::ImportOpenApi(Some(good.clone())),
-    );
+    h.state_mut()
+        .handle(sage200_desk::screens::settings::Command::ImportOpenApi(
+            Some(good.clone()),
+        ));
     support::step_until(
         &mut h,
         std::time::Duration::from_secs(10),
         "the import",
-        |app| app.state().catalogue.len() == before + 2,
+        |app| app.shared().catalogue.len() == before + 2,
     );
     h.get_by_label_contains("Imported 2 paths from");
-    assert!(h.state().state().catalogue.get("widgets/{id}").is_some());
-    assert_eq!(h.state().state().persisted.openapi_files, [good]);
+    assert!(h.state().shared().catalogue.get("widgets/{id}").is_some());
+    assert_eq!(h.state().settings().openapi_files, [good]);
 
     h.state_mut()
-        .handle(&ctx, sage200_desk::app::Command::ImportOpenApi(Some(bad)));
+        .handle(sage200_desk::screens::settings::Command::ImportOpenApi(
+            Some(bad),
+        ));
     support::step_until(
         &mut h,
         std::time::Duration::from_secs(10),
         "the refusal",
-        |app| app.state().error.is_some(),
+        |app| app.shared().error.is_some(),
     );
     h.get_by_label_contains("was not imported");
     assert_eq!(
-        h.state().state().catalogue.len(),
+        h.state().shared().catalogue.len(),
         before + 2,
         "nothing lost"
     );

@@ -13,8 +13,9 @@ mod support;
 use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
-use sage200_desk::app::{PersistedState, Screen, ServerHealth, ThemeChoice};
+use sage200_desk::app::{PersistedState, Screen, ThemeChoice};
 use sage200_desk::demo_server::DemoConfig;
+use sage200_desk::screens::shell::ServerHealth;
 
 #[test]
 fn navigation_switches_screens_and_settings_switch_the_theme() {
@@ -34,7 +35,7 @@ fn navigation_switches_screens_and_settings_switch_the_theme() {
 
     harness.get_by_label("Customers").click();
     harness.run();
-    assert_eq!(harness.state().state().persisted.screen, Screen::Customers);
+    assert_eq!(harness.state().shared().screen, Screen::Customers);
     harness.get_by_label("Sign in and choose a company to list, inspect and create customers.");
 
     harness.get_by_label("Settings").click();
@@ -42,7 +43,7 @@ fn navigation_switches_screens_and_settings_switch_the_theme() {
     harness.get_by_label("Appearance");
     harness.get_by_label("Dark").click();
     harness.run();
-    assert_eq!(harness.state().state().persisted.theme, ThemeChoice::Dark);
+    assert_eq!(harness.state().shared().theme, ThemeChoice::Dark);
     assert_eq!(harness.ctx.theme(), egui::Theme::Dark);
     harness.get_by_label("Light").click();
     harness.run();
@@ -60,16 +61,16 @@ fn the_demo_server_is_checked_on_start_and_the_status_bar_reports_it() {
         "the health check",
         |app| {
             !matches!(
-                app.state().health,
+                app.shell().health,
                 ServerHealth::Checking | ServerHealth::Unknown
             )
         },
     );
-    assert_eq!(harness.state().state().health, ServerHealth::Reachable);
+    assert_eq!(harness.state().shell().health, ServerHealth::Reachable);
     harness.get_by_label("Demo server reachable");
     let last = harness
         .state()
-        .state()
+        .shared()
         .last_request
         .clone()
         .expect("recorded");
@@ -96,13 +97,13 @@ fn an_unreachable_server_shows_an_error_that_can_be_dismissed() {
         &mut harness,
         Duration::from_secs(15),
         "the failed check",
-        |app| matches!(app.state().health, ServerHealth::Unreachable(_)),
+        |app| matches!(app.shell().health, ServerHealth::Unreachable(_)),
     );
     harness.get_by_label("Demo server unreachable");
     harness.get_by_label_contains("Could not reach the server");
     harness.get_by_label("Dismiss").click();
     harness.run();
-    assert!(harness.state().state().error.is_none());
+    assert!(harness.state().shared().error.is_none());
     assert!(
         harness
             .query_by_label_contains("Could not reach the server")
@@ -119,7 +120,7 @@ fn the_app_is_reactive_and_does_not_repaint_when_idle() {
         &mut harness,
         Duration::from_secs(10),
         "the health check",
-        |app| app.state().health == ServerHealth::Reachable,
+        |app| app.shell().health == ServerHealth::Reachable,
     );
     // `try_run` fails when the app keeps asking for frames with nothing happening.
     let frames = harness.try_run().expect("the app settles");
@@ -148,6 +149,6 @@ fn state_is_saved_and_restored_through_eframe_storage() {
 
     let mut again = support::app_harness(&rt, None, restored);
     again.run();
-    assert_eq!(again.state().state().persisted.screen, Screen::History);
+    assert_eq!(again.state().shared().screen, Screen::History);
     again.get_by_label("Requests you send appear here, newest first.");
 }

@@ -127,7 +127,12 @@ fn the_company_picker_after_sign_in() {
         &mut h,
         std::time::Duration::from_secs(15),
         "the sites",
-        |app| matches!(app.state().sites, sage200_desk::app::SitesView::Loaded(_)),
+        |app| {
+            matches!(
+                app.company().sites,
+                sage200_desk::screens::company::SitesView::Loaded(_)
+            )
+        },
     );
     h.run();
     h.get_by_label("Choose a company");
@@ -164,9 +169,8 @@ fn the_request_builder_with_an_answer() {
     support::settle_startup(&mut h);
     support::sign_in(&rt, &mut h);
     support::pick_company(&mut h, "Stationery & Office Supplies");
-    let ctx = h.ctx.clone();
-    let id = h.state().state().active_tab;
-    let mut draft = h.state().state().tabs[0].draft.clone();
+    let id = h.state().request().active_tab;
+    let mut draft = h.state().request().tabs[0].draft.clone();
     draft.query.select = vec![
         "id".into(),
         "reference".into(),
@@ -177,17 +181,18 @@ fn the_request_builder_with_an_answer() {
     ];
     draft.query.filter = "balance gt 1000".into();
     draft.query.top = Some(25);
-    h.state_mut().handle(
-        &ctx,
-        sage200_desk::app::Command::UpdateDraft(id, Box::new(draft)),
-    );
     h.state_mut()
-        .handle(&ctx, sage200_desk::app::Command::SendRequest(id));
+        .handle(sage200_desk::screens::request::Command::UpdateDraft(
+            id,
+            Box::new(draft),
+        ));
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::SendRequest(id));
     support::step_until(
         &mut h,
         std::time::Duration::from_secs(15),
         "the answer",
-        |app| app.state().tabs[0].answer.is_some(),
+        |app| app.request().tabs[0].answer.is_some(),
     );
     h.run();
     stable_snapshot(&mut h, "request_builder_dark").unwrap();
@@ -283,7 +288,7 @@ fn the_browse_screen_with_customers() {
         std::time::Duration::from_secs(15),
         "the page",
         |app| {
-            let browse = &app.state().browse;
+            let browse = &app.browse();
             !browse.loading && browse.page.is_some() && browse.count.is_some()
         },
     );
@@ -292,7 +297,7 @@ fn the_browse_screen_with_customers() {
     results.add(stable_snapshot(&mut h, "browse_customers_light"));
 
     // The detail pane of a record.
-    let page = h.state().state().browse.page.clone().unwrap();
+    let page = h.state().browse().page.clone().unwrap();
     let table = page.table.clone().unwrap();
     let reference = table.columns.iter().position(|c| c == "reference").unwrap();
     h.get_by_label(&table.cell(1, reference)).click();
@@ -300,7 +305,7 @@ fn the_browse_screen_with_customers() {
         &mut h,
         std::time::Duration::from_secs(15),
         "the record",
-        |app| app.state().browse.record.is_some(),
+        |app| app.browse().record.is_some(),
     );
     h.run();
     results.add(stable_snapshot(&mut h, "browse_detail_light"));
@@ -312,7 +317,7 @@ fn the_browse_screen_with_customers() {
         std::time::Duration::from_secs(15),
         "the customer list",
         |app| {
-            let list = &app.state().customers;
+            let list = &app.customer_list();
             !list.loading && list.page.is_some() && list.count.is_some()
         },
     );
@@ -324,8 +329,8 @@ fn the_browse_screen_with_customers() {
         std::time::Duration::from_secs(15),
         "the form",
         |app| {
-            app.state()
-                .customer_form
+            app.customers()
+                .form
                 .as_ref()
                 .is_some_and(|f| f.lookups.is_some() && !f.loading_defaults)
         },

@@ -42,7 +42,7 @@ fn allow_and_finish(rt: &tokio::runtime::Runtime, h: &mut Harness<'_, SageApp>, 
     let callback = rt.block_on(support::consent(url, Some("allow")));
     let page = rt.spawn(async move { support::visit(&callback).await });
     support::step_until(h, Duration::from_secs(20), "signed in", |app| {
-        matches!(app.state().auth, AuthView::SignedIn { .. })
+        matches!(app.shared().auth, AuthView::SignedIn { .. })
     });
     let (status, _) = rt.block_on(page).unwrap().unwrap();
     assert_eq!(status, 200);
@@ -57,7 +57,7 @@ fn a_first_run_without_demo_starts_the_demo_server_and_signs_in_to_it() {
 
     h.get_by_label(WELCOME);
     assert!(
-        h.state().state().server_url.is_none(),
+        h.state().shared().server_url.is_none(),
         "no demo server before the user asks for one"
     );
     h.get_by_label("Try the demo").click();
@@ -66,10 +66,10 @@ fn a_first_run_without_demo_starts_the_demo_server_and_signs_in_to_it() {
         url.starts_with("http://127.0.0.1:") && url.contains("/authorize?"),
         "the demo's own Sage ID: {url}"
     );
-    let app = h.state().state();
-    assert_eq!(app.persisted.profile, "Demo");
-    assert!(app.persisted.welcome_done);
-    let server = app.server_url.clone().unwrap();
+    let app = h.state();
+    assert_eq!(app.shared().profile, "Demo");
+    assert!(app.welcome().done);
+    let server = app.shared().server_url.clone().unwrap();
     assert!(url.starts_with(&server), "{url} is not on {server}");
 
     allow_and_finish(&rt, &mut h, &url);
@@ -102,7 +102,7 @@ fn a_client_id_is_checked_kept_in_the_profile_and_used_to_sign_in_to_sage() {
     h.get_by_label("Save and sign in").click();
     let _ = h.run_ok();
     assert!(
-        !h.state().state().persisted.welcome_done,
+        !h.state().welcome().done,
         "a refused client id keeps the welcome open"
     );
 
@@ -125,14 +125,17 @@ fn a_client_id_is_checked_kept_in_the_profile_and_used_to_sign_in_to_sage() {
     assert!(url.contains("client_id=my-desktop-client-42"), "{url}");
     assert!(url.contains("audience=s200ukipd%2Fsage200"), "{url}");
     assert!(url.contains("code_challenge_method=S256"), "{url}");
-    let app = h.state().state();
-    assert_eq!(app.persisted.profile, "Sage 200 Standard");
-    let profile = app.active_profile().unwrap();
+    let app = h.state();
+    assert_eq!(app.shared().profile, "Sage 200 Standard");
+    let profile = app.shared().active_profile().unwrap();
     assert_eq!(profile.client_id, "my-desktop-client-42");
-    assert!(app.persisted.welcome_done);
+    assert!(app.welcome().done);
     h.get_by_label("Cancel").click();
     let _ = h.run_ok();
-    assert!(matches!(h.state().state().auth, AuthView::SignedOut { .. }));
+    assert!(matches!(
+        h.state().shared().auth,
+        AuthView::SignedOut { .. }
+    ));
 }
 
 #[test]
@@ -147,7 +150,7 @@ fn with_demo_the_welcome_signs_in_to_it_and_can_be_closed_and_found_again() {
     h.get_by_label("Not now").click();
     let _ = h.run_ok();
     assert!(h.query_by_label(WELCOME).is_none());
-    assert!(h.state().state().persisted.welcome_done);
+    assert!(h.state().welcome().done);
 
     h.get_by_label("Help").click();
     let _ = h.run_ok();
@@ -207,7 +210,7 @@ fn help_lists_shortcuts_files_and_the_version_and_opens_the_log_folder() {
         Duration::from_secs(10),
         "the folder opened",
         |app| {
-            let state = app.state();
+            let state = app.shared();
             state
                 .notice
                 .as_deref()

@@ -6,10 +6,10 @@
 #[path = "../../src/model/mod.rs"]
 mod model;
 
-#[path = "../../src/app/answer.rs"]
-mod answer;
+#[path = "../../src/document/mod.rs"]
+mod document;
 
-use answer::{Answered, Kind};
+use document::{Answered, Kind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

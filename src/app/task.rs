@@ -122,6 +122,29 @@ impl<T> Drop for Task<T> {
     }
 }
 
+/// Takes the result of a finished task out of its slot (`None` while it runs, or when it
+/// ended without a result).
+pub fn finished<T>(slot: &mut Option<Task<T>>) -> Option<T> {
+    if slot.as_mut()?.poll().is_some() {
+        slot.take()?.into_result().ok()
+    } else {
+        None
+    }
+}
+
+/// Takes the results of the finished tasks of a map of tasks (per tab, for example).
+pub fn finished_by_key<T, S: std::hash::BuildHasher>(
+    tasks: &mut std::collections::HashMap<u64, Task<T>, S>,
+) -> Vec<(u64, T)> {
+    let done: Vec<u64> = tasks
+        .iter_mut()
+        .filter_map(|(id, task)| task.poll().is_some().then_some(*id))
+        .collect();
+    done.into_iter()
+        .filter_map(|id| Some((id, tasks.remove(&id)?.into_result().ok()?)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,34 +1,17 @@
-//! Everything drawn with egui: theme, the shell (top bar, navigation, status bar) and the
-//! screens. Views read [`crate::app::AppState`] and push [`crate::app::Command`]s; they never
-//! do I/O (no reqwest, tokio, file access or `await` here).
+//! Drawing shared by the screens, egui only: the theme, the keyboard-shortcut table, the
+//! filter builder, the record detail, the JSON highlighter, the empty-screen placeholder
+//! and the file-locations list. Like every view, nothing here does I/O (no reqwest, tokio,
+//! file access or `await`).
 
-mod help;
-mod json_highlight;
-mod shell;
+pub mod file_locations;
+pub mod filter_builder;
+pub mod json_highlight;
+pub mod placeholder;
+pub mod record_view;
 pub mod shortcuts;
 pub mod theme;
-mod views;
-mod welcome;
 
-use crate::app::{AppState, Command};
-
-/// Draws the whole window for one frame, collecting what the user asked for in `commands`.
-pub fn show(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
-    if ui.input_mut(|i| i.consume_shortcut(&shortcuts::QUIT)) {
-        commands.push(Command::Quit);
-    }
-    if ui.input_mut(|i| i.consume_shortcut(&shortcuts::HELP)) {
-        commands.push(Command::ShowHelp(crate::app::HelpWindow::Shortcuts));
-    }
-    shell::top_bar(ui, state, commands);
-    shell::status_bar(ui, state, commands);
-    shell::navigation(ui, state, commands);
-    egui::CentralPanel::default().show(ui, |ui| {
-        shell::notices(ui, state, commands);
-        views::show(ui, state, commands);
-    });
-    welcome::show(ui, state, commands);
-    shell::sign_in_dialog(ui, state, commands);
-    shell::company_picker(ui, state, commands);
-    help::window(ui, state, commands);
-}
+/// Sage's getting-started page: developer registration, subscription keys, client ids.
+pub const SAGE_CREDENTIALS_URL: &str = "https://developer.sage.com/200/api/get-started/";
+/// Sage's developer pages for Sage 200 (guides and the API reference).
+pub const SAGE_DEVELOPER_URL: &str = "https://developer.sage.com/200/";

@@ -100,7 +100,7 @@ pub fn sign_in_options(
 /// Steps until the start-up keyring probe and silent sign-in have finished.
 pub fn settle_startup(harness: &mut Harness<'_, SageApp>) {
     step_until(harness, Duration::from_secs(20), "start-up", |app| {
-        !matches!(app.state().auth, AuthView::Restoring)
+        !matches!(app.shared().auth, AuthView::Restoring)
     });
 }
 
@@ -346,7 +346,7 @@ pub fn waiting_url(harness: &mut Harness<'_, SageApp>) -> String {
         Duration::from_secs(10),
         "the sign-in dialog",
         |app| {
-            if let AuthView::Waiting { url: u } = &app.state().auth {
+            if let AuthView::Waiting { url: u } = &app.shared().auth {
                 url.clone_from(u);
             }
             !url.is_empty()
@@ -363,7 +363,7 @@ pub fn sign_in(runtime: &tokio::runtime::Runtime, harness: &mut Harness<'_, Sage
     let callback = runtime.block_on(consent(&url, None));
     let page = runtime.spawn(async move { visit(&callback).await });
     step_until(harness, Duration::from_secs(15), "signed in", |app| {
-        matches!(app.state().auth, AuthView::SignedIn { .. })
+        matches!(app.shared().auth, AuthView::SignedIn { .. })
     });
     runtime.block_on(page).unwrap().unwrap();
 }
@@ -375,11 +375,11 @@ pub fn pick_company(harness: &mut Harness<'_, SageApp>, company: &str) {
         harness,
         Duration::from_secs(15),
         "the company picker",
-        |app| app.state().picker_open,
+        |app| app.company().open,
     );
     harness.run();
     harness.get_by_label(company).click();
     // The Browse screen may start loading (a spinner) as soon as a company is chosen.
     let _ = harness.run_ok();
-    assert!(!harness.state().state().picker_open);
+    assert!(!harness.state().company().open);
 }

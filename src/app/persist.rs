@@ -1,0 +1,57 @@
+//! The part of the state that survives a restart, as one document in eframe's storage
+//! (`<data dir>/ui-state.ron`). Each screen keeps its own part while the app runs; the app
+//! gathers them here to save and hands them out at start. Only plain, non-secret fields:
+//! [`crate::model::Secret`] cannot be serialized, so a token can never be added by mistake.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{CustomerDraft, Profile, RequestDraft};
+use crate::screens::shared::{CompanyChoice, Screen, ThemeChoice};
+
+/// The key under which [`PersistedState`] is stored.
+pub const STATE_KEY: &str = "sage200-desk/state";
+
+/// UI state that survives a restart. Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersistedState {
+    /// The screen that was open.
+    pub screen: Screen,
+    /// The theme choice.
+    pub theme: ThemeChoice,
+    /// The name of the profile in use.
+    pub profile: String,
+    /// Every profile (no secrets: a client secret lives only in the keyring).
+    pub profiles: Vec<Profile>,
+    /// The company last chosen, per profile name.
+    pub companies: std::collections::BTreeMap<String, CompanyChoice>,
+    /// The request builder's tabs (drafts only; answers are not kept).
+    pub request_tabs: Vec<RequestDraft>,
+    /// The index of the open tab.
+    pub active_tab: usize,
+    /// `OpenAPI` files the user imported into the endpoint catalogue (read again at start).
+    pub openapi_files: Vec<std::path::PathBuf>,
+    /// The customer form's draft, until the customer is saved or the draft discarded.
+    pub customer_draft: Option<CustomerDraft>,
+    /// The first-run welcome was answered or closed (it then waits in the Help menu).
+    pub welcome_done: bool,
+}
+
+/// The built-in profiles, with the demo server's first when there is one.
+#[must_use]
+pub fn merge_profiles(saved: &[Profile], demo_url: Option<&str>) -> Vec<Profile> {
+    let mut profiles: Vec<Profile> = Vec::new();
+    if let Some(url) = demo_url {
+        // The demo server's port changes every run: its profile is rebuilt, not restored.
+        profiles.push(Profile::demo(url));
+    }
+    for profile in saved.iter().filter(|p| p.name != "Demo") {
+        profiles.push(profile.clone());
+    }
+    for builtin in [Profile::sage_professional(), Profile::sage_standard()] {
+        if !profiles.iter().any(|p| p.name == builtin.name) {
+            profiles.push(builtin);
+        }
+    }
+    profiles
+}

@@ -1,0 +1,1023 @@
+//! A JSON answer held once, exactly as received, with small indexes over its bytes instead
+//! of a tree of values: where each pretty-printed line starts, where each table cell lies,
+//! and the children of the few containers too big to scan in a frame. Views read lines,
+//! cells and tree nodes from the bytes when they are shown, so a 100 MB answer costs little
+//! more than its own size, and numbers keep their exact digits.
+//!
+//! The scanning functions assume the text is valid JSON (it is checked with `serde_json`
+//! before an index is built) and never recurse, so deep nesting cannot overflow the stack.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+/// Where a value lies in the body: `start..end` byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A member of an object (with its key, quotes included) or an element of an array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Child {
+    /// The key of an object member.
+    pub key: Option<Span>,
+    /// The value.
+    pub value: Span,
+}
+
+/// What a value is, read from its first byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `{…}`
+    Object,
+    /// `[…]`
+    Array,
+    /// `"…"`
+    Text,
+    /// A number, `true`, `false` or `null`.
+    Scalar,
+}
+
+/// Containers with more bytes than this have their children listed once, when the answer
+/// is read, rather than scanned while a frame is drawn.
+const BIG: u32 = 256 * 1024;
+
+/// Longest line (in characters) a view shows; the rest is summarised.
+const SHOWN_LINE: usize = 2_000;
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && is_ws(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// `i` at an opening quote: the offset after the closing one.
+fn string_end(b: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    while j < b.len() {
+        match b[j] {
+            b'\\' => j += 2,
+            b'"' => return j + 1,
+            _ => j += 1,
+        }
+    }
+    b.len()
+}
+
+fn scalar_end(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && !matches!(b[i], b',' | b'}' | b']') && !is_ws(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// `i` at a value: the offset after it.
+fn value_end(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(b'"') => string_end(b, i),
+        Some(b'{' | b'[') => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < b.len() {
+                match b[j] {
+                    b'"' => {
+                        j = string_end(b, j);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return j + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            b.len()
+        }
+        _ => scalar_end(b, i),
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn span(start: usize, end: usize) -> Span {
+    Span {
+        start: to_u32(start),
+        end: to_u32(end),
+    }
+}
+
+/// The members or elements of the container at `container`, scanned from the bytes.
+fn scan_children(b: &[u8], container: Span) -> Vec<Child> {
+    let object = b.get(container.start as usize) == Some(&b'{');
+    let mut children = Vec::new();
+    let mut i = skip_ws(b, container.start as usize + 1);
+    while i < b.len() && !matches!(b[i], b'}' | b']') {
+        let key = if object {
+            let end = string_end(b, i);
+            let key = span(i, end);
+            i = skip_ws(b, skip_ws(b, end) + 1);
+            Some(key)
+        } else {
+            None
+        };
+        let end = value_end(b, i);
+        children.push(Child {
+            key,
+            value: span(i, end),
+        });
+        i = skip_ws(b, end);
+        if b.get(i) == Some(&b',') {
+            i = skip_ws(b, i + 1);
+        }
+    }
+    children
+}
+
+/// Pretty-printed lines, as offsets into the body: each packs where the line's first token
+/// starts (low 32 bits) and its depth (high 32 bits).
+fn pretty_lines(b: &[u8]) -> Vec<u64> {
+    let pack = |offset: usize, depth: u32| u64::from(to_u32(offset)) | (u64::from(depth) << 32);
+    let mut lines = Vec::new();
+    // (object?, depth) of each open container.
+    let mut open: Vec<(bool, u32)> = Vec::new();
+    let mut i = skip_ws(b, 0);
+    let mut line_start = i;
+    let mut depth = 0u32;
+    while i < b.len() {
+        match b[i] {
+            c @ (b'{' | b'[') => {
+                lines.push(pack(line_start, depth));
+                let first = skip_ws(b, i + 1);
+                if matches!(b.get(first), Some(b'}' | b']')) {
+                    i = first + 1;
+                } else {
+                    open.push((c == b'{', depth));
+                    depth += 1;
+                    line_start = first;
+                    i = first;
+                    if c == b'{' {
+                        i = skip_ws(b, skip_ws(b, string_end(b, i)) + 1);
+                    }
+                    continue;
+                }
+            }
+            b'"' => {
+                lines.push(pack(line_start, depth));
+                i = string_end(b, i);
+            }
+            _ => {
+                lines.push(pack(line_start, depth));
+                i = scalar_end(b, i);
+            }
+        }
+        // After a value: the next member, or the closing of containers.
+        loop {
+            i = skip_ws(b, i);
+            let Some(&(object, outer)) = open.last() else {
+                return lines;
+            };
+            if b.get(i) == Some(&b',') {
+                i = skip_ws(b, i + 1);
+                line_start = i;
+                if object {
+                    i = skip_ws(b, skip_ws(b, string_end(b, i)) + 1);
+                }
+                depth = outer + 1;
+                break;
+            }
+            open.pop();
+            lines.push(pack(i, outer));
+            i += 1;
+            if i > b.len() {
+                return lines;
+            }
+        }
+    }
+    lines
+}
+
+/// A JSON body with the index its views need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonDoc {
+    raw: Bytes,
+    root: Span,
+    /// Children of big containers, by their start offset.
+    listed: HashMap<u32, Arc<[Child]>>,
+}
+
+impl JsonDoc {
+    /// Indexes `raw`, which must be valid JSON (checked by the caller).
+    fn new(raw: Bytes) -> Self {
+        let start = skip_ws(&raw, 0);
+        let root = span(start, value_end(&raw, start));
+        let mut doc = Self {
+            raw,
+            root,
+            listed: HashMap::new(),
+        };
+        // The root and its big children (`{"value": [...]}`, say) are listed up front.
+        let mut big = vec![root];
+        while let Some(container) = big.pop() {
+            if doc.kind(container) == Kind::Scalar || doc.kind(container) == Kind::Text {
+                continue;
+            }
+            let children = scan_children(&doc.raw, container);
+            if container == root {
+                big.extend(
+                    children
+                        .iter()
+                        .map(|c| c.value)
+                        .filter(|v| v.end - v.start > BIG),
+                );
+            }
+            doc.listed.insert(container.start, children.into());
+        }
+        doc
+    }
+
+    /// Indexes the top level of a body already known to be JSON; `None` when it is too
+    /// large to index.
+    #[must_use]
+    pub fn checked(raw: &Bytes) -> Option<Self> {
+        u32::try_from(raw.len()).ok()?;
+        Some(Self::new(raw.clone()))
+    }
+
+    /// The whole document.
+    #[must_use]
+    pub fn root(&self) -> Span {
+        self.root
+    }
+
+    /// What the value at `at` is.
+    #[must_use]
+    pub fn kind(&self, at: Span) -> Kind {
+        match self.raw.get(at.start as usize) {
+            Some(b'{') => Kind::Object,
+            Some(b'[') => Kind::Array,
+            Some(b'"') => Kind::Text,
+            _ => Kind::Scalar,
+        }
+    }
+
+    /// The members or elements of a container (none for other values).
+    #[must_use]
+    pub fn children(&self, at: Span) -> Arc<[Child]> {
+        if let Some(listed) = self.listed.get(&at.start) {
+            return listed.clone();
+        }
+        match self.kind(at) {
+            Kind::Object | Kind::Array => scan_children(&self.raw, at).into(),
+            Kind::Text | Kind::Scalar => Arc::new([]),
+        }
+    }
+
+    /// The text of a value exactly as sent (strings with their quotes and escapes).
+    #[must_use]
+    pub fn source(&self, at: Span) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.raw[at.range()])
+    }
+
+    /// A value as text for people: strings unescaped, `null` empty, numbers and booleans
+    /// as sent, containers summarised ("[3 items]", "{5 fields}").
+    #[must_use]
+    pub fn text(&self, at: Span) -> Cow<'_, str> {
+        let bytes = &self.raw[at.range()];
+        match self.kind(at) {
+            Kind::Text => {
+                let inner = &bytes[1..bytes.len().saturating_sub(1).max(1)];
+                if inner.contains(&b'\\') {
+                    Cow::Owned(serde_json::from_slice::<String>(bytes).unwrap_or_default())
+                } else {
+                    String::from_utf8_lossy(inner)
+                }
+            }
+            Kind::Scalar if bytes == b"null" => Cow::Borrowed(""),
+            Kind::Scalar => String::from_utf8_lossy(bytes),
+            Kind::Array => Cow::Owned(format!("[{} items]", self.children(at).len())),
+            Kind::Object => Cow::Owned(format!("{{{} fields}}", self.children(at).len())),
+        }
+    }
+
+    /// A key's text, unescaped.
+    #[must_use]
+    pub fn key(&self, key: Span) -> Cow<'_, str> {
+        self.text(key)
+    }
+
+    /// A value parsed into a `serde_json::Value` (for one record, not for the whole body).
+    #[must_use]
+    pub fn value(&self, at: Span) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.raw[at.range()]).ok()
+    }
+
+    /// The list of records: the root array, or the array in `{"value": [...]}`.
+    #[must_use]
+    pub fn records(&self) -> Option<Span> {
+        match self.kind(self.root) {
+            Kind::Array => Some(self.root),
+            Kind::Object => self
+                .children(self.root)
+                .iter()
+                .find(|c| c.key.is_some_and(|k| self.key(k) == "value"))
+                .map(|c| c.value)
+                .filter(|v| self.kind(*v) == Kind::Array),
+            _ => None,
+        }
+    }
+}
+
+/// The lines the raw view shows: pretty-printed JSON, or the text as it came.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum LineIndex {
+    /// Offset and depth of each pretty line.
+    Json(Vec<u64>),
+    /// Where each line of plain text starts.
+    Text(Vec<u32>),
+}
+
+/// Rows and columns of an array of records: the cells are spans into the body, read when
+/// shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableModel {
+    /// Column names: the keys of the records, in first-seen order.
+    pub columns: Vec<String>,
+    doc: Arc<JsonDoc>,
+    /// The rows, in runs read one page at a time (one run for a single answer).
+    chunks: Vec<Chunk>,
+    rows: usize,
+}
+
+/// A run of rows: their cells, row-major over the run's own columns, as spans
+/// (`start << 32 | end`, 0 for a missing field), and where each table column is among them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Chunk {
+    first_row: usize,
+    rows: usize,
+    width: usize,
+    /// For each column of the table, its place in this run (`u32::MAX`: absent).
+    local: Vec<u32>,
+    cells: Vec<u64>,
+}
+
+fn pack(at: Span) -> u64 {
+    (u64::from(at.start) << 32) | u64::from(at.end)
+}
+
+impl TableModel {
+    /// A table of the records of `doc`, when it has records that are all objects.
+    fn of(doc: &Arc<JsonDoc>) -> Option<Self> {
+        let records = doc.records()?;
+        let items = doc.children(records);
+        if items.is_empty() || !items.iter().all(|i| doc.kind(i.value) == Kind::Object) {
+            return None;
+        }
+        // One pass: the matrix is laid out for the columns seen so far and widened in the
+        // rare case a later record brings a new field.
+        let mut columns: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut cells: Vec<u64> = Vec::new();
+        let mut width = 0;
+        for (r, item) in items.iter().enumerate() {
+            let members = scan_children(&doc.raw, item.value);
+            let mut row = vec![0u64; width];
+            for member in members {
+                let Some(key) = member.key else { continue };
+                let name = doc.key(key);
+                let column = if let Some(&column) = index.get(name.as_ref()) {
+                    column
+                } else {
+                    columns.push(name.to_string());
+                    index.insert(name.into_owned(), columns.len() - 1);
+                    columns.len() - 1
+                };
+                if column >= row.len() {
+                    row.resize(column + 1, 0);
+                }
+                row[column] = pack(member.value);
+            }
+            if row.len() > width {
+                let wider = row.len();
+                let mut widened = Vec::with_capacity(items.len() * wider);
+                for old in cells.chunks(width.max(1)).take(r) {
+                    widened.extend_from_slice(old);
+                    widened.resize(widened.len() + wider - old.len(), 0);
+                }
+                cells = widened;
+                width = wider;
+            }
+            if cells.capacity() == 0 {
+                cells.reserve_exact(items.len() * width);
+            }
+            cells.extend_from_slice(&row);
+        }
+        let rows = items.len();
+        Some(Self {
+            chunks: vec![Chunk {
+                first_row: 0,
+                rows,
+                width,
+                local: (0..width).map(to_u32).collect(),
+                cells,
+            }],
+            columns,
+            doc: doc.clone(),
+            rows,
+        })
+    }
+
+    /// A table from plain rows of text (for tests and small hand-made tables).
+    #[must_use]
+    pub fn from_rows(columns: Vec<String>, rows: &[Vec<String>]) -> Self {
+        let records: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|row| {
+                serde_json::Value::Object(
+                    columns
+                        .iter()
+                        .zip(row)
+                        .filter(|(_, cell)| !cell.is_empty())
+                        .map(|(c, cell)| (c.clone(), serde_json::Value::from(cell.as_str())))
+                        .collect(),
+                )
+            })
+            .collect();
+        let raw = Bytes::from(serde_json::to_vec(&records).unwrap_or_default());
+        let doc = Arc::new(JsonDoc::new(raw));
+        let mut table = Self::of(&doc).unwrap_or(Self {
+            columns: Vec::new(),
+            doc,
+            chunks: Vec::new(),
+            rows: 0,
+        });
+        // Keep the given columns and their order even where every cell is empty.
+        for chunk in &mut table.chunks {
+            chunk.local = columns
+                .iter()
+                .map(|name| {
+                    table
+                        .columns
+                        .iter()
+                        .position(|n| n == name)
+                        .map_or(u32::MAX, to_u32)
+                })
+                .collect();
+        }
+        table.columns = columns;
+        table.rows = rows.len();
+        table
+    }
+
+    /// Number of rows.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether there are no rows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A cell's text (empty for a missing field or `null`).
+    #[must_use]
+    pub fn cell(&self, row: usize, column: usize) -> Cow<'_, str> {
+        let index = self.chunks.partition_point(|c| c.first_row + c.rows <= row);
+        let packed = self
+            .chunks
+            .get(index)
+            .filter(|c| row >= c.first_row)
+            .and_then(|c| {
+                let local = *c.local.get(column)? as usize;
+                c.cells.get((row - c.first_row) * c.width + local).copied()
+            })
+            .unwrap_or(0);
+        if packed == 0 {
+            return Cow::Borrowed("");
+        }
+        let start = u32::try_from(packed >> 32).unwrap_or(0);
+        let end = u32::try_from(packed & u64::from(u32::MAX)).unwrap_or(0);
+        self.doc.text(Span { start, end })
+    }
+
+    /// A whole row's cells.
+    #[must_use]
+    pub fn row(&self, row: usize) -> Vec<Cow<'_, str>> {
+        (0..self.columns.len()).map(|c| self.cell(row, c)).collect()
+    }
+}
+
+/// A page of a list, read as it arrived: its body, where its records are, and their cells.
+#[derive(Debug)]
+pub struct PagePieces {
+    body: Bytes,
+    records: Vec<Span>,
+    /// The page's own columns and row-major cells, when its records are all objects.
+    table: Option<(Vec<String>, Vec<u64>)>,
+}
+
+impl PagePieces {
+    /// Reads a page already known to be JSON; `None` when it holds no list.
+    #[must_use]
+    pub fn read(body: Bytes) -> Option<Self> {
+        let doc = Arc::new(JsonDoc::checked(&body)?);
+        let list = doc.records()?;
+        let records = doc.children(list).iter().map(|c| c.value).collect();
+        let table = TableModel::of(&doc).and_then(|mut t| {
+            let chunk = t.chunks.pop()?;
+            Some((t.columns, chunk.cells))
+        });
+        drop(doc);
+        Some(Self {
+            body,
+            records,
+            table,
+        })
+    }
+
+    /// How many records the page holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether the page holds no records.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+}
+
+/// An answer, read for the views.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answered {
+    /// Status, headers, time, size.
+    pub meta: crate::model::ResponseMeta,
+    /// The body exactly as received (shared, not copied).
+    pub raw: Bytes,
+    /// The JSON index, when the body is JSON.
+    pub doc: Option<Arc<JsonDoc>>,
+    /// A table, when the body is an array of objects (or `{"value": [...]}`).
+    pub table: Option<TableModel>,
+    /// Why the body is not shown as JSON, when it is not.
+    pub not_json: Option<String>,
+    /// Built when first needed (at once by `read`; fetch-all tables may never need it).
+    lines: std::sync::OnceLock<LineIndex>,
+}
+
+impl Answered {
+    /// Reads a body: checks it is JSON (serde's checks, nesting limit included), then
+    /// indexes it; otherwise keeps it as lines of text.
+    #[must_use]
+    pub fn read(meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
+        let trimmed = raw.trim_ascii();
+        let checked = if trimmed.is_empty() {
+            Err("The answer has no body.".to_owned())
+        } else if u32::try_from(raw.len()).is_err() {
+            Err("The answer is larger than 4 GB; it is shown as text.".to_owned())
+        } else {
+            serde_json::from_slice::<serde::de::IgnoredAny>(raw)
+                .map(|_| ())
+                .map_err(|e| format!("The answer is not JSON ({e}); it is shown as text."))
+        };
+        match checked {
+            Ok(()) => {
+                let answer = Self::checked_json(meta, raw);
+                answer.index_lines();
+                answer
+            }
+            Err(reason) => {
+                let mut starts = vec![0u32];
+                starts.extend(
+                    raw.iter()
+                        .enumerate()
+                        .filter(|(_, b)| **b == b'\n')
+                        .map(|(i, _)| to_u32(i + 1))
+                        .filter(|s| (*s as usize) < raw.len()),
+                );
+                if raw.is_empty() {
+                    starts.clear();
+                }
+                Self {
+                    meta,
+                    doc: None,
+                    table: None,
+                    not_json: Some(reason),
+                    lines: LineIndex::Text(starts).into(),
+                    raw: raw.clone(),
+                }
+            }
+        }
+    }
+
+    /// Indexes a body already known to be JSON (each page of a fetch-all was checked as
+    /// it arrived); the raw view's lines are left until first asked for.
+    #[must_use]
+    fn checked_json(meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
+        let doc = Arc::new(JsonDoc::new(raw.clone()));
+        Self {
+            meta,
+            table: TableModel::of(&doc),
+            doc: Some(doc),
+            not_json: None,
+            raw: raw.clone(),
+            lines: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Joins pages read as they arrived into one answer: their records in one array and
+    /// one table, each page let go as soon as it is copied.
+    #[must_use]
+    pub fn from_pages(meta: crate::model::ResponseMeta, pages: Vec<PagePieces>) -> Self {
+        let count: usize = pages.iter().map(PagePieces::len).sum();
+        let bytes: usize = pages
+            .iter()
+            .flat_map(|p| p.records.iter())
+            .map(|r| (r.end - r.start) as usize + 1)
+            .sum();
+        if u32::try_from(bytes + 2).is_err() {
+            return Self::read(meta, &Bytes::from_static(b"(more than 4 GB of records)"));
+        }
+        let tabular = count > 0 && pages.iter().all(|p| p.is_empty() || p.table.is_some());
+        let mut columns: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (local, _) in pages.iter().filter_map(|p| p.table.as_ref()) {
+            for name in local {
+                if !index.contains_key(name) {
+                    index.insert(name.clone(), columns.len());
+                    columns.push(name.clone());
+                }
+            }
+        }
+        let mut joined = Vec::with_capacity(bytes + 2);
+        joined.push(b'[');
+        let mut children = Vec::with_capacity(count);
+        let mut chunks = Vec::new();
+        for page in pages {
+            let (local_columns, mut cells) = page.table.unwrap_or_default();
+            let width = local_columns.len();
+            for (r, record) in page.records.iter().enumerate() {
+                if !children.is_empty() {
+                    joined.push(b',');
+                }
+                let at = joined.len();
+                joined.extend_from_slice(&page.body[record.range()]);
+                children.push(Child {
+                    key: None,
+                    value: span(at, joined.len()),
+                });
+                // The record moved from `record.start` to `at`: so did its cells.
+                let moved = |offset: u64| offset - u64::from(record.start) + at as u64;
+                for packed in cells.iter_mut().skip(r * width).take(width) {
+                    if *packed != 0 {
+                        *packed =
+                            (moved(*packed >> 32) << 32) | moved(*packed & u64::from(u32::MAX));
+                    }
+                }
+            }
+            if tabular && !page.records.is_empty() {
+                let mut local = vec![u32::MAX; columns.len()];
+                for (i, name) in local_columns.iter().enumerate() {
+                    if let Some(&global) = index.get(name) {
+                        local[global] = to_u32(i);
+                    }
+                }
+                chunks.push(Chunk {
+                    first_row: children.len() - page.records.len(),
+                    rows: page.records.len(),
+                    width,
+                    local,
+                    cells,
+                });
+            }
+        }
+        joined.push(b']');
+        let raw = Bytes::from(joined);
+        let root = span(0, raw.len());
+        let doc = Arc::new(JsonDoc {
+            raw: raw.clone(),
+            root,
+            listed: HashMap::from([(0, children.into())]),
+        });
+        let table = tabular.then(|| TableModel {
+            columns,
+            doc: doc.clone(),
+            chunks,
+            rows: count,
+        });
+        Self {
+            meta,
+            raw,
+            doc: Some(doc),
+            table,
+            not_json: None,
+            lines: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Builds the raw view's line index now (off the UI thread), if it is not built yet.
+    pub fn index_lines(&self) {
+        let _ = self.lines();
+    }
+
+    fn lines(&self) -> &LineIndex {
+        self.lines
+            .get_or_init(|| LineIndex::Json(pretty_lines(&self.raw)))
+    }
+
+    /// Number of lines in the raw view.
+    #[must_use]
+    pub fn line_count(&self) -> usize {
+        match self.lines() {
+            LineIndex::Json(lines) => lines.len(),
+            LineIndex::Text(starts) => starts.len(),
+        }
+    }
+
+    /// One line in full.
+    #[must_use]
+    pub fn line(&self, index: usize) -> String {
+        let b = &self.raw[..];
+        match self.lines() {
+            LineIndex::Text(starts) => {
+                let start = starts.get(index).map_or(b.len(), |s| *s as usize);
+                let end = starts.get(index + 1).map_or(b.len(), |s| *s as usize);
+                String::from_utf8_lossy(&b[start..end])
+                    .trim_end_matches(['\n', '\r'])
+                    .to_owned()
+            }
+            LineIndex::Json(lines) => {
+                let Some(&packed) = lines.get(index) else {
+                    return String::new();
+                };
+                let mut p = usize::try_from(packed & u64::from(u32::MAX)).unwrap_or(0);
+                let depth = usize::try_from(packed >> 32).unwrap_or(0);
+                let mut line = "  ".repeat(depth.min(64));
+                let text = |from: usize, to: usize| String::from_utf8_lossy(&b[from..to]);
+                if matches!(b.get(p), Some(b'}' | b']')) {
+                    line.push(char::from(b[p]));
+                    p += 1;
+                } else {
+                    if b.get(p) == Some(&b'"') {
+                        let end = string_end(b, p);
+                        let colon = skip_ws(b, end);
+                        if b.get(colon) == Some(&b':') {
+                            line.push_str(&text(p, end));
+                            line.push_str(": ");
+                            p = skip_ws(b, colon + 1);
+                        }
+                    }
+                    match b.get(p) {
+                        Some(&open @ (b'{' | b'[')) => {
+                            let first = skip_ws(b, p + 1);
+                            line.push(char::from(open));
+                            if let Some(&close @ (b'}' | b']')) = b.get(first) {
+                                line.push(char::from(close));
+                                p = first + 1;
+                            } else {
+                                return line;
+                            }
+                        }
+                        Some(_) => {
+                            let end = value_end(b, p);
+                            line.push_str(&text(p, end));
+                            p = end;
+                        }
+                        None => {}
+                    }
+                }
+                if b.get(skip_ws(b, p)) == Some(&b',') {
+                    line.push(',');
+                }
+                line
+            }
+        }
+    }
+
+    /// One line as a view shows it: very long lines are cut, with what was left out said.
+    #[must_use]
+    pub fn shown_line(&self, index: usize) -> String {
+        let line = self.line(index);
+        match line.char_indices().nth(SHOWN_LINE) {
+            Some((cut, _)) => format!(
+                "{}… ({} more characters; save the answer to see them)",
+                &line[..cut],
+                line[cut..].chars().count()
+            ),
+            None => line,
+        }
+    }
+
+    /// How many records the body lists, and record `index` parsed (for a detail view).
+    #[must_use]
+    pub fn record(&self, index: usize) -> Option<serde_json::Value> {
+        let doc = self.doc.as_ref()?;
+        let records = doc.records()?;
+        let child = *doc.children(records).get(index)?;
+        doc.value(child.value)
+    }
+
+    /// How many records the body lists.
+    #[must_use]
+    pub fn record_count(&self) -> usize {
+        self.doc
+            .as_ref()
+            .and_then(|doc| Some(doc.children(doc.records()?).len()))
+            .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> crate::model::ResponseMeta {
+        crate::model::ResponseMeta::ok("u", 0)
+    }
+
+    fn body(text: &str) -> Answered {
+        Answered::read(meta(), &Bytes::from(text.to_owned()))
+    }
+
+    fn lines(body: &Answered) -> Vec<String> {
+        (0..body.line_count()).map(|i| body.line(i)).collect()
+    }
+
+    #[test]
+    fn lines_are_pretty_printed_from_the_bytes() {
+        let b = body(r#"{"a":1,"b":[true,{"c":"x\"y"}],"e":{},"f":[],"g":null}"#);
+        assert_eq!(
+            lines(&b),
+            [
+                "{",
+                "  \"a\": 1,",
+                "  \"b\": [",
+                "    true,",
+                "    {",
+                "      \"c\": \"x\\\"y\"",
+                "    }",
+                "  ],",
+                "  \"e\": {},",
+                "  \"f\": [],",
+                "  \"g\": null",
+                "}"
+            ]
+        );
+        assert_eq!(lines(&body(" 42 ")), ["42"]);
+        assert_eq!(lines(&body("[]")), ["[]"]);
+        // The same text as serde_json's pretty printer, for ordinary documents.
+        let text = r#"[{"id":1,"name":"Acme","tags":["a","b"],"address":{"city":"Leeds"}}]"#;
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        assert_eq!(lines(&body(text)).join("\n"), pretty);
+    }
+
+    #[test]
+    fn numbers_keep_their_exact_digits() {
+        let b = body(r#"[{"amount":12345678901234567890.123456789}]"#);
+        let table = b.table.as_ref().unwrap();
+        assert_eq!(table.cell(0, 0), "12345678901234567890.123456789");
+        assert!(lines(&b)[2].contains("12345678901234567890.123456789"));
+    }
+
+    #[test]
+    fn tables_read_cells_from_the_bytes() {
+        let b = body(
+            r#"{"value":[{"id":1,"name":"A \u00e9","contacts":[1,2]},{"id":2,"extra":true,"name":null}]}"#,
+        );
+        let table = b.table.as_ref().unwrap();
+        assert_eq!(table.columns, ["id", "name", "contacts", "extra"]);
+        assert_eq!(table.len(), 2);
+        assert_eq!(table.row(0), ["1", "A é", "[2 items]", ""]);
+        assert_eq!(table.row(1), ["2", "", "", "true"]);
+        assert_eq!(b.record_count(), 2);
+        assert_eq!(b.record(1).unwrap()["extra"], true);
+        let hand = TableModel::from_rows(
+            vec!["x".into(), "y".into()],
+            &[
+                vec!["1".into(), String::new()],
+                vec![String::new(), "b".into()],
+            ],
+        );
+        assert_eq!(hand.row(0), ["1", ""]);
+        assert_eq!(hand.row(1), ["", "b"]);
+    }
+
+    #[test]
+    fn the_tree_lists_children_from_the_bytes() {
+        let b = body(r#"{"a":{"b":[1,2,3]},"c":"d"}"#);
+        let doc = b.doc.as_ref().unwrap();
+        let root = doc.children(doc.root());
+        assert_eq!(root.len(), 2);
+        assert_eq!(doc.key(root[0].key.unwrap()), "a");
+        let a = doc.children(root[0].value);
+        assert_eq!(doc.kind(a[0].value), Kind::Array);
+        assert_eq!(doc.children(a[0].value).len(), 3);
+        assert_eq!(doc.text(root[1].value), "d");
+        assert_eq!(doc.source(root[1].value), "\"d\"");
+    }
+
+    #[test]
+    fn text_and_broken_bodies_are_lines_of_text() {
+        let html = body("<html>\n<p>oops</p>\n</html>");
+        assert!(html.doc.is_none() && html.not_json.as_ref().unwrap().contains("not JSON"));
+        assert_eq!(lines(&html), ["<html>", "<p>oops</p>", "</html>"]);
+        let bad = Answered::read(meta(), &Bytes::from_static(b"\xff\xfe{\"a\":"));
+        assert!(bad.not_json.is_some());
+        assert_eq!(bad.line_count(), 1);
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        let deep = body(&deep);
+        // Read without recursion: no stack overflow, every level a line.
+        assert!(deep.doc.is_some() && deep.table.is_none());
+        assert_eq!(deep.line_count(), 19_999);
+        assert_eq!(deep.line(9_999).trim(), "[]");
+        let doc = deep.doc.as_ref().unwrap();
+        assert_eq!(doc.children(doc.root()).len(), 1);
+        assert_eq!(body("").line_count(), 0);
+    }
+
+    #[test]
+    fn pages_join_into_one_answer_and_one_table() {
+        let page = |text: &str| PagePieces::read(Bytes::from(text.to_owned())).unwrap();
+        let pages = vec![
+            page(r#"[ {"id":1,"name":"A"} ,  {"id":2,"name":"B\u00e9"} ]"#),
+            page(r#"{"value":[{"id":3,"extra":true}]}"#),
+            page("[]"),
+        ];
+        let joined = Answered::from_pages(meta(), pages);
+        assert_eq!(
+            &joined.raw[..],
+            br#"[{"id":1,"name":"A"},{"id":2,"name":"B\u00e9"},{"id":3,"extra":true}]"#
+        );
+        let table = joined.table.as_ref().unwrap();
+        assert_eq!(table.columns, ["id", "name", "extra"]);
+        assert_eq!(table.len(), 3);
+        assert_eq!(table.row(0), ["1", "A", ""]);
+        assert_eq!(table.row(1), ["2", "Bé", ""]);
+        assert_eq!(table.row(2), ["3", "", "true"]);
+        assert_eq!(joined.record_count(), 3);
+        assert_eq!(joined.record(2).unwrap()["extra"], true);
+        assert_eq!(joined.line_count(), 14);
+        let value: serde_json::Value = serde_json::from_slice(&joined.raw).unwrap();
+        assert_eq!(
+            lines(&joined).join("\n"),
+            serde_json::to_string_pretty(&value)
+                .unwrap()
+                .replace("é", "\\u00e9")
+        );
+    }
+
+    #[test]
+    fn long_lines_are_cut_for_showing() {
+        let b = body(&format!("[\"{}\"]", "x".repeat(5_000)));
+        assert!(b.line(1).len() > 5_000);
+        let shown = b.shown_line(1);
+        assert!(shown.contains("more characters") && shown.len() < 2_200);
+    }
+
+    #[test]
+    fn arrays_of_records_become_tables() {
+        let answer = Answered::read(
+            meta(),
+            &bytes::Bytes::from_static(
+                br#"[{"id":1,"name":"A","contacts":[1,2]},{"id":2,"extra":true}]"#,
+            ),
+        );
+        let table = answer.table.unwrap();
+        assert_eq!(table.columns, ["id", "name", "contacts", "extra"]);
+        assert_eq!(table.row(0), ["1", "A", "[2 items]", ""]);
+        assert_eq!(table.cell(1, 3), "true");
+        let wrapped = Answered::read(
+            meta(),
+            &bytes::Bytes::from_static(br#"{"value":[{"id":7}]}"#),
+        );
+        assert_eq!(wrapped.table.unwrap().row(0), ["7"]);
+        let html = Answered::read(meta(), &bytes::Bytes::from_static(b"<html>oops</html>"));
+        assert!(html.doc.is_none() && html.not_json.as_ref().unwrap().contains("not JSON"));
+        assert_eq!(html.line(0), "<html>oops</html>");
+    }
+}

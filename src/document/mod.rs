@@ -1,0 +1,20 @@
+//! Answers as documents: the JSON reader that keeps a body once, as received, with span
+//! indexes over its bytes ([`Answered`]), and the pure functions the views and exports use
+//! on it (search, sort, JSON path, column kinds, body checks). Nothing here uses egui,
+//! tokio or I/O, so the fuzz targets and benchmarks build it without the app.
+
+mod answer;
+mod body;
+mod table;
+
+pub use answer::{Answered, Child, JsonDoc, Kind, PagePieces, Span, TableModel};
+pub use body::{BodyError, check_body, format_body};
+pub use table::{ColumnKind, Found, TableSort, column_kinds, json_path, search_answer, sort_rows};
+
+use crate::model::ResponseMeta;
+
+/// Reads an answer's body for the views.
+#[must_use]
+pub fn read_answer(meta: ResponseMeta, body: &bytes::Bytes) -> Answered {
+    Answered::read(meta, body)
+}

@@ -1,0 +1,313 @@
+//! Reading an answer's table and tree: finding text in it, sorting its rows, picking values
+//! with a JSON path, and judging how each column is shown. Pure functions over
+//! [`super::Answered`]; the app runs the slow ones on the blocking pool.
+
+use std::sync::Arc;
+
+use crate::model::{DateStyle, format_date, format_money};
+
+use super::answer::{Answered, JsonDoc, Kind, Span, TableModel};
+
+/// What a search of an answer found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The text searched for.
+    pub text: String,
+    /// Table rows that contain it, in table order.
+    pub rows: Arc<Vec<usize>>,
+    /// Raw lines that contain it.
+    pub lines: Arc<Vec<usize>>,
+}
+
+/// Finds `text` (without regard to case) in an answer's table rows and raw lines.
+#[must_use]
+pub fn search_answer(answer: &Answered, text: &str) -> Found {
+    let needle = text.to_lowercase();
+    let rows = answer.table.as_ref().map_or_else(Vec::new, |t| {
+        (0..t.len())
+            .filter(|&r| {
+                (0..t.columns.len()).any(|c| t.cell(r, c).to_lowercase().contains(&needle))
+            })
+            .collect()
+    });
+    let lines = (0..answer.line_count())
+        .filter(|&l| answer.line(l).to_lowercase().contains(&needle))
+        .collect();
+    Found {
+        text: text.to_owned(),
+        rows: Arc::new(rows),
+        lines: Arc::new(lines),
+    }
+}
+
+/// Picks values out of a JSON document with a path such as `$[0].contacts[*].first_name`:
+/// `$` is the answer, `.name` a field, `[n]` an element, `[*]` every element or field.
+pub fn json_path(doc: &JsonDoc, path: &str) -> Result<Vec<Span>, String> {
+    let path = path.trim();
+    let rest = path
+        .strip_prefix('$')
+        .ok_or("A path starts with $, e.g. $[0].name")?;
+    let mut current = vec![doc.root()];
+    let chars: Vec<char> = rest.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '.' => {
+                let start = i + 1;
+                i = start;
+                while i < chars.len() && chars[i] != '.' && chars[i] != '[' {
+                    i += 1;
+                }
+                let name: String = chars[start..i].iter().collect();
+                if name.is_empty() {
+                    return Err(format!(
+                        "A field name is missing at position {}.",
+                        start + 1
+                    ));
+                }
+                current = current
+                    .into_iter()
+                    .filter(|v| doc.kind(*v) == Kind::Object)
+                    .flat_map(|v| {
+                        doc.children(v)
+                            .iter()
+                            .filter(|c| name == "*" || c.key.is_some_and(|k| doc.key(k) == name))
+                            .map(|c| c.value)
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+            }
+            '[' => {
+                let close = chars[i..]
+                    .iter()
+                    .position(|&c| c == ']')
+                    .map(|p| i + p)
+                    .ok_or_else(|| format!("The '[' at position {} is not closed.", i + 2))?;
+                let inside: String = chars[i + 1..close].iter().collect();
+                current = if inside == "*" {
+                    current
+                        .into_iter()
+                        .flat_map(|v| doc.children(v).iter().map(|c| c.value).collect::<Vec<_>>())
+                        .collect()
+                } else {
+                    let index: usize = inside.trim().parse().map_err(|_| {
+                        format!("'[{inside}]' is not an index: use [0], [1]… or [*].")
+                    })?;
+                    current
+                        .into_iter()
+                        .filter(|v| doc.kind(*v) == Kind::Array)
+                        .filter_map(|v| doc.children(v).get(index).map(|c| c.value))
+                        .collect()
+                };
+                i = close + 1;
+            }
+            other => return Err(format!("Unexpected '{other}' at position {}.", i + 2)),
+        }
+    }
+    Ok(current)
+}
+
+/// A sorted view of an answer's table: row indices in display order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSort {
+    /// The column sorted by.
+    pub column: usize,
+    /// Largest first.
+    pub descending: bool,
+    /// Row indices in display order.
+    pub order: Arc<Vec<usize>>,
+}
+
+/// Orders rows by one column: numbers as numbers, text without regard to case, empty last.
+#[must_use]
+pub fn sort_rows(table: &TableModel, column: usize, descending: bool) -> Vec<usize> {
+    use std::cmp::Ordering;
+    // Each key is read once: numbers as numbers when every cell is one, else lowercase text.
+    let texts: Vec<std::borrow::Cow<'_, str>> =
+        (0..table.len()).map(|r| table.cell(r, column)).collect();
+    let numbers: Option<Vec<f64>> = texts
+        .iter()
+        .map(|t| {
+            if t.is_empty() {
+                Some(f64::NAN)
+            } else {
+                t.parse::<f64>().ok()
+            }
+        })
+        .collect();
+    let lower: Vec<String> = if numbers.is_some() {
+        Vec::new()
+    } else {
+        texts.iter().map(|t| t.to_lowercase()).collect()
+    };
+    let mut order: Vec<usize> = (0..table.len()).collect();
+    order.sort_by(|&a, &b| {
+        let ordering = match (texts[a].is_empty(), texts[b].is_empty()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => return Ordering::Greater,
+            (false, true) => return Ordering::Less,
+            (false, false) => match &numbers {
+                Some(n) => n[a].partial_cmp(&n[b]).unwrap_or(Ordering::Equal),
+                None => lower[a].cmp(&lower[b]),
+            },
+        };
+        if descending {
+            ordering.reverse()
+        } else {
+            ordering
+        }
+    });
+    order
+}
+
+/// How a column's values are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// As text, truncated with the full text on hover.
+    Text,
+    /// Right-aligned with two places and thousands separators.
+    Money,
+    /// A tick for true.
+    Bool,
+    /// In the user's date order.
+    Date,
+}
+
+/// Judges each column's kind from its first non-empty values (enough to tell, and cheap).
+#[must_use]
+pub fn column_kinds(table: &TableModel) -> Vec<ColumnKind> {
+    (0..table.columns.len())
+        .map(|column| {
+            // The first few hundred rows are enough to tell, and keep this quick when a
+            // column is empty throughout 100,000 rows.
+            let sample: Vec<std::borrow::Cow<'_, str>> = (0..table.len().min(500))
+                .map(|r| table.cell(r, column))
+                .filter(|v| !v.is_empty())
+                .take(50)
+                .collect();
+            if sample.is_empty() {
+                ColumnKind::Text
+            } else if sample.iter().all(|v| v == "true" || v == "false") {
+                ColumnKind::Bool
+            } else if sample
+                .iter()
+                .all(|v| format_date(v, DateStyle::YearMonthDay).is_some())
+            {
+                ColumnKind::Date
+            } else if sample.iter().any(|v| v.contains('.'))
+                && sample.iter().all(|v| format_money(v).is_some())
+            {
+                ColumnKind::Money
+            } else {
+                ColumnKind::Text
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::read_answer;
+    use crate::model::ResponseMeta;
+
+    fn meta() -> ResponseMeta {
+        ResponseMeta::ok("u", 0)
+    }
+
+    #[test]
+    fn json_paths_pick_values() {
+        let answer = read_answer(
+            meta(),
+            &bytes::Bytes::from_static(
+                br#"[{"name":"A","contacts":[{"first_name":"Ann"},{"first_name":"Bob"}]},{"name":"B","contacts":[]}]"#,
+            ),
+        );
+        let doc = answer.doc.as_ref().unwrap();
+        let texts = |spans: Vec<Span>| {
+            spans
+                .iter()
+                .map(|s| doc.text(*s).into_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(texts(json_path(doc, "$[*].name").unwrap()), ["A", "B"]);
+        assert_eq!(
+            texts(json_path(doc, "$[0].contacts[*].first_name").unwrap()),
+            ["Ann", "Bob"]
+        );
+        assert_eq!(json_path(doc, "$").unwrap().len(), 1);
+        assert!(json_path(doc, "$[5].name").unwrap().is_empty());
+        assert!(
+            json_path(doc, "name")
+                .unwrap_err()
+                .contains("starts with $")
+        );
+        assert!(json_path(doc, "$[x]").unwrap_err().contains("not an index"));
+        assert!(json_path(doc, "$[0").unwrap_err().contains("not closed"));
+        assert!(json_path(doc, "$..name").unwrap_err().contains("missing"));
+    }
+
+    #[test]
+    fn searches_find_rows_and_lines_without_case() {
+        let answer = read_answer(
+            meta(),
+            &bytes::Bytes::from_static(br#"[{"id":1,"name":"Acme"},{"id":2,"name":"Zeta"}]"#),
+        );
+        let found = search_answer(&answer, "ACME");
+        assert_eq!(*found.rows, [0]);
+        assert_eq!(found.lines.len(), 1);
+        assert!(answer.line(found.lines[0]).contains("Acme"));
+    }
+
+    #[test]
+    fn tables_sort_numbers_as_numbers_and_text_without_case() {
+        let table = TableModel::from_rows(
+            vec!["balance".into(), "name".into()],
+            &[
+                vec!["10".into(), "beta".into()],
+                vec!["9.5".into(), "Alpha".into()],
+                vec![String::new(), "gamma".into()],
+                vec!["-3".into(), "ALPHA".into()],
+            ],
+        );
+        assert_eq!(
+            sort_rows(&table, 0, false),
+            [3, 1, 0, 2],
+            "numbers, empty last"
+        );
+        assert_eq!(sort_rows(&table, 0, true), [0, 1, 3, 2]);
+        assert_eq!(
+            sort_rows(&table, 1, false),
+            [1, 3, 0, 2],
+            "case ignored, stable"
+        );
+    }
+
+    #[test]
+    fn columns_are_judged_by_their_values() {
+        let table = TableModel::from_rows(
+            ["name", "balance", "on_hold", "created", "id"]
+                .map(String::from)
+                .to_vec(),
+            &[
+                ["Acme", "12.50", "true", "2024-03-01T10:00:00Z", "1"]
+                    .map(String::from)
+                    .to_vec(),
+                ["Zeta", "-3", "false", "2024-03-02", "2"]
+                    .map(String::from)
+                    .to_vec(),
+                ["", "", "", "", "3"].map(String::from).to_vec(),
+            ],
+        );
+        assert_eq!(
+            column_kinds(&table),
+            [
+                ColumnKind::Text,
+                ColumnKind::Money,
+                ColumnKind::Bool,
+                ColumnKind::Date,
+                ColumnKind::Text
+            ]
+        );
+    }
+}

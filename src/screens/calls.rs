@@ -1,0 +1,125 @@
+//! Background calls more than one screen makes: a page read into an answer, every page of a
+//! list read into one answer, and an answer written to a file. They run on the tokio
+//! runtime (reading on its blocking pool), never in a frame.
+
+use std::sync::Arc;
+
+use crate::api::{ApiClient, ApiRequest};
+use crate::document::{Answered, PagePieces, read_answer};
+use crate::screens::shared::UserError;
+
+/// Writes an answer to `path` in the format its extension asks for (raw JSON when it has
+/// none): through a temporary file, so a failure leaves no half-written file.
+pub fn write_answer(
+    answer: &Answered,
+    path: &std::path::Path,
+    format: Option<crate::export::ExportFormat>,
+) -> Result<(), UserError> {
+    use crate::export::{ExportFormat, csv_bytes, save_atomically, xlsx_bytes};
+    let format = format
+        .or_else(|| ExportFormat::from_path(path))
+        .unwrap_or(ExportFormat::RawJson);
+    let failed = |message: String| UserError {
+        message,
+        advice: "Choose another file name or folder, then save again.".to_owned(),
+    };
+    let bytes = match format {
+        ExportFormat::RawJson => answer.raw.to_vec(),
+        ExportFormat::PrettyJson => {
+            let mut text = String::with_capacity(answer.raw.len() * 3 / 2);
+            for line in 0..answer.line_count() {
+                text.push_str(&answer.line(line));
+                text.push('\n');
+            }
+            text.into_bytes()
+        }
+        ExportFormat::Csv | ExportFormat::Xlsx => {
+            let Some(table) = &answer.table else {
+                return Err(failed(
+                    "This answer is not a list of records, so it has no table to save; save it as .json.".to_owned(),
+                ));
+            };
+            let rows = (0..table.len()).map(|r| table.row(r));
+            if format == ExportFormat::Csv {
+                csv_bytes(&table.columns, rows)
+            } else {
+                xlsx_bytes(&table.columns, rows)
+            }
+            .map_err(|e| failed(e.to_string()))?
+        }
+    };
+    save_atomically(path, &bytes).map_err(|e| failed(e.to_string()))
+}
+
+/// Fetches every page of a list request (paging as `options` say) and reads them as one
+/// answer: the records of all pages in one array and one table. `progress` hears of each
+/// page as it arrives. The raw view's line index is built now when `with_lines` (the
+/// request builder shows it), else only if ever asked for (a records table never does).
+pub async fn fetch_all_pages(
+    client: ApiClient,
+    request: ApiRequest,
+    options: crate::api::PageOptions,
+    with_lines: bool,
+    progress: impl FnMut(crate::api::Progress) + Send,
+) -> Result<Arc<Answered>, UserError> {
+    let started = std::time::Instant::now();
+    // Each page is read on a blocking thread as it arrives, while the next ones download.
+    let pages = crate::api::fetch_all_mapped(&client, &request, &options, progress, |page| {
+        let size = page.body.len();
+        (page.meta, size, PagePieces::read(page.body))
+    })
+    .await
+    .map_err(|e| UserError::from(&e))?;
+    tokio::task::spawn_blocking(move || {
+        let mut meta = pages
+            .first()
+            .map(|p| p.0.clone())
+            .ok_or_else(|| UserError {
+                message: "No page came back.".to_owned(),
+                advice: "Send the request again.".to_owned(),
+            })?;
+        let size: usize = pages.iter().map(|p| p.1).sum();
+        let count = pages.len();
+        let pieces = pages
+            .into_iter()
+            .map(|(_, _, pieces)| {
+                pieces.ok_or_else(|| UserError {
+                    message: "A page of the list was not a list of records.".to_owned(),
+                    advice: "Fetch all works on list resources such as customers.".to_owned(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let records: usize = pieces.iter().map(PagePieces::len).sum();
+        meta.elapsed = started.elapsed();
+        meta.size = size;
+        meta.attempts = u32::try_from(count).unwrap_or(u32::MAX);
+        meta.reason = format!("OK · {records} records in {count} pages");
+        let answer = Answered::from_pages(meta, pieces);
+        if with_lines {
+            answer.index_lines();
+        }
+        Ok(Arc::new(answer))
+    })
+    .await
+    .map_err(|e| UserError {
+        message: format!("Reading the pages stopped: {e}"),
+        advice: "Try again.".to_owned(),
+    })?
+}
+
+/// Sends a request whose error statuses are errors (the Browse screen) and reads the page.
+pub async fn send_checked(
+    client: ApiClient,
+    request: ApiRequest,
+) -> Result<Arc<Answered>, UserError> {
+    let raw = client
+        .execute(&request)
+        .await
+        .map_err(|e| UserError::from(&e))?;
+    tokio::task::spawn_blocking(move || Arc::new(read_answer(raw.meta, &raw.body)))
+        .await
+        .map_err(|e| UserError {
+            message: format!("Reading the page stopped: {e}"),
+            advice: "Try again.".to_owned(),
+        })
+}

@@ -1,0 +1,428 @@
+//! A records list's work: loading a page (and its count, when what is counted changed),
+//! the selected record in full, "Fetch all" with progress, and exports, each a task on the
+//! runtime that a newer one replaces.
+
+use std::path::PathBuf;
+use std::sync::{Arc, mpsc};
+
+use serde_json::Value;
+
+use crate::api;
+use crate::app::{Services, Task, finished};
+use crate::document::column_kinds;
+use crate::model::ExportFormat;
+use crate::screens::calls;
+use crate::screens::shared::UserError;
+
+use super::{BrowseQuery, Command, ListState, ListView};
+
+/// Background work of a records list.
+#[derive(Default)]
+struct ListTasks {
+    page: Option<Task<Result<Arc<crate::document::Answered>, UserError>>>,
+    count: Option<Task<Option<u64>>>,
+    record: Option<Task<Result<Arc<Value>, UserError>>>,
+    fetch: Option<Task<Result<Arc<crate::document::Answered>, UserError>>>,
+    export: Option<Task<Result<Option<PathBuf>, UserError>>>,
+    progress: Option<mpsc::Receiver<api::Progress>>,
+}
+
+/// A records list: what it shows and the work in flight for it.
+pub struct List {
+    state: ListState,
+    tasks: ListTasks,
+}
+
+impl List {
+    /// An empty list of `which`, showing `query` once loaded.
+    #[must_use]
+    pub fn new(which: ListView, query: BrowseQuery) -> Self {
+        Self {
+            state: ListState::new(which, query),
+            tasks: ListTasks::default(),
+        }
+    }
+
+    /// What the view draws.
+    #[must_use]
+    pub fn state(&self) -> &ListState {
+        &self.state
+    }
+
+    /// Handles one of the list's commands.
+    pub fn handle(&mut self, cx: &Services, command: Command) {
+        match command {
+            Command::Load(query) => self.load(cx, *query),
+            Command::Select(row) => self.select(cx, row),
+            Command::FetchAll => self.fetch_all(cx),
+            Command::CancelFetchAll => self.cancel_fetch(),
+            Command::Export {
+                everything,
+                path,
+                format,
+            } => self.export(cx, everything, path, format),
+        }
+    }
+
+    /// Loads the first page of the current query again, and shows `record` in the
+    /// detail pane (a record just saved or, with `None`, just deleted).
+    pub fn reload_showing(&mut self, cx: &Services, record: Option<Value>) {
+        let mut query = self.state.query.clone();
+        query.page = 0;
+        self.load(cx, query);
+        self.state.record = record.map(Arc::new);
+    }
+
+    /// The list request of a query, without paging: columns, filter and order.
+    fn list_request(cx: &Services, query: &BrowseQuery) -> Result<api::ApiRequest, UserError> {
+        let company = cx.company_scope();
+        let mut request = api::ApiRequest::get(&query.resource).for_company(company.as_ref());
+        if !query.columns.is_empty() {
+            // The id is always fetched: records are opened and paged by it.
+            let mut columns = query.columns.clone();
+            if !columns.iter().any(|c| c == "id") {
+                columns.insert(0, "id".to_owned());
+            }
+            request = request.param("$select", columns.join(","));
+        }
+        let search_fields = cx
+            .shared
+            .catalogue
+            .get(&query.resource)
+            .map(|e| e.search_fields.clone())
+            .filter(|f| !f.is_empty())
+            .unwrap_or_else(|| vec!["name".to_owned()]);
+        match query.filter_text(&search_fields) {
+            Ok(Some(filter)) => request = request.param("$filter", filter),
+            Ok(None) => {}
+            Err(problem) => {
+                return Err(UserError {
+                    message: format!("The filter is not complete: {problem}"),
+                    advice: "Finish or remove the condition, then apply the filter again."
+                        .to_owned(),
+                });
+            }
+        }
+        let (field, descending) = query
+            .sort
+            .clone()
+            .unwrap_or_else(|| ("id".to_owned(), false));
+        Ok(request.param(
+            "$orderby",
+            format!("{field} {}", if descending { "desc" } else { "asc" }),
+        ))
+    }
+
+    /// Loads a page of `query` (and its count, when what is counted changed).
+    pub fn load(&mut self, cx: &Services, query: BrowseQuery) {
+        let generation = cx.shared.company_generation;
+        self.state.generation = Some(generation);
+        let Some(client) = cx.client.clone() else {
+            return;
+        };
+        if cx.company_scope().is_none() {
+            return;
+        }
+        let base = match Self::list_request(cx, &query) {
+            Ok(base) => base,
+            Err(problem) => {
+                let list = &mut self.state;
+                list.query = query;
+                list.problem = Some(problem);
+                return;
+            }
+        };
+        let runtime = cx.runtime().clone();
+        let waker = cx.waker.clone();
+        let (list, tasks) = (&mut self.state, &mut self.tasks);
+        let mut page = base.clone().param(
+            "$top",
+            query.page_size.min(crate::model::MAX_TOP).to_string(),
+        );
+        if query.page > 0 {
+            page = page.param(
+                "$skip",
+                (u64::from(query.page) * u64::from(query.page_size)).to_string(),
+            );
+        }
+        let counted = format!(
+            "{}?{}",
+            query.resource,
+            api::encode_query(
+                &base
+                    .query
+                    .iter()
+                    .filter(|(k, _)| k == "$filter")
+                    .cloned()
+                    .collect::<Vec<_>>()
+            )
+        );
+        if list.counted.as_deref() != Some(&counted) {
+            list.count = None;
+            list.counted = Some(counted);
+            let mut count = base.clone();
+            count
+                .query
+                .retain(|(k, _)| k != "$select" && k != "$orderby");
+            count = count.param("$count", "true");
+            let count_client = client.clone();
+            // A server that cannot count only loses the count: the page still shows.
+            tasks.count = Some(Task::spawn(&runtime, waker.clone(), async move {
+                let answer = count_client.execute(&count).await.ok()?;
+                api::decode_count(&answer.body)
+            }));
+        }
+        list.query = query;
+        list.loading = true;
+        list.problem = None;
+        list.everything = false;
+        list.selected = None;
+        list.record = None;
+        list.fetching = None;
+        tasks.fetch = None;
+        tasks.progress = None;
+        tasks.page = Some(Task::spawn(
+            &runtime,
+            waker,
+            calls::send_checked(client, page),
+        ));
+    }
+
+    /// Opens a record of the table in the detail pane, and fetches it in full.
+    fn select(&mut self, cx: &Services, row: Option<usize>) {
+        let client = cx.client.clone();
+        let (list, tasks) = (&mut self.state, &mut self.tasks);
+        list.selected = row;
+        list.record = None;
+        list.record_loading = false;
+        tasks.record = None;
+        let (Some(row), Some(page), Some(client)) = (row, list.page.clone(), client) else {
+            return;
+        };
+        let Some(id) = page.record(row).as_ref().and_then(|r| r.get("id")).cloned() else {
+            return;
+        };
+        let resource = list.query.resource.clone();
+        let Some(endpoint) = cx.shared.catalogue.get(&format!("{resource}/{{id}}")) else {
+            return;
+        };
+        // Nested objects and child lists (address, contacts) come only when expanded.
+        let expand: Vec<&str> = endpoint
+            .fields
+            .iter()
+            .filter(|f| matches!(f.kind, api::FieldKind::Object | api::FieldKind::List))
+            .map(|f| f.name.as_str())
+            .collect();
+        let mut request = api::ApiRequest::get(&format!("{resource}/{id}"))
+            .for_company(cx.company_scope().as_ref());
+        if !expand.is_empty() {
+            request = request.param("$expand", expand.join(","));
+        }
+        let runtime = cx.runtime().clone();
+        let waker = cx.waker.clone();
+        let (list, tasks) = (&mut self.state, &mut self.tasks);
+        list.record_loading = true;
+        tasks.record = Some(Task::spawn(&runtime, waker, async move {
+            let answer = client
+                .execute(&request)
+                .await
+                .map_err(|e| UserError::from(&e))?;
+            api::decode::<Value>(&answer.body)
+                .map(Arc::new)
+                .map_err(|e| UserError::from(&e))
+        }));
+    }
+
+    /// Fetches every matching record into the table, with progress.
+    fn fetch_all(&mut self, cx: &Services) {
+        let Some(client) = cx.client.clone() else {
+            return;
+        };
+        let base = match Self::list_request(cx, &self.state.query) {
+            Ok(base) => base,
+            Err(problem) => {
+                self.state.problem = Some(problem);
+                return;
+            }
+        };
+        let progress = self.progress_sender(cx);
+        let task = cx.spawn(calls::fetch_all_pages(
+            client,
+            base,
+            api::PageOptions::default(),
+            false,
+            progress,
+        ));
+        let (list, tasks) = (&mut self.state, &mut self.tasks);
+        list.problem = None;
+        tasks.fetch = Some(task);
+    }
+
+    fn progress_sender(&mut self, cx: &Services) -> impl FnMut(api::Progress) + Send + 'static {
+        let (sender, receiver) = mpsc::channel();
+        let waker = cx.waker.clone();
+        let (list, tasks) = (&mut self.state, &mut self.tasks);
+        tasks.progress = Some(receiver);
+        list.fetching = Some(api::Progress::default());
+        move |p: api::Progress| {
+            let _ = sender.send(p);
+            waker.wake();
+        }
+    }
+
+    /// Stops "Fetch all" (or an export that is fetching).
+    fn cancel_fetch(&mut self) {
+        let (list, tasks) = (&mut self.state, &mut self.tasks);
+        // Dropping a task aborts its requests.
+        tasks.fetch = None;
+        if list.fetching.is_some() {
+            tasks.export = None;
+            list.exporting = false;
+        }
+        tasks.progress = None;
+        list.fetching = None;
+    }
+
+    /// Saves the records shown (or every matching record, fetched first) as CSV or Excel,
+    /// to `path` or to a file chosen in the save dialog.
+    fn export(
+        &mut self,
+        cx: &Services,
+        everything: bool,
+        path: Option<PathBuf>,
+        format: ExportFormat,
+    ) {
+        let shown = self.state.page.clone();
+        let fetch = if everything && !self.state.everything {
+            let Some(client) = cx.client.clone() else {
+                return;
+            };
+            match Self::list_request(cx, &self.state.query) {
+                Ok(base) => Some((client, base, self.progress_sender(cx))),
+                Err(problem) => {
+                    self.state.problem = Some(problem);
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        let suggested = format!("{}.{}", self.state.query.resource, format.extension());
+        let task = cx.spawn(async move {
+            let answer = match fetch {
+                Some((client, base, progress)) => {
+                    calls::fetch_all_pages(
+                        client,
+                        base,
+                        api::PageOptions::default(),
+                        false,
+                        progress,
+                    )
+                    .await?
+                }
+                None => shown.ok_or_else(|| UserError {
+                    message: "There are no records to export yet.".to_owned(),
+                    advice: "Wait for the records to load.".to_owned(),
+                })?,
+            };
+            let path = if let Some(path) = path {
+                path
+            } else {
+                let picked = rfd::AsyncFileDialog::new()
+                    .set_title("Export records")
+                    .set_file_name(&suggested)
+                    .add_filter(format.label(), &[format.extension()])
+                    .save_file()
+                    .await;
+                let Some(picked) = picked else {
+                    return Ok(None); // the user closed the dialog
+                };
+                picked.path().to_path_buf()
+            };
+            let target = path.clone();
+            tokio::task::spawn_blocking(move || {
+                calls::write_answer(&answer, &target, Some(format))
+            })
+            .await
+            .map_err(|e| UserError {
+                message: format!("Exporting stopped: {e}"),
+                advice: "Try again.".to_owned(),
+            })??;
+            Ok(Some(path))
+        });
+        let (list, tasks) = (&mut self.state, &mut self.tasks);
+        list.exporting = true;
+        tasks.export = Some(task);
+    }
+
+    /// Takes finished work, and loads the list when its screen is shown for a new company.
+    pub fn poll(&mut self, cx: &mut Services) {
+        let (browse, tasks) = (&mut self.state, &mut self.tasks);
+        if let Some(receiver) = &tasks.progress
+            && let Some(latest) = receiver.try_iter().last()
+        {
+            browse.fetching = Some(latest);
+        }
+        if let Some(result) = finished(&mut tasks.page) {
+            browse.loading = false;
+            match result {
+                Ok(page) => {
+                    cx.shared.last_request = Some(page.meta.clone());
+                    browse.kinds = page.table.as_ref().map(column_kinds).unwrap_or_default();
+                    browse.page = Some(page);
+                }
+                Err(problem) => browse.problem = Some(problem),
+            }
+        }
+        if let Some(count) = finished(&mut tasks.count) {
+            browse.count = count;
+        }
+        if let Some(result) = finished(&mut tasks.record) {
+            browse.record_loading = false;
+            match result {
+                Ok(record) => browse.record = Some(record),
+                Err(problem) => browse.problem = Some(problem),
+            }
+        }
+        if let Some(result) = finished(&mut tasks.fetch) {
+            browse.fetching = None;
+            tasks.progress = None;
+            match result {
+                Ok(all) => {
+                    browse.kinds = all.table.as_ref().map(column_kinds).unwrap_or_default();
+                    browse.count = Some(all.record_count() as u64);
+                    browse.page = Some(all);
+                    browse.everything = true;
+                    browse.selected = None;
+                    browse.record = None;
+                }
+                Err(problem) => browse.problem = Some(problem),
+            }
+        }
+        if let Some(result) = finished(&mut tasks.export) {
+            browse.exporting = false;
+            browse.fetching = None;
+            tasks.progress = None;
+            match result {
+                Ok(Some(path)) => {
+                    cx.shared.notice = Some(format!("Exported to {}", path.display()));
+                }
+                Ok(None) => {}
+                Err(problem) => cx.shared.error = Some(problem),
+            }
+        }
+        // A list loads when its screen is shown, and again when the company changes.
+        let browse = &self.state;
+        if cx.shared.screen == browse.which.screen()
+            && cx.client.is_some()
+            && cx.shared.company.is_some()
+            && !browse.loading
+            && browse.generation != Some(cx.shared.company_generation)
+        {
+            let mut query = browse.query.clone();
+            query.page = 0;
+            self.state.counted = None;
+            self.load(cx, query);
+        }
+    }
+}

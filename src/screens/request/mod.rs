@@ -1,0 +1,74 @@
+//! The request builder: tabs of requests to any endpoint (method, path with completion,
+//! `OData` options, parameters, headers, JSON body), sent on the runtime, and the answer as
+//! a table, a tree, raw text or headers; curl in and out; saving an answer to a file.
+
+mod answer_view;
+mod state;
+mod update;
+pub mod view;
+
+pub use state::{RequestTab, State};
+pub use update::{RequestBuilder, build_request};
+
+use std::path::PathBuf;
+
+use crate::model::{ExportFormat, RequestDraft};
+
+/// What the request builder is asked to do. Tabs are named by their stable id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Open a new, empty tab.
+    NewTab,
+    /// Close a tab.
+    CloseTab(u64),
+    /// Show a tab.
+    SelectTab(u64),
+    /// The user changed a tab's draft.
+    UpdateDraft(u64, Box<RequestDraft>),
+    /// Send a tab's request.
+    SendRequest(u64),
+    /// Stop waiting for a tab's answer.
+    CancelRequest(u64),
+    /// Fill a tab's body with a template: from `x_new` when the resource has one, else from
+    /// the catalogue's fields.
+    InsertTemplate(u64),
+    /// Fetch every page of a tab's list request into one table.
+    FetchAllPages(u64),
+    /// Copy a tab's request as a curl command (the token only when asked for).
+    CopyCurl {
+        /// The tab.
+        tab: u64,
+        /// Put the real access token in the command instead of `$SAGE200_TOKEN`.
+        include_token: bool,
+    },
+    /// Sort a tab's answer table by a column (computed off the UI thread).
+    SortAnswer {
+        /// The tab.
+        tab: u64,
+        /// The column.
+        column: usize,
+        /// Largest first.
+        descending: bool,
+    },
+    /// Find text in a tab's answer (computed off the UI thread); empty clears the search.
+    SearchAnswer {
+        /// The tab.
+        tab: u64,
+        /// What to find.
+        text: String,
+    },
+    /// Save a tab's answer to a file: the given one, or one chosen in the save dialog
+    /// (the format follows the file's extension).
+    SaveAnswer {
+        /// The tab.
+        tab: u64,
+        /// The file, or `None` to ask the user.
+        path: Option<PathBuf>,
+        /// The format, or `None` to follow the file's extension.
+        format: Option<ExportFormat>,
+    },
+    /// Open a new tab from a pasted curl command.
+    ImportCurl(String),
+    /// Open a draft in a new tab and show it (from the history).
+    Open(Box<RequestDraft>),
+}

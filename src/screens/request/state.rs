@@ -1,0 +1,39 @@
+//! The request builder's state: its tabs, each with a draft and what came back.
+
+use std::sync::Arc;
+
+use crate::document::{Answered, Found, TableSort};
+use crate::model::RequestDraft;
+use crate::screens::shared::UserError;
+
+/// A request-builder tab: its draft, and what came back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestTab {
+    /// Stable id (tabs move; ids do not).
+    pub id: u64,
+    /// The request as composed.
+    pub draft: RequestDraft,
+    /// Whether a send is in flight.
+    pub sending: bool,
+    /// The last answer.
+    pub answer: Option<Arc<Answered>>,
+    /// Why the last send could not go out or failed without an answer.
+    pub problem: Option<UserError>,
+    /// The table's sort: column and whether descending, with the row order it gives.
+    pub sort: Option<TableSort>,
+    /// Whether a sort is being computed.
+    pub sorting: bool,
+    /// Progress of "Fetch all pages", while it runs.
+    pub fetching: Option<crate::api::Progress>,
+    /// The rows and lines that contain the text searched for.
+    pub found: Option<Found>,
+}
+
+/// The request builder as the view draws it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct State {
+    /// The tabs, in order.
+    pub tabs: Vec<RequestTab>,
+    /// The id of the open tab.
+    pub active_tab: u64,
+}

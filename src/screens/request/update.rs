@@ -1,0 +1,605 @@
+//! The request builder's work: tabs opened and closed, drafts sent on the runtime (one
+//! task per tab, replaced by a new send), "Fetch all pages" with progress, sorting and
+//! searching an answer on the blocking pool, templates, curl in and out, and saving an
+//! answer through the native dialog.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, mpsc};
+
+use crate::api::{self, ApiClient, ApiError, ApiRequest, CompanyScope, Verb};
+use crate::app::{Services, Task, finished, finished_by_key};
+use crate::document::{
+    Answered, Found, TableSort, check_body, read_answer, search_answer, sort_rows,
+};
+use crate::export::ExportFormat;
+use crate::model::{HistoryEntry, HttpMethod, RequestDraft};
+use crate::screens::calls;
+use crate::screens::history;
+use crate::screens::shared::UserError;
+
+use super::{Command, RequestTab, State};
+
+/// The request builder: its tabs and the work in flight for them.
+#[derive(Default)]
+pub struct RequestBuilder {
+    state: State,
+    next_tab_id: u64,
+    requests: HashMap<u64, Task<Result<Arc<Answered>, UserError>>>,
+    fetch_progress: HashMap<u64, mpsc::Receiver<api::Progress>>,
+    sorts: HashMap<u64, Task<TableSort>>,
+    searches: HashMap<u64, Task<Found>>,
+    template: Option<(u64, Task<Result<String, UserError>>)>,
+    save: Option<Task<Result<Option<PathBuf>, UserError>>>,
+    curl: Option<Task<Result<String, UserError>>>,
+}
+
+impl RequestBuilder {
+    /// The tabs restored from `drafts` (one empty tab when there are none), `active` open.
+    #[must_use]
+    pub fn restore(drafts: Vec<RequestDraft>, active: usize) -> Self {
+        let mut builder = Self {
+            next_tab_id: 1,
+            ..Self::default()
+        };
+        for draft in drafts {
+            builder.add_tab(draft);
+        }
+        if builder.state.tabs.is_empty() {
+            builder.add_tab(RequestDraft::default());
+        }
+        let active = active.min(builder.state.tabs.len() - 1);
+        builder.state.active_tab = builder.state.tabs[active].id;
+        builder
+    }
+
+    /// What the view draws.
+    #[must_use]
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The drafts of every tab and the index of the open one, to persist.
+    #[must_use]
+    pub fn drafts(&self) -> (Vec<RequestDraft>, usize) {
+        let drafts = self.state.tabs.iter().map(|t| t.draft.clone()).collect();
+        let active = self
+            .state
+            .tabs
+            .iter()
+            .position(|t| t.id == self.state.active_tab)
+            .unwrap_or(0);
+        (drafts, active)
+    }
+
+    /// Handles one of the screen's commands.
+    pub fn handle(&mut self, cx: &mut Services, command: Command) {
+        match command {
+            Command::NewTab => {
+                let id = self.add_tab(RequestDraft::default());
+                self.state.active_tab = id;
+            }
+            Command::CloseTab(id) => self.close_tab(id),
+            Command::SelectTab(id) => self.state.active_tab = id,
+            Command::UpdateDraft(id, draft) => {
+                if let Some(tab) = self.tab_mut(id) {
+                    tab.draft = *draft;
+                }
+            }
+            Command::SendRequest(id) => self.send_request(cx, id),
+            Command::CancelRequest(id) => {
+                // Dropping the task aborts the call (every page of a fetch-all too).
+                self.requests.remove(&id);
+                self.fetch_progress.remove(&id);
+                if let Some(tab) = self.tab_mut(id) {
+                    tab.sending = false;
+                    tab.fetching = None;
+                }
+            }
+            Command::InsertTemplate(id) => self.insert_template(cx, id),
+            Command::FetchAllPages(id) => self.fetch_all_pages(cx, id),
+            Command::CopyCurl { tab, include_token } => self.copy_curl(cx, tab, include_token),
+            Command::SortAnswer {
+                tab,
+                column,
+                descending,
+            } => self.sort_answer(cx, tab, column, descending),
+            Command::SearchAnswer { tab, text } => self.search_answer(cx, tab, text),
+            Command::SaveAnswer { tab, path, format } => self.save_answer(cx, tab, path, format),
+            Command::ImportCurl(text) => self.import_curl(cx, &text),
+            Command::Open(draft) => {
+                let id = self.add_tab(*draft);
+                self.state.active_tab = id;
+            }
+        }
+    }
+
+    fn tab_mut(&mut self, id: u64) -> Option<&mut RequestTab> {
+        self.state.tabs.iter_mut().find(|t| t.id == id)
+    }
+
+    fn add_tab(&mut self, draft: RequestDraft) -> u64 {
+        let id = self.next_tab_id;
+        self.next_tab_id += 1;
+        self.state.tabs.push(RequestTab {
+            id,
+            draft,
+            sending: false,
+            answer: None,
+            problem: None,
+            sort: None,
+            sorting: false,
+            fetching: None,
+            found: None,
+        });
+        id
+    }
+
+    fn close_tab(&mut self, id: u64) {
+        self.requests.remove(&id);
+        let Some(index) = self.state.tabs.iter().position(|t| t.id == id) else {
+            return;
+        };
+        self.state.tabs.remove(index);
+        if self.state.tabs.is_empty() {
+            self.add_tab(RequestDraft::default());
+        }
+        if self.state.active_tab == id {
+            let next = index.min(self.state.tabs.len() - 1);
+            self.state.active_tab = self.state.tabs[next].id;
+        }
+    }
+
+    fn send_request(&mut self, cx: &Services, id: u64) {
+        let company = cx.company_scope();
+        let client = cx.client.clone();
+        let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) else {
+            return;
+        };
+        let Some(client) = client else {
+            tab.problem = Some(UserError {
+                message: "Not signed in.".to_owned(),
+                advice: "Sign in, choose a company, then send.".to_owned(),
+            });
+            return;
+        };
+        match build_request(&tab.draft, company.as_ref()) {
+            Err(problem) => tab.problem = Some(problem),
+            Ok(api_request) => {
+                tab.problem = None;
+                tab.sending = true;
+                // Replacing an older task for this tab cancels it.
+                self.requests
+                    .insert(id, cx.spawn(send(client, api_request)));
+            }
+        }
+    }
+
+    fn sort_answer(&mut self, cx: &Services, tab: u64, column: usize, descending: bool) {
+        let Some(entry) = self.state.tabs.iter_mut().find(|t| t.id == tab) else {
+            return;
+        };
+        let Some(answer) = entry.answer.clone() else {
+            return;
+        };
+        entry.sorting = true;
+        // Sorting 100,000 rows is work for the runtime, not for a frame.
+        let task = cx.spawn(async move {
+            let order = tokio::task::spawn_blocking(move || {
+                answer
+                    .table
+                    .as_ref()
+                    .map(|t| sort_rows(t, column, descending))
+                    .unwrap_or_default()
+            })
+            .await
+            .unwrap_or_default();
+            TableSort {
+                column,
+                descending,
+                order: Arc::new(order),
+            }
+        });
+        self.sorts.insert(tab, task);
+    }
+
+    fn search_answer(&mut self, cx: &Services, id: u64, text: String) {
+        let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) else {
+            return;
+        };
+        if text.trim().is_empty() {
+            tab.found = None;
+            self.searches.remove(&id);
+            return;
+        }
+        let Some(answer) = tab.answer.clone() else {
+            return;
+        };
+        // Replacing an older search cancels it.
+        let task = cx.spawn(async move {
+            tokio::task::spawn_blocking(move || search_answer(&answer, &text))
+                .await
+                .unwrap_or_else(|_| Found {
+                    text: String::new(),
+                    rows: Arc::default(),
+                    lines: Arc::default(),
+                })
+        });
+        self.searches.insert(id, task);
+    }
+
+    fn import_curl(&mut self, cx: &mut Services, text: &str) {
+        match crate::model::from_curl(text, &cx.shared.api_base_url) {
+            Ok(draft) => {
+                let id = self.add_tab(draft);
+                self.state.active_tab = id;
+                cx.shared.notice = Some("Request created from the curl command.".to_owned());
+            }
+            Err(problem) => {
+                cx.shared.error = Some(UserError {
+                    message: format!("The curl command could not be read: {problem}"),
+                    advice: "Paste the whole command, starting with curl.".to_owned(),
+                });
+            }
+        }
+    }
+
+    fn copy_curl(&mut self, cx: &mut Services, id: u64, include_token: bool) {
+        let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
+            return;
+        };
+        let url = {
+            let mut url = format!(
+                "{}{}",
+                cx.shared.api_base_url,
+                tab.draft.path.trim().trim_start_matches('/')
+            );
+            if let Ok(query) = tab.draft.query_pairs()
+                && !query.is_empty()
+            {
+                url.push('?');
+                url.push_str(&crate::model::encode_query(&query));
+            }
+            url
+        };
+        let mut headers = tab.draft.header_pairs().unwrap_or_default();
+        if let Some(company) = &cx.shared.company {
+            headers.insert(0, ("X-Site".to_owned(), company.site_id.clone()));
+            headers.insert(1, ("X-Company".to_owned(), company.company_id.to_string()));
+        }
+        let method = tab.draft.method;
+        let body = method.has_body().then(|| tab.draft.body.clone());
+        if !include_token {
+            let command = crate::model::to_curl(method, &url, &headers, body.as_deref(), None);
+            cx.egui.copy_text(command);
+            cx.shared.notice = Some("Copied as curl; the token is $SAGE200_TOKEN.".to_owned());
+            return;
+        }
+        let Some(session) = cx.session.clone() else {
+            cx.shared.error = Some(UserError {
+                message: "Not signed in, so there is no token to include.".to_owned(),
+                advice: "Sign in, or copy without the token.".to_owned(),
+            });
+            return;
+        };
+        self.curl = Some(cx.spawn(async move {
+            let token = session.access_token().await.map_err(|e| UserError {
+                message: e.to_string(),
+                advice: "Sign in again.".to_owned(),
+            })?;
+            Ok(crate::model::to_curl(
+                method,
+                &url,
+                &headers,
+                body.as_deref(),
+                Some(token.expose()),
+            ))
+        }));
+    }
+
+    fn save_answer(
+        &mut self,
+        cx: &Services,
+        id: u64,
+        path: Option<PathBuf>,
+        format: Option<crate::export::ExportFormat>,
+    ) {
+        let Some(answer) = self
+            .state
+            .tabs
+            .iter()
+            .find(|t| t.id == id)
+            .and_then(|t| t.answer.clone())
+        else {
+            return;
+        };
+        let resource = answer
+            .meta
+            .url
+            .rsplit('/')
+            .next()
+            .and_then(|p| p.split('?').next())
+            .filter(|p| !p.is_empty())
+            .unwrap_or("answer")
+            .to_owned();
+        let default = if answer.table.is_some() {
+            ExportFormat::Xlsx
+        } else {
+            ExportFormat::PrettyJson
+        };
+        let suggested = format!("{resource}.{}", format.unwrap_or(default).extension());
+        self.save = Some(cx.spawn(async move {
+            let path = if let Some(path) = path {
+                path
+            } else {
+                let offered: Vec<ExportFormat> =
+                    format.map_or_else(|| ExportFormat::ALL.to_vec(), |f| vec![f]);
+                let mut dialog = rfd::AsyncFileDialog::new()
+                    .set_title("Save the answer")
+                    .set_file_name(&suggested);
+                for offer in offered
+                    .into_iter()
+                    .filter(|f| !f.needs_table() || answer.table.is_some())
+                {
+                    dialog = dialog.add_filter(offer.label(), &[offer.extension()]);
+                }
+                let Some(picked) = dialog.save_file().await else {
+                    return Ok(None); // the user closed the dialog
+                };
+                picked.path().to_path_buf()
+            };
+            let target = path.clone();
+            tokio::task::spawn_blocking(move || calls::write_answer(&answer, &target, format))
+                .await
+                .map_err(|e| UserError {
+                    message: format!("Saving stopped: {e}"),
+                    advice: "Try again.".to_owned(),
+                })??;
+            Ok(Some(path))
+        }));
+    }
+
+    fn insert_template(&mut self, cx: &Services, id: u64) {
+        let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
+            return;
+        };
+        let path = tab.draft.path.trim().trim_matches('/').to_owned();
+        let resource = path.split('/').next().unwrap_or_default().to_owned();
+        let defaults = format!("{resource}_new");
+        let has_defaults = cx.shared.catalogue.get(&defaults).is_some();
+        if let (true, Some(client)) = (has_defaults, cx.client.clone()) {
+            // The company's own defaults, as Sage fills them (nothing is saved).
+            let mut request =
+                api::ApiRequest::get(&defaults).for_company(cx.company_scope().as_ref());
+            request.verb = api::Verb::Post;
+            let task = cx.spawn(async move {
+                let answer = client
+                    .execute(&request)
+                    .await
+                    .map_err(|e| UserError::from(&e))?;
+                let value: serde_json::Value =
+                    api::decode(&answer.body).map_err(|e| UserError::from(&e))?;
+                serde_json::to_string_pretty(&value).map_err(|e| UserError {
+                    message: e.to_string(),
+                    advice: "Try again.".to_owned(),
+                })
+            });
+            self.template = Some((id, task));
+            return;
+        }
+        let template = cx.shared.catalogue.template_for(&path);
+        if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
+            match template {
+                Some(body) => tab.draft.body = body,
+                None => {
+                    tab.problem = Some(UserError {
+                        message: format!("No template is known for {path}."),
+                        advice:
+                            "Import Sage's OpenAPI files in Settings for every resource's fields."
+                                .to_owned(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn fetch_all_pages(&mut self, cx: &Services, id: u64) {
+        let company = cx.company_scope();
+        let Some(client) = cx.client.clone() else {
+            return;
+        };
+        let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) else {
+            return;
+        };
+        let request = match build_request(&tab.draft, company.as_ref()) {
+            Ok(request) if request.verb == api::Verb::Get => request,
+            Ok(_) => {
+                tab.problem = Some(UserError {
+                    message: "Fetch all pages works on GET requests of lists.".to_owned(),
+                    advice: "Set the method to GET.".to_owned(),
+                });
+                return;
+            }
+            Err(problem) => {
+                tab.problem = Some(problem);
+                return;
+            }
+        };
+        tab.problem = None;
+        tab.sending = true;
+        tab.sort = None;
+        tab.fetching = Some(api::Progress::default());
+        let (sender, receiver) = std::sync::mpsc::channel();
+        self.fetch_progress.insert(id, receiver);
+        let waker = cx.waker.clone();
+        let progress = move |p: api::Progress| {
+            let _ = sender.send(p);
+            waker.wake();
+        };
+        self.requests.insert(
+            id,
+            cx.spawn(calls::fetch_all_pages(
+                client,
+                request,
+                api::PageOptions::default(),
+                true,
+                progress,
+            )),
+        );
+    }
+
+    fn poll_requests(&mut self, cx: &mut Services) {
+        for (id, receiver) in &self.fetch_progress {
+            if let Some(latest) = receiver.try_iter().last()
+                && let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == *id)
+            {
+                tab.fetching = Some(latest);
+            }
+        }
+        for (id, result) in finished_by_key(&mut self.requests) {
+            let signed_out = matches!(&result, Err(e) if e.advice == "Sign in again.");
+            self.fetch_progress.remove(&id);
+            if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
+                tab.sending = false;
+                tab.fetching = None;
+                match result {
+                    Ok(answer) => {
+                        cx.shared.last_request = Some(answer.meta.clone());
+                        tab.sort = None;
+                        tab.found = None;
+                        tab.answer = Some(answer.clone());
+                        tab.problem = None;
+                        cx.send(history::Command::Record(Box::new(history_entry(
+                            &tab.draft,
+                            &answer.meta,
+                        ))));
+                    }
+                    Err(problem) => tab.problem = Some(problem),
+                }
+            }
+            if signed_out {
+                cx.sign_in_lost(&ApiError::SignIn {
+                    detail: "Your sign-in has expired or was revoked; sign in again.".to_owned(),
+                });
+            }
+        }
+    }
+
+    /// Takes finished work of every tab.
+    pub fn poll(&mut self, cx: &mut Services) {
+        self.poll_requests(cx);
+        for (id, sort) in finished_by_key(&mut self.sorts) {
+            if let Some(tab) = self.tab_mut(id) {
+                tab.sorting = false;
+                tab.sort = Some(sort);
+            }
+        }
+        if let Some((id, task)) = &mut self.template
+            && task.poll().is_some()
+        {
+            let id = *id;
+            if let Some((_, task)) = self.template.take()
+                && let Ok(result) = task.into_result()
+                && let Some(tab) = self.tab_mut(id)
+            {
+                match result {
+                    Ok(body) => tab.draft.body = body,
+                    Err(problem) => tab.problem = Some(problem),
+                }
+            }
+        }
+        for (id, found) in finished_by_key(&mut self.searches) {
+            if let Some(tab) = self.tab_mut(id) {
+                tab.found = Some(found);
+            }
+        }
+        match finished(&mut self.curl) {
+            Some(Ok(command)) => {
+                cx.egui.copy_text(command);
+                cx.shared.notice =
+                    Some("Copied as curl with your access token: keep it private.".to_owned());
+            }
+            Some(Err(error)) => cx.shared.error = Some(error),
+            None => {}
+        }
+        match finished(&mut self.save) {
+            Some(Ok(Some(path))) => {
+                cx.shared.notice = Some(format!("Saved to {}", path.display()));
+            }
+            Some(Err(error)) => cx.shared.error = Some(error),
+            Some(Ok(None)) | None => {}
+        }
+    }
+}
+
+/// What the history keeps of an answered request.
+fn history_entry(draft: &RequestDraft, meta: &crate::model::ResponseMeta) -> HistoryEntry {
+    let sent_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    HistoryEntry {
+        sent_at,
+        draft: draft.clone(),
+        url: meta.url.clone(),
+        status: meta.status,
+        elapsed_ms: u64::try_from(meta.elapsed.as_millis()).unwrap_or(u64::MAX),
+        size: meta.size,
+    }
+}
+
+/// Builds the API request of a draft, or says what must be fixed first.
+pub fn build_request(
+    draft: &RequestDraft,
+    company: Option<&CompanyScope>,
+) -> Result<ApiRequest, UserError> {
+    let fix = |message: String| UserError {
+        message,
+        advice: "Fix the request, then send it again.".to_owned(),
+    };
+    let path = draft.checked_path().map_err(|e| fix(e.0))?;
+    let query = draft.query_pairs().map_err(|e| fix(e.0))?;
+    let headers = draft.header_pairs().map_err(|e| fix(e.0))?;
+    let body = if draft.method.has_body() {
+        check_body(&draft.body).map_err(|e| {
+            fix(format!(
+                "The body is not valid JSON: {} (line {}, column {}).",
+                e.message, e.line, e.column
+            ))
+        })?
+    } else {
+        None
+    };
+    let needs_company = path != "sites" && path != "current_user";
+    Ok(ApiRequest {
+        verb: match draft.method {
+            HttpMethod::Get => Verb::Get,
+            HttpMethod::Post => Verb::Post,
+            HttpMethod::Put => Verb::Put,
+            HttpMethod::Delete => Verb::Delete,
+        },
+        path,
+        query,
+        body,
+        company: if needs_company {
+            company.cloned()
+        } else {
+            None
+        },
+        headers,
+    })
+}
+
+/// Sends a built request and reads whatever came back (error statuses included).
+pub async fn send(client: ApiClient, request: ApiRequest) -> Result<Arc<Answered>, UserError> {
+    let raw = client
+        .execute_any(&request)
+        .await
+        .map_err(|e| UserError::from(&e))?;
+    let answered = tokio::task::spawn_blocking(move || read_answer(raw.meta, &raw.body))
+        .await
+        .map_err(|e| UserError {
+            message: format!("Reading the answer stopped: {e}"),
+            advice: "Send the request again.".to_owned(),
+        })?;
+    Ok(Arc::new(answered))
+}

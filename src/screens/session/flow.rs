@@ -1,0 +1,219 @@
+//! The sign-in work the app runs on the runtime: start-up (keyring probe and silent
+//! sign-in), interactive sign-in through the system browser, and sign-out. Also the glue
+//! that lets the API client take its tokens from an `auth::Session`.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use futures_util::future::BoxFuture;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::api::{ApiClient, ApiError, TokenProvider};
+use crate::auth::{AuthError, KeyringStatus, Session, TokenStore, keyring_status, prepare_sign_in};
+use crate::model::{CurrentUser, Profile, ResponseMeta, Secret};
+
+use crate::screens::shared::UserError;
+
+/// Progress of an interactive sign-in, reported before the task finishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInProgress {
+    /// The browser was sent to this URL; waiting for the user.
+    Waiting(String),
+    /// The browser came back; exchanging the code.
+    Finishing,
+}
+
+/// A finished sign-in.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The session that renews tokens.
+    pub session: Arc<Session>,
+    /// The API client that uses it.
+    pub client: ApiClient,
+    /// Who signed in.
+    pub user: CurrentUser,
+    /// The `current_user` exchange, for the status bar.
+    pub meta: ResponseMeta,
+    /// When the access token expires.
+    pub expires_at: Option<SystemTime>,
+}
+
+/// What start-up found.
+#[derive(Debug)]
+pub struct Startup {
+    /// Whether the OS keyring works.
+    pub keyring: KeyringStatus,
+    /// The silent sign-in: nothing stored, signed in, or a stored sign-in that failed.
+    pub signed_in: Result<Option<SignedIn>, UserError>,
+}
+
+/// Lets the API client take tokens from the session.
+struct SessionTokens(Arc<Session>);
+
+fn to_api_error(error: &AuthError) -> ApiError {
+    if error.needs_sign_in() {
+        ApiError::SignIn {
+            detail: capitalised(&error.to_string()),
+        }
+    } else {
+        ApiError::Network {
+            detail: error.to_string(),
+        }
+    }
+}
+
+impl TokenProvider for SessionTokens {
+    fn token(&self) -> BoxFuture<'_, Result<Secret, ApiError>> {
+        Box::pin(async move { self.0.access_token().await.map_err(|e| to_api_error(&e)) })
+    }
+
+    fn token_after_rejection<'a>(
+        &'a self,
+        rejected: &'a Secret,
+    ) -> BoxFuture<'a, Result<Secret, ApiError>> {
+        Box::pin(async move {
+            self.0
+                .token_after_rejection(rejected)
+                .await
+                .map_err(|e| to_api_error(&e))
+        })
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+fn auth_failure(error: &AuthError) -> UserError {
+    let advice = match error {
+        AuthError::Profile(_) => "Complete the profile in Settings, then sign in.",
+        AuthError::Keyring(_) => "Check that the system keyring is unlocked.",
+        AuthError::Network(_) => "Check the network and the profile's URLs, then try again.",
+        _ => "Sign in again.",
+    };
+    UserError {
+        message: capitalised(&error.to_string()),
+        advice: advice.to_owned(),
+    }
+}
+
+async fn client_secret(
+    profile: &Profile,
+    store: Option<&TokenStore>,
+) -> Result<Option<Secret>, UserError> {
+    match (profile.uses_client_secret, store) {
+        (true, Some(store)) => store.client_secret().await.map_err(|e| auth_failure(&e)),
+        _ => Ok(None),
+    }
+}
+
+/// Builds the session and client, and asks who signed in (which refreshes the token when
+/// it has expired).
+async fn finish(
+    profile: Profile,
+    http: reqwest::Client,
+    secret: Option<Secret>,
+    store: Option<TokenStore>,
+    tokens: crate::auth::Tokens,
+) -> Result<SignedIn, UserError> {
+    let session = Arc::new(Session::new(
+        profile.clone(),
+        http.clone(),
+        secret,
+        store,
+        tokens,
+    ));
+    let client = ApiClient::new(http, &profile, Arc::new(SessionTokens(session.clone())))
+        .map_err(|e| UserError::from(&e))?;
+    let answer = client
+        .current_user()
+        .await
+        .map_err(|e| UserError::from(&e))?;
+    let expires_at = session.expires_at().await;
+    Ok(SignedIn {
+        session,
+        client,
+        user: answer.body,
+        meta: answer.meta,
+        expires_at,
+    })
+}
+
+/// Probes the keyring and signs in silently with a stored refresh token, if any.
+pub async fn startup(profile: Profile, http: reqwest::Client, keyring_scope: String) -> Startup {
+    let keyring = tokio::task::spawn_blocking(keyring_status)
+        .await
+        .unwrap_or_else(|e| KeyringStatus::Unavailable(e.to_string()));
+    let signed_in = match &keyring {
+        KeyringStatus::Unavailable(reason) => {
+            tracing::warn!(%reason, "no system keyring: tokens will live in memory only");
+            Ok(None)
+        }
+        KeyringStatus::Available => silent_sign_in(profile, http, &keyring_scope).await,
+    };
+    Startup { keyring, signed_in }
+}
+
+async fn silent_sign_in(
+    profile: Profile,
+    http: reqwest::Client,
+    keyring_scope: &str,
+) -> Result<Option<SignedIn>, UserError> {
+    if profile.validate().is_err() {
+        return Ok(None);
+    }
+    let store = TokenStore::new(&format!("{keyring_scope}{}", profile.name));
+    let Some(tokens) = store.load().await.map_err(|e| auth_failure(&e))? else {
+        return Ok(None);
+    };
+    tracing::info!(profile = %profile.name, "signing in silently with the stored refresh token");
+    let secret = client_secret(&profile, Some(&store)).await?;
+    finish(profile, http, secret, Some(store), tokens)
+        .await
+        .map(Some)
+}
+
+/// Signs in through the system browser: listener up, browser opened (when `open_browser`),
+/// code exchanged, tokens kept in the keyring (or memory), user fetched.
+pub async fn interactive_sign_in(
+    profile: Profile,
+    http: reqwest::Client,
+    keyring_scope: Option<String>,
+    open_browser: bool,
+    timeout: Duration,
+    progress: UnboundedSender<SignInProgress>,
+) -> Result<SignedIn, UserError> {
+    // `None`: no keyring, so the tokens stay in memory for this run only.
+    let store = keyring_scope.map(|scope| TokenStore::new(&format!("{scope}{}", profile.name)));
+    let secret = client_secret(&profile, store.as_ref()).await?;
+    let pending = prepare_sign_in(&profile)
+        .await
+        .map_err(|e| auth_failure(&e))?;
+    let url = pending.authorize_url.clone();
+    let _ = progress.send(SignInProgress::Waiting(url.clone()));
+    if open_browser {
+        let opened = tokio::task::spawn_blocking(move || open::that_detached(&url)).await;
+        if !matches!(opened, Ok(Ok(()))) {
+            tracing::warn!("no browser could be opened; the user can copy the address");
+        }
+    }
+    let tokens = pending
+        .finish(&profile, &http, secret.as_ref(), timeout)
+        .await
+        .map_err(|e| auth_failure(&e))?;
+    let _ = progress.send(SignInProgress::Finishing);
+    if let Some(store) = &store
+        && let Err(error) = store.save(tokens.clone()).await
+    {
+        tracing::warn!(%error, "could not save the tokens to the keyring");
+    }
+    finish(profile, http, secret, store, tokens).await
+}
+
+/// Signs out: revoke, delete the keyring entry, forget the tokens.
+pub async fn sign_out(session: Arc<Session>) -> Result<(), UserError> {
+    session.sign_out().await.map_err(|e| auth_failure(&e))
+}

@@ -1,0 +1,228 @@
+//! One record read as a form, not as JSON: fields grouped (Account, Contact, Address…) and
+//! labelled in words, values formatted (money, dates, ticks), nested objects as their own
+//! sections and child lists (contacts, addresses) as small tables. Also the cell drawing
+//! shared by record tables.
+
+use egui::{RichText, TextStyle};
+use serde_json::Value;
+
+use crate::document::ColumnKind;
+use crate::model::{DateStyle, FieldGroup, enum_words, field_label, format_date, format_money};
+
+use super::theme;
+
+/// Draws a tick mark, or nothing for false; `Yes`/`No` to screen readers and on hover.
+pub fn tick(ui: &mut egui::Ui, value: bool) {
+    let size = egui::vec2(
+        ui.text_style_height(&TextStyle::Body),
+        ui.text_style_height(&TextStyle::Body),
+    );
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let word = if value { "Yes" } else { "No" };
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Label, true, word));
+    if value {
+        // Drawn rather than typed: the bundled fonts have no tick glyph.
+        let stroke = egui::Stroke::new(2.0, theme::ok_color(ui));
+        let r = rect.shrink(rect.height() * 0.2);
+        ui.painter().line(
+            vec![
+                egui::pos2(r.left(), r.center().y),
+                egui::pos2(r.left() + r.width() * 0.38, r.bottom()),
+                egui::pos2(r.right(), r.top()),
+            ],
+            stroke,
+        );
+    }
+    response.on_hover_text(word);
+}
+
+/// One table cell of column `field`, shown as its column's kind asks.
+pub fn cell(ui: &mut egui::Ui, field: &str, text: &str, kind: ColumnKind, dates: DateStyle) {
+    if text.is_empty() {
+        return;
+    }
+    match kind {
+        ColumnKind::Money => {
+            if let Some(amount) = format_money(text) {
+                // Amounts line up on the right, like a ledger.
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.add(egui::Label::new(amount).selectable(false));
+                });
+                return;
+            }
+        }
+        ColumnKind::Bool => {
+            tick(ui, text == "true");
+            return;
+        }
+        ColumnKind::Date => {
+            if let Some(date) = format_date(text, dates) {
+                ui.add(egui::Label::new(date).selectable(false))
+                    .on_hover_text(text);
+                return;
+            }
+        }
+        ColumnKind::Text => {
+            if let Some(words) = enum_words(field, text) {
+                ui.add(egui::Label::new(words).truncate().selectable(false))
+                    .on_hover_text(text);
+                return;
+            }
+        }
+    }
+    ui.add(egui::Label::new(text).truncate().selectable(false))
+        .on_hover_text(text);
+}
+
+/// A scalar value as text for people (`None` for objects and arrays).
+fn scalar_text(name: &str, value: &Value, dates: DateStyle) -> Option<String> {
+    match value {
+        Value::Null => Some("—".to_owned()),
+        Value::Bool(b) => Some(if *b { "Yes" } else { "No" }.to_owned()),
+        Value::Number(n) => {
+            let text = n.to_string();
+            let money = FieldGroup::of(name) == FieldGroup::Trading && !name.ends_with("_id");
+            Some(if money && (text.contains('.') || name.contains("limit")) {
+                format_money(&text).unwrap_or(text)
+            } else {
+                text
+            })
+        }
+        Value::String(s) => Some(
+            format_date(s, dates)
+                .or_else(|| enum_words(name, s))
+                .unwrap_or_else(|| s.clone()),
+        ),
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => Some(
+            items
+                .iter()
+                .filter_map(|i| scalar_text(name, i, dates))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        _ => None,
+    }
+}
+
+fn field_grid(ui: &mut egui::Ui, id: egui::Id, fields: &[(&String, &Value)], dates: DateStyle) {
+    egui::Grid::new(id)
+        .num_columns(2)
+        .spacing([16.0, 4.0])
+        .striped(true)
+        .show(ui, |ui| {
+            for (name, value) in fields {
+                ui.label(RichText::new(field_label(name)).weak())
+                    .on_hover_text(name.as_str());
+                match value {
+                    Value::Bool(true) => {
+                        ui.horizontal(|ui| {
+                            tick(ui, true);
+                            ui.label("Yes");
+                        });
+                    }
+                    Value::Bool(false) => {
+                        ui.label(RichText::new("No").weak());
+                    }
+                    other => {
+                        let text = scalar_text(name, other, dates).unwrap_or_default();
+                        ui.add(egui::Label::new(text).wrap());
+                    }
+                }
+                ui.end_row();
+            }
+        });
+}
+
+/// A list of records as a small table: one column per scalar field.
+fn child_table(ui: &mut egui::Ui, id: egui::Id, items: &[Value], dates: DateStyle) {
+    let mut columns: Vec<&String> = Vec::new();
+    for item in items {
+        for (key, value) in item.as_object().into_iter().flatten() {
+            if !value.is_object() && !columns.contains(&key) {
+                columns.push(key);
+            }
+        }
+    }
+    egui::ScrollArea::horizontal().id_salt(id).show(ui, |ui| {
+        egui::Grid::new(id)
+            .num_columns(columns.len())
+            .spacing([14.0, 4.0])
+            .striped(true)
+            .show(ui, |ui| {
+                for column in &columns {
+                    ui.label(RichText::new(field_label(column)).strong());
+                }
+                ui.end_row();
+                for item in items {
+                    for column in &columns {
+                        let value = item.get(column.as_str()).unwrap_or(&Value::Null);
+                        match value {
+                            Value::Bool(b) => tick(ui, *b),
+                            Value::Array(children) if children.iter().any(Value::is_object) => {
+                                ui.label(format!("{} items", children.len()));
+                            }
+                            other => {
+                                ui.label(scalar_text(column, other, dates).unwrap_or_default());
+                            }
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+    });
+}
+
+/// Draws a record: its scalar fields by group, then nested objects and child lists.
+pub fn show(ui: &mut egui::Ui, id: egui::Id, record: &Value, dates: DateStyle) {
+    let Some(map) = record.as_object() else {
+        ui.label(scalar_text("", record, dates).unwrap_or_default());
+        return;
+    };
+    let scalars: Vec<(&String, &Value)> = map
+        .iter()
+        .filter(|(_, v)| scalar_text("", v, dates).is_some())
+        .collect();
+    for group in FieldGroup::ALL {
+        let fields: Vec<(&String, &Value)> = scalars
+            .iter()
+            .copied()
+            .filter(|(name, _)| FieldGroup::of(name) == group)
+            .collect();
+        if fields.is_empty() {
+            continue;
+        }
+        egui::CollapsingHeader::new(RichText::new(group.title()).strong())
+            .id_salt(id.with(group.title()))
+            .default_open(group != FieldGroup::Analysis)
+            .show(ui, |ui| {
+                field_grid(ui, id.with(("grid", group.title())), &fields, dates);
+            });
+    }
+    for (name, value) in map {
+        match value {
+            Value::Object(inner) => {
+                egui::CollapsingHeader::new(RichText::new(field_label(name)).strong())
+                    .id_salt(id.with(name))
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        let fields: Vec<(&String, &Value)> = inner
+                            .iter()
+                            .filter(|(_, v)| scalar_text("", v, dates).is_some())
+                            .collect();
+                        field_grid(ui, id.with(("object", name)), &fields, dates);
+                    });
+            }
+            Value::Array(items) if items.iter().any(Value::is_object) => {
+                egui::CollapsingHeader::new(
+                    RichText::new(format!("{} ({})", field_label(name), items.len())).strong(),
+                )
+                .id_salt(id.with(name))
+                .default_open(true)
+                .show(ui, |ui| {
+                    child_table(ui, id.with(("list", name)), items, dates);
+                });
+            }
+            _ => {}
+        }
+    }
+}
