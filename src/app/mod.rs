@@ -4,12 +4,14 @@
 //! that may use every other module.
 
 mod command;
+mod options;
 mod paths;
 mod persist;
 mod services;
 mod task;
 
 pub use command::Command;
+pub use options::StartOptions;
 pub use paths::{AppPaths, DATA_DIR_ENV};
 pub use persist::{PersistedState, STATE_KEY, merge_profiles};
 pub use services::Services;
@@ -22,53 +24,12 @@ pub use crate::screens::shared::{
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::runtime::Handle;
-
 use crate::api::{self, ApiClient, CompanyScope};
-use crate::auth::{SIGN_IN_TIMEOUT, Session};
+use crate::auth::Session;
 use crate::model::{DateStyle, Profile};
 use crate::screens::{
     browse, company, customers, history, request, session, settings, shell, welcome,
 };
-
-/// What the app starts with.
-#[derive(Debug, Clone)]
-pub struct StartOptions {
-    /// The runtime that runs every network call; it outlives the app.
-    pub runtime: Handle,
-    /// Root URL of the in-process demo server, when started with `--demo`.
-    pub demo_url: Option<String>,
-    /// Open the system browser for sign-in (tests drive the URL themselves).
-    pub open_browser: bool,
-    /// How long to wait for the browser.
-    pub sign_in_timeout: Duration,
-    /// Prefix of this app's keyring entries (tests use their own, to stay apart).
-    pub keyring_scope: String,
-    /// Where the app keeps its files (shown in Settings).
-    pub paths: Option<AppPaths>,
-    /// How long one call may take, body included (tests shorten it).
-    pub call_timeout: Duration,
-    /// Sign in through the browser at start unless a stored sign-in works silently
-    /// (`--demo`: the user has chosen the demo, so no welcome either).
-    pub sign_in_at_start: bool,
-}
-
-impl StartOptions {
-    /// Options for a normal run.
-    #[must_use]
-    pub fn new(runtime: Handle, demo_url: Option<String>) -> Self {
-        Self {
-            runtime,
-            demo_url,
-            open_browser: true,
-            sign_in_timeout: SIGN_IN_TIMEOUT,
-            keyring_scope: String::new(),
-            paths: None,
-            call_timeout: api::CALL_TIMEOUT,
-            sign_in_at_start: false,
-        }
-    }
-}
 
 /// The application: the services and one value per screen.
 pub struct SageApp {

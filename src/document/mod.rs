@@ -5,6 +5,7 @@
 
 mod answer;
 mod body;
+mod scan;
 mod table;
 
 pub use answer::{Answered, Child, JsonDoc, Kind, PagePieces, Span, TableModel};

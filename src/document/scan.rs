@@ -1,0 +1,202 @@
+//! Scanning JSON text that is known to be valid, without building values and without
+//! recursion: where a value ends, the children of a container, and the pretty-printed
+//! lines of a body as offsets and depths. What [`super::Answered`] indexes its bytes with.
+
+/// Where a value lies in the body: `start..end` byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    pub(super) fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A member of an object (with its key, quotes included) or an element of an array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Child {
+    /// The key of an object member.
+    pub key: Option<Span>,
+    /// The value.
+    pub value: Span,
+}
+
+/// What a value is, read from its first byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `{…}`
+    Object,
+    /// `[…]`
+    Array,
+    /// `"…"`
+    Text,
+    /// A number, `true`, `false` or `null`.
+    Scalar,
+}
+
+pub(super) fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
+pub(super) fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && is_ws(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// `i` at an opening quote: the offset after the closing one.
+pub(super) fn string_end(b: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    while j < b.len() {
+        match b[j] {
+            b'\\' => j += 2,
+            b'"' => return j + 1,
+            _ => j += 1,
+        }
+    }
+    b.len()
+}
+
+pub(super) fn scalar_end(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && !matches!(b[i], b',' | b'}' | b']') && !is_ws(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// `i` at a value: the offset after it.
+pub(super) fn value_end(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(b'"') => string_end(b, i),
+        Some(b'{' | b'[') => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < b.len() {
+                match b[j] {
+                    b'"' => {
+                        j = string_end(b, j);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return j + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            b.len()
+        }
+        _ => scalar_end(b, i),
+    }
+}
+
+pub(super) fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+pub(super) fn span(start: usize, end: usize) -> Span {
+    Span {
+        start: to_u32(start),
+        end: to_u32(end),
+    }
+}
+
+/// The members or elements of the container at `container`, scanned from the bytes.
+pub(super) fn scan_children(b: &[u8], container: Span) -> Vec<Child> {
+    let object = b.get(container.start as usize) == Some(&b'{');
+    let mut children = Vec::new();
+    let mut i = skip_ws(b, container.start as usize + 1);
+    while i < b.len() && !matches!(b[i], b'}' | b']') {
+        let key = if object {
+            let end = string_end(b, i);
+            let key = span(i, end);
+            i = skip_ws(b, skip_ws(b, end) + 1);
+            Some(key)
+        } else {
+            None
+        };
+        let end = value_end(b, i);
+        children.push(Child {
+            key,
+            value: span(i, end),
+        });
+        i = skip_ws(b, end);
+        if b.get(i) == Some(&b',') {
+            i = skip_ws(b, i + 1);
+        }
+    }
+    children
+}
+
+/// Pretty-printed lines, as offsets into the body: each packs where the line's first token
+/// starts (low 32 bits) and its depth (high 32 bits).
+pub(super) fn pretty_lines(b: &[u8]) -> Vec<u64> {
+    let pack = |offset: usize, depth: u32| u64::from(to_u32(offset)) | (u64::from(depth) << 32);
+    let mut lines = Vec::new();
+    // (object?, depth) of each open container.
+    let mut open: Vec<(bool, u32)> = Vec::new();
+    let mut i = skip_ws(b, 0);
+    let mut line_start = i;
+    let mut depth = 0u32;
+    while i < b.len() {
+        match b[i] {
+            c @ (b'{' | b'[') => {
+                lines.push(pack(line_start, depth));
+                let first = skip_ws(b, i + 1);
+                if matches!(b.get(first), Some(b'}' | b']')) {
+                    i = first + 1;
+                } else {
+                    open.push((c == b'{', depth));
+                    depth += 1;
+                    line_start = first;
+                    i = first;
+                    if c == b'{' {
+                        i = skip_ws(b, skip_ws(b, string_end(b, i)) + 1);
+                    }
+                    continue;
+                }
+            }
+            b'"' => {
+                lines.push(pack(line_start, depth));
+                i = string_end(b, i);
+            }
+            _ => {
+                lines.push(pack(line_start, depth));
+                i = scalar_end(b, i);
+            }
+        }
+        // After a value: the next member, or the closing of containers.
+        loop {
+            i = skip_ws(b, i);
+            let Some(&(object, outer)) = open.last() else {
+                return lines;
+            };
+            if b.get(i) == Some(&b',') {
+                i = skip_ws(b, i + 1);
+                line_start = i;
+                if object {
+                    i = skip_ws(b, skip_ws(b, string_end(b, i)) + 1);
+                }
+                depth = outer + 1;
+                break;
+            }
+            open.pop();
+            lines.push(pack(i, outer));
+            i += 1;
+            if i > b.len() {
+                return lines;
+            }
+        }
+    }
+    lines
+}
