@@ -167,36 +167,36 @@ pub struct Shared {
     pub screen: Screen,
     /// The theme choice (persisted).
     pub theme: ThemeChoice,
-    /// The name of the profile in use (persisted).
-    pub profile: String,
-    /// Every profile (persisted; no secrets: a client secret lives only in the keyring).
-    pub profiles: Vec<Profile>,
-    /// A short name of the server in use ("Demo server", "Sage 200 Professional").
-    pub server_label: String,
-    /// The demo server's root URL, when one runs in this process.
-    pub server_url: Option<String>,
-    /// The last HTTP exchange, for the status bar.
-    pub last_request: Option<ResponseMeta>,
-    /// The error to show, if any.
-    pub error: Option<UserError>,
-    /// A passing confirmation for the status bar ("Saved to …").
-    pub notice: Option<String>,
     /// Sign-in state.
     pub auth: AuthView,
     /// Keyring availability.
     pub keyring: KeyringView,
-    /// Where the app keeps its files, when known.
-    pub paths: Option<AppPaths>,
-    /// The company every call is about.
-    pub company: Option<CompanyChoice>,
-    /// Bumped whenever the company changes, so open views know to reload.
-    pub company_generation: u64,
-    /// Every known endpoint: built in, plus imported `OpenAPI` files.
-    pub catalogue: Arc<Catalogue>,
+    /// The name of the profile in use (persisted).
+    pub profile: String,
+    /// A short name of the server in use ("Demo server", "Sage 200 Professional").
+    pub server_label: String,
     /// The API base URL of the profile in use, for showing full URLs.
     pub api_base_url: String,
     /// The order of day, month and year in the user's locale.
     pub date_style: DateStyle,
+    /// Bumped whenever the company changes, so open views know to reload.
+    pub company_generation: u64,
+    /// Every profile (persisted; no secrets: a client secret lives only in the keyring).
+    pub profiles: Vec<Profile>,
+    /// The company every call is about.
+    pub company: Option<CompanyChoice>,
+    /// The demo server's root URL, when one runs in this process.
+    pub server_url: Option<String>,
+    /// Every known endpoint: built in, plus imported `OpenAPI` files.
+    pub catalogue: Arc<Catalogue>,
+    /// Where the app keeps its files, when known.
+    pub paths: Option<AppPaths>,
+    /// The last HTTP exchange, for the status bar.
+    pub last_request: Option<ResponseMeta>,
+    /// A passing confirmation for the status bar ("Saved to …").
+    pub notice: Option<String>,
+    /// The error to show, if any.
+    pub error: Option<UserError>,
 }
 
 impl Shared {

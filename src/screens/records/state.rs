@@ -9,9 +9,10 @@ use crate::screens::shared::{Screen, UserError};
 
 /// Which records list: the Browse screen's or the Customers screen's (each keeps its own
 /// query, page and selection).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ListView {
     /// The Browse screen: any list resource.
+    #[default]
     Browse,
     /// The Customers screen.
     Customers,
@@ -114,10 +115,8 @@ pub fn customers_query() -> BrowseQuery {
 
 /// A records list as the view draws it: the query and the page it brought.
 #[allow(clippy::struct_excessive_bools)] // independent facts the view shows side by side
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListState {
-    /// Which list this is (its widgets' ids are salted with it).
-    pub which: ListView,
     /// What is shown.
     pub query: BrowseQuery,
     /// Whether a page is loading.
@@ -146,6 +145,8 @@ pub struct ListState {
     pub everything: bool,
     /// Whether an export is being written.
     pub exporting: bool,
+    /// Which list this is (its widgets' ids are salted with it).
+    pub which: ListView,
 }
 
 impl ListState {
@@ -153,21 +154,9 @@ impl ListState {
     #[must_use]
     pub fn new(which: ListView, query: BrowseQuery) -> Self {
         Self {
-            which,
             query,
-            loading: false,
-            page: None,
-            problem: None,
-            generation: None,
-            kinds: Vec::new(),
-            count: None,
-            counted: None,
-            selected: None,
-            record: None,
-            record_loading: false,
-            fetching: None,
-            everything: false,
-            exporting: false,
+            which,
+            ..Self::default()
         }
     }
 }

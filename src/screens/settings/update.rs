@@ -44,13 +44,12 @@ impl Settings {
     /// background, one after another.
     #[must_use]
     pub fn new(openapi_files: Vec<PathBuf>) -> Self {
-        let queued_imports = openapi_files.iter().cloned().map(Some).collect();
         Self {
+            queued_imports: openapi_files.iter().cloned().map(Some).collect(),
             state: State {
                 openapi_files,
-                ..State::default()
+                notice: None,
             },
-            queued_imports,
             ..Self::default()
         }
     }

@@ -24,13 +24,9 @@ impl Welcome {
     /// The welcome; `done` when it was answered in an earlier run.
     #[must_use]
     pub fn new(done: bool) -> Self {
-        Self {
-            state: State {
-                done,
-                ..State::default()
-            },
-            ..Self::default()
-        }
+        let mut welcome = Self::default();
+        welcome.state.done = done;
+        welcome
     }
 
     /// What the view draws.
