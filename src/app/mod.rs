@@ -208,12 +208,13 @@ impl SageApp {
     /// Handles one command, then whatever the screens asked of each other while handling
     /// it (public so tests can drive the app without clicking).
     pub fn handle(&mut self, command: impl Into<Command>) {
-        self.route(command.into());
+        let command = command.into();
+        tracing::debug!(?command, "command");
+        self.route(command);
         self.route_outbox();
     }
 
     fn route(&mut self, command: Command) {
-        tracing::debug!(?command, "command");
         let cx = &mut self.cx;
         match command {
             Command::Shell(command) => self.shell.handle(cx, command),
@@ -241,82 +242,89 @@ impl SageApp {
         }
     }
 
-    /// Moves finished task results into the screens' state.
+    /// Moves finished task results into the screens' state, in the order the app has
+    /// always taken them; what a screen sends another is routed before the next is polled.
     fn poll(&mut self) {
-        let cx = &mut self.cx;
-        self.shell.poll(cx);
-        self.session.poll(cx);
-        self.welcome.poll(cx);
-        self.company.poll(cx);
-        self.settings.poll(cx);
-        self.request.poll(cx);
-        self.browse.poll(cx);
-        self.customers.poll(cx);
-        self.history.poll();
+        self.shell.poll_health(&mut self.cx);
+        self.session.poll_startup(&mut self.cx);
         self.route_outbox();
+        self.welcome.poll(&mut self.cx);
+        self.route_outbox();
+        self.shell.poll_open_folder(&mut self.cx);
+        self.session.poll_sign_in(&mut self.cx);
+        self.route_outbox();
+        self.company.poll(&mut self.cx);
+        self.settings.poll(&mut self.cx);
+        self.session.poll_sign_out(&mut self.cx);
+        self.request.poll(&mut self.cx);
+        self.route_outbox();
+        self.browse.poll(&mut self.cx);
+        self.customers.poll(&mut self.cx);
+        self.request.poll_searches();
+        self.route_outbox();
+        self.history.poll();
+        self.request.poll_copies(&mut self.cx);
     }
 
-    /// Draws the shell and the open screen, collecting what the user does.
+    /// Draws the shell and the open screen, collecting what the user does in the order the
+    /// views were drawn.
     fn draw(&mut self, ui: &mut egui::Ui) {
         use crate::ui::shortcuts;
         let shared = &self.cx.shared;
-        let mut out = Out::default();
+        let out = &mut self.commands;
+        let mut shell_out = Vec::new();
         if ui.input_mut(|i| i.consume_shortcut(&shortcuts::QUIT)) {
-            out.shell.push(shell::Command::Quit);
+            shell_out.push(shell::Command::Quit);
         }
         if ui.input_mut(|i| i.consume_shortcut(&shortcuts::HELP)) {
-            out.shell
-                .push(shell::Command::ShowHelp(shell::HelpWindow::Shortcuts));
+            shell_out.push(shell::Command::ShowHelp(shell::HelpWindow::Shortcuts));
         }
-        shell::view::top_bar(ui, shared, &mut out.shell);
-        shell::view::status_bar(ui, self.shell.state(), shared, &mut out.shell);
-        shell::view::navigation(ui, shared, &mut out.shell);
+        shell::view::top_bar(ui, shared, &mut shell_out);
+        shell::view::status_bar(ui, self.shell.state(), shared, &mut shell_out);
+        shell::view::navigation(ui, shared, &mut shell_out);
+        out.extend(shell_out.into_iter().map(Command::Shell));
         egui::CentralPanel::default().show(ui, |ui| {
-            session::view::notices(ui, shared, &mut out.session);
+            out.extend(drawn(|o| session::view::notices(ui, shared, o)));
             match shared.screen {
                 Screen::Browse => {
-                    browse::view::show(ui, self.browse.state(), shared, &mut out.browse);
+                    out.extend(drawn(|o| {
+                        browse::view::show(ui, self.browse.state(), shared, o)
+                    }));
                 }
-                Screen::Customers => customers::view::show(
-                    ui,
-                    self.customers.state(),
-                    self.customers.list(),
-                    shared,
-                    &mut out.customers,
-                ),
+                Screen::Customers => out.extend(drawn(|o| {
+                    customers::view::show(
+                        ui,
+                        self.customers.state(),
+                        self.customers.list(),
+                        shared,
+                        o,
+                    );
+                })),
                 Screen::RequestBuilder => {
-                    request::view::show(ui, self.request.state(), shared, &mut out.request);
+                    out.extend(drawn(|o| {
+                        request::view::show(ui, self.request.state(), shared, o)
+                    }));
                 }
-                Screen::History => history::view::show(ui, self.history.state(), &mut out.history),
+                Screen::History => {
+                    out.extend(drawn(|o| history::view::show(ui, self.history.state(), o)));
+                }
                 Screen::Settings => {
-                    settings::view::show(ui, self.settings.state(), shared, &mut out.settings);
+                    out.extend(drawn(|o| {
+                        settings::view::show(ui, self.settings.state(), shared, o)
+                    }));
                 }
             }
         });
-        welcome::view::show(ui, self.welcome.state(), shared, &mut out.welcome);
-        session::view::sign_in_dialog(ui, shared, &mut out.session);
-        company::view::show(ui, self.company.state(), shared, &mut out.company);
-        shell::help_window(ui, self.shell.state(), shared, &mut out.shell);
-        out.into_commands(&mut self.commands);
-    }
-
-    /// The state to save: each screen's persisted part gathered into one document.
-    #[must_use]
-    pub fn persisted(&self) -> PersistedState {
-        let shared = &self.cx.shared;
-        let (request_tabs, active_tab) = self.request.drafts();
-        PersistedState {
-            screen: shared.screen,
-            theme: shared.theme,
-            profile: shared.profile.clone(),
-            profiles: shared.profiles.clone(),
-            companies: self.company.state().remembered.clone(),
-            request_tabs,
-            active_tab,
-            openapi_files: self.settings.state().openapi_files.clone(),
-            customer_draft: self.customers.state().draft.clone(),
-            welcome_done: self.welcome.state().done,
-        }
+        out.extend(drawn(|o| {
+            welcome::view::show(ui, self.welcome.state(), shared, o)
+        }));
+        out.extend(drawn(|o| session::view::sign_in_dialog(ui, shared, o)));
+        out.extend(drawn(|o| {
+            company::view::show(ui, self.company.state(), shared, o)
+        }));
+        out.extend(drawn(|o| {
+            shell::help_window(ui, self.shell.state(), shared, o)
+        }));
     }
 }
 
@@ -340,32 +348,11 @@ impl std::fmt::Debug for SageApp {
     }
 }
 
-/// What the views pushed in one frame, one list per screen.
-#[derive(Default)]
-struct Out {
-    shell: Vec<shell::Command>,
-    session: Vec<session::Command>,
-    company: Vec<company::Command>,
-    browse: Vec<browse::Command>,
-    customers: Vec<customers::Command>,
-    request: Vec<request::Command>,
-    history: Vec<history::Command>,
-    settings: Vec<settings::Command>,
-    welcome: Vec<welcome::Command>,
-}
-
-impl Out {
-    fn into_commands(self, commands: &mut Vec<Command>) {
-        commands.extend(self.shell.into_iter().map(Command::Shell));
-        commands.extend(self.session.into_iter().map(Command::Session));
-        commands.extend(self.company.into_iter().map(Command::Company));
-        commands.extend(self.browse.into_iter().map(Command::Browse));
-        commands.extend(self.customers.into_iter().map(Command::Customers));
-        commands.extend(self.request.into_iter().map(Command::Request));
-        commands.extend(self.history.into_iter().map(Command::History));
-        commands.extend(self.settings.into_iter().map(Command::Settings));
-        commands.extend(self.welcome.into_iter().map(Command::Welcome));
-    }
+/// What one view pushed while it was drawn, as app commands.
+fn drawn<C: Into<Command>>(view: impl FnOnce(&mut Vec<C>)) -> impl Iterator<Item = Command> {
+    let mut pushed = Vec::new();
+    view(&mut pushed);
+    pushed.into_iter().map(Into::into)
 }
 
 impl eframe::App for SageApp {

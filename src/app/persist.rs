@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::{CustomerDraft, Profile, RequestDraft};
 use crate::screens::shared::{CompanyChoice, Screen, ThemeChoice};
 
+use super::SageApp;
+
 /// The key under which [`PersistedState`] is stored.
 pub const STATE_KEY: &str = "sage200-desk/state";
 
@@ -54,4 +56,25 @@ pub fn merge_profiles(saved: &[Profile], demo_url: Option<&str>) -> Vec<Profile>
         }
     }
     profiles
+}
+
+impl SageApp {
+    /// The state to save: each screen's persisted part gathered into one document.
+    #[must_use]
+    pub fn persisted(&self) -> PersistedState {
+        let shared = &self.cx.shared;
+        let (request_tabs, active_tab) = self.request.drafts();
+        PersistedState {
+            screen: shared.screen,
+            theme: shared.theme,
+            profile: shared.profile.clone(),
+            profiles: shared.profiles.clone(),
+            companies: self.company.state().remembered.clone(),
+            request_tabs,
+            active_tab,
+            openapi_files: self.settings.state().openapi_files.clone(),
+            customer_draft: self.customers.state().draft.clone(),
+            welcome_done: self.welcome.state().done,
+        }
+    }
 }

@@ -485,7 +485,7 @@ impl RequestBuilder {
         }
     }
 
-    /// Takes finished work of every tab.
+    /// Takes finished sends, sorts and templates of every tab.
     pub fn poll(&mut self, cx: &mut Services) {
         self.poll_requests(cx);
         for (id, sort) in finished_by_key(&mut self.sorts) {
@@ -508,11 +508,19 @@ impl RequestBuilder {
                 }
             }
         }
+    }
+
+    /// Takes finished searches of every tab.
+    pub fn poll_searches(&mut self) {
         for (id, found) in finished_by_key(&mut self.searches) {
             if let Some(tab) = self.tab_mut(id) {
                 tab.found = Some(found);
             }
         }
+    }
+
+    /// Takes a finished Copy as curl (with the token) and Save answer.
+    pub fn poll_copies(&mut self, cx: &mut Services) {
         match finished(&mut self.curl) {
             Some(Ok(command)) => {
                 cx.egui.copy_text(command);

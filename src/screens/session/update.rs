@@ -175,8 +175,8 @@ impl SignIn {
         cx.send(company::Command::ReloadSites);
     }
 
-    /// Takes finished sign-in work, and shows a refreshed token's expiry.
-    pub fn poll(&mut self, cx: &mut Services) {
+    /// Shows a refreshed token's expiry, and takes the start-up's result.
+    pub fn poll_startup(&mut self, cx: &mut Services) {
         if let (Some(session), AuthView::SignedIn { expires_at, .. }) =
             (&cx.session, &mut cx.shared.auth)
         {
@@ -186,6 +186,10 @@ impl SignIn {
         if let Some(startup) = finished(&mut self.startup) {
             self.finish_startup(cx, startup);
         }
+    }
+
+    /// Takes the browser sign-in's progress and result.
+    pub fn poll_sign_in(&mut self, cx: &mut Services) {
         if let Some(progress) = &mut self.progress {
             while let Ok(event) = progress.try_recv() {
                 cx.shared.auth = match event {
@@ -205,6 +209,10 @@ impl SignIn {
                 }
             }
         }
+    }
+
+    /// Takes the sign-out's result (only a failure shows).
+    pub fn poll_sign_out(&mut self, cx: &mut Services) {
         if let Some(Err(error)) = finished(&mut self.sign_out) {
             cx.shared.error = Some(error);
         }

@@ -243,7 +243,7 @@ impl Settings {
         }
     }
 
-    /// Takes finished keyring and import work, and starts the next queued import.
+    /// Takes finished import and keyring work, and starts the next queued import.
     pub fn poll(&mut self, cx: &mut Services) {
         if let Some(result) = finished(&mut self.import) {
             self.finish_import(cx, result);

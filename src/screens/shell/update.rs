@@ -80,8 +80,8 @@ impl Shell {
         }));
     }
 
-    /// Takes the server check's result and the folder opener's.
-    pub fn poll(&mut self, cx: &mut Services) {
+    /// Takes the server check's result.
+    pub fn poll_health(&mut self, cx: &mut Services) {
         if let Some(result) = finished(&mut self.health) {
             match result {
                 Ok(meta) => {
@@ -102,6 +102,10 @@ impl Shell {
                 }
             }
         }
+    }
+
+    /// Takes the folder opener's result.
+    pub fn poll_open_folder(&mut self, cx: &mut Services) {
         if let Some(result) = finished(&mut self.open_folder) {
             match result {
                 Ok(shown) => cx.shared.notice = Some(format!("Opened {shown}")),

@@ -93,8 +93,8 @@ impl Welcome {
                 cx.shared.profiles = merge_profiles(&cx.shared.profiles, Some(&url));
                 self.state.done = true;
                 self.state.view = WelcomeView::Choosing;
-                cx.send(shell::Command::CheckServer);
                 cx.send(session::Command::SwitchAndSignIn(DEMO_PROFILE.to_owned()));
+                cx.send(shell::Command::CheckServer);
             }
             Some(Err(message)) => {
                 self.state.view = WelcomeView::Failed(UserError {
