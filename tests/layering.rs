@@ -353,11 +353,8 @@ fn files_stay_small_enough_to_read() {
     let mut too_long = Vec::new();
     for file in rust_files(&root.join("src")) {
         let lines = code_lines(&fs::read_to_string(&file).unwrap());
-        // The demo server simulates Sage in one module per concern; the limit is for the app.
         let limit = if file.ends_with("src/app/mod.rs") {
             400
-        } else if file.starts_with(root.join("src/demo_server")) {
-            1_000
         } else {
             700
         };

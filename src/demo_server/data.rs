@@ -1,6 +1,9 @@
 //! Seeded, deterministic demo data: sites, companies and their records. The same seed
 //! always gives the same records, so tests can rely on them.
 
+use super::names::{
+    FIRST_NAMES, LAST_NAMES, NAME_ENDINGS, NAME_STEMS, NAME_TRADES, STREETS, TOWNS,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -106,125 +109,6 @@ pub fn import(companies: &mut [Company], state: &Value) -> Result<(), String> {
     }
     Ok(())
 }
-
-const FIRST_NAMES: [&str; 24] = [
-    "Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Mia", "Charlie", "Emily",
-    "Thomas", "Grace", "James", "Sophie", "William", "Lily", "Alfie", "Ella", "Henry", "Freya",
-    "Rhys", "Siobhan", "Callum", "Niamh",
-];
-const LAST_NAMES: [&str; 24] = [
-    "Smith",
-    "Jones",
-    "Taylor",
-    "Brown",
-    "Williams",
-    "Wilson",
-    "Johnson",
-    "Davies",
-    "Patel",
-    "Robinson",
-    "Wright",
-    "Thompson",
-    "Evans",
-    "Walker",
-    "White",
-    "Roberts",
-    "Green",
-    "Hall",
-    "Wood",
-    "Jackson",
-    "O'Brien",
-    "McAllister",
-    "Hughes",
-    "Edwards",
-];
-const NAME_STEMS: [&str; 30] = [
-    "Abbey",
-    "Albion",
-    "Beacon",
-    "Bramble",
-    "Castle",
-    "Cobalt",
-    "Dale",
-    "Elm",
-    "Fenwick",
-    "Granite",
-    "Harbour",
-    "Heath",
-    "Kestrel",
-    "Lark",
-    "Meadow",
-    "Moorland",
-    "Northgate",
-    "Oakwood",
-    "Pennine",
-    "Quayside",
-    "Riverside",
-    "Severn",
-    "Stonebridge",
-    "Thames",
-    "Tudor",
-    "Vale",
-    "Westfield",
-    "Willow",
-    "Yew Tree",
-    "Crown",
-];
-const NAME_TRADES: [&str; 20] = [
-    "Stationers",
-    "Office Supplies",
-    "Builders Merchants",
-    "Joinery",
-    "Print & Design",
-    "Engineering",
-    "Catering",
-    "Garden Centre",
-    "Electrical",
-    "Plumbing",
-    "Logistics",
-    "Bakery",
-    "Furniture",
-    "Motors",
-    "Pharmacy",
-    "Textiles",
-    "Hardware",
-    "Books",
-    "IT Services",
-    "Dental Practice",
-];
-const NAME_ENDINGS: [&str; 5] = ["Ltd", "Limited", "& Sons", "plc", "LLP"];
-const TOWNS: [(&str, &str, &str); 16] = [
-    ("Newcastle upon Tyne", "Tyne and Wear", "NE1"),
-    ("Leeds", "West Yorkshire", "LS1"),
-    ("Manchester", "Greater Manchester", "M1"),
-    ("Birmingham", "West Midlands", "B1"),
-    ("Bristol", "Bristol", "BS1"),
-    ("Cardiff", "South Glamorgan", "CF10"),
-    ("Glasgow", "Lanarkshire", "G1"),
-    ("Edinburgh", "Midlothian", "EH1"),
-    ("Belfast", "County Antrim", "BT1"),
-    ("Norwich", "Norfolk", "NR1"),
-    ("Exeter", "Devon", "EX1"),
-    ("York", "North Yorkshire", "YO1"),
-    ("Nottingham", "Nottinghamshire", "NG1"),
-    ("Southampton", "Hampshire", "SO14"),
-    ("Cambridge", "Cambridgeshire", "CB1"),
-    ("London", "Greater London", "EC1A"),
-];
-const STREETS: [&str; 12] = [
-    "High Street",
-    "Station Road",
-    "Church Lane",
-    "Mill Road",
-    "Victoria Street",
-    "Market Place",
-    "Park Avenue",
-    "Queen Street",
-    "King's Road",
-    "Bridge Street",
-    "The Parade",
-    "Harbour Way",
-];
 
 /// Builds the demo sites and companies.
 pub fn build_companies(schemas: &Schemas, seed: u64, customers: usize) -> Vec<Company> {

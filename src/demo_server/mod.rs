@@ -5,8 +5,11 @@
 //! friends), so a misunderstanding of the API cannot hide in code shared with the client.
 
 mod api;
+mod customer_writes;
 mod data;
 mod faults;
+mod filter;
+mod names;
 mod oauth;
 mod odata;
 mod schema;
