@@ -82,6 +82,7 @@ fn no_token_leaks_into_storage_logs_or_debug_output() {
         .handle(sage200_desk::screens::request::Command::CopyCurl {
             tab,
             include_token: false,
+            shell: sage200_desk::model::Shell::Bash,
         });
     let mut copied = String::new();
     for _ in 0..300 {

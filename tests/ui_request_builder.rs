@@ -343,7 +343,7 @@ fn requests_copy_as_curl_without_the_token_and_paste_back() {
     // The copied command runs against the demo server once the token is filled in.
     let filled =
         sage200_desk::model::from_curl(&command, &h.state().shared().api_base_url).unwrap();
-    assert_eq!(filled.query.filter, "name eq 'O''Brien & Sons'");
+    assert_eq!(filled.draft.query.filter, "name eq 'O''Brien & Sons'");
 
     h.get_by_label("include token").click();
     h.run();
@@ -358,14 +358,49 @@ fn requests_copy_as_curl_without_the_token_and_paste_back() {
 
     h.get_by_label("Paste curl…").click();
     h.run();
-    h.get_by_label("Paste a curl command").click();
+    let paste_box = "Paste a curl command (bash, cmd or PowerShell)";
+    h.get_by_label(paste_box).click();
     h.run();
-    h.get_by_label("Paste a curl command").type_text(
-        "curl 'https://api.columbus.sage.com/uk/sage200extra/accounts/v1/suppliers?$select=id,name&$top=3' -H 'X-Trace: 1'",
+    // A command that cannot be read says why and keeps what was pasted.
+    h.get_by_label(paste_box)
+        .type_text("curl -X PATCH https://h/accounts/v1/customers/1");
+    h.run();
+    h.get_by_label("Create request").click();
+    support::step_until(&mut h, WAIT, "the refusal", |app| {
+        app.request().paste_problem.is_some()
+    });
+    h.run();
+    h.get_by_label_contains("PATCH: the Sage 200 API is used with GET, POST, PUT and DELETE");
+    assert_eq!(h.state().request().tabs.len(), 1, "nothing was created");
+    assert!(
+        h.query_all_by_value("curl -X PATCH https://h/accounts/v1/customers/1")
+            .next()
+            .is_some(),
+        "the pasted text is kept"
+    );
+    h.get_by_label("Cancel").click();
+    h.run();
+    h.get_by_label("Paste curl…").click();
+    h.run();
+    h.get_by_label(paste_box).click();
+    h.run();
+    h.get_by_label(paste_box).type_text(
+        "curl 'https://api.columbus.sage.com/uk/sage200extra/accounts/v1/suppliers?$select=id,name&$top=3' -H 'X-Trace: 1' -k",
     );
     h.run();
     h.get_by_label("Create request").click();
+    support::step_until(&mut h, WAIT, "the new tab", |app| {
+        app.request().tabs.len() == 2
+    });
     h.run();
+    // What could not be carried is said above the request; the paste box has closed.
+    h.get_by_label("From the pasted curl command");
+    h.get_by_label_contains("Not carried: -k");
+    h.get_by_label_contains("api.columbus.sage.com");
+    assert!(
+        h.query_by_label(paste_box).is_none(),
+        "the paste box closed"
+    );
     let draft = active_draft(&h);
     assert_eq!(
         (draft.path.as_str(), draft.query.top),

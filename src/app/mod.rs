@@ -257,6 +257,7 @@ impl SageApp {
         self.settings.poll(&mut self.cx);
         self.session.poll_sign_out(&mut self.cx);
         self.request.poll(&mut self.cx);
+        self.request.poll_import(&mut self.cx);
         self.route_outbox();
         self.browse.poll(&mut self.cx);
         self.customers.poll(&mut self.cx);
@@ -288,7 +289,7 @@ impl SageApp {
             match shared.screen {
                 Screen::Browse => {
                     out.extend(drawn(|o| {
-                        browse::view::show(ui, self.browse.state(), shared, o)
+                        browse::view::show(ui, self.browse.state(), shared, o);
                     }));
                 }
                 Screen::Customers => out.extend(drawn(|o| {
@@ -302,7 +303,7 @@ impl SageApp {
                 })),
                 Screen::RequestBuilder => {
                     out.extend(drawn(|o| {
-                        request::view::show(ui, self.request.state(), shared, o)
+                        request::view::show(ui, self.request.state(), shared, o);
                     }));
                 }
                 Screen::History => {
@@ -310,20 +311,20 @@ impl SageApp {
                 }
                 Screen::Settings => {
                     out.extend(drawn(|o| {
-                        settings::view::show(ui, self.settings.state(), shared, o)
+                        settings::view::show(ui, self.settings.state(), shared, o);
                     }));
                 }
             }
         });
         out.extend(drawn(|o| {
-            welcome::view::show(ui, self.welcome.state(), shared, o)
+            welcome::view::show(ui, self.welcome.state(), shared, o);
         }));
         out.extend(drawn(|o| session::view::sign_in_dialog(ui, shared, o)));
         out.extend(drawn(|o| {
-            company::view::show(ui, self.company.state(), shared, o)
+            company::view::show(ui, self.company.state(), shared, o);
         }));
         out.extend(drawn(|o| {
-            shell::help_window(ui, self.shell.state(), shared, o)
+            shell::help_window(ui, self.shell.state(), shared, o);
         }));
     }
 }

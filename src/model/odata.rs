@@ -4,8 +4,6 @@
 //! before sending, `$orderby`, `$top` (at most 5000), `$skip` (only with an order),
 //! `$expand` and `$count`.
 
-use std::fmt::Write;
-
 use serde::{Deserialize, Serialize};
 
 /// The largest `$top` Sage accepts.
@@ -608,11 +606,11 @@ impl ODataQuery {
                 if index > 0 {
                     order.push(',');
                 }
-                let _ = write!(
-                    order,
-                    "{field} {}",
-                    if *descending { "desc" } else { "asc" }
-                );
+                // Ascending is OData's default: the field alone, as people write it.
+                order.push_str(field);
+                if *descending {
+                    order.push_str(" desc");
+                }
             }
             params.push(("$orderby".to_owned(), order));
         }
@@ -809,7 +807,7 @@ mod tests {
             [
                 ("$select".to_owned(), "id,reference".to_owned()),
                 ("$filter".to_owned(), "name eq 'x'".to_owned()),
-                ("$orderby".to_owned(), "name asc,id desc".to_owned()),
+                ("$orderby".to_owned(), "name,id desc".to_owned()),
                 ("$top".to_owned(), "50".to_owned()),
                 ("$skip".to_owned(), "100".to_owned()),
                 ("$expand".to_owned(), "contacts".to_owned()),

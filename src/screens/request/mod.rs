@@ -8,11 +8,11 @@ mod update;
 pub mod view;
 
 pub use state::{RequestTab, State};
-pub use update::{RequestBuilder, build_request};
+pub use update::{RequestBuilder, build_request, curl_command};
 
 use std::path::PathBuf;
 
-use crate::model::{ExportFormat, RequestDraft};
+use crate::model::{ExportFormat, RequestDraft, Shell};
 
 /// What the request builder is asked to do. Tabs are named by their stable id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,9 +38,13 @@ pub enum Command {
     CopyCurl {
         /// The tab.
         tab: u64,
-        /// Put the real access token in the command instead of `$SAGE200_TOKEN`.
+        /// Put the real access token in the command instead of the shell's variable.
         include_token: bool,
+        /// The shell the command is written for.
+        shell: Shell,
     },
+    /// Hide the notes a pasted command left on a tab.
+    DismissNotes(u64),
     /// Sort a tab's answer table by a column (computed off the UI thread).
     SortAnswer {
         /// The tab.
@@ -67,7 +71,7 @@ pub enum Command {
         /// The format, or `None` to follow the file's extension.
         format: Option<ExportFormat>,
     },
-    /// Open a new tab from a pasted curl command.
+    /// Open a new tab from a pasted curl command (bash, cmd or PowerShell).
     ImportCurl(String),
     /// Open a draft in a new tab and show it (from the history).
     Open(Box<RequestDraft>),

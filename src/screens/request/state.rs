@@ -27,6 +27,8 @@ pub struct RequestTab {
     pub fetching: Option<crate::api::Progress>,
     /// The rows and lines that contain the text searched for.
     pub found: Option<Found>,
+    /// What a pasted curl command left out or changes, shown above the request.
+    pub notes: Vec<String>,
 }
 
 /// The request builder as the view draws it.
@@ -36,4 +38,8 @@ pub struct State {
     pub tabs: Vec<RequestTab>,
     /// The id of the open tab.
     pub active_tab: u64,
+    /// Why the last pasted curl command could not be read (shown in the paste box).
+    pub paste_problem: Option<String>,
+    /// How many pasted commands became tabs (the paste box closes when this changes).
+    pub pasted: u64,
 }

@@ -13,7 +13,7 @@ use crate::document::{
     Answered, Found, TableSort, check_body, read_answer, search_answer, sort_rows,
 };
 use crate::export::ExportFormat;
-use crate::model::{HistoryEntry, HttpMethod, RequestDraft};
+use crate::model::{CurlRequest, HistoryEntry, HttpMethod, RequestDraft, Shell};
 use crate::screens::calls;
 use crate::screens::history;
 use crate::screens::shared::UserError;
@@ -32,6 +32,7 @@ pub struct RequestBuilder {
     template: Option<(u64, Task<Result<String, UserError>>)>,
     save: Option<Task<Result<Option<PathBuf>, UserError>>>,
     curl: Option<Task<Result<String, UserError>>>,
+    import: Option<Task<Result<crate::model::Imported, String>>>,
 }
 
 impl RequestBuilder {
@@ -98,7 +99,11 @@ impl RequestBuilder {
             }
             Command::InsertTemplate(id) => self.insert_template(cx, id),
             Command::FetchAllPages(id) => self.fetch_all_pages(cx, id),
-            Command::CopyCurl { tab, include_token } => self.copy_curl(cx, tab, include_token),
+            Command::CopyCurl {
+                tab,
+                include_token,
+                shell,
+            } => self.copy_curl(cx, tab, include_token, shell),
             Command::SortAnswer {
                 tab,
                 column,
@@ -106,7 +111,12 @@ impl RequestBuilder {
             } => self.sort_answer(cx, tab, column, descending),
             Command::SearchAnswer { tab, text } => self.search_answer(cx, tab, text),
             Command::SaveAnswer { tab, path, format } => self.save_answer(cx, tab, path, format),
-            Command::ImportCurl(text) => self.import_curl(cx, &text),
+            Command::ImportCurl(text) => self.import_curl(cx, text),
+            Command::DismissNotes(id) => {
+                if let Some(tab) = self.tab_mut(id) {
+                    tab.notes.clear();
+                }
+            }
             Command::Open(draft) => {
                 let id = self.add_tab(*draft);
                 self.state.active_tab = id;
@@ -131,6 +141,7 @@ impl RequestBuilder {
             sorting: false,
             fetching: None,
             found: None,
+            notes: Vec::new(),
         });
         id
     }
@@ -228,51 +239,39 @@ impl RequestBuilder {
         self.searches.insert(id, task);
     }
 
-    fn import_curl(&mut self, cx: &mut Services, text: &str) {
-        match crate::model::from_curl(text, &cx.shared.api_base_url) {
-            Ok(draft) => {
-                let id = self.add_tab(draft);
-                self.state.active_tab = id;
-                cx.shared.notice = Some("Request created from the curl command.".to_owned());
-            }
-            Err(problem) => {
-                cx.shared.error = Some(UserError {
-                    message: format!("The curl command could not be read: {problem}"),
-                    advice: "Paste the whole command, starting with curl.".to_owned(),
-                });
-            }
-        }
+    /// Reads a pasted command on the blocking pool (it may name files to read).
+    fn import_curl(&mut self, cx: &Services, text: String) {
+        let base = cx.shared.api_base_url.clone();
+        self.state.paste_problem = None;
+        self.import = Some(cx.spawn(async move {
+            tokio::task::spawn_blocking(move || {
+                crate::model::from_curl_reading(&text, &base, &read_named_file)
+            })
+            .await
+            .unwrap_or_else(|e| Err(format!("reading the command stopped: {e}")))
+        }));
     }
 
-    fn copy_curl(&mut self, cx: &mut Services, id: u64, include_token: bool) {
+    fn copy_curl(&mut self, cx: &mut Services, id: u64, include_token: bool, shell: Shell) {
         let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
             return;
         };
-        let url = {
-            let mut url = format!(
-                "{}{}",
-                cx.shared.api_base_url,
-                tab.draft.path.trim().trim_start_matches('/')
-            );
-            if let Ok(query) = tab.draft.query_pairs()
-                && !query.is_empty()
-            {
-                url.push('?');
-                url.push_str(&crate::model::encode_query(&query));
-            }
-            url
-        };
-        let mut headers = tab.draft.header_pairs().unwrap_or_default();
-        if let Some(company) = &cx.shared.company {
-            headers.insert(0, ("X-Site".to_owned(), company.site_id.clone()));
-            headers.insert(1, ("X-Company".to_owned(), company.company_id.to_string()));
+        let company = cx.company_scope();
+        let draft = tab.draft.clone();
+        let base = cx.shared.api_base_url.clone();
+        // Checked now, so a request that cannot be sent is never copied in part.
+        if let Err(problem) = curl_command(&draft, company.as_ref(), &base, shell, None) {
+            cx.shared.error = Some(problem);
+            return;
         }
-        let method = tab.draft.method;
-        let body = method.has_body().then(|| tab.draft.body.clone());
         if !include_token {
-            let command = crate::model::to_curl(method, &url, &headers, body.as_deref(), None);
-            cx.egui.copy_text(command);
-            cx.shared.notice = Some("Copied as curl; the token is $SAGE200_TOKEN.".to_owned());
+            if let Ok(command) = curl_command(&draft, company.as_ref(), &base, shell, None) {
+                cx.egui.copy_text(command);
+                cx.shared.notice = Some(format!(
+                    "Copied as curl for {}; the token is read from SAGE200_TOKEN.",
+                    shell.label()
+                ));
+            }
             return;
         }
         let Some(session) = cx.session.clone() else {
@@ -287,13 +286,7 @@ impl RequestBuilder {
                 message: e.to_string(),
                 advice: "Sign in again.".to_owned(),
             })?;
-            Ok(crate::model::to_curl(
-                method,
-                &url,
-                &headers,
-                body.as_deref(),
-                Some(token.expose()),
-            ))
+            curl_command(&draft, company.as_ref(), &base, shell, Some(token.expose()))
         }));
     }
 
@@ -510,6 +503,32 @@ impl RequestBuilder {
         }
     }
 
+    /// Takes a pasted command once read: a new tab with its notes, or the reason it was not
+    /// read, shown in the paste box (which keeps the text).
+    pub fn poll_import(&mut self, cx: &mut Services) {
+        match finished(&mut self.import) {
+            Some(Ok(imported)) => {
+                let id = self.add_tab(imported.draft);
+                self.state.active_tab = id;
+                self.state.pasted += 1;
+                let noted = !imported.notes.is_empty();
+                if let Some(tab) = self.tab_mut(id) {
+                    tab.notes = imported.notes;
+                }
+                cx.shared.notice = Some(if noted {
+                    "Request created from the curl command; see the notes above it.".to_owned()
+                } else {
+                    "Request created from the curl command.".to_owned()
+                });
+            }
+            Some(Err(problem)) => {
+                self.state.paste_problem =
+                    Some(format!("The curl command could not be read: {problem}"));
+            }
+            None => {}
+        }
+    }
+
     /// Takes finished searches of every tab.
     pub fn poll_searches(&mut self) {
         for (id, found) in finished_by_key(&mut self.searches) {
@@ -553,6 +572,70 @@ fn history_entry(draft: &RequestDraft, meta: &crate::model::ResponseMeta) -> His
         elapsed_ms: u64::try_from(meta.elapsed.as_millis()).unwrap_or(u64::MAX),
         size: meta.size,
     }
+}
+
+/// The request a draft makes, as a curl command for `shell`: exactly what the app would
+/// send (built by [`build_request`], so a draft that cannot be sent is refused with the
+/// same message instead of being copied in part). `token`: the access token, or `None` for
+/// the shell's `SAGE200_TOKEN` variable.
+pub fn curl_command(
+    draft: &RequestDraft,
+    company: Option<&CompanyScope>,
+    base_url: &str,
+    shell: Shell,
+    token: Option<&str>,
+) -> Result<String, UserError> {
+    let request = build_request(draft, company)?;
+    let mut url = format!("{base_url}{}", request.path);
+    if !request.query.is_empty() {
+        url.push('?');
+        url.push_str(&crate::model::encode_query(&request.query));
+    }
+    let mut headers = Vec::new();
+    if let Some(company) = &request.company {
+        headers.push(("X-Site".to_owned(), company.site_id.clone()));
+        headers.push(("X-Company".to_owned(), company.company_id.to_string()));
+    }
+    headers.extend(request.headers.iter().cloned());
+    let body = request
+        .body
+        .as_deref()
+        .map(|b| String::from_utf8_lossy(b).into_owned());
+    let method = draft.method;
+    crate::model::to_curl(
+        &CurlRequest {
+            method,
+            url: &url,
+            headers: &headers,
+            body: body.as_deref(),
+        },
+        shell,
+        token,
+    )
+    .map_err(|message| UserError {
+        message,
+        advice: "Copy it for another shell.".to_owned(),
+    })
+}
+
+/// Reads a file a pasted command names (`-d @/path/body.json`): absolute paths only, as the
+/// folder the command was meant to run in is unknown; at most 20 MB.
+fn read_named_file(name: &str) -> Result<Vec<u8>, String> {
+    let path = std::path::Path::new(name);
+    if !path.is_absolute() {
+        return Err(format!(
+            "@{name} is a relative path; give the file's full path (the app cannot know the folder the command was run in)."
+        ));
+    }
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("{name}: {e}"))?
+        .len();
+    if size > 20 * 1024 * 1024 {
+        return Err(format!(
+            "{name} is over 20 MB; the app sends smaller bodies."
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("{name}: {e}"))
 }
 
 /// Builds the API request of a draft, or says what must be fixed first.

@@ -6,7 +6,7 @@ use egui::{RichText, TextStyle};
 
 use crate::document::{check_body, format_body};
 use crate::model::{
-    FilterGroup, HttpMethod, KeyValue, RequestDraft, check_filter, encode_query, format_size,
+    FilterGroup, HttpMethod, KeyValue, RequestDraft, Shell, check_filter, encode_query, format_size,
 };
 use crate::screens::shared::Shared;
 use crate::ui::{filter_builder, shortcuts, theme};
@@ -68,7 +68,8 @@ pub fn show(ui: &mut egui::Ui, state: &State, shared: &Shared, commands: &mut Ve
         .data(|d| d.get_temp::<Typed>(typed_id))
         .filter(|typed| typed.agrees_with(&tab.draft))
         .unwrap_or_else(|| typed_of(&tab.draft));
-    let send = request_line(ui, shared, tab, &mut draft, commands);
+    import_notes(ui, tab, commands);
+    let send = request_line(ui, state, shared, tab, &mut draft, commands);
     egui::ScrollArea::vertical()
         .id_salt("request_form")
         .max_height((ui.available_height() * 0.45).max(160.0))
@@ -115,6 +116,7 @@ fn tab_strip(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
 /// Method, path with completion, Send / Cancel and the full URL. Returns whether to send.
 fn request_line(
     ui: &mut egui::Ui,
+    state: &State,
     shared: &Shared,
     tab: &RequestTab,
     draft: &mut RequestDraft,
@@ -181,7 +183,7 @@ fn request_line(
         url.push_str(&query);
     }
     curl_and_url(ui, tab, url, commands);
-    paste_curl(ui, commands);
+    paste_curl(ui, state, commands);
     fetch_progress(ui, tab);
     if let Err(problem) = draft.checked_path() {
         ui.colored_label(theme::error_color(ui), problem.0);
@@ -193,20 +195,41 @@ fn request_line(
     send
 }
 
-/// "Copy as curl", its token switch, "Paste curl…" and the full URL.
+/// "Copy as curl" for the chosen shell, its token switch, "Paste curl…" and the full URL.
 fn curl_and_url(ui: &mut egui::Ui, tab: &RequestTab, url: String, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         let include_id = egui::Id::unique("curl_include_token");
+        let shell_id = egui::Id::unique("curl_shell");
         let mut include_token = ui.data(|d| d.get_temp::<bool>(include_id)).unwrap_or(false);
-        if ui.small_button("Copy as curl").clicked() {
+        let mut shell = ui
+            .data(|d| d.get_temp::<Shell>(shell_id))
+            .unwrap_or(Shell::Bash);
+        if ui
+            .small_button("Copy as curl")
+            .on_hover_text("The request exactly as the app sends it, as a curl command")
+            .clicked()
+        {
             commands.push(Command::CopyCurl {
                 tab: tab.id,
                 include_token,
+                shell,
             });
         }
+        egui::ComboBox::from_id_salt("curl_shell_choice")
+            .selected_text(RichText::new(format!("for {}", shell.label())).small())
+            .show_ui(ui, |ui| {
+                for choice in Shell::ALL {
+                    ui.selectable_value(&mut shell, choice, choice.label());
+                }
+            })
+            .response
+            .on_hover_text("The shell the command is written for (PowerShell: 7.3 or later)");
         ui.checkbox(&mut include_token, "include token")
-            .on_hover_text("Off: the command says $SAGE200_TOKEN instead of your token");
-        ui.data_mut(|d| d.insert_temp(include_id, include_token));
+            .on_hover_text("Off: the command reads the token from SAGE200_TOKEN");
+        ui.data_mut(|d| {
+            d.insert_temp(include_id, include_token);
+            d.insert_temp(shell_id, shell);
+        });
         if ui.small_button("Paste curl…").clicked() {
             ui.data_mut(|d| d.insert_temp(egui::Id::unique("paste_curl"), Some(String::new())));
         }
@@ -237,18 +260,52 @@ fn fetch_progress(ui: &mut egui::Ui, tab: &RequestTab) {
     }
 }
 
-/// The box a curl command is pasted into, while open.
-fn paste_curl(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+/// What a pasted command left out or changes, above the request it made.
+fn import_notes(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) {
+    if tab.notes.is_empty() {
+        return;
+    }
+    egui::Frame::new()
+        .fill(ui.visuals().warn_fg_color.gamma_multiply(0.12))
+        .inner_margin(8.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("From the pasted curl command").strong());
+                if ui.small_button("Dismiss").clicked() {
+                    commands.push(Command::DismissNotes(tab.id));
+                }
+            });
+            for note in &tab.notes {
+                ui.label(format!("• {note}"));
+            }
+        });
+    ui.add_space(4.0);
+}
+
+/// The box a curl command is pasted into, while open. It closes once the command became a
+/// tab; when it could not be read, the reason shows and the text stays.
+fn paste_curl(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let paste_id = egui::Id::unique("paste_curl");
+    let opened_id = egui::Id::unique("paste_curl_opened");
     let Some(mut text) = ui
         .data(|d| d.get_temp::<Option<String>>(paste_id))
         .flatten()
     else {
+        ui.data_mut(|d| d.insert_temp(opened_id, state.pasted));
         return;
     };
+    if ui.data(|d| d.get_temp::<u64>(opened_id)) != Some(state.pasted) {
+        // The command became a tab.
+        ui.data_mut(|d| {
+            d.insert_temp(paste_id, None::<String>);
+            d.insert_temp(opened_id, state.pasted);
+        });
+        return;
+    }
     let mut open = true;
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        let label = ui.label("Paste a curl command");
+        let label = ui.label("Paste a curl command (bash, cmd or PowerShell)");
         ui.add(
             egui::TextEdit::multiline(&mut text)
                 .code_editor()
@@ -256,13 +313,15 @@ fn paste_curl(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(label.id);
+        if let Some(problem) = &state.paste_problem {
+            ui.colored_label(theme::error_color(ui), problem);
+        }
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(!text.trim().is_empty(), egui::Button::new("Create request"))
                 .clicked()
             {
                 commands.push(Command::ImportCurl(text.clone()));
-                open = false;
             }
             if ui.button("Cancel").clicked() {
                 open = false;
