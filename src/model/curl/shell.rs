@@ -93,9 +93,9 @@ pub(super) fn split(text: &str, shell: Shell) -> Result<Words, String> {
     let text = text.replace("\r\n", "\n");
     check_typographic(&text)?;
     match shell {
-        Shell::Bash => Bash::new(&strip_prompt(&text, &["$ ", "% ", "> "])).run(),
+        Shell::Bash => Reader::new(&strip_prompt(&text, &["$ ", "% ", "> "])).bash(),
         Shell::Cmd => super::windows::cmd(&strip_cmd_prompt(&text)),
-        Shell::PowerShell => super::windows::PowerShell::new(&strip_ps_prompt(&text)).run(),
+        Shell::PowerShell => Reader::new(&strip_ps_prompt(&text)).powershell(),
     }
 }
 
@@ -218,17 +218,18 @@ pub(super) fn more_after(rest: &[char], comment: char) -> Result<(), String> {
     Ok(())
 }
 
-/// bash's reading of a command line.
-struct Bash {
-    chars: Vec<char>,
-    at: usize,
-    words: Vec<Word>,
-    word: Building,
-    notes: Vec<String>,
+/// A command line being read into words: the text, where reading is, the words so far.
+/// bash's reading is here; PowerShell's is in [`super::windows`].
+pub(super) struct Reader {
+    pub(super) chars: Vec<char>,
+    pub(super) at: usize,
+    pub(super) words: Vec<Word>,
+    pub(super) word: Building,
+    pub(super) notes: Vec<String>,
 }
 
-impl Bash {
-    fn new(text: &str) -> Self {
+impl Reader {
+    pub(super) fn new(text: &str) -> Self {
         Self {
             chars: text.chars().collect(),
             at: 0,
@@ -238,17 +239,17 @@ impl Bash {
         }
     }
 
-    fn peek(&self, ahead: usize) -> Option<char> {
+    pub(super) fn peek(&self, ahead: usize) -> Option<char> {
         self.chars.get(self.at + ahead).copied()
     }
 
-    fn end_word(&mut self) {
+    pub(super) fn end_word(&mut self) {
         if let Some(word) = self.word.take() {
             self.words.push(word);
         }
     }
 
-    fn run(mut self) -> Result<Words, String> {
+    fn bash(mut self) -> Result<Words, String> {
         let end = self.command()?;
         self.end_word();
         if let End::Operator(operator) = end {
@@ -272,39 +273,17 @@ impl Bash {
                     }
                     self.at += 2;
                 }
-                '\'' => {
-                    self.at += 1;
-                    self.word.started = true;
-                    loop {
-                        match self.peek(0) {
-                            Some('\'') => break,
-                            Some(c) => self.word.push(c),
-                            None => return Err("A single quote (') is not closed.".into()),
-                        }
-                        self.at += 1;
-                    }
-                    self.at += 1;
-                }
+                '\'' => self.single_quoted(false)?,
                 '"' => {
                     self.at += 1;
                     self.double_quoted()?;
                 }
                 '$' => self.dollar()?,
                 '`' => self.backticks()?,
-                '#' if !self.word.started => {
-                    while self.peek(0).is_some_and(|c| c != '\n') {
-                        self.at += 1;
-                    }
-                }
-                ' ' | '\t' => {
-                    self.end_word();
-                    self.at += 1;
-                }
+                '#' if !self.word.started => self.comment(),
+                ' ' | '\t' => self.blank(),
                 '\n' => {
-                    self.end_word();
-                    self.at += 1;
-                    if !self.words.is_empty() {
-                        more_after(&self.chars[self.at..], '#')?;
+                    if self.newline()? {
                         return Ok(End::Text);
                     }
                 }
@@ -338,6 +317,80 @@ impl Bash {
             }
         }
         Ok(End::Text)
+    }
+
+    /// `'…'`: everything literal to the next quote; with `doubled`, `''` is one quote
+    /// (PowerShell).
+    pub(super) fn single_quoted(&mut self, doubled: bool) -> Result<(), String> {
+        self.at += 1;
+        self.word.started = true;
+        loop {
+            match self.peek(0) {
+                Some('\'') if doubled && self.peek(1) == Some('\'') => {
+                    self.word.push('\'');
+                    self.at += 1;
+                }
+                Some('\'') => break,
+                Some(c) => self.word.push(c),
+                None => return Err("A single quote (') is not closed.".into()),
+            }
+            self.at += 1;
+        }
+        self.at += 1;
+        Ok(())
+    }
+
+    /// `#` at the start of a word: the rest of the line is a comment.
+    pub(super) fn comment(&mut self) {
+        while self.peek(0).is_some_and(|c| c != '\n') {
+            self.at += 1;
+        }
+    }
+
+    /// A line end outside quotes: it ends the command once there is one (and anything but
+    /// comments after it is a second command).
+    pub(super) fn newline(&mut self) -> Result<bool, String> {
+        self.end_word();
+        self.at += 1;
+        if self.words.is_empty() {
+            return Ok(false);
+        }
+        more_after(&self.chars[self.at..], '#')?;
+        Ok(true)
+    }
+
+    /// `${…}`: kept as written and marked.
+    pub(super) fn braced_variable(&mut self) -> Result<(), String> {
+        let close = self.chars[self.at..]
+            .iter()
+            .position(|&c| c == '}')
+            .ok_or("A ${ is not closed.")?;
+        let name: String = self.chars[self.at..=self.at + close].iter().collect();
+        self.word.push_str(&name);
+        self.word.expands(name);
+        self.at += close + 1;
+        Ok(())
+    }
+
+    /// `$name` (letters, digits and `also`): kept as written and marked.
+    pub(super) fn named_variable(&mut self, also: &[char]) {
+        let mut name = String::from("$");
+        self.at += 1;
+        while let Some(c) = self
+            .peek(0)
+            .filter(|c| c.is_ascii_alphanumeric() || also.contains(c))
+        {
+            name.push(c);
+            self.at += 1;
+        }
+        self.word.push_str(&name);
+        self.word.expands(name);
+    }
+
+    /// A space or tab outside quotes: the word ends.
+    pub(super) fn blank(&mut self) {
+        self.end_word();
+        self.at += 1;
     }
 
     /// `2>/dev/null`, `> out.json`, `< in`: the redirection and its target are skipped.
@@ -452,29 +505,9 @@ impl Bash {
                 self.at += 2;
                 self.double_quoted()
             }
-            Some('{') => {
-                let close = self.chars[self.at..]
-                    .iter()
-                    .position(|&c| c == '}')
-                    .ok_or("A ${ is not closed.")?;
-                let name: String = self.chars[self.at..=self.at + close].iter().collect();
-                self.word.push_str(&name);
-                self.word.expands(name);
-                self.at += close + 1;
-                Ok(())
-            }
+            Some('{') => self.braced_variable(),
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
-                let mut name = String::from("$");
-                self.at += 1;
-                while let Some(c) = self
-                    .peek(0)
-                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-                {
-                    name.push(c);
-                    self.at += 1;
-                }
-                self.word.push_str(&name);
-                self.word.expands(name);
+                self.named_variable(&['_']);
                 Ok(())
             }
             Some(c) if c.is_ascii_digit() || "@*#?$!-".contains(c) => {
@@ -606,10 +639,11 @@ pub(super) fn substitution(form: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn texts(text: &str, shell: Shell) -> Vec<String> {
+    /// The words `shell` reads in `text` (the readers' tests share it).
+    pub(in crate::model::curl) fn texts(text: &str, shell: Shell) -> Vec<String> {
         split(text, shell)
             .unwrap()
             .list

@@ -2,7 +2,7 @@
 //! Windows C runtime's argument rules, Microsoft's *Parsing C++ command-line arguments*)
 //! and PowerShell 7.3+ (`about_Quoting_Rules`, `about_Special_Characters`).
 
-use super::shell::{Building, Shell, Word, Words, more_after, substitution};
+use super::shell::{Reader, Shell, Word, Words, more_after, substitution};
 
 /// Stands in for a `%` that cmd was told (`^%`) to leave alone, until variables are found.
 const ESCAPED_PERCENT: char = '\u{e000}';
@@ -166,36 +166,8 @@ fn percent_variable(text: &str) -> Option<String> {
 }
 
 /// PowerShell's reading of a native command's arguments (7.3 and later).
-pub(super) struct PowerShell {
-    chars: Vec<char>,
-    at: usize,
-    words: Vec<Word>,
-    word: Building,
-    notes: Vec<String>,
-}
-
-impl PowerShell {
-    pub(super) fn new(text: &str) -> Self {
-        Self {
-            chars: text.chars().collect(),
-            at: 0,
-            words: Vec::new(),
-            word: Building::default(),
-            notes: Vec::new(),
-        }
-    }
-
-    fn peek(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.at + ahead).copied()
-    }
-
-    fn end_word(&mut self) {
-        if let Some(word) = self.word.take() {
-            self.words.push(word);
-        }
-    }
-
-    pub(super) fn run(mut self) -> Result<Words, String> {
+impl Reader {
+    pub(super) fn powershell(mut self) -> Result<Words, String> {
         while let Some(c) = self.peek(0) {
             match c {
                 '`' => {
@@ -205,42 +177,16 @@ impl PowerShell {
                     }
                     self.at += 2;
                 }
-                '\'' => {
-                    self.at += 1;
-                    self.word.started = true;
-                    loop {
-                        match self.peek(0) {
-                            Some('\'') if self.peek(1) == Some('\'') => {
-                                self.word.push('\'');
-                                self.at += 1;
-                            }
-                            Some('\'') => break,
-                            Some(c) => self.word.push(c),
-                            None => return Err("A single quote (') is not closed.".into()),
-                        }
-                        self.at += 1;
-                    }
-                    self.at += 1;
-                }
+                '\'' => self.single_quoted(true)?,
                 '"' => {
                     self.at += 1;
-                    self.double_quoted()?;
+                    self.ps_double_quoted()?;
                 }
-                '$' => self.variable()?,
-                '#' if !self.word.started => {
-                    while self.peek(0).is_some_and(|c| c != '\n') {
-                        self.at += 1;
-                    }
-                }
-                ' ' | '\t' => {
-                    self.end_word();
-                    self.at += 1;
-                }
+                '$' => self.ps_variable()?,
+                '#' if !self.word.started => self.comment(),
+                ' ' | '\t' => self.blank(),
                 '\n' => {
-                    self.end_word();
-                    self.at += 1;
-                    if !self.words.is_empty() {
-                        more_after(&self.chars[self.at..], '#')?;
+                    if self.newline()? {
                         break;
                     }
                 }
@@ -265,7 +211,7 @@ impl PowerShell {
         })
     }
 
-    fn double_quoted(&mut self) -> Result<(), String> {
+    fn ps_double_quoted(&mut self) -> Result<(), String> {
         self.word.started = true;
         loop {
             match self.peek(0) {
@@ -308,7 +254,7 @@ impl PowerShell {
                     self.word.push(escaped);
                     self.at += 2;
                 }
-                Some('$') => self.variable()?,
+                Some('$') => self.ps_variable()?,
                 Some(c) => {
                     self.word.push(c);
                     self.at += 1;
@@ -318,32 +264,12 @@ impl PowerShell {
     }
 
     /// `$name`, `$env:NAME`, `${…}` or `$(…)`; a lone `$` is itself.
-    fn variable(&mut self) -> Result<(), String> {
+    fn ps_variable(&mut self) -> Result<(), String> {
         match self.peek(1) {
             Some('(') => Err(substitution("$(…)")),
-            Some('{') => {
-                let close = self.chars[self.at..]
-                    .iter()
-                    .position(|&c| c == '}')
-                    .ok_or("A ${ is not closed.")?;
-                let name: String = self.chars[self.at..=self.at + close].iter().collect();
-                self.word.push_str(&name);
-                self.word.expands(name);
-                self.at += close + 1;
-                Ok(())
-            }
+            Some('{') => self.braced_variable(),
             Some(c) if c.is_ascii_alphanumeric() || c == '_' => {
-                let mut name = String::from("$");
-                self.at += 1;
-                while let Some(c) = self
-                    .peek(0)
-                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
-                {
-                    name.push(c);
-                    self.at += 1;
-                }
-                self.word.push_str(&name);
-                self.word.expands(name);
+                self.named_variable(&['_', ':']); // `$env:NAME`
                 Ok(())
             }
             _ => {
@@ -357,17 +283,9 @@ impl PowerShell {
 
 #[cfg(test)]
 mod tests {
+    use super::super::shell::tests::texts;
     use super::super::shell::{detect, split};
     use super::*;
-
-    fn texts(text: &str, shell: Shell) -> Vec<String> {
-        split(text, shell)
-            .unwrap()
-            .list
-            .into_iter()
-            .map(|w| w.text)
-            .collect()
-    }
 
     #[test]
     fn cmd_reads_carets_then_windows_arguments() {
