@@ -213,6 +213,21 @@ fn the_request_builder_with_an_answer() {
         egui::vec2(360.0, date.height() + 4.0),
     );
     stable_snapshot_with(&mut h, "request_builder_headers_dark", &[date]).unwrap();
+
+    // A pasted command's notes: what it could not carry, above the request it made.
+    let base = h.state().shared().api_base_url.clone();
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::ImportCurl(format!(
+            "curl -u me:secret -k -H 'X-Trace: 7' -d '{{\"name\":\"Acme\"}}' {base}customers"
+        )));
+    support::step_until(
+        &mut h,
+        std::time::Duration::from_secs(15),
+        "the pasted request",
+        |app| app.request().tabs.len() == 2,
+    );
+    h.run();
+    stable_snapshot(&mut h, "request_builder_curl_notes_dark").unwrap();
 }
 
 /// A snapshot with what changes from run to run (the token expiry, durations, the demo
