@@ -217,9 +217,11 @@ fn the_request_builder_with_an_answer() {
     // A pasted command's notes: what it could not carry, above the request it made.
     let base = h.state().shared().api_base_url.clone();
     h.state_mut()
-        .handle(sage200_desk::screens::request::Command::ImportCurl(format!(
-            "curl -u me:secret -k -H 'X-Trace: 7' -d '{{\"name\":\"Acme\"}}' {base}customers"
-        )));
+        .handle(sage200_desk::screens::request::Command::ImportCurl(
+            format!(
+                "curl -u me:secret -k -H 'X-Trace: 7' -d '{{\"name\":\"Acme\"}}' {base}customers"
+            ),
+        ));
     support::step_until(
         &mut h,
         std::time::Duration::from_secs(15),
