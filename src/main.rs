@@ -186,6 +186,46 @@ impl eframe::App for Measured {
     }
 }
 
+/// A desktop logout or shutdown (SIGTERM, SIGHUP) and Ctrl+C in a terminal (SIGINT) close
+/// the app as its close button does: eframe saves the state (drafts, tabs, profiles, the
+/// window) and the demo server its records, then the process ends normally.
+#[cfg(unix)]
+fn close_on_signals(runtime: &tokio::runtime::Handle, ctx: egui::Context) {
+    use tokio::signal::unix::{SignalKind, signal};
+    runtime.spawn(async move {
+        let (Ok(mut term), Ok(mut hangup), Ok(mut interrupt)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            tracing::warn!(
+                "signals cannot be caught; ending the session may lose the last second of edits"
+            );
+            return;
+        };
+        let name = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = hangup.recv() => "SIGHUP",
+            _ = interrupt.recv() => "SIGINT",
+        };
+        tracing::info!(signal = name, "closing on a signal");
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        ctx.request_repaint();
+    });
+}
+
+/// Elsewhere only Ctrl+C can be caught the same way.
+#[cfg(not(unix))]
+fn close_on_signals(runtime: &tokio::runtime::Handle, ctx: egui::Context) {
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            tracing::info!(signal = "Ctrl+C", "closing on a signal");
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            ctx.request_repaint();
+        }
+    });
+}
+
 /// The 256 px icon rendered from `assets/icon.svg` (see `tests/icons.rs`).
 fn window_icon() -> std::sync::Arc<egui::IconData> {
     let png = include_bytes!("../packaging/icons/hicolor/256x256/apps/sage200-desk.png");
@@ -245,10 +285,12 @@ fn run_app(
         persist_window: true,
         ..Default::default()
     };
+    let signals = runtime.handle().clone();
     let result = eframe::run_native(
         sage200_desk::APP_ID,
         options,
         Box::new(move |cc| {
+            close_on_signals(&signals, cc.egui_ctx.clone());
             let app = SageApp::new(cc, start);
             Ok(match measure {
                 Some((started, close_after)) => Box::new(Measured {

@@ -1022,3 +1022,30 @@ async fn a_large_synthetic_answer_is_served_for_measurements() {
     assert_eq!(records[0]["reference"], "LRG00001");
     assert!(records[9]["contacts"][0]["emails"].is_array());
 }
+
+#[tokio::test]
+async fn a_record_created_just_before_the_app_closes_is_kept() {
+    // The app drops its in-process demo server as it closes (after a signal, too), without
+    // waiting for `shutdown`: what was created a moment before must still reach the file.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo-state.json");
+    let config = DemoConfig {
+        auto_approve: true,
+        customers: 20,
+        state_file: Some(file.clone()),
+        ..DemoConfig::default()
+    };
+    let server = start(config.clone()).await;
+    let api = Api::new(&server).await;
+    let (status, _) = api
+        .send(
+            reqwest::Method::POST,
+            "customers",
+            &json!({"name": "Last Moment Ltd", "reference": "LAST01"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    drop(server); // well inside the 300 ms the background saver waits
+    let saved = std::fs::read_to_string(&file).expect("the state file was written");
+    assert!(saved.contains("LAST01"), "the new customer was lost");
+}

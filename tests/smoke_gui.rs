@@ -239,3 +239,73 @@ fn the_window_comes_back_where_and_as_large_as_it_was_left() {
     }
     second.stop();
 }
+
+/// The saved UI state, or nothing yet.
+fn saved_state(data_dir: &Path) -> String {
+    std::fs::read_to_string(data_dir.join("ui-state.ron")).unwrap_or_default()
+}
+
+/// Clicks a screen of the left navigation (its buttons are 34 px apart, Browse first).
+fn click_screen(window: &str, index: i32) {
+    let y = (65 + 34 * index).to_string();
+    run(
+        "xdotool",
+        &["mousemove", "--window", window, "80", &y, "click", "1"],
+    );
+}
+
+#[test]
+fn an_idle_app_saves_within_a_second_and_a_signal_saves_and_closes() {
+    if display().is_none() {
+        return;
+    }
+    let _display = DISPLAY_IN_USE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut app = start(data_dir.path());
+    app.wait_for(&["first frame", "signed in"]);
+    let window = window_of(&app);
+    run("xdotool", &["windowfocus", "--sync", &window]);
+    // The demo has several companies: the picker opens; Escape closes it.
+    std::thread::sleep(Duration::from_millis(1500));
+    run("xdotool", &["key", "--clearmodifiers", "Escape"]);
+    std::thread::sleep(Duration::from_millis(500));
+
+    // Two edits in quick succession (the first may be saved with its own frame; the second
+    // comes within eframe's one-second save interval), then the app is left alone.
+    click_screen(&window, 2); // Request builder
+    std::thread::sleep(Duration::from_millis(250));
+    click_screen(&window, 3); // History
+    // The pointer leaves the window, so nothing there asks for another frame.
+    run("xdotool", &["mousemove", "1270", "795"]);
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while !saved_state(data_dir.path()).contains("screen:History") {
+        assert!(
+            Instant::now() < deadline,
+            "the last edit was not saved while the app sat idle:\n{}",
+            saved_state(data_dir.path())
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // An edit, then at once the session ends (a desktop logout sends SIGTERM).
+    click_screen(&window, 4); // Settings
+    std::thread::sleep(Duration::from_millis(150));
+    let pid = app.child.id().to_string();
+    run("kill", &["-TERM", &pid]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = app.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "SIGTERM did not close the app");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "the app ended with {status}");
+    assert!(
+        saved_state(data_dir.path()).contains("screen:Settings"),
+        "the edit made just before SIGTERM was lost:\n{}",
+        saved_state(data_dir.path())
+    );
+}

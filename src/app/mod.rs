@@ -13,6 +13,7 @@ mod task;
 pub use command::Command;
 pub use options::StartOptions;
 pub use paths::{AppPaths, DATA_DIR_ENV};
+use persist::AUTO_SAVE;
 pub use persist::{PersistedState, STATE_KEY, merge_profiles};
 pub use services::Services;
 pub use task::{Task, Waker, finished, finished_by_key};
@@ -46,6 +47,10 @@ pub struct SageApp {
     /// What the user did this frame, handled at the start of the next.
     commands: Vec<Command>,
     first_frame_logged: bool,
+    /// [`Self::persisted_hash`] at the last save.
+    saved: u64,
+    /// Whether eframe keeps the state (it does when started with storage, as `main` does).
+    persistent: bool,
 }
 
 /// The user's order of day, month and year: from the locale variables (`LC_ALL`,
@@ -67,7 +72,9 @@ impl SageApp {
             .storage
             .and_then(|storage| eframe::get_value::<PersistedState>(storage, STATE_KEY))
             .unwrap_or_default();
-        Self::with_state(&cc.egui_ctx, options, persisted)
+        let mut app = Self::with_state(&cc.egui_ctx, options, persisted);
+        app.persistent = cc.storage.is_some();
+        app
     }
 
     /// Builds the app with a given persisted state, handing each screen its part.
@@ -117,6 +124,8 @@ impl SageApp {
             welcome: welcome::Welcome::new(persisted.welcome_done || sign_in_at_start),
             commands: Vec::new(),
             first_frame_logged: false,
+            saved: 0,
+            persistent: false,
         };
         if app.cx.shared.server_url.is_some() {
             app.commands.push(shell::Command::CheckServer.into());
@@ -371,14 +380,20 @@ impl eframe::App for SageApp {
             // Handle what the user just did without waiting for another input event.
             ui.ctx().request_repaint();
         }
+        if self.persistent && self.persisted_hash() != self.saved {
+            // An idle window paints nothing, and eframe saves only when it paints.
+            ui.ctx()
+                .request_repaint_after(AUTO_SAVE + Duration::from_millis(100));
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, STATE_KEY, &self.persisted());
+        self.saved = self.persisted_hash();
     }
 
     /// Drafts are saved within a second of a change, so a crash loses almost nothing.
     fn auto_save_interval(&self) -> Duration {
-        Duration::from_secs(1)
+        AUTO_SAVE
     }
 }

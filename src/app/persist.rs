@@ -10,6 +10,10 @@ use crate::screens::shared::{CompanyChoice, Screen, ThemeChoice};
 
 use super::SageApp;
 
+/// How often eframe saves while something changes (and so how old the newest unsaved edit
+/// can be when the app is killed).
+pub(super) const AUTO_SAVE: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The key under which [`PersistedState`] is stored.
 pub const STATE_KEY: &str = "sage200-desk/state";
 
@@ -59,6 +63,31 @@ pub fn merge_profiles(saved: &[Profile], demo_url: Option<&str>) -> Vec<Profile>
 }
 
 impl SageApp {
+    /// A fingerprint of what [`Self::persisted`] would save, without copying it: when it
+    /// differs from the last save, a frame is asked for so eframe's auto-save runs even in
+    /// an idle window (which paints no frames of its own).
+    pub(super) fn persisted_hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let shared = &self.cx.shared;
+        (
+            shared.screen,
+            shared.theme,
+            &shared.profile,
+            &shared.profiles,
+        )
+            .hash(&mut hasher);
+        self.company.state().remembered.hash(&mut hasher);
+        for tab in &self.request.state().tabs {
+            tab.draft.hash(&mut hasher);
+        }
+        self.request.state().active_tab.hash(&mut hasher);
+        self.settings.state().openapi_files.hash(&mut hasher);
+        self.customers.state().draft.hash(&mut hasher);
+        self.welcome.state().done.hash(&mut hasher);
+        hasher.finish()
+    }
+
     /// The state to save: each screen's persisted part gathered into one document.
     #[must_use]
     pub fn persisted(&self) -> PersistedState {

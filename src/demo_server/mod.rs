@@ -283,18 +283,17 @@ impl Drop for DemoServer {
         if let Some(saver) = self.saver.take() {
             saver.abort();
         }
+        // Records created in the last moments before the app closes are kept too.
+        if let Some(path) = self.state.config.state_file.clone() {
+            save_now(&self.state, &path);
+        }
     }
 }
 
 /// Writes the state file when data changed: to a temporary file first, then renamed, so a
 /// crash never leaves half a file.
 async fn save_if_changed(state: &DemoState, path: &Path) {
-    if !state.dirty.swap(false, Ordering::AcqRel) {
-        return;
-    }
-    let mut snapshot = data::export(&state.lock_companies());
-    snapshot["oauth"] = state.lock_oauth().export();
-    let Ok(text) = serde_json::to_vec(&snapshot) else {
+    let Some(text) = changed_snapshot(state) else {
         return;
     };
     let temporary = path.with_extension("json.tmp");
@@ -305,6 +304,30 @@ async fn save_if_changed(state: &DemoState, path: &Path) {
     .await;
     if let Err(error) = written {
         state.mark_changed();
+        tracing::warn!(%error, path = %path.display(), "could not save the demo state");
+    }
+}
+
+/// The state as the file holds it, when it changed since the last save.
+fn changed_snapshot(state: &DemoState) -> Option<Vec<u8>> {
+    if !state.dirty.swap(false, Ordering::AcqRel) {
+        return None;
+    }
+    let mut snapshot = data::export(&state.lock_companies());
+    snapshot["oauth"] = state.lock_oauth().export();
+    serde_json::to_vec(&snapshot).ok()
+}
+
+/// The last save when the server is dropped without [`DemoServer::shutdown`] (the app
+/// closing, a signal): written at once, as a drop cannot wait for the runtime.
+fn save_now(state: &DemoState, path: &Path) {
+    let Some(text) = changed_snapshot(state) else {
+        return;
+    };
+    let temporary = path.with_extension("json.tmp");
+    let written =
+        std::fs::write(&temporary, &text).and_then(|()| std::fs::rename(&temporary, path));
+    if let Err(error) = written {
         tracing::warn!(%error, path = %path.display(), "could not save the demo state");
     }
 }

@@ -211,7 +211,7 @@ fn without_indexes(path: &str) -> String {
 }
 
 /// The form's content. Text stays as typed; numbers are checked, not parsed, until sent.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Hash)]
 #[serde(default)]
 pub struct CustomerDraft {
     /// The customer being edited; `None` for a new one.

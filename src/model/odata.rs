@@ -557,7 +557,7 @@ impl FilterChecker {
 }
 
 /// Every query option of a request, as the user set them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
 #[serde(default)]
 pub struct ODataQuery {
     /// `$select`.

@@ -21,7 +21,7 @@ pub const DEFAULT_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_ac
 pub const DEMO_CLIENT_ID: &str = "demo-desktop";
 
 /// Which Sage 200 edition (and so which API base URL) a profile uses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hash)]
 pub enum Edition {
     /// Sage 200 Professional / Extra Online.
     Professional,
@@ -59,7 +59,7 @@ impl Edition {
 }
 
 /// Which host name the loopback redirect uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
 pub enum RedirectHost {
     /// `127.0.0.1` (what RFC 8252 recommends).
     #[default]
@@ -80,7 +80,7 @@ impl RedirectHost {
 }
 
 /// Where Sage ID sends the browser back to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(default)]
 pub struct RedirectSettings {
     /// The host name.
@@ -128,7 +128,7 @@ impl RedirectSettings {
 }
 
 /// A named way to sign in and reach one Sage 200 API.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(default)]
 pub struct Profile {
     /// The profile's name (unique; also names its keyring entries).

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::odata::{ODataQuery, QueryError};
 
 /// The methods the Sage 200 API uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Hash)]
 pub enum HttpMethod {
     /// Read.
     #[default]
@@ -43,7 +43,7 @@ impl HttpMethod {
 }
 
 /// A row of plain query parameters or headers that can be switched off without deleting it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hash)]
 pub struct KeyValue {
     /// Whether it is sent.
     pub enabled: bool,
@@ -67,7 +67,7 @@ impl Default for KeyValue {
 const RESERVED_HEADERS: [&str; 4] = ["authorization", "x-site", "x-company", "host"];
 
 /// One request being composed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(default)]
 pub struct RequestDraft {
     /// The method.

@@ -13,7 +13,7 @@ use crate::app::AppPaths;
 use crate::model::{DateStyle, Profile, ResponseMeta};
 
 /// The screens of the left navigation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Hash)]
 pub enum Screen {
     /// Browse any list resource as a table.
     #[default]
@@ -52,7 +52,7 @@ impl Screen {
 }
 
 /// Light, dark, or whatever the system uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Hash)]
 pub enum ThemeChoice {
     /// Follow the operating system.
     #[default]
@@ -79,7 +79,7 @@ impl ThemeChoice {
 }
 
 /// A chosen site and company: what `X-Site` and `X-Company` carry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hash)]
 pub struct CompanyChoice {
     /// `X-Site`.
     pub site_id: String,
