@@ -216,6 +216,25 @@ fn every_fault_is_shown_with_an_action_and_loses_nothing() {
         other => panic!("{other:?}"),
     }
 
+    // A byte-order mark before the JSON (some .NET and IIS stacks send one): the companies
+    // still load, and an answer is still a table, saved as received.
+    server.add_fault(Fault::new(FaultKind::ByteOrderMark, "sites", 1));
+    h.state_mut()
+        .handle(sage200_desk::screens::company::Command::ReloadSites);
+    support::step_until(&mut h, WAIT, "the sites", |app| {
+        !matches!(app.company().sites, SitesView::Loading)
+    });
+    match &h.state().company().sites {
+        SitesView::Loaded(sites) => assert!(!sites.is_empty(), "no companies read"),
+        other => panic!("sites with a byte-order mark: {other:?}"),
+    }
+    server.add_fault(Fault::new(FaultKind::ByteOrderMark, "customers", 1));
+    send(&mut h);
+    let answer = h.state().request().tabs[0].answer.clone().unwrap();
+    assert!(answer.not_json.is_none(), "{:?}", answer.not_json);
+    assert!(answer.table.as_ref().is_some_and(|t| !t.is_empty()));
+    assert!(answer.raw.starts_with(b"\xEF\xBB\xBF"), "kept as received");
+
     // The refresh token is revoked: the user is asked to sign in again; nothing is lost.
     server.revoke_refresh_tokens();
     server.expire_tokens();

@@ -190,7 +190,7 @@ pub fn decode_list<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>, ApiError>
 /// or `Count`. `None` when none of these is there.
 #[must_use]
 pub fn decode_count(body: &[u8]) -> Option<u64> {
-    let value: serde_json::Value = serde_json::from_slice(body.trim_ascii()).ok()?;
+    let value: serde_json::Value = serde_json::from_slice(json_text(body)).ok()?;
     let number = |v: &serde_json::Value| {
         v.as_u64()
             .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
@@ -202,9 +202,19 @@ pub fn decode_count(body: &[u8]) -> Option<u64> {
     })
 }
 
+/// The JSON text of a body: without a UTF-8 byte-order mark, which some .NET and IIS stacks
+/// put first and RFC 8259 (section 8.1) lets a reader ignore, and without surrounding white
+/// space.
+#[must_use]
+pub fn json_text(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(body)
+        .trim_ascii()
+}
+
 /// Decodes JSON, explaining empty, HTML and malformed answers.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let trimmed = body.trim_ascii();
+    let trimmed = json_text(body);
     if trimmed.is_empty() {
         return Err(ApiError::InvalidBody {
             detail: "the server sent an empty answer".into(),
@@ -520,5 +530,20 @@ mod tests {
         let html = decode_list::<i32>(b"<html><body>502</body></html>").unwrap_err();
         assert!(html.to_string().contains("HTML page"));
         assert!(decode_list::<i32>(br#"[{"id": 1, "na"#).is_err());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_read_past_by_every_decode() {
+        let marked = |text: &str| [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        assert_eq!(decode_list::<i32>(&marked("[1,2]")).unwrap(), [1, 2]);
+        assert_eq!(decode_count(&marked("42")), Some(42));
+        assert_eq!(
+            decode::<serde_json::Value>(&marked("{\"a\":1}")).unwrap()["a"],
+            1
+        );
+        assert_eq!(
+            super::super::error::sage_message(&marked("{\"Message\":\"No\"}")),
+            "No"
+        );
     }
 }

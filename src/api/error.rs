@@ -86,7 +86,7 @@ impl ApiError {
 /// Sage's error message from a body of any shape: `{"Message"}`, `{"message"}`,
 /// `{"error_description"}`, plain text, or nothing.
 pub(crate) fn sage_message(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+    let text = String::from_utf8_lossy(super::client::json_text(body));
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
         for key in ["Message", "message", "error_description", "error"] {
             if let Some(message) = value.get(key).and_then(serde_json::Value::as_str) {

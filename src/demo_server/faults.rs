@@ -47,6 +47,9 @@ pub enum FaultKind {
     EmptySites,
     /// Carry out the call (a create is saved) but drop the connection instead of answering.
     LoseAnswer,
+    /// Answer as usual, with a UTF-8 byte-order mark before the body (as some .NET and IIS
+    /// stacks send).
+    ByteOrderMark,
 }
 
 fn bad_gateway() -> u16 {
@@ -186,6 +189,17 @@ pub async fn apply(State(state): State<Arc<DemoState>>, request: Request, next: 
         )
             .into_response(),
         FaultKind::EmptyOk => StatusCode::OK.into_response(),
+        FaultKind::ByteOrderMark => {
+            let response = next.run(request).await;
+            let (mut parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            let mut marked = b"\xEF\xBB\xBF".to_vec();
+            marked.extend_from_slice(&bytes);
+            Response::from_parts(parts, Body::from(marked))
+        }
         FaultKind::EmptySites => {
             if path.ends_with("/sites") {
                 (

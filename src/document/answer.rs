@@ -14,7 +14,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 pub use super::scan::{Child, Kind, Span};
-use super::scan::{pretty_lines, scan_children, skip_ws, span, string_end, to_u32, value_end};
+use super::scan::{
+    bom_len, pretty_lines, scan_children, skip_ws, span, string_end, to_u32, value_end,
+};
 
 /// Containers with more bytes than this have their children listed once, when the answer
 /// is read, rather than scanned while a frame is drawn.
@@ -35,7 +37,7 @@ pub struct JsonDoc {
 impl JsonDoc {
     /// Indexes `raw`, which must be valid JSON (checked by the caller).
     fn new(raw: Bytes) -> Self {
-        let start = skip_ws(&raw, 0);
+        let start = skip_ws(&raw, bom_len(&raw));
         let root = span(start, value_end(&raw, start));
         let mut doc = Self {
             raw,
@@ -398,13 +400,14 @@ impl Answered {
     /// indexes it; otherwise keeps it as lines of text.
     #[must_use]
     pub fn read(meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
-        let trimmed = raw.trim_ascii();
-        let checked = if trimmed.is_empty() {
+        // A byte-order mark is read past; the bytes are kept as received.
+        let text = &raw[bom_len(raw)..];
+        let checked = if text.trim_ascii().is_empty() {
             Err("The answer has no body.".to_owned())
         } else if u32::try_from(raw.len()).is_err() {
             Err("The answer is larger than 4 GB; it is shown as text.".to_owned())
         } else {
-            serde_json::from_slice::<serde::de::IgnoredAny>(raw)
+            serde_json::from_slice::<serde::de::IgnoredAny>(text)
                 .map(|_| ())
                 .map_err(|e| format!("The answer is not JSON ({e}); it is shown as text."))
         };
@@ -823,5 +826,16 @@ mod tests {
         let html = Answered::read(meta(), &bytes::Bytes::from_static(b"<html>oops</html>"));
         assert!(html.doc.is_none() && html.not_json.as_ref().unwrap().contains("not JSON"));
         assert_eq!(html.line(0), "<html>oops</html>");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_read_past_and_kept() {
+        let raw = b"\xEF\xBB\xBF[{\"id\":1,\"name\":\"Acme\"}]";
+        let answer = Answered::read(meta(), &Bytes::from_static(raw));
+        assert!(answer.not_json.is_none(), "{:?}", answer.not_json);
+        assert_eq!(answer.table.as_ref().unwrap().row(0), ["1", "Acme"]);
+        assert_eq!(answer.line(0), "[");
+        assert_eq!(answer.record_count(), 1);
+        assert_eq!(&answer.raw[..], &raw[..], "saved as received");
     }
 }

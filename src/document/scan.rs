@@ -43,6 +43,12 @@ pub(super) fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
 }
 
+/// The length of a UTF-8 byte-order mark at the start of `b` (3), or 0: RFC 8259 lets a
+/// reader ignore one, and some .NET and IIS stacks send it.
+pub(super) fn bom_len(b: &[u8]) -> usize {
+    if b.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 }
+}
+
 pub(super) fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && is_ws(b[i]) {
         i += 1;
@@ -145,7 +151,7 @@ pub(super) fn pretty_lines(b: &[u8]) -> Vec<u64> {
     let mut lines = Vec::new();
     // (object?, depth) of each open container.
     let mut open: Vec<(bool, u32)> = Vec::new();
-    let mut i = skip_ws(b, 0);
+    let mut i = skip_ws(b, bom_len(b));
     let mut line_start = i;
     let mut depth = 0u32;
     while i < b.len() {
