@@ -55,11 +55,13 @@ pub fn save_atomically(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     written.map_err(io)
 }
 
-/// Cells a spreadsheet would run as a formula get a leading `'` (CSV injection guard).
+/// Cells a spreadsheet would run as a formula get a leading `'` (CSV injection guard,
+/// OWASP's rule: a cell starting with `=`, `+`, `-`, `@`, tab or carriage return). A plain
+/// negative number (`-1234.50`) is the one exception, so it stays a number.
 fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
     let risky = match cell.chars().next() {
         Some('=' | '+' | '@' | '\t' | '\r') => true,
-        Some('-') => !cell[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.'),
+        Some('-') => !is_plain_number(&cell[1..]),
         _ => false,
     };
     if risky {
@@ -67,6 +69,13 @@ fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(cell)
     }
+}
+
+/// `1234`, `1234.50` or `.5`: digits with at most one point, nothing else.
+fn is_plain_number(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+        && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && text.bytes().filter(|b| *b == b'.').count() <= 1
 }
 
 /// A table as CSV: a header row, then one row per record.
@@ -200,6 +209,27 @@ mod tests {
         assert_eq!(back[0], rows[0]);
         assert_eq!(back[1], rows[1]);
         assert_eq!(back[2][1], "'=HYPERLINK(\"x\")", "formulas are defused");
+    }
+
+    #[test]
+    fn every_formula_start_is_defused_but_plain_negative_numbers_stay() {
+        for risky in [
+            "-2+3+cmd|' /C calc'!A0",
+            "=1+1",
+            "+44 20 7946 0000",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "-A1",
+            "-",
+            "-1e5",
+            "-1.2.3",
+        ] {
+            assert_eq!(defuse(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for plain in ["-1234.50", "-7", "-.5", "1234", "name", ""] {
+            assert_eq!(defuse(plain), plain, "{plain:?}");
+        }
     }
 
     #[test]
