@@ -190,7 +190,8 @@ pub fn decode_list<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>, ApiError>
 /// or `Count`. `None` when none of these is there.
 #[must_use]
 pub fn decode_count(body: &[u8]) -> Option<u64> {
-    let value: serde_json::Value = serde_json::from_slice(json_text(body)).ok()?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&crate::model::mend_lone_surrogates(json_text(body))).ok()?;
     let number = |v: &serde_json::Value| {
         v.as_u64()
             .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
@@ -225,8 +226,11 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             detail: "the server sent an HTML page instead of JSON".into(),
         });
     }
-    serde_json::from_slice(trimmed).map_err(|e| ApiError::InvalidBody {
-        detail: format!("{e}"),
+    // A lone surrogate escape (`"\ud800"`) reads as U+FFFD rather than losing the record.
+    serde_json::from_slice(&crate::model::mend_lone_surrogates(trimmed)).map_err(|e| {
+        ApiError::InvalidBody {
+            detail: format!("{e}"),
+        }
     })
 }
 

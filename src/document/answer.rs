@@ -116,7 +116,9 @@ impl JsonDoc {
             Kind::Text => {
                 let inner = &bytes[1..bytes.len().saturating_sub(1).max(1)];
                 if inner.contains(&b'\\') {
-                    Cow::Owned(serde_json::from_slice::<String>(bytes).unwrap_or_default())
+                    // A lone surrogate escape reads as U+FFFD; the rest of the text stays.
+                    let mended = crate::model::mend_lone_surrogates(bytes);
+                    Cow::Owned(serde_json::from_slice::<String>(&mended).unwrap_or_default())
                 } else {
                     String::from_utf8_lossy(inner)
                 }
@@ -137,7 +139,7 @@ impl JsonDoc {
     /// A value parsed into a `serde_json::Value` (for one record, not for the whole body).
     #[must_use]
     pub fn value(&self, at: Span) -> Option<serde_json::Value> {
-        serde_json::from_slice(&self.raw[at.range()]).ok()
+        serde_json::from_slice(&crate::model::mend_lone_surrogates(&self.raw[at.range()])).ok()
     }
 
     /// The list of records: the root array, or the array in `{"value": [...]}`.
@@ -837,5 +839,30 @@ mod tests {
         assert_eq!(answer.line(0), "[");
         assert_eq!(answer.record_count(), 1);
         assert_eq!(&answer.raw[..], &raw[..], "saved as received");
+    }
+
+    #[test]
+    fn a_lone_surrogate_never_blanks_a_record() {
+        let raw = br#"[{"id":1,"name":"\ud800abc"},{"id":2,"name":"ok"}]"#;
+        let answer = Answered::read(meta(), &Bytes::from_static(raw));
+        assert!(answer.not_json.is_none(), "{:?}", answer.not_json);
+        let table = answer.table.as_ref().unwrap();
+        assert_eq!(table.cell(0, 1), "\u{fffd}abc", "the table cell");
+        assert_eq!(
+            answer.record(0).unwrap()["name"],
+            "\u{fffd}abc",
+            "the record's detail"
+        );
+        assert_eq!(
+            *crate::document::search_answer(&answer, "abc").rows,
+            [0],
+            "search"
+        );
+        let csv = crate::export::csv_bytes(&table.columns, (0..table.len()).map(|r| table.row(r)))
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&csv).contains("\u{fffd}abc"),
+            "the CSV cell"
+        );
     }
 }

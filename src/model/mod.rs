@@ -8,6 +8,7 @@ mod customer;
 mod display;
 mod format;
 mod history;
+mod json_text;
 mod odata;
 mod profile;
 mod request;
@@ -25,6 +26,7 @@ pub use customer::{ACCOUNT_STATUSES, ACCOUNT_TYPES, CustomerDraft, CustomerField
 pub use display::{DateStyle, FieldGroup, enum_words, field_label, format_date};
 pub use format::ExportFormat;
 pub use history::{HISTORY_LIMIT, HistoryEntry, remember};
+pub use json_text::mend_lone_surrogates;
 pub use odata::{
     Combine, CompareOp, Condition, FilterGroup, FilterItem, FilterValue, MAX_TOP, ODataQuery,
     QueryError, check_filter,
