@@ -11,7 +11,7 @@ use std::time::Duration;
 use calamine::Reader as _;
 use egui_kittest::kittest::Queryable;
 use sage200_desk::app::PersistedState;
-use sage200_desk::model::{HttpMethod, RequestDraft};
+use sage200_desk::model::{HttpMethod, KeyValue, RequestDraft};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -644,4 +644,34 @@ fn type_into_path(h: &mut egui_kittest::Harness<'_, sage200_desk::app::SageApp>,
     let _ = h.run_ok();
     h.get_by_label("Path").type_text(text);
     let _ = h.run_ok();
+}
+
+#[test]
+fn a_header_that_cannot_be_sent_is_said_at_its_row() {
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 10, "headerrow", "Stationery & Office Supplies");
+    let id = h.state().request().active_tab;
+    let mut draft = active_draft(&h);
+    draft.headers.push(KeyValue {
+        enabled: true,
+        key: "X-Customer".into(),
+        value: "Café".into(),
+    });
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::UpdateDraft(
+            id,
+            Box::new(draft),
+        ));
+    h.run();
+    h.get_by_label("Query options").click(); // folded, so the headers are in view
+    h.run();
+    h.get_by_label("Headers (1)").click();
+    h.run();
+    h.get_by_label_contains("has 'é', which a header cannot carry");
+    // Sending says the same instead of failing later with an unclear error.
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::SendRequest(id));
+    h.run();
+    let problem = h.state().request().tabs[0].problem.clone().unwrap();
+    assert!(problem.message.contains("'é'"), "{}", problem.message);
 }

@@ -15,4 +15,4 @@ pub use client::{
 };
 pub use error::ApiError;
 pub use http::{CALL_TIMEOUT, build_http_client, build_http_client_with, check_health};
-pub use paging::{PageOptions, Progress, fetch_all, fetch_all_mapped};
+pub use paging::{PageOptions, Progress, fetch_all, fetch_all_mapped, with_tie_breaker};

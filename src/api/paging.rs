@@ -71,10 +71,11 @@ where
     let in_flight = options.in_flight.clamp(1, 8);
     let mut template = base.clone();
     template.query.retain(|(k, _)| k != "$top" && k != "$skip");
-    if !template.query.iter().any(|(k, _)| k == "$orderby") {
-        template
+    match template.query.iter_mut().find(|(k, _)| k == "$orderby") {
+        Some((_, order)) => *order = with_tie_breaker(order),
+        None => template
             .query
-            .push(("$orderby".to_owned(), options.order_by.clone()));
+            .push(("$orderby".to_owned(), options.order_by.clone())),
     }
     let page = |index: usize| {
         let request = template
@@ -117,4 +118,33 @@ where
         })?);
     }
     Ok(pages)
+}
+
+/// An `$orderby` that pages cannot cut differently from one call to the next: `id` appended
+/// when the order does not already end ties with it (rows that share an `on_hold` value
+/// would otherwise repeat or go missing across pages fetched in parallel).
+#[must_use]
+pub fn with_tie_breaker(order: &str) -> String {
+    let has_id = order
+        .split(',')
+        .any(|part| part.split_whitespace().next() == Some("id"));
+    if has_id || order.trim().is_empty() {
+        order.to_owned()
+    } else {
+        format!("{order},id")
+    }
+}
+
+#[cfg(test)]
+mod tie_tests {
+    use super::with_tie_breaker;
+
+    #[test]
+    fn paged_orders_end_ties_with_the_id() {
+        assert_eq!(with_tie_breaker("on_hold"), "on_hold,id");
+        assert_eq!(with_tie_breaker("name desc"), "name desc,id");
+        assert_eq!(with_tie_breaker("id desc"), "id desc");
+        assert_eq!(with_tie_breaker("name,id"), "name,id");
+        assert_eq!(with_tie_breaker("identifier"), "identifier,id");
+    }
 }

@@ -35,7 +35,7 @@ pub use profile::{
     DEFAULT_SCOPES, DEMO_CLIENT_ID, Edition, Profile, ProfileField, RedirectHost, RedirectSettings,
     is_loopback_http, parse_port,
 };
-pub use request::{HttpMethod, KeyValue, RequestDraft, encode_query};
+pub use request::{HttpMethod, KeyValue, RequestDraft, encode_query, header_problem};
 pub use response::{ResponseMeta, format_money, format_size};
 pub use secret::Secret;
 pub use site::{Company, Site, SiteCompany, group_sites};

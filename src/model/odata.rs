@@ -496,7 +496,13 @@ impl FilterChecker {
                 at + 1
             )));
         }
+        let bare_name = matches!(self.token(), Some((_, Token::Name(_))));
         let is_call = self.operand()?;
+        // A boolean field or `true`/`false` is a condition on its own (`on_hold and …`).
+        let ends_here = match self.token() {
+            None | Some((_, Token::Close)) => true,
+            Some(_) => matches!(self.keyword().as_deref(), Some("and" | "or")),
+        };
         match self.keyword().as_deref() {
             Some("eq" | "ne" | "gt" | "ge" | "lt" | "le") => {
                 self.position += 1;
@@ -509,7 +515,7 @@ impl FilterChecker {
                     at + 1
                 )))
             }
-            _ if is_call => Ok(()),
+            _ if is_call || (bare_name && ends_here) => Ok(()),
             _ => match self.token() {
                 Some((at, _)) => Err(error(format!(
                     "Expected a comparison (eq, ne, gt, ge, lt, le) at position {}.",
@@ -775,6 +781,11 @@ mod tests {
             "startswith(name,'A') ne true",
             "date_time_updated ge 2024-02-23T00:00:00Z",
             "balance lt -5.5",
+            "on_hold",
+            "on_hold and balance gt 0",
+            "balance gt 0 and (on_hold)",
+            "true",
+            "(false)",
         ] {
             assert!(check_filter(good).is_ok(), "{good}");
         }
@@ -784,7 +795,9 @@ mod tests {
         assert!(problem("not on_hold").contains("'ne true'"));
         assert!(problem("(name eq 'a'").contains("')'"));
         assert!(problem("name eq").contains("ends where"));
-        assert!(problem("name").contains("comparison"));
+        // A field alone is a boolean condition (Sage checks its type); a value alone is not.
+        assert!(problem("5").contains("comparison"));
+        assert!(problem("'text' and on_hold").contains("comparison"));
         assert!(problem("tolower(name) eq 'a'").contains("not a function"));
         assert!(problem("name eq 'a' #").contains("'#'"));
         assert!(problem(&"(".repeat(100)).contains("nested too deeply"));

@@ -171,26 +171,43 @@ impl RequestDraft {
             .filter(|r| r.enabled && !r.key.trim().is_empty())
         {
             let key = row.key.trim();
-            let valid = key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-            if !valid {
-                return Err(QueryError(format!("'{key}' is not a valid header name.")));
-            }
-            if RESERVED_HEADERS.contains(&key.to_ascii_lowercase().as_str()) {
-                return Err(QueryError(format!(
-                    "{key} is set by the app from the sign-in and the chosen company."
-                )));
-            }
-            if row.value.chars().any(char::is_control) {
-                return Err(QueryError(format!(
-                    "The value of {key} has a line break or control character."
-                )));
+            if let Some(problem) = header_problem(key, &row.value) {
+                return Err(QueryError(problem));
             }
             headers.push((key.to_owned(), row.value.trim().to_owned()));
         }
         Ok(headers)
     }
+}
+
+/// What is wrong with a header the user set, if anything: a name outside RFC 9110's token
+/// characters, a header the app sets itself, a line break or control character, or text
+/// outside ASCII (HTTP carries header values as ASCII; `é` would fail only when sending).
+#[must_use]
+pub fn header_problem(name: &str, value: &str) -> Option<String> {
+    let valid = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if !valid {
+        return Some(format!("'{name}' is not a valid header name."));
+    }
+    if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+        return Some(format!(
+            "{name} is set by the app from the sign-in and the chosen company."
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Some(format!(
+            "The value of {name} has a line break or control character."
+        ));
+    }
+    if let Some(other) = value.chars().find(|c| !c.is_ascii()) {
+        return Some(format!(
+            "The value of {name} has '{other}', which a header cannot carry (ASCII only); percent-encode it or leave it out."
+        ));
+    }
+    None
 }
 
 /// Percent-encodes query parameters the way Sage expects: spaces as `%20`, and every
@@ -313,5 +330,12 @@ mod tests {
             ..KeyValue::default()
         });
         assert!(draft.header_pairs().is_err());
+        draft.headers.pop();
+        draft.headers.push(KeyValue {
+            key: "X-Name".into(),
+            value: "Café".into(),
+            ..KeyValue::default()
+        });
+        assert!(draft.header_pairs().unwrap_err().0.contains("'é'"));
     }
 }

@@ -573,17 +573,8 @@ fn apply_headers(
             }
             continue;
         }
-        let valid_name = !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-        if !valid_name {
-            return Err(format!("'{name}' is not a valid header name."));
-        }
-        if value.chars().any(char::is_control) {
-            return Err(format!(
-                "The value of the {name} header has a line break or control character."
-            ));
+        if let Some(problem) = super::header_problem(&name, &value) {
+            return Err(problem);
         }
         draft.headers.push(KeyValue {
             enabled: true,

@@ -20,7 +20,7 @@ pub use import::{Imported, ReadFile, from_curl, from_curl_reading};
 pub use shell::{Shell, detect};
 
 use super::odata::ODataQuery;
-use super::request::{HttpMethod, KeyValue, RequestDraft};
+use super::request::{HttpMethod, KeyValue, RequestDraft, header_problem};
 
 /// Every option of curl's table with whether it takes a value: for the test that checks the
 /// table against the installed curl (`curl --help all`).

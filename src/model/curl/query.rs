@@ -71,7 +71,7 @@ pub(super) fn apply_query(
                 Some(number.to_string())
             }
             "$count" => {
-                draft.query.count = value == "true";
+                draft.query.count = value.eq_ignore_ascii_case("true");
                 Some(if draft.query.count {
                     value.clone()
                 } else {

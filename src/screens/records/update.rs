@@ -107,9 +107,13 @@ impl List {
             .sort
             .clone()
             .unwrap_or_else(|| ("id".to_owned(), false));
+        // Pages are cut from one order: ties broken by `id`, so no row repeats or goes missing.
         Ok(request.param(
             "$orderby",
-            format!("{field} {}", if descending { "desc" } else { "asc" }),
+            api::with_tie_breaker(&format!(
+                "{field} {}",
+                if descending { "desc" } else { "asc" }
+            )),
         ))
     }
 

@@ -597,6 +597,7 @@ fn parse_order(text: &str) -> Result<Vec<(String, bool)>, String> {
 }
 
 fn rows(ui: &mut egui::Ui, title: &str, noun: &str, rows: &mut Vec<KeyValue>) {
+    let headers = noun == "header";
     egui::CollapsingHeader::new(format!(
         "{title} ({})",
         rows.iter().filter(|r| r.enabled).count()
@@ -620,6 +621,14 @@ fn rows(ui: &mut egui::Ui, title: &str, noun: &str, rows: &mut Vec<KeyValue>) {
                 );
                 if ui.small_button("Remove").clicked() {
                     remove = Some(index);
+                }
+                // Said at the row, before sending: a header that cannot go out as typed.
+                if headers
+                    && row.enabled
+                    && !row.key.trim().is_empty()
+                    && let Some(problem) = crate::model::header_problem(row.key.trim(), &row.value)
+                {
+                    ui.colored_label(theme::error_color(ui), problem);
                 }
             });
         }
