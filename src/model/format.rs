@@ -59,3 +59,66 @@ impl ExportFormat {
         matches!(self, Self::Csv | Self::Xlsx)
     }
 }
+
+/// The name offered in the save dialog: the company, the resource and the date, as people
+/// file exports (`Demo Trading - customers - 2026-11-30.xlsx`). Characters no file system
+/// takes (`/ \\ : * ? " < > |` and control characters) become `-`; without a company the
+/// name starts with the resource.
+#[must_use]
+pub fn suggested_file_name(
+    company: Option<&str>,
+    resource: &str,
+    date: chrono::NaiveDate,
+    format: ExportFormat,
+) -> String {
+    let clean = |text: &str| -> String {
+        text.chars()
+            .map(|c| {
+                if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                    '-'
+                } else {
+                    c
+                }
+            })
+            .collect::<String>()
+            .trim()
+            .trim_matches('.')
+            .to_owned()
+    };
+    let resource = clean(resource.trim_matches('/'));
+    let resource = if resource.is_empty() {
+        "answer".to_owned()
+    } else {
+        resource
+    };
+    let stem = match company.map(clean).filter(|c| !c.is_empty()) {
+        Some(company) => format!("{company} - {resource} - {date}"),
+        None => format!("{resource} - {date}"),
+    };
+    format!("{stem}.{}", format.extension())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_carry_company_resource_and_date() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(
+            suggested_file_name(Some("Demo Trading"), "customers", day, ExportFormat::Xlsx),
+            "Demo Trading - customers - 2026-11-30.xlsx"
+        );
+        assert_eq!(
+            suggested_file_name(Some("A/B: \"Ltd\""), "sop_orders", day, ExportFormat::Csv),
+            "A-B- -Ltd- - sop_orders - 2026-11-30.csv"
+        );
+        assert_eq!(
+            suggested_file_name(None, "", day, ExportFormat::PrettyJson),
+            format!(
+                "answer - 2026-11-30.{}",
+                ExportFormat::PrettyJson.extension()
+            )
+        );
+    }
+}

@@ -397,6 +397,15 @@ impl FilterChecker {
                             Some(_) => i += 1,
                         }
                     }
+                    let inner: String = chars[start + 1..i.saturating_sub(1).max(start + 1)]
+                        .iter()
+                        .collect();
+                    if scan_error.is_none() && looks_like_date_time(&inner) {
+                        scan_error = Some(error(format!(
+                            "'{inner}' at position {} is a date-time in quotes, which Sage compares as text; write it without quotes: {inner}.",
+                            start + 1
+                        )));
+                    }
                     tokens.push((start, Token::Literal));
                 }
                 c if c.is_ascii_digit() || c == '-' => {
@@ -405,6 +414,13 @@ impl FilterChecker {
                             || matches!(chars[i], '.' | ':' | '-' | '+'))
                     {
                         i += 1;
+                    }
+                    let literal: String = chars[start..i].iter().collect();
+                    if let Some(problem) = date_problem(&literal) {
+                        scan_error = Some(error(format!(
+                            "'{literal}' at position {}: {problem}",
+                            start + 1
+                        )));
                     }
                     tokens.push((start, Token::Literal));
                 }
@@ -560,6 +576,54 @@ impl FilterChecker {
             )),
         }
     }
+}
+
+/// Whether `text` is shaped like a date (`2024-2-3`, `2023-02-30`, `2025-06-02T09:00:00Z`):
+/// digits, a dash, digits, a dash, digits.
+fn date_shaped(text: &str) -> bool {
+    let date = text.split('T').next().unwrap_or_default();
+    let parts: Vec<&str> = date.split('-').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether quoted text is a date-time (a date with a time), which Sage wants unquoted.
+fn looks_like_date_time(text: &str) -> bool {
+    date_shaped(text) && text.contains('T')
+}
+
+/// What is wrong with a date or date-time literal, if anything: Sage takes `YYYY-MM-DD`
+/// and `YYYY-MM-DDThh:mm:ss[.fff]Z` (UTC), with days that exist.
+fn date_problem(literal: &str) -> Option<String> {
+    if !date_shaped(literal) {
+        return None;
+    }
+    let (date, time) = match literal.split_once('T') {
+        Some((date, time)) => (date, Some(time)),
+        None => (literal, None),
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    if parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
+        return Some(format!(
+            "write dates as YYYY-MM-DD with two-digit months and days (e.g. {:0>4}-{:0>2}-{:0>2}).",
+            parts[0], parts[1], parts[2]
+        ));
+    }
+    if chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
+        return Some("that day does not exist.".to_owned());
+    }
+    if let Some(time) = time {
+        let Some(clock) = time.strip_suffix('Z') else {
+            return Some("a date-time ends with Z (UTC), e.g. 2025-06-02T09:00:00Z.".to_owned());
+        };
+        let fine = chrono::NaiveTime::parse_from_str(clock, "%H:%M:%S%.f").is_ok();
+        if !fine {
+            return Some("write the time as hh:mm:ss, e.g. 2025-06-02T09:00:00Z.".to_owned());
+        }
+    }
+    None
 }
 
 /// Every query option of a request, as the user set them.
@@ -801,6 +865,13 @@ mod tests {
         assert!(problem("tolower(name) eq 'a'").contains("not a function"));
         assert!(problem("name eq 'a' #").contains("'#'"));
         assert!(problem(&"(".repeat(100)).contains("nested too deeply"));
+        // Dates: said before sending, not found out from the server.
+        assert!(problem("date eq 2023-02-30").contains("does not exist"));
+        assert!(problem("date eq 2024-2-3").contains("2024-02-03"));
+        assert!(problem("date ge '2025-06-02T09:00:00Z'").contains("without quotes"));
+        assert!(problem("date ge 2025-06-02T09:00:00").contains("ends with Z"));
+        assert!(check_filter("date ge 2024-02-29 and date lt 2025-06-02T09:00:00.5Z").is_ok());
+        assert!(check_filter("balance gt -12.5 and reference eq '2024-1'").is_ok());
     }
 
     #[test]

@@ -311,7 +311,12 @@ impl List {
         } else {
             None
         };
-        let suggested = format!("{}.{}", self.state.query.resource, format.extension());
+        let suggested = crate::model::suggested_file_name(
+            cx.shared.company.as_ref().map(|c| c.company_name.as_str()),
+            &self.state.query.resource,
+            chrono::Local::now().date_naive(),
+            format,
+        );
         let task = cx.spawn(async move {
             let answer = match fetch {
                 Some((client, base, progress)) => {

@@ -320,7 +320,12 @@ impl RequestBuilder {
         } else {
             ExportFormat::PrettyJson
         };
-        let suggested = format!("{resource}.{}", format.unwrap_or(default).extension());
+        let suggested = crate::model::suggested_file_name(
+            cx.shared.company.as_ref().map(|c| c.company_name.as_str()),
+            &resource,
+            chrono::Local::now().date_naive(),
+            format.unwrap_or(default),
+        );
         self.save = Some(cx.spawn(async move {
             let path = if let Some(path) = path {
                 path
