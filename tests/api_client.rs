@@ -463,3 +463,29 @@ async fn fetch_all_pages_through_100000_customers() {
         .sum();
     assert_eq!(count, 12_345);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_all_goes_on_when_the_server_caps_pages() {
+    // The server sends at most 500 records whatever `$top` asks: the first short page is
+    // not taken for the last one.
+    let server = start(1_234).await;
+    server.add_fault(Fault::new(FaultKind::CapTop { max: 500 }, "customers", 100));
+    let client = client_for(&server);
+    let base = ApiRequest::get("customers")
+        .for_company(Some(&company()))
+        .param("$select", "id");
+    let pages = fetch_all(&client, &base, &PageOptions::default(), |_| {})
+        .await
+        .unwrap();
+    let ids: Vec<i64> = pages
+        .iter()
+        .flat_map(|p| sage200_desk::api::decode_list::<Value>(&p.body).unwrap())
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1_234, "every record, not the first 500");
+    assert!(
+        ids.windows(2).all(|w| w[0] + 1 == w[1]),
+        "in order, once each"
+    );
+    assert_eq!(pages.len(), 3);
+}

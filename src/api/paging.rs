@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
+use futures_util::{FutureExt, StreamExt};
 
 use super::ApiError;
 use super::client::{ApiClient, ApiRequest, RawAnswer, decode_list};
@@ -77,17 +77,41 @@ where
             .query
             .push(("$orderby".to_owned(), options.order_by.clone())),
     }
-    let page = |index: usize| {
+    let fetch = |index: usize, size: usize| {
         let request = template
             .clone()
-            .param("$top", page_size.to_string())
-            .param("$skip", (index * page_size).to_string());
+            .param("$top", size.to_string())
+            .param("$skip", (index * size).to_string());
         async move { (index, client.execute(&request).await) }
     };
+    // The first page alone: a server that sends fewer records than `$top` asks (Sage's
+    // default page is 500; some sites cap `$top`) is found out before pages are cut wrongly.
+    let (_, first) = fetch(0, page_size).await;
+    let first = first?;
+    let first_records = decode_list::<serde::de::IgnoredAny>(&first.body)?.len();
+    let page_size = if first_records > 0 && first_records < page_size {
+        let (_, probe) = fetch(1, first_records).await;
+        let more = decode_list::<serde::de::IgnoredAny>(&probe?.body)?.len();
+        if more > 0 {
+            tracing::info!(
+                asked = page_size,
+                sent = first_records,
+                "the server caps pages; fetching at its size"
+            );
+            first_records
+        } else {
+            page_size
+        }
+    } else {
+        page_size
+    };
+    let page = |index: usize| fetch(index, page_size);
+    let only_page = first_records < page_size;
     let mut pending = FuturesUnordered::new();
-    let mut next = 0;
-    while next < in_flight {
-        pending.push(page(next));
+    pending.push(async move { (0, Ok(first)) }.boxed());
+    let mut next = 1;
+    while !only_page && next < in_flight {
+        pending.push(page(next).boxed());
         next += 1;
     }
     let mut done: BTreeMap<usize, tokio::task::JoinHandle<T>> = BTreeMap::new();
@@ -106,7 +130,7 @@ where
         let map = map.clone();
         done.insert(index, tokio::task::spawn_blocking(move || map(answer)));
         if last.is_none() {
-            pending.push(page(next));
+            pending.push(page(next).boxed());
             next += 1;
         }
     }

@@ -50,6 +50,12 @@ pub enum FaultKind {
     /// Answer as usual, with a UTF-8 byte-order mark before the body (as some .NET and IIS
     /// stacks send).
     ByteOrderMark,
+    /// Send at most this many records a page whatever `$top` asks (older Sage 200
+    /// Professional sites cap `$top`).
+    CapTop {
+        /// The most records a page holds.
+        max: u32,
+    },
 }
 
 fn bad_gateway() -> u16 {
@@ -125,6 +131,27 @@ fn broken_stream(first: Bytes) -> Body {
     Body::from_stream(futures_util::stream::iter(parts))
 }
 
+/// The request with its `$top` lowered to `max` (or set to it when missing a number).
+fn cap_top(request: Request, path: &str, max: u32) -> Request {
+    let (mut parts, body) = request.into_parts();
+    if let Some(query) = parts.uri.query() {
+        let capped: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key @ ("$top" | "%24top" | "%24TOP"), value)) => {
+                    let top = value.parse::<u32>().map_or(max, |t| t.min(max));
+                    format!("{key}={top}")
+                }
+                _ => pair.to_owned(),
+            })
+            .collect();
+        if let Ok(uri) = format!("{path}?{}", capped.join("&")).parse() {
+            parts.uri = uri;
+        }
+    }
+    Request::from_parts(parts, body)
+}
+
 /// Middleware that applies faults to every call outside `/_demo/`.
 pub async fn apply(State(state): State<Arc<DemoState>>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
@@ -138,6 +165,7 @@ pub async fn apply(State(state): State<Arc<DemoState>>, request: Request, next: 
     };
     tracing::debug!(?fault, %method, %path, "demo server fault");
     match fault {
+        FaultKind::CapTop { max } => next.run(cap_top(request, &path, max)).await,
         FaultKind::Latency { millis } => {
             tokio::time::sleep(Duration::from_millis(millis)).await;
             next.run(request).await

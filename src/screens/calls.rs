@@ -63,6 +63,7 @@ pub async fn fetch_all_pages(
     progress: impl FnMut(crate::api::Progress) + Send,
 ) -> Result<Arc<Answered>, UserError> {
     let started = std::time::Instant::now();
+    let options_page_size = options.page_size;
     // Each page is read on a blocking thread as it arrives, while the next ones download.
     let pages = crate::api::fetch_all_mapped(&client, &request, &options, progress, |page| {
         let size = page.body.len();
@@ -94,6 +95,14 @@ pub async fn fetch_all_pages(
         meta.size = size;
         meta.attempts = u32::try_from(count).unwrap_or(u32::MAX);
         meta.reason = format!("OK · {records} records in {count} pages");
+        // A server that sent smaller pages than asked for is said, not hidden.
+        if let Some(first) = pieces.first().map(PagePieces::len)
+            && count > 1
+            && first < options_page_size
+        {
+            use std::fmt::Write as _;
+            let _ = write!(meta.reason, " (the server sends at most {first} a page)");
+        }
         let answer = Answered::from_pages(meta, pieces);
         if with_lines {
             answer.index_lines();
