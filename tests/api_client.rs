@@ -419,11 +419,7 @@ async fn fetch_all_pages_through_100000_customers() {
     )
     .await
     .unwrap();
-    let ids: Vec<i64> = pages
-        .iter()
-        .flat_map(|p| sage200_desk::api::decode_list::<Value>(&p.body).unwrap())
-        .map(|c| c["id"].as_i64().unwrap())
-        .collect();
+    let ids = ids_of(&pages);
     assert_eq!(ids.len(), 100_000);
     assert!(
         ids.windows(2).all(|w| w[0] + 1 == w[1]),
@@ -477,15 +473,20 @@ async fn fetch_all_goes_on_when_the_server_caps_pages() {
     let pages = fetch_all(&client, &base, &PageOptions::default(), |_| {})
         .await
         .unwrap();
-    let ids: Vec<i64> = pages
-        .iter()
-        .flat_map(|p| sage200_desk::api::decode_list::<Value>(&p.body).unwrap())
-        .map(|c| c["id"].as_i64().unwrap())
-        .collect();
+    let ids = ids_of(&pages);
     assert_eq!(ids.len(), 1_234, "every record, not the first 500");
     assert!(
         ids.windows(2).all(|w| w[0] + 1 == w[1]),
         "in order, once each"
     );
     assert_eq!(pages.len(), 3);
+}
+
+/// The ids of the records of fetched pages, in page order.
+fn ids_of(pages: &[sage200_desk::api::RawAnswer]) -> Vec<i64> {
+    pages
+        .iter()
+        .flat_map(|p| sage200_desk::api::decode_list::<Value>(&p.body).unwrap())
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect()
 }

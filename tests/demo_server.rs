@@ -951,13 +951,7 @@ async fn fifty_concurrent_clients_are_served() {
 #[tokio::test]
 async fn a_state_file_keeps_changes_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("demo-state.json");
-    let config = DemoConfig {
-        auto_approve: true,
-        customers: 20,
-        state_file: Some(file.clone()),
-        ..DemoConfig::default()
-    };
+    let (file, config) = with_state_file(&dir);
     let server = start(config.clone()).await;
     let api = Api::new(&server).await;
     let tokens = sign_in(&server, &client()).await;
@@ -1028,13 +1022,7 @@ async fn a_record_created_just_before_the_app_closes_is_kept() {
     // The app drops its in-process demo server as it closes (after a signal, too), without
     // waiting for `shutdown`: what was created a moment before must still reach the file.
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("demo-state.json");
-    let config = DemoConfig {
-        auto_approve: true,
-        customers: 20,
-        state_file: Some(file.clone()),
-        ..DemoConfig::default()
-    };
+    let (file, config) = with_state_file(&dir);
     let server = start(config.clone()).await;
     let api = Api::new(&server).await;
     let (status, _) = api
@@ -1048,4 +1036,16 @@ async fn a_record_created_just_before_the_app_closes_is_kept() {
     drop(server); // well inside the 300 ms the background saver waits
     let saved = std::fs::read_to_string(&file).expect("the state file was written");
     assert!(saved.contains("LAST01"), "the new customer was lost");
+}
+
+/// A demo with 20 customers that keeps its state in a file in `dir`.
+fn with_state_file(dir: &tempfile::TempDir) -> (std::path::PathBuf, DemoConfig) {
+    let file = dir.path().join("demo-state.json");
+    let config = DemoConfig {
+        auto_approve: true,
+        customers: 20,
+        state_file: Some(file.clone()),
+        ..DemoConfig::default()
+    };
+    (file, config)
 }

@@ -179,12 +179,9 @@ fn the_binary_opens_the_demo_shell_and_paints_it() {
 
 #[test]
 fn the_window_comes_back_where_and_as_large_as_it_was_left() {
-    if display().is_none() {
+    let Some(_display) = the_display() else {
         return;
-    }
-    let _display = DISPLAY_IN_USE
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    };
     let data_dir = tempfile::tempdir().unwrap();
     let mut first = start(data_dir.path());
     first.wait_for(&["first frame"]);
@@ -207,15 +204,7 @@ fn the_window_comes_back_where_and_as_large_as_it_was_left() {
     // The user quits with Ctrl+Q: eframe saves the state and the window as it closes.
     run("xdotool", &["windowfocus", "--sync", &window]);
     run("xdotool", &["key", "--clearmodifiers", "ctrl+q"]);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = first.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "Ctrl+Q did not close the app");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    assert!(status.success(), "the app closed with {status}");
+    closes_cleanly(&mut first, "Ctrl+Q");
     let saved = std::fs::read_to_string(data_dir.path().join("ui-state.ron")).unwrap();
     assert!(
         saved.contains("inner_size_points:(x:900.0,y:620.0)"),
@@ -240,6 +229,29 @@ fn the_window_comes_back_where_and_as_large_as_it_was_left() {
     second.stop();
 }
 
+/// Waits (up to 20 s) for the app to end after `what`, and checks it ended normally.
+fn closes_cleanly(app: &mut RunningApp, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = app.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "{what} did not close the app");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "after {what} the app ended with {status}");
+}
+
+/// The display, for one test at a time; `None` (the test is skipped) without one.
+fn the_display() -> Option<std::sync::MutexGuard<'static, ()>> {
+    display()?;
+    Some(
+        DISPLAY_IN_USE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    )
+}
+
 /// The saved UI state, or nothing yet.
 fn saved_state(data_dir: &Path) -> String {
     std::fs::read_to_string(data_dir.join("ui-state.ron")).unwrap_or_default()
@@ -256,12 +268,9 @@ fn click_screen(window: &str, index: i32) {
 
 #[test]
 fn an_idle_app_saves_within_a_second_and_a_signal_saves_and_closes() {
-    if display().is_none() {
+    let Some(_display) = the_display() else {
         return;
-    }
-    let _display = DISPLAY_IN_USE
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    };
     let data_dir = tempfile::tempdir().unwrap();
     let mut app = start(data_dir.path());
     app.wait_for(&["first frame", "signed in"]);
@@ -294,15 +303,7 @@ fn an_idle_app_saves_within_a_second_and_a_signal_saves_and_closes() {
     std::thread::sleep(Duration::from_millis(150));
     let pid = app.child.id().to_string();
     run("kill", &["-TERM", &pid]);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = app.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "SIGTERM did not close the app");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    assert!(status.success(), "the app ended with {status}");
+    closes_cleanly(&mut app, "SIGTERM");
     assert!(
         saved_state(data_dir.path()).contains("screen:Settings"),
         "the edit made just before SIGTERM was lost:\n{}",

@@ -205,11 +205,7 @@ fn every_fault_is_shown_with_an_action_and_loses_nothing() {
 
     // GET sites answers no companies (Sage's tunnel is down): said, with a way to retry.
     server.add_fault(Fault::new(FaultKind::EmptySites, "sites", 1));
-    h.state_mut()
-        .handle(sage200_desk::screens::company::Command::ReloadSites);
-    support::step_until(&mut h, WAIT, "the sites", |app| {
-        !matches!(app.company().sites, SitesView::Loading)
-    });
+    reload_sites(&mut h);
     match &h.state().company().sites {
         SitesView::Loaded(sites) => assert!(sites.is_empty()),
         SitesView::Failed(problem) => assert!(!problem.advice.is_empty()),
@@ -219,11 +215,7 @@ fn every_fault_is_shown_with_an_action_and_loses_nothing() {
     // A byte-order mark before the JSON (some .NET and IIS stacks send one): the companies
     // still load, and an answer is still a table, saved as received.
     server.add_fault(Fault::new(FaultKind::ByteOrderMark, "sites", 1));
-    h.state_mut()
-        .handle(sage200_desk::screens::company::Command::ReloadSites);
-    support::step_until(&mut h, WAIT, "the sites", |app| {
-        !matches!(app.company().sites, SitesView::Loading)
-    });
+    reload_sites(&mut h);
     match &h.state().company().sites {
         SitesView::Loaded(sites) => assert!(!sites.is_empty(), "no companies read"),
         other => panic!("sites with a byte-order mark: {other:?}"),
@@ -309,4 +301,13 @@ fn a_server_past_the_timeout_is_reported_after_bounded_retries() {
         4,
         "one try and three retries"
     );
+}
+
+/// Asks for `GET sites` again and waits for the answer.
+fn reload_sites(h: &mut H) {
+    h.state_mut()
+        .handle(sage200_desk::screens::company::Command::ReloadSites);
+    support::step_until(h, WAIT, "the sites", |app| {
+        !matches!(app.company().sites, SitesView::Loading)
+    });
 }

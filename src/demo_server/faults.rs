@@ -131,6 +131,17 @@ fn broken_stream(first: Bytes) -> Body {
     Body::from_stream(futures_util::stream::iter(parts))
 }
 
+/// A real answer read whole, to be sent changed: its head (without `Content-Length`, which
+/// the change makes wrong) and its body.
+async fn answer_of(response: Response) -> (axum::http::response::Parts, Bytes) {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    (parts, bytes)
+}
+
 /// The request with its `$top` lowered to `max` (or set to it when missing a number).
 fn cap_top(request: Request, path: &str, max: u32) -> Request {
     let (mut parts, body) = request.into_parts();
@@ -185,12 +196,7 @@ pub async fn apply(State(state): State<Arc<DemoState>>, request: Request, next: 
             response
         }
         FaultKind::DropMidBody => {
-            let response = next.run(request).await;
-            let (mut parts, body) = response.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX)
-                .await
-                .unwrap_or_default();
-            parts.headers.remove(header::CONTENT_LENGTH);
+            let (parts, bytes) = answer_of(next.run(request).await).await;
             let half = bytes.slice(..bytes.len() / 2);
             Response::from_parts(parts, broken_stream(half))
         }
@@ -218,12 +224,7 @@ pub async fn apply(State(state): State<Arc<DemoState>>, request: Request, next: 
             .into_response(),
         FaultKind::EmptyOk => StatusCode::OK.into_response(),
         FaultKind::ByteOrderMark => {
-            let response = next.run(request).await;
-            let (mut parts, body) = response.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX)
-                .await
-                .unwrap_or_default();
-            parts.headers.remove(header::CONTENT_LENGTH);
+            let (parts, bytes) = answer_of(next.run(request).await).await;
             let mut marked = b"\xEF\xBB\xBF".to_vec();
             marked.extend_from_slice(&bytes);
             Response::from_parts(parts, Body::from(marked))
