@@ -6,6 +6,7 @@
 mod curl;
 mod customer;
 mod display;
+mod filter_dates;
 mod format;
 mod history;
 mod json_text;

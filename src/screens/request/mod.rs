@@ -3,12 +3,14 @@
 //! a table, a tree, raw text or headers; curl in and out; saving an answer to a file.
 
 mod answer_view;
+mod curl;
 mod state;
 mod update;
 pub mod view;
 
+pub use curl::curl_command;
 pub use state::{RequestTab, State};
-pub use update::{RequestBuilder, build_request, curl_command};
+pub use update::{RequestBuilder, build_request};
 
 use std::path::PathBuf;
 

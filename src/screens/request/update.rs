@@ -13,11 +13,12 @@ use crate::document::{
     Answered, Found, TableSort, check_body, read_answer, search_answer, sort_rows,
 };
 use crate::export::ExportFormat;
-use crate::model::{CurlRequest, HistoryEntry, HttpMethod, RequestDraft, Shell};
+use crate::model::{HistoryEntry, HttpMethod, RequestDraft, Shell};
 use crate::screens::calls;
 use crate::screens::history;
 use crate::screens::shared::UserError;
 
+use super::curl::curl_command;
 use super::{Command, RequestTab, State};
 
 /// The request builder: its tabs and the work in flight for them.
@@ -245,7 +246,7 @@ impl RequestBuilder {
         self.state.paste_problem = None;
         self.import = Some(cx.spawn(async move {
             tokio::task::spawn_blocking(move || {
-                crate::model::from_curl_reading(&text, &base, &read_named_file)
+                crate::model::from_curl_reading(&text, &base, &super::curl::read_named_file)
             })
             .await
             .unwrap_or_else(|e| Err(format!("reading the command stopped: {e}")))
@@ -577,70 +578,6 @@ fn history_entry(draft: &RequestDraft, meta: &crate::model::ResponseMeta) -> His
         elapsed_ms: u64::try_from(meta.elapsed.as_millis()).unwrap_or(u64::MAX),
         size: meta.size,
     }
-}
-
-/// The request a draft makes, as a curl command for `shell`: exactly what the app would
-/// send (built by [`build_request`], so a draft that cannot be sent is refused with the
-/// same message instead of being copied in part). `token`: the access token, or `None` for
-/// the shell's `SAGE200_TOKEN` variable.
-pub fn curl_command(
-    draft: &RequestDraft,
-    company: Option<&CompanyScope>,
-    base_url: &str,
-    shell: Shell,
-    token: Option<&str>,
-) -> Result<String, UserError> {
-    let request = build_request(draft, company)?;
-    let mut url = format!("{base_url}{}", request.path);
-    if !request.query.is_empty() {
-        url.push('?');
-        url.push_str(&crate::model::encode_query(&request.query));
-    }
-    let mut headers = Vec::new();
-    if let Some(company) = &request.company {
-        headers.push(("X-Site".to_owned(), company.site_id.clone()));
-        headers.push(("X-Company".to_owned(), company.company_id.to_string()));
-    }
-    headers.extend(request.headers.iter().cloned());
-    let body = request
-        .body
-        .as_deref()
-        .map(|b| String::from_utf8_lossy(b).into_owned());
-    let method = draft.method;
-    crate::model::to_curl(
-        &CurlRequest {
-            method,
-            url: &url,
-            headers: &headers,
-            body: body.as_deref(),
-        },
-        shell,
-        token,
-    )
-    .map_err(|message| UserError {
-        message,
-        advice: "Copy it for another shell.".to_owned(),
-    })
-}
-
-/// Reads a file a pasted command names (`-d @/path/body.json`): absolute paths only, as the
-/// folder the command was meant to run in is unknown; at most 20 MB.
-fn read_named_file(name: &str) -> Result<Vec<u8>, String> {
-    let path = std::path::Path::new(name);
-    if !path.is_absolute() {
-        return Err(format!(
-            "@{name} is a relative path; give the file's full path (the app cannot know the folder the command was run in)."
-        ));
-    }
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("{name}: {e}"))?
-        .len();
-    if size > 20 * 1024 * 1024 {
-        return Err(format!(
-            "{name} is over 20 MB; the app sends smaller bodies."
-        ));
-    }
-    std::fs::read(path).map_err(|e| format!("{name}: {e}"))
 }
 
 /// Builds the API request of a draft, or says what must be fixed first.
