@@ -116,7 +116,46 @@ fn as_number(cell: &str) -> Option<f64> {
     cell.parse().ok()
 }
 
-/// A table as an Excel workbook: a bold header row, numbers as numbers, text as text.
+/// Excel's most characters in one cell.
+pub const XLSX_CELL_LIMIT: usize = 32_767;
+/// Excel's most rows in one sheet (the header takes one).
+pub const XLSX_ROW_LIMIT: usize = 1_048_576;
+
+/// A date (`2025-03-31`) or a UTC date-time (`2025-03-31T14:05:09.123Z`) as Excel takes it,
+/// with whether it has a time.
+fn as_date(cell: &str) -> Option<(rust_xlsxwriter::ExcelDateTime, bool)> {
+    use chrono::{Datelike, Timelike};
+    use rust_xlsxwriter::ExcelDateTime;
+    let day = |d: chrono::NaiveDate| {
+        ExcelDateTime::from_ymd(
+            u16::try_from(d.year()).ok()?,
+            u8::try_from(d.month()).ok()?,
+            u8::try_from(d.day()).ok()?,
+        )
+        .ok()
+    };
+    if cell.len() == 10 {
+        let date = chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d").ok()?;
+        return Some((day(date)?, false));
+    }
+    let stamp = chrono::DateTime::parse_from_rfc3339(cell).ok()?.naive_utc();
+    let time = stamp.time();
+    let at = day(stamp.date())?
+        .and_hms_milli(
+            u16::try_from(time.hour()).ok()?,
+            u8::try_from(time.minute()).ok()?,
+            u8::try_from(time.second()).ok()?,
+            u16::try_from(time.nanosecond() / 1_000_000).ok()?.min(999),
+        )
+        .ok()?;
+    Some((at, true))
+}
+
+/// A table as an Excel workbook people can work with at once: a bold, frozen header row
+/// with an autofilter, columns sized to their content, numbers as numbers (money with two
+/// places), dates and date-times as Excel dates (date-time columns say `(UTC)` in their
+/// header), codes with leading zeros as text. A cell longer than Excel takes is cut with a
+/// marker saying so; more rows than a sheet holds is refused before anything is written.
 pub fn xlsx_bytes<R, S>(
     columns: &[String],
     rows: impl Iterator<Item = R>,
@@ -127,38 +166,84 @@ where
 {
     use rust_xlsxwriter::{Format, Workbook};
     let workbook_error = |e: rust_xlsxwriter::XlsxError| ExportError::Workbook(e.to_string());
+    let column_number = |column: usize| {
+        u16::try_from(column).map_err(|_| ExportError::Workbook("too many columns".into()))
+    };
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("Records").map_err(workbook_error)?;
     let bold = Format::new().set_bold();
-    for (column, name) in columns.iter().enumerate() {
-        let column =
-            u16::try_from(column).map_err(|_| ExportError::Workbook("too many columns".into()))?;
-        sheet
-            .write_string_with_format(0, column, name, &bold)
-            .map_err(workbook_error)?;
-    }
+    let money = Format::new().set_num_format("#,##0.00");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let date_time = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    let mut timed = vec![false; columns.len()];
+    let mut last_line = 0;
     for (index, row) in rows.enumerate() {
+        if index + 1 >= XLSX_ROW_LIMIT {
+            return Err(ExportError::Workbook(format!(
+                "More than {} records: an Excel sheet holds at most that many rows. Export as CSV, or narrow the filter.",
+                XLSX_ROW_LIMIT - 1
+            )));
+        }
         let line =
             u32::try_from(index + 1).map_err(|_| ExportError::Workbook("too many rows".into()))?;
+        last_line = line;
         for (column, cell) in row.as_ref().iter().enumerate() {
             let cell = cell.as_ref();
-            let column = u16::try_from(column)
-                .map_err(|_| ExportError::Workbook("too many columns".into()))?;
+            let number = column_number(column)?;
             if cell.is_empty() {
                 continue;
             }
-            match as_number(cell) {
-                Some(number) => sheet
-                    .write_number(line, column, number)
-                    .map_err(workbook_error)?,
-                None => sheet
-                    .write_string(line, column, cell)
-                    .map_err(workbook_error)?,
-            };
+            if let Some(value) = as_number(cell) {
+                let decimals = cell.split_once('.').map_or(0, |(_, d)| d.len());
+                if (1..=2).contains(&decimals) {
+                    sheet.write_number_with_format(line, number, value, &money)
+                } else {
+                    sheet.write_number(line, number, value)
+                }
+                .map_err(workbook_error)?;
+            } else if let Some((at, with_time)) = as_date(cell) {
+                if let Some(flag) = timed.get_mut(column) {
+                    *flag |= with_time;
+                }
+                let format = if with_time { &date_time } else { &date };
+                sheet
+                    .write_datetime_with_format(line, number, at, format)
+                    .map_err(workbook_error)?;
+            } else if cell.chars().count() > XLSX_CELL_LIMIT {
+                let total = cell.chars().count();
+                let marker = format!(
+                    " … [cut: {} more characters; the full text is in the JSON export]",
+                    total - (XLSX_CELL_LIMIT - 100)
+                );
+                let kept: String = cell.chars().take(XLSX_CELL_LIMIT - 100).collect();
+                sheet
+                    .write_string(line, number, format!("{kept}{marker}"))
+                    .map_err(workbook_error)?;
+            } else {
+                sheet
+                    .write_string(line, number, cell)
+                    .map_err(workbook_error)?;
+            }
         }
     }
+    for (column, name) in columns.iter().enumerate() {
+        let header = if timed.get(column).copied().unwrap_or(false) {
+            format!("{name} (UTC)")
+        } else {
+            name.clone()
+        };
+        sheet
+            .write_string_with_format(0, column_number(column)?, header, &bold)
+            .map_err(workbook_error)?;
+    }
     sheet.set_freeze_panes(1, 0).map_err(workbook_error)?;
+    if let Some(last_column) = columns.len().checked_sub(1) {
+        sheet
+            .autofilter(0, 0, last_line, column_number(last_column)?)
+            .map_err(workbook_error)?;
+    }
+    sheet.autofit();
     workbook.save_to_buffer().map_err(workbook_error)
 }
 
