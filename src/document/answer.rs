@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
+use super::charset::decode_charset;
 pub use super::scan::{Child, Kind, Span};
 use super::scan::{
     bom_len, pretty_lines, scan_children, skip_ws, span, string_end, to_u32, value_end,
@@ -393,6 +394,9 @@ pub struct Answered {
     pub table: Option<TableModel>,
     /// Why the body is not shown as JSON, when it is not.
     pub not_json: Option<String>,
+    /// The bytes as received when they were in another charset than UTF-8 (`raw` then
+    /// holds them decoded): what "as received" saves.
+    pub received: Option<Bytes>,
     /// Built when first needed (at once by `read`; fetch-all tables may never need it).
     lines: std::sync::OnceLock<LineIndex>,
 }
@@ -401,7 +405,21 @@ impl Answered {
     /// Reads a body: checks it is JSON (serde's checks, nesting limit included), then
     /// indexes it; otherwise keeps it as lines of text.
     #[must_use]
-    pub fn read(meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
+    pub fn read(mut meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
+        // Another charset (declared in Content-Type, or a UTF-16 byte-order mark) is read
+        // as UTF-8 first; the bytes as received are kept for saving.
+        if let Some((decoded, charset)) = decode_charset(&meta.headers, raw) {
+            use std::fmt::Write as _;
+            let _ = write!(meta.reason, " (decoded from {charset})");
+            let mut answer = Self::read_utf8(meta, &Bytes::from(decoded));
+            answer.received = Some(raw.clone());
+            return answer;
+        }
+        Self::read_utf8(meta, raw)
+    }
+
+    /// [`Self::read`] for a body in UTF-8.
+    fn read_utf8(meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
         // A byte-order mark is read past; the bytes are kept as received.
         let text = &raw[bom_len(raw)..];
         let checked = if text.trim_ascii().is_empty() {
@@ -437,6 +455,7 @@ impl Answered {
                     table: None,
                     not_json: Some(reason),
                     lines: LineIndex::Text(starts).into(),
+                    received: None,
                     raw: raw.clone(),
                 }
             }
@@ -454,6 +473,7 @@ impl Answered {
             doc: Some(doc),
             not_json: None,
             raw: raw.clone(),
+            received: None,
             lines: std::sync::OnceLock::new(),
         }
     }
@@ -544,6 +564,7 @@ impl Answered {
             doc: Some(doc),
             table,
             not_json: None,
+            received: None,
             lines: std::sync::OnceLock::new(),
         }
     }
@@ -863,6 +884,50 @@ mod tests {
         assert!(
             String::from_utf8_lossy(&csv).contains("\u{fffd}abc"),
             "the CSV cell"
+        );
+    }
+
+    #[test]
+    fn other_charsets_are_decoded_and_kept_as_received() {
+        let mut latin = meta();
+        latin.headers = vec![(
+            "Content-Type".into(),
+            "application/json; charset=windows-1252".into(),
+        )];
+        let raw = Bytes::from_static(b"[{\"name\":\"Caf\xe9 \x80\"}]");
+        let answer = Answered::read(latin, &raw);
+        assert!(answer.not_json.is_none(), "{:?}", answer.not_json);
+        assert_eq!(answer.table.as_ref().unwrap().cell(0, 0), "Café €");
+        assert_eq!(answer.received.as_ref(), Some(&raw), "saved as received");
+        assert!(
+            answer.meta.reason.contains("windows-1252"),
+            "{}",
+            answer.meta.reason
+        );
+
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("[{\"id\":1}]".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let answer = Answered::read(meta(), &Bytes::from(utf16));
+        assert_eq!(answer.table.as_ref().unwrap().cell(0, 0), "1");
+        assert!(
+            answer.meta.reason.contains("UTF-16LE"),
+            "{}",
+            answer.meta.reason
+        );
+
+        let mut text = meta();
+        text.headers = vec![(
+            "content-type".into(),
+            "text/plain; charset=iso-8859-1".into(),
+        )];
+        let answer = Answered::read(text, &Bytes::from_static(b"Fehler: \xfcberlastet"));
+        assert!(answer.not_json.is_some());
+        assert_eq!(
+            answer.line(0),
+            "Fehler: überlastet",
+            "shown as text, decoded"
         );
     }
 }

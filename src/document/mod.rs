@@ -5,6 +5,7 @@
 
 mod answer;
 mod body;
+mod charset;
 mod scan;
 mod table;
 

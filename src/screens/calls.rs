@@ -24,7 +24,7 @@ pub fn write_answer(
         advice: "Choose another file name or folder, then save again.".to_owned(),
     };
     let bytes = match format {
-        ExportFormat::RawJson => answer.raw.to_vec(),
+        ExportFormat::RawJson => answer.received.as_ref().unwrap_or(&answer.raw).to_vec(),
         ExportFormat::PrettyJson => {
             let mut text = String::with_capacity(answer.raw.len() * 3 / 2);
             for line in 0..answer.line_count() {
