@@ -105,7 +105,6 @@ impl SageApp {
             date_style: user_date_style(),
             ..Shared::default()
         };
-        shared.server_label = shared.server_label_of();
         shared.api_base_url = shared
             .active_profile()
             .map(Profile::api_base_url)

@@ -94,12 +94,6 @@ impl Services {
         })
     }
 
-    /// The API client and the company scope, when signed in with a company chosen.
-    #[must_use]
-    pub fn client_and_company(&self) -> Option<(ApiClient, api::CompanyScope)> {
-        Some((self.client.clone()?, self.company_scope()?))
-    }
-
     /// A call found the sign-in gone: forget the session and say so.
     pub fn sign_in_lost(&mut self, error: &ApiError) {
         self.session = None;

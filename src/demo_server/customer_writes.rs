@@ -24,28 +24,54 @@ fn now_text() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-pub(super) fn customers_new(company: &Company) -> Response {
-    let table = &company.tables["customers"];
-    let schema = &table.schema;
-    let mut record = Record::default();
-    for (name, value) in [
-        ("currency_id", json!(1)),
-        ("country_code_id", json!(1)),
-        ("default_tax_code_id", json!(1)),
-        ("account_status_type", json!("AccountStatusActive")),
-        ("account_type", json!("TradingAccountTypeOpenItem")),
-        ("exchange_rate_type", json!("ExchangeRateSingle")),
-        ("payment_terms_days", json!(30)),
-        ("payment_terms_basis", json!("PaymentDueDaysFromInvoice")),
-        ("telephone_country_code", json!("44")),
-        ("order_priority", json!("B")),
-        ("months_to_keep_transactions", json!(12)),
-        ("terms_agreed", json!(true)),
-    ] {
+/// Sets the named fields the schema has (others are left out, as Sage's own records do).
+fn set_fields<'a>(
+    record: &mut Record,
+    schema: &Schema,
+    fields: impl IntoIterator<Item = (&'a str, Value)>,
+) {
+    for (name, value) in fields {
         if let Some(p) = schema.position(name) {
             record.set(p, value);
         }
     }
+}
+
+/// A new customer with what every company defaults to: the first currency, country and tax
+/// code, active, open item, single exchange rate.
+fn new_customer(schema: &Schema) -> Record {
+    let mut record = Record::default();
+    set_fields(
+        &mut record,
+        schema,
+        [
+            ("currency_id", json!(1)),
+            ("country_code_id", json!(1)),
+            ("default_tax_code_id", json!(1)),
+            ("account_status_type", json!("AccountStatusActive")),
+            ("account_type", json!("TradingAccountTypeOpenItem")),
+            ("exchange_rate_type", json!("ExchangeRateSingle")),
+        ],
+    );
+    record
+}
+
+pub(super) fn customers_new(company: &Company) -> Response {
+    let table = &company.tables["customers"];
+    let schema = &table.schema;
+    let mut record = new_customer(schema);
+    set_fields(
+        &mut record,
+        schema,
+        [
+            ("payment_terms_days", json!(30)),
+            ("payment_terms_basis", json!("PaymentDueDaysFromInvoice")),
+            ("telephone_country_code", json!("44")),
+            ("order_priority", json!("B")),
+            ("months_to_keep_transactions", json!(12)),
+            ("terms_agreed", json!(true)),
+        ],
+    );
     write_one(company, schema, &record, &full_fields(schema))
 }
 
@@ -280,21 +306,15 @@ pub(super) fn create_customer(company: &mut Company, body: &[u8]) -> Response {
             &format!("The reference '{reference}' is already in use by another customer."),
         );
     }
-    let mut record = Record::default();
-    for (name, value) in [
-        ("currency_id", json!(1)),
-        ("country_code_id", json!(1)),
-        ("default_tax_code_id", json!(1)),
-        ("account_status_type", json!("AccountStatusActive")),
-        ("account_type", json!("TradingAccountTypeOpenItem")),
-        ("exchange_rate_type", json!("ExchangeRateSingle")),
-        ("date_time_created", json!(now_text())),
-        ("date_time_updated", json!(now_text())),
-    ] {
-        if let Some(p) = schema.position(name) {
-            record.set(p, value);
-        }
-    }
+    let mut record = new_customer(&schema);
+    set_fields(
+        &mut record,
+        &schema,
+        [
+            ("date_time_created", json!(now_text())),
+            ("date_time_updated", json!(now_text())),
+        ],
+    );
     for (position, value) in changes {
         record.set(position, value);
     }

@@ -19,9 +19,8 @@ mod site;
 mod user;
 
 pub use curl::{
-    CurlRequest, Imported, ReadFile, Shell, TOKEN_PLACEHOLDER, detect as detect_shell, from_curl,
-    from_curl_reading, option_table as curl_option_table, quote_bash, quote_cmd, quote_powershell,
-    to_curl,
+    CurlRequest, Imported, ReadFile, Shell, TOKEN_PLACEHOLDER, from_curl, from_curl_reading,
+    option_table as curl_option_table, quote_bash, quote_cmd, quote_powershell, to_curl,
 };
 pub use customer::{ACCOUNT_STATUSES, ACCOUNT_TYPES, CustomerDraft, CustomerField};
 pub use display::{DateStyle, FieldGroup, enum_words, field_label, format_date};

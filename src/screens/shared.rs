@@ -109,7 +109,8 @@ impl From<&ApiError> for UserError {
     }
 }
 
-fn capitalise(text: &str) -> String {
+/// `text` with its first letter upper case (error texts from libraries start lower case).
+pub(crate) fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
@@ -173,8 +174,6 @@ pub struct Shared {
     pub keyring: KeyringView,
     /// The name of the profile in use (persisted).
     pub profile: String,
-    /// A short name of the server in use ("Demo server", "Sage 200 Professional").
-    pub server_label: String,
     /// The API base URL of the profile in use, for showing full URLs.
     pub api_base_url: String,
     /// The order of day, month and year in the user's locale.
@@ -215,7 +214,7 @@ impl Shared {
 
     /// "Demo server", "Sage 200 Professional", … for the status bar.
     #[must_use]
-    pub fn server_label_of(&self) -> String {
+    pub fn server_label(&self) -> String {
         match self.active_profile() {
             Some(profile) if profile.name == "Demo" => "Demo server".to_owned(),
             Some(profile) => profile.edition.label().to_owned(),

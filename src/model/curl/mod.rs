@@ -17,7 +17,7 @@ pub use export::{
     CurlRequest, TOKEN_PLACEHOLDER, quote_bash, quote_cmd, quote_powershell, to_curl,
 };
 pub use import::{Imported, ReadFile, from_curl, from_curl_reading};
-pub use shell::{Shell, detect};
+pub use shell::Shell;
 
 use super::odata::ODataQuery;
 use super::request::{HttpMethod, KeyValue, RequestDraft, header_problem};
@@ -64,6 +64,7 @@ fn percent_decode(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::shell::detect;
     use super::*;
 
     const BASE: &str = "https://api.columbus.sage.com/uk/sage200extra/accounts/v1/";

@@ -12,7 +12,7 @@ use crate::api::{ApiClient, ApiError, TokenProvider};
 use crate::auth::{AuthError, KeyringStatus, Session, TokenStore, keyring_status, prepare_sign_in};
 use crate::model::{CurrentUser, Profile, ResponseMeta, Secret};
 
-use crate::screens::shared::UserError;
+use crate::screens::shared::{UserError, capitalise};
 
 /// Progress of an interactive sign-in, reported before the task finishes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +53,7 @@ struct SessionTokens(Arc<Session>);
 fn to_api_error(error: &AuthError) -> ApiError {
     if error.needs_sign_in() {
         ApiError::SignIn {
-            detail: capitalised(&error.to_string()),
+            detail: capitalise(&error.to_string()),
         }
     } else {
         ApiError::Network {
@@ -80,13 +80,6 @@ impl TokenProvider for SessionTokens {
     }
 }
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
-}
-
 fn auth_failure(error: &AuthError) -> UserError {
     let advice = match error {
         AuthError::Profile(_) => "Complete the profile in Settings, then sign in.",
@@ -95,7 +88,7 @@ fn auth_failure(error: &AuthError) -> UserError {
         _ => "Sign in again.",
     };
     UserError {
-        message: capitalised(&error.to_string()),
+        message: capitalise(&error.to_string()),
         advice: advice.to_owned(),
     }
 }

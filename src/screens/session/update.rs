@@ -61,7 +61,6 @@ impl SignIn {
     fn restart(&mut self, cx: &mut Services) {
         cx.session = None;
         cx.client = None;
-        cx.shared.server_label = cx.shared.server_label_of();
         self.start_startup(cx);
     }
 
@@ -141,7 +140,6 @@ impl SignIn {
         cx.client = None;
         cx.shared.company = None;
         name.clone_into(&mut cx.shared.profile);
-        cx.shared.server_label = cx.shared.server_label_of();
         cx.shared.api_base_url = cx
             .shared
             .active_profile()

@@ -149,15 +149,15 @@ pub fn status_bar(ui: &mut egui::Ui, state: &State, shared: &Shared, commands: &
             match &state.health {
                 ServerHealth::Checking => {
                     ui.spinner();
-                    ui.label(format!("Checking {}…", shared.server_label.to_lowercase()));
+                    ui.label(format!("Checking {}…", shared.server_label().to_lowercase()));
                 }
                 ServerHealth::Reachable => {
                     theme::status_dot(ui, theme::ok_color(ui)).on_hover_text("The server answered");
-                    ui.label(format!("{} reachable", shared.server_label));
+                    ui.label(format!("{} reachable", shared.server_label()));
                 }
                 ServerHealth::Unreachable(_) => {
                     theme::status_dot(ui, theme::error_color(ui));
-                    ui.label(format!("{} unreachable", shared.server_label));
+                    ui.label(format!("{} unreachable", shared.server_label()));
                 }
                 ServerHealth::Unknown => {
                     ui.label(RichText::new("Offline").weak());
