@@ -27,7 +27,7 @@ fn an_xlsx_export_opens_back_with_numbers_as_numbers_and_codes_as_text() {
             "true".to_owned(),
         ],
     ];
-    let bytes = xlsx_bytes(&columns, rows.iter().map(Vec::as_slice)).unwrap();
+    let bytes = xlsx_bytes(&columns, rows.iter().map(Vec::as_slice), &[]).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("customers.xlsx");
     save_atomically(&path, &bytes).unwrap();
@@ -64,7 +64,7 @@ fn dates_money_long_cells_and_too_many_rows_are_handled_as_excel_needs() {
         "20000.0".to_owned(),
         long.clone(),
     ]];
-    let bytes = xlsx_bytes(&columns, rows.iter().map(Vec::as_slice)).unwrap();
+    let bytes = xlsx_bytes(&columns, rows.iter().map(Vec::as_slice), &[]).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("dates.xlsx");
     save_atomically(&path, &bytes).unwrap();
@@ -97,6 +97,6 @@ fn dates_money_long_cells_and_too_many_rows_are_handled_as_excel_needs() {
 
     // One row more than a sheet holds: refused before anything is written.
     let many = std::iter::repeat_n(["1"], 1_048_576);
-    let refused = xlsx_bytes(&["n".to_owned()], many).unwrap_err();
+    let refused = xlsx_bytes(&["n".to_owned()], many, &[]).unwrap_err();
     assert!(refused.to_string().contains("CSV"), "{refused}");
 }

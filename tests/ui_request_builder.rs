@@ -675,3 +675,119 @@ fn a_header_that_cannot_be_sent_is_said_at_its_row() {
     let problem = h.state().request().tabs[0].problem.clone().unwrap();
     assert!(problem.message.contains("'é'"), "{}", problem.message);
 }
+
+/// Nested values (`$expand`) are saved as dotted and numbered columns, never as summaries;
+/// a field given twice in a record is marked in the tree and the table, and the exports
+/// say which value they hold (the last).
+#[test]
+fn nested_and_repeated_fields_are_saved_as_columns_and_marked() {
+    let rt = support::runtime();
+    let (server, mut h) = open_builder(&rt, 12, "nested", "Stationery & Office Supplies");
+    type_into(&mut h, "$select", "id,reference,on_hold");
+    type_into(&mut h, "$expand", "main_address,contacts");
+    server.add_fault(sage200_desk::demo_server::Fault::new(
+        sage200_desk::demo_server::FaultKind::RepeatedField {
+            field: "on_hold".to_owned(),
+        },
+        "customers",
+        1,
+    ));
+    h.get_by_label("Send").click();
+    support::step_until(&mut h, WAIT, "the answer", |app| {
+        app.request().tabs[0].answer.is_some()
+    });
+    let answer = h.state().request().tabs[0].answer.clone().unwrap();
+    let table = answer.table.clone().unwrap_or_else(|| {
+        panic!(
+            "{} {:?}",
+            answer.meta.status,
+            String::from_utf8_lossy(&answer.raw[..answer.raw.len().min(400)])
+        )
+    });
+    let on_hold = table.columns.iter().position(|c| c == "on_hold").unwrap();
+    assert!(table.is_duplicate(0, on_hold));
+    assert!(
+        matches!(table.cell(0, on_hold).as_ref(), "true" | "false"),
+        "the last value, not the first null"
+    );
+    h.get_by_label("Table").click();
+    h.run();
+    assert!(
+        h.query_all_by_label("Repeated field").count() > 0,
+        "the table marks the repeated field"
+    );
+    h.get_by_label("Tree").click();
+    h.run();
+    type_into(&mut h, "JSON path", "$[0]");
+    h.get_by_label_contains("0  {").click();
+    h.run();
+    h.get_by_label_contains("on_hold ⚠ (repeated, not used)");
+    h.get_by_label_contains("on_hold ⚠ (repeated, this one is used)");
+
+    let dir = tempfile::tempdir().unwrap();
+    let id = h.state().request().active_tab;
+    for name in ["nested.csv", "nested.xlsx"] {
+        let path = dir.path().join(name);
+        h.state_mut()
+            .handle(sage200_desk::screens::request::Command::SaveAnswer {
+                tab: id,
+                path: Some(path.clone()),
+                format: None,
+            });
+        support::step_until(&mut h, WAIT, "the save", |_| path.exists());
+        h.run();
+        h.get_by_label_contains("the file holds the last value of each");
+    }
+    let csv_text = std::fs::read_to_string(dir.path().join("nested.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        headers.iter().any(|h| h == "main_address.city"),
+        "{headers:?}"
+    );
+    assert!(
+        headers.iter().any(|h| h.starts_with("contacts.1.")),
+        "{headers:?}"
+    );
+    let summary = |cell: &str| {
+        (cell.starts_with('[') && cell.ends_with(" items]"))
+            || (cell.starts_with('{') && cell.ends_with(" fields}"))
+    };
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 12);
+    let city = headers
+        .iter()
+        .position(|h| h == "main_address.city")
+        .unwrap();
+    let record: serde_json::Value = answer.record(0).unwrap();
+    assert_eq!(
+        &rows[0][city],
+        record["main_address"]["city"].as_str().unwrap()
+    );
+    for row in &rows {
+        assert!(!row.iter().any(summary), "a summary in {row:?}");
+    }
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook(dir.path().join("nested.xlsx")).unwrap();
+    let sheet = workbook.worksheet_range("Records").unwrap();
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(header, headers, "the same columns in both");
+    // The note on the repeated cell lives in the workbook's comments part.
+    let file = std::fs::File::open(dir.path().join("nested.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut comments = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/comments1.xml").unwrap(), &mut comments)
+        .unwrap();
+    assert!(comments.contains("more than once"), "{comments}");
+}

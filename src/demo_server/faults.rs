@@ -50,6 +50,12 @@ pub enum FaultKind {
     /// Answer as usual, with a UTF-8 byte-order mark before the body (as some .NET and IIS
     /// stacks send).
     ByteOrderMark,
+    /// Give each record's `field` twice: first as `null`, then its real value (as some
+    /// hand-written JSON writers do; RFC 8259 leaves the meaning to the reader).
+    RepeatedField {
+        /// The field repeated, e.g. `on_hold`.
+        field: String,
+    },
     /// Send at most this many records a page whatever `$top` asks (older Sage 200
     /// Professional sites cap `$top`).
     CapTop {
@@ -229,6 +235,11 @@ pub async fn apply(State(state): State<Arc<DemoState>>, request: Request, next: 
             marked.extend_from_slice(&bytes);
             Response::from_parts(parts, Body::from(marked))
         }
+        FaultKind::RepeatedField { field } => {
+            let (parts, bytes) = answer_of(next.run(request).await).await;
+            let repeated = repeat_field(&bytes, &field).unwrap_or_else(|| bytes.to_vec());
+            Response::from_parts(parts, Body::from(repeated))
+        }
         FaultKind::EmptySites => {
             if path.ends_with("/sites") {
                 (
@@ -244,9 +255,47 @@ pub async fn apply(State(state): State<Arc<DemoState>>, request: Request, next: 
     }
 }
 
+/// A list (or one record) written again with `field` given twice in each record that has
+/// it: `null` first, then the real value. `None` when the body is not JSON.
+fn repeat_field(body: &[u8], field: &str) -> Option<Vec<u8>> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let records = match &value {
+        serde_json::Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    let key = serde_json::to_string(field).ok()?;
+    let written: Vec<String> = records
+        .into_iter()
+        .map(|record| {
+            let text = record.to_string();
+            match record {
+                serde_json::Value::Object(members) if members.contains_key(field) => {
+                    format!("{{{key}:null,{}", &text[1..])
+                }
+                _ => text,
+            }
+        })
+        .collect();
+    Some(if value.is_array() {
+        format!("[{}]", written.join(",")).into_bytes()
+    } else {
+        written.concat().into_bytes()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_field_comes_first_as_null() {
+        let body = br#"[{"id":1,"on_hold":true},{"id":2}]"#;
+        let repeated = repeat_field(body, "on_hold").unwrap();
+        assert_eq!(
+            String::from_utf8(repeated).unwrap(),
+            r#"[{"on_hold":null,"id":1,"on_hold":true},{"id":2}]"#
+        );
+    }
 
     #[test]
     fn faults_count_down_and_match_path_and_method() {

@@ -178,6 +178,9 @@ pub struct TableModel {
     /// The rows, in runs read one page at a time (one run for a single answer).
     chunks: Vec<Chunk>,
     rows: usize,
+    /// Cells whose record has that field more than once, as `(row, column)` in order: the
+    /// cell holds the last value, as `serde_json` and JavaScript read JSON.
+    duplicates: Vec<(usize, usize)>,
 }
 
 /// A run of rows: their cells, row-major over the run's own columns, as spans
@@ -209,6 +212,7 @@ impl TableModel {
         let mut columns: Vec<String> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut cells: Vec<u64> = Vec::new();
+        let mut duplicates = Vec::new();
         let mut width = 0;
         for (r, item) in items.iter().enumerate() {
             let members = scan_children(&doc.raw, item.value);
@@ -225,6 +229,9 @@ impl TableModel {
                 };
                 if column >= row.len() {
                     row.resize(column + 1, 0);
+                }
+                if row[column] != 0 {
+                    duplicates.push((r, column));
                 }
                 row[column] = pack(member.value);
             }
@@ -244,6 +251,7 @@ impl TableModel {
             cells.extend_from_slice(&row);
         }
         let rows = items.len();
+        duplicates.sort_unstable();
         Some(Self {
             chunks: vec![Chunk {
                 first_row: 0,
@@ -255,6 +263,7 @@ impl TableModel {
             columns,
             doc: doc.clone(),
             rows,
+            duplicates,
         })
     }
 
@@ -281,6 +290,7 @@ impl TableModel {
             doc,
             chunks: Vec::new(),
             rows: 0,
+            duplicates: Vec::new(),
         });
         // Keep the given columns and their order even where every cell is empty.
         for chunk in &mut table.chunks {
@@ -315,6 +325,13 @@ impl TableModel {
     /// A cell's text (empty for a missing field or `null`).
     #[must_use]
     pub fn cell(&self, row: usize, column: usize) -> Cow<'_, str> {
+        self.cell_span(row, column)
+            .map_or(Cow::Borrowed(""), |at| self.doc.text(at))
+    }
+
+    /// Where a cell's value lies in [`Self::doc`]; `None` for a missing field.
+    #[must_use]
+    pub fn cell_span(&self, row: usize, column: usize) -> Option<Span> {
         let index = self.chunks.partition_point(|c| c.first_row + c.rows <= row);
         let packed = self
             .chunks
@@ -326,11 +343,30 @@ impl TableModel {
             })
             .unwrap_or(0);
         if packed == 0 {
-            return Cow::Borrowed("");
+            return None;
         }
         let start = u32::try_from(packed >> 32).unwrap_or(0);
         let end = u32::try_from(packed & u64::from(u32::MAX)).unwrap_or(0);
-        self.doc.text(Span { start, end })
+        Some(Span { start, end })
+    }
+
+    /// The document the cells lie in.
+    #[must_use]
+    pub fn doc(&self) -> &JsonDoc {
+        &self.doc
+    }
+
+    /// Whether the record of `row` has the field of `column` more than once (the cell then
+    /// holds the last value, as `serde_json` and JavaScript read JSON).
+    #[must_use]
+    pub fn is_duplicate(&self, row: usize, column: usize) -> bool {
+        self.duplicates.binary_search(&(row, column)).is_ok()
+    }
+
+    /// Every cell whose record has its field more than once, as `(row, column)` in order.
+    #[must_use]
+    pub fn duplicates(&self) -> &[(usize, usize)] {
+        &self.duplicates
     }
 
     /// A whole row's cells.
@@ -345,8 +381,16 @@ impl TableModel {
 pub struct PagePieces {
     body: Bytes,
     records: Vec<Span>,
-    /// The page's own columns and row-major cells, when its records are all objects.
-    table: Option<(Vec<String>, Vec<u64>)>,
+    /// The page's own table, when its records are all objects.
+    table: Option<PageTable>,
+}
+
+/// A page's own columns, row-major cells, and repeated fields as `(row, local column)`.
+#[derive(Debug, Default)]
+struct PageTable {
+    columns: Vec<String>,
+    cells: Vec<u64>,
+    duplicates: Vec<(usize, usize)>,
 }
 
 impl PagePieces {
@@ -358,7 +402,11 @@ impl PagePieces {
         let records = doc.children(list).iter().map(|c| c.value).collect();
         let table = TableModel::of(&doc).and_then(|mut t| {
             let chunk = t.chunks.pop()?;
-            Some((t.columns, chunk.cells))
+            Some(PageTable {
+                columns: t.columns,
+                cells: chunk.cells,
+                duplicates: t.duplicates,
+            })
         });
         drop(doc);
         Some(Self {
@@ -494,8 +542,8 @@ impl Answered {
         let tabular = count > 0 && pages.iter().all(|p| p.is_empty() || p.table.is_some());
         let mut columns: Vec<String> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        for (local, _) in pages.iter().filter_map(|p| p.table.as_ref()) {
-            for name in local {
+        for page_table in pages.iter().filter_map(|p| p.table.as_ref()) {
+            for name in &page_table.columns {
                 if !index.contains_key(name) {
                     index.insert(name.clone(), columns.len());
                     columns.push(name.clone());
@@ -506,8 +554,17 @@ impl Answered {
         joined.push(b'[');
         let mut children = Vec::with_capacity(count);
         let mut chunks = Vec::new();
+        let mut duplicates = Vec::new();
         for page in pages {
-            let (local_columns, mut cells) = page.table.unwrap_or_default();
+            let PageTable {
+                columns: local_columns,
+                mut cells,
+                duplicates: repeated,
+            } = page.table.unwrap_or_default();
+            let first_row = children.len();
+            duplicates.extend(repeated.into_iter().filter_map(|(row, local)| {
+                Some((first_row + row, *index.get(local_columns.get(local)?)?))
+            }));
             let width = local_columns.len();
             for (r, record) in page.records.iter().enumerate() {
                 if !children.is_empty() {
@@ -557,6 +614,10 @@ impl Answered {
             doc: doc.clone(),
             chunks,
             rows: count,
+            duplicates: {
+                duplicates.sort_unstable();
+                duplicates
+            },
         });
         Self {
             meta,

@@ -121,6 +121,17 @@ pub const XLSX_CELL_LIMIT: usize = 32_767;
 /// Excel's most rows in one sheet (the header takes one).
 pub const XLSX_ROW_LIMIT: usize = 1_048_576;
 
+/// A note on one cell of an exported sheet, shown when the cell is pointed at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellNote {
+    /// The record, from 0 (the sheet row below the header).
+    pub row: usize,
+    /// The column, from 0.
+    pub column: usize,
+    /// What the note says.
+    pub text: String,
+}
+
 /// A date (`2025-03-31`) or a UTC date-time (`2025-03-31T14:05:09.123Z`) as Excel takes it,
 /// with whether it has a time.
 fn as_date(cell: &str) -> Option<(rust_xlsxwriter::ExcelDateTime, bool)> {
@@ -156,9 +167,11 @@ fn as_date(cell: &str) -> Option<(rust_xlsxwriter::ExcelDateTime, bool)> {
 /// places), dates and date-times as Excel dates (date-time columns say `(UTC)` in their
 /// header), codes with leading zeros as text. A cell longer than Excel takes is cut with a
 /// marker saying so; more rows than a sheet holds is refused before anything is written.
+/// `notes` are attached to their cells (e.g. why a cell holds the last of two values).
 pub fn xlsx_bytes<R, S>(
     columns: &[String],
     rows: impl Iterator<Item = R>,
+    notes: &[CellNote],
 ) -> Result<Vec<u8>, ExportError>
 where
     R: AsRef<[S]>,
@@ -235,6 +248,14 @@ where
         };
         sheet
             .write_string_with_format(0, column_number(column)?, header, &bold)
+            .map_err(workbook_error)?;
+    }
+    for note in notes {
+        let line = u32::try_from(note.row + 1)
+            .map_err(|_| ExportError::Workbook("too many rows".into()))?;
+        let comment = rust_xlsxwriter::Note::new(&note.text).set_author("sage200-desk");
+        sheet
+            .insert_note(line, column_number(note.column)?, &comment)
             .map_err(workbook_error)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(workbook_error)?;

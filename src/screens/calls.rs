@@ -5,17 +5,19 @@
 use std::sync::Arc;
 
 use crate::api::{ApiClient, ApiRequest};
-use crate::document::{Answered, PagePieces, read_answer};
+use crate::document::{Answered, FlatTable, PagePieces, read_answer};
 use crate::screens::shared::UserError;
 
 /// Writes an answer to `path` in the format its extension asks for (raw JSON when it has
-/// none): through a temporary file, so a failure leaves no half-written file.
+/// none): through a temporary file, so a failure leaves no half-written file. CSV and Excel
+/// get the records with nested values spread into columns ([`FlatTable`]). `Ok` carries a
+/// remark for the user about what the file holds (records that had a field twice), if any.
 pub fn write_answer(
     answer: &Answered,
     path: &std::path::Path,
     format: Option<crate::export::ExportFormat>,
-) -> Result<(), UserError> {
-    use crate::export::{ExportFormat, csv_bytes, save_atomically, xlsx_bytes};
+) -> Result<Option<String>, UserError> {
+    use crate::export::{CellNote, ExportFormat, csv_bytes, save_atomically, xlsx_bytes};
     let format = format
         .or_else(|| ExportFormat::from_path(path))
         .unwrap_or(ExportFormat::RawJson);
@@ -23,6 +25,7 @@ pub fn write_answer(
         message,
         advice: "Choose another file name or folder, then save again.".to_owned(),
     };
+    let mut remark = None;
     let bytes = match format {
         ExportFormat::RawJson => answer.received.as_ref().unwrap_or(&answer.raw).to_vec(),
         ExportFormat::PrettyJson => {
@@ -39,16 +42,72 @@ pub fn write_answer(
                     "This answer is not a list of records, so it has no table to save; save it as .json.".to_owned(),
                 ));
             };
-            let rows = (0..table.len()).map(|r| table.row(r));
+            let flat = FlatTable::new(table);
+            remark = repeated_fields_remark(&flat.duplicates);
+            let rows = (0..flat.len()).map(|r| flat.row(r));
             if format == ExportFormat::Csv {
-                csv_bytes(&table.columns, rows)
+                csv_bytes(&flat.columns, rows)
             } else {
-                xlsx_bytes(&table.columns, rows)
+                let notes: Vec<CellNote> = flat
+                    .duplicates
+                    .iter()
+                    .filter_map(|(row, name)| {
+                        Some(CellNote {
+                            row: *row,
+                            column: flat.columns.iter().position(|c| c == name)?,
+                            text: format!("This record has \"{name}\" more than once: this is the last value, as most JSON readers take it."),
+                        })
+                    })
+                    .collect();
+                xlsx_bytes(&flat.columns, rows, &notes)
             }
             .map_err(|e| failed(e.to_string()))?
         }
     };
-    save_atomically(path, &bytes).map_err(|e| failed(e.to_string()))
+    save_atomically(path, &bytes).map_err(|e| failed(e.to_string()))?;
+    Ok(remark)
+}
+
+/// A file written for the user: where, and what to tell them about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// A remark from the writer (e.g. records that had a field twice).
+    pub remark: Option<String>,
+}
+
+impl Written {
+    /// The status line: `"Saved to /path"` (with `done` = "Saved"), then the remark.
+    #[must_use]
+    pub fn notice(&self, done: &str) -> String {
+        match &self.remark {
+            Some(remark) => format!("{done} to {}. {remark}", self.path.display()),
+            None => format!("{done} to {}", self.path.display()),
+        }
+    }
+}
+
+/// What to tell the user when records had a field more than once: how many, the first, and
+/// which value was kept (the last, as `serde_json` and JavaScript read JSON).
+fn repeated_fields_remark(duplicates: &[(usize, String)]) -> Option<String> {
+    let (row, name) = duplicates.first()?;
+    let records = {
+        let mut rows: Vec<usize> = duplicates.iter().map(|(r, _)| *r).collect();
+        rows.dedup();
+        rows.len()
+    };
+    let which = if records == 1 {
+        format!("Record {} has \"{name}\" more than once", row + 1)
+    } else {
+        format!(
+            "{records} records have a field more than once (the first: record {}, \"{name}\")",
+            row + 1
+        )
+    };
+    Some(format!(
+        "{which}: the file holds the last value of each, as most JSON readers take it."
+    ))
 }
 
 /// Fetches every page of a list request (paging as `options` say) and reads them as one

@@ -23,7 +23,7 @@ struct ListTasks {
     count: Option<Task<Option<u64>>>,
     record: Option<Task<Result<Arc<Value>, UserError>>>,
     fetch: Option<Task<Result<Arc<crate::document::Answered>, UserError>>>,
-    export: Option<Task<Result<Option<PathBuf>, UserError>>>,
+    export: Option<Task<Result<Option<calls::Written>, UserError>>>,
     progress: Option<mpsc::Receiver<api::Progress>>,
 }
 
@@ -349,7 +349,7 @@ impl List {
                 picked.path().to_path_buf()
             };
             let target = path.clone();
-            tokio::task::spawn_blocking(move || {
+            let remark = tokio::task::spawn_blocking(move || {
                 calls::write_answer(&answer, &target, Some(format))
             })
             .await
@@ -357,7 +357,7 @@ impl List {
                 message: format!("Exporting stopped: {e}"),
                 advice: "Try again.".to_owned(),
             })??;
-            Ok(Some(path))
+            Ok(Some(calls::Written { path, remark }))
         });
         let (list, tasks) = (&mut self.state, &mut self.tasks);
         list.exporting = true;
@@ -413,8 +413,8 @@ impl List {
             browse.fetching = None;
             tasks.progress = None;
             match result {
-                Ok(Some(path)) => {
-                    cx.shared.notice = Some(format!("Exported to {}", path.display()));
+                Ok(Some(written)) => {
+                    cx.shared.notice = Some(written.notice("Exported"));
                 }
                 Ok(None) => {}
                 Err(problem) => cx.shared.error = Some(problem),

@@ -256,6 +256,9 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
                                 }
                                 let cell = table.cell(index, column);
                                 let cell = cell.as_ref();
+                                if table.is_duplicate(index, column) {
+                                    crate::ui::record_view::repeated_mark(ui);
+                                }
                                 ui.add(
                                     egui::Label::new(cell)
                                         .truncate()
@@ -344,10 +347,36 @@ fn json_node(ui: &mut egui::Ui, doc: &JsonDoc, key: &str, value: Span, id: egui:
                 .id_salt(id)
                 .default_open(open)
                 .show(ui, |ui| {
+                    let keys: Vec<Option<std::borrow::Cow<'_, str>>> = children
+                        .iter()
+                        .take(SHOWN)
+                        .map(|c| c.key.map(|k| doc.key(k)))
+                        .collect();
+                    // Where each key is given last, and how often (a key given more than
+                    // once: each is shown, and marked).
+                    let mut last: std::collections::HashMap<&str, (usize, usize)> =
+                        std::collections::HashMap::new();
+                    for (index, key) in keys.iter().enumerate() {
+                        if let Some(key) = key {
+                            let entry = last.entry(key.as_ref()).or_insert((0, index));
+                            *entry = (entry.0 + 1, index);
+                        }
+                    }
                     for (index, child) in children.iter().enumerate().take(SHOWN) {
-                        let name = child
-                            .key
-                            .map_or_else(|| index.to_string(), |k| doc.key(k).into_owned());
+                        let name = match keys.get(index) {
+                            Some(Some(key)) => match last.get(key.as_ref()) {
+                                Some(&(count, used)) if count > 1 => {
+                                    let role = if used == index {
+                                        "repeated, this one is used"
+                                    } else {
+                                        "repeated, not used"
+                                    };
+                                    format!("{key} ⚠ ({role})")
+                                }
+                                _ => key.to_string(),
+                            },
+                            _ => index.to_string(),
+                        };
                         json_node(ui, doc, &name, child.value, id.with(index), false);
                     }
                     if children.len() > SHOWN {

@@ -31,7 +31,7 @@ pub struct RequestBuilder {
     sorts: HashMap<u64, Task<TableSort>>,
     searches: HashMap<u64, Task<Found>>,
     template: Option<(u64, Task<Result<String, UserError>>)>,
-    save: Option<Task<Result<Option<PathBuf>, UserError>>>,
+    save: Option<Task<Result<Option<calls::Written>, UserError>>>,
     curl: Option<Task<Result<String, UserError>>>,
     import: Option<Task<Result<crate::model::Imported, String>>>,
 }
@@ -348,13 +348,14 @@ impl RequestBuilder {
                 picked.path().to_path_buf()
             };
             let target = path.clone();
-            tokio::task::spawn_blocking(move || calls::write_answer(&answer, &target, format))
-                .await
-                .map_err(|e| UserError {
-                    message: format!("Saving stopped: {e}"),
-                    advice: "Try again.".to_owned(),
-                })??;
-            Ok(Some(path))
+            let remark =
+                tokio::task::spawn_blocking(move || calls::write_answer(&answer, &target, format))
+                    .await
+                    .map_err(|e| UserError {
+                        message: format!("Saving stopped: {e}"),
+                        advice: "Try again.".to_owned(),
+                    })??;
+            Ok(Some(calls::Written { path, remark }))
         }));
     }
 
@@ -556,8 +557,8 @@ impl RequestBuilder {
             None => {}
         }
         match finished(&mut self.save) {
-            Some(Ok(Some(path))) => {
-                cx.shared.notice = Some(format!("Saved to {}", path.display()));
+            Some(Ok(Some(written))) => {
+                cx.shared.notice = Some(written.notice("Saved"));
             }
             Some(Err(error)) => cx.shared.error = Some(error),
             Some(Ok(None)) | None => {}
