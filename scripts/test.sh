@@ -16,6 +16,7 @@ packages=(
   mesa-vulkan-drivers libvulkan1 libgl1-mesa-dri libegl1 libxkbcommon-x11-0
   imagemagick x11-utils xdotool chromium chromium-driver
   dpkg-dev binutils desktop-file-utils appstream xdg-utils curl
+  libreoffice-calc-nogui
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -56,6 +57,7 @@ chmod 700 "$XDG_RUNTIME_DIR"
 # The tests must not silently skip what this script provides.
 unset LC_ALL
 export SAGE200_REQUIRE_GUI=1 SAGE200_REQUIRE_KEYRING=1 SAGE200_REQUIRE_BROWSER=1
+export SAGE200_REQUIRE_CALC=1
 export RUST_BACKTRACE=1
 
 echo "== cargo test (private D-Bus session, gnome-keyring, Xvfb)"

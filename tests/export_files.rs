@@ -100,3 +100,160 @@ fn dates_money_long_cells_and_too_many_rows_are_handled_as_excel_needs() {
     let refused = xlsx_bytes(&["n".to_owned()], many, &[]).unwrap_err();
     assert!(refused.to_string().contains("CSV"), "{refused}");
 }
+
+/// Converts `input` with LibreOffice Calc, headless (the spreadsheet people open exports
+/// with), into an `.xlsx` in `out`, and reads back its first sheet's cells and formulas.
+/// `None` when Calc is not installed and the run does not require it.
+fn through_calc(
+    input: &std::path::Path,
+    out: &std::path::Path,
+    infilter: Option<&str>,
+) -> Option<(Vec<Vec<Data>>, usize)> {
+    if std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("SAGE200_REQUIRE_CALC").is_none(),
+            "LibreOffice Calc (soffice) is required: apt-get install libreoffice-calc-nogui"
+        );
+        eprintln!("skipped: LibreOffice Calc is not installed");
+        return None;
+    }
+    // A profile of its own, so a desktop's running LibreOffice is neither used nor upset.
+    let profile = out.join("profile");
+    let mut command = std::process::Command::new("soffice");
+    command
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
+        .arg(out);
+    if let Some(filter) = infilter {
+        command.arg(format!("--infilter={filter}"));
+    }
+    let status = command.arg(input).output().unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let converted = out.join(input.with_extension("xlsx").file_name().unwrap());
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&converted).unwrap();
+    let name = workbook.sheet_names()[0].clone();
+    let cells = workbook
+        .worksheet_range(&name)
+        .unwrap()
+        .rows()
+        .map(<[Data]>::to_vec)
+        .collect();
+    let formulas = workbook
+        .worksheet_formula(&name)
+        .unwrap()
+        .used_cells()
+        .filter(|(_, _, f)| !f.is_empty())
+        .count();
+    Some((cells, formulas))
+}
+
+/// Exports of an answer (nested values, codes, money, dates, cells that look like
+/// formulas), opened by LibreOffice Calc: what Calc sees is what a user sees.
+#[test]
+fn exports_open_in_libreoffice_calc_with_the_right_types() {
+    use sage200_desk::document::read_answer;
+    use sage200_desk::screens::calls::write_answer;
+    let body = r#"[
+      {"reference":"00012","name":"Zoë Café","balance":1234.50,"on_hold":false,
+       "date_created":"2025-03-31","date_time_updated":"2025-03-31T14:05:09.123Z",
+       "main_address":{"city":"Leeds"}},
+      {"reference":"EVIL1","name":"=HYPERLINK(\"http://x\",\"y\")","balance":-7,
+       "on_hold":true,"date_created":"2024-02-29","date_time_updated":"2024-02-29T00:00:00Z",
+       "main_address":{"city":"-2+3+cmd|' /C calc'!A0"}}
+    ]"#;
+    let answer = read_answer(
+        sage200_desk::model::ResponseMeta::ok("customers", 200),
+        &bytes::Bytes::from(body),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("calc");
+    std::fs::create_dir_all(&out).unwrap();
+
+    // The workbook: codes text, money numbers, dates and date-times dates, nothing a formula.
+    let xlsx = dir.path().join("customers.xlsx");
+    write_answer(&answer, &xlsx, None).unwrap();
+    let Some((cells, formulas)) = through_calc(&xlsx, &out, None) else {
+        return;
+    };
+    let header: Vec<String> = cells[0].iter().map(ToString::to_string).collect();
+    let at = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name} in {header:?}"))
+    };
+    assert_eq!(cells[1][at("reference")], Data::String("00012".into()));
+    assert_eq!(cells[1][at("name")], Data::String("Zoë Café".into()));
+    assert_eq!(cells[1][at("balance")], Data::Float(1234.5));
+    assert_eq!(cells[2][at("balance")], Data::Float(-7.0));
+    assert!(
+        matches!(cells[1][at("date_created")], Data::DateTime(_)),
+        "{:?}",
+        cells[1]
+    );
+    assert!(
+        matches!(cells[1][at("date_time_updated (UTC)")], Data::DateTime(_)),
+        "{:?}",
+        cells[1]
+    );
+    assert_eq!(
+        cells[2][at("name")],
+        Data::String("=HYPERLINK(\"http://x\",\"y\")".into()),
+        "text, not a formula"
+    );
+    assert_eq!(
+        cells[1][at("main_address.city")],
+        Data::String("Leeds".into())
+    );
+    assert_eq!(formulas, 0, "no cell became a formula");
+
+    // The CSV (UTF-8 with a byte-order mark, as Calc's import dialog detects): names intact,
+    // money numbers, dates dates, formula-looking cells text.
+    let csv = dir.path().join("customers.csv");
+    let remark = write_answer(&answer, &csv, None).unwrap();
+    assert!(
+        remark
+            .as_deref()
+            .is_some_and(|r| r.contains("\"reference\" has codes with leading zeros")),
+        "the user is told the CSV loses 00012's zeros in a spreadsheet: {remark:?}"
+    );
+    let (cells, formulas) = through_calc(&csv, &out, Some("CSV:44,34,76,1")).unwrap();
+    let header: Vec<String> = cells[0].iter().map(ToString::to_string).collect();
+    let at = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name} in {header:?}"))
+    };
+    assert_eq!(
+        header[0], "reference",
+        "no byte-order mark in the first name"
+    );
+    assert_eq!(cells[1][at("name")], Data::String("Zoë Café".into()));
+    assert_eq!(cells[1][at("balance")], Data::Float(1234.5));
+    assert_eq!(cells[2][at("balance")], Data::Float(-7.0));
+    assert!(
+        matches!(cells[1][at("date_created")], Data::DateTime(_)),
+        "{:?}",
+        cells[1]
+    );
+    let Data::String(guarded) = &cells[2][at("name")] else {
+        panic!("a formula-looking name is text: {:?}", cells[2]);
+    };
+    assert!(
+        guarded.starts_with('\'') && guarded.contains("HYPERLINK"),
+        "{guarded}"
+    );
+    let Data::String(guarded) = &cells[2][at("main_address.city")] else {
+        panic!("{:?}", cells[2]);
+    };
+    assert!(guarded.starts_with("'-2+3"), "{guarded}");
+    assert_eq!(formulas, 0, "no cell became a formula");
+}

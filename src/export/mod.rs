@@ -116,6 +116,33 @@ fn as_number(cell: &str) -> Option<f64> {
     cell.parse().ok()
 }
 
+/// The columns holding a code made of digits with a leading zero (`00012`, `07700900123`):
+/// a spreadsheet opening a CSV reads such a cell as a number and drops the zeros, so the
+/// user is told to save as Excel instead (the workbook keeps them as text).
+pub fn columns_with_zero_led_codes<R, S>(
+    columns: &[String],
+    rows: impl Iterator<Item = R>,
+) -> Vec<String>
+where
+    R: AsRef<[S]>,
+    S: AsRef<str>,
+{
+    let mut found = vec![false; columns.len()];
+    for row in rows {
+        for (flag, cell) in found.iter_mut().zip(row.as_ref()) {
+            let cell = cell.as_ref();
+            *flag |=
+                cell.len() > 1 && cell.starts_with('0') && cell.bytes().all(|b| b.is_ascii_digit());
+        }
+    }
+    columns
+        .iter()
+        .zip(found)
+        .filter(|(_, found)| *found)
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
 /// Excel's most characters in one cell.
 pub const XLSX_CELL_LIMIT: usize = 32_767;
 /// Excel's most rows in one sheet (the header takes one).

@@ -46,6 +46,16 @@ pub fn write_answer(
             remark = repeated_fields_remark(&flat.duplicates);
             let rows = (0..flat.len()).map(|r| flat.row(r));
             if format == ExportFormat::Csv {
+                let codes = crate::export::columns_with_zero_led_codes(
+                    &flat.columns,
+                    (0..flat.len()).map(|r| flat.row(r)),
+                );
+                if let Some(first) = codes.first() {
+                    let said = format!(
+                        "Column \"{first}\" has codes with leading zeros: a spreadsheet that opens this CSV reads them as numbers and drops the zeros (Excel and LibreOffice both do). Save as Excel (.xlsx) to keep them as text."
+                    );
+                    remark = Some(remark.map_or(said.clone(), |r| format!("{r} {said}")));
+                }
                 csv_bytes(&flat.columns, rows)
             } else {
                 let notes: Vec<CellNote> = flat
