@@ -101,7 +101,7 @@ fn dates_money_long_cells_and_too_many_rows_are_handled_as_excel_needs() {
     assert!(refused.to_string().contains("CSV"), "{refused}");
 }
 
-/// Converts `input` with LibreOffice Calc, headless (the spreadsheet people open exports
+/// Converts `input` with Calc (`LibreOffice`), headless (the spreadsheet people open exports
 /// with), into an `.xlsx` in `out`, and reads back its first sheet's cells and formulas.
 /// `None` when Calc is not installed and the run does not require it.
 fn through_calc(
@@ -155,7 +155,7 @@ fn through_calc(
 }
 
 /// Exports of an answer (nested values, codes, money, dates, cells that look like
-/// formulas), opened by LibreOffice Calc: what Calc sees is what a user sees.
+/// formulas), opened by `LibreOffice` Calc: what Calc sees is what a user sees.
 #[test]
 fn exports_open_in_libreoffice_calc_with_the_right_types() {
     use sage200_desk::document::read_answer;
