@@ -356,3 +356,107 @@ fn empty_and_failed_pages_say_what_happened() {
     assert!(browse.fetching.is_none() && !browse.everything, "cancelled");
     assert!(browse.page.is_some(), "the page shown before stays");
 }
+
+/// Columns chosen in Browse (per resource), in the Customers list and in a request's
+/// answer table are remembered: when a resource is opened again, and after a restart.
+#[test]
+fn column_choices_are_remembered_per_resource_and_across_restarts() {
+    use egui::accesskit::Role;
+    let rt = support::runtime();
+    let (_server, mut h) = signed_in(&rt, 30, "columns");
+    let untick = |h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
+                  menu: &str,
+                  field: &str| {
+        h.get_by_label_contains(menu).click();
+        let _ = h.run_ok();
+        // The list is long: bring the field into view first.
+        h.get_by_role_and_label(Role::CheckBox, field)
+            .scroll_to_me();
+        let _ = h.run_ok();
+        h.get_by_role_and_label(Role::CheckBox, field).click();
+        let _ = h.run_ok();
+        h.key_press(egui::Key::Escape);
+        let _ = h.run_ok();
+    };
+    let pick_resource = |h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
+                         resource: &str| {
+        h.get_by_label("Records").click();
+        let _ = h.run_ok();
+        h.get_by_label(resource).click_accesskit();
+        wait_loaded(h, |q| q.resource == resource);
+    };
+    untick(&mut h, "Columns", "on_hold");
+    wait_loaded(&mut h, |q| !q.columns.is_empty());
+    pick_resource(&mut h, "suppliers");
+    assert!(
+        h.state().browse().query.columns.is_empty(),
+        "all of a new resource's columns"
+    );
+    // Back by a command: the picker's list is scrolled to the resource shown.
+    h.state_mut()
+        .handle(sage200_desk::screens::records::Command::Load(Box::default()));
+    wait_loaded(&mut h, |q| q.resource == "customers");
+    let columns = h.state().browse().query.columns.clone();
+    assert!(
+        !columns.is_empty() && !columns.contains(&"on_hold".to_owned()),
+        "customers opened again with the columns chosen: {columns:?}"
+    );
+    h.state_mut()
+        .handle(sage200_desk::screens::records::Command::Load(Box::new(
+            sage200_desk::screens::records::BrowseQuery {
+                resource: "suppliers".to_owned(),
+                ..Default::default()
+            },
+        )));
+    wait_loaded(&mut h, |q| q.resource == "suppliers");
+
+    // The Customers list has its own choice.
+    h.get_by_label("Customers").click();
+    support::step_until(&mut h, WAIT, "the customers list", |app| {
+        app.customer_list().page.is_some() && !app.customer_list().loading
+    });
+    untick(&mut h, "Columns (", "credit_limit");
+    support::step_until(&mut h, WAIT, "the narrower list", |app| {
+        !app.customer_list()
+            .query
+            .columns
+            .contains(&"credit_limit".to_owned())
+            && !app.customer_list().loading
+    });
+
+    // A request's answer table: a hidden column stays hidden.
+    h.get_by_label("Request builder").click();
+    let _ = h.run_ok();
+    h.get_by_label("Send").click();
+    support::step_until(&mut h, WAIT, "the answer", |app| {
+        app.request().tabs[0].answer.is_some()
+    });
+    h.get_by_label("Table").click();
+    let _ = h.run_ok();
+    untick(&mut h, "Columns", "name");
+    assert_eq!(h.state().request().tabs[0].hidden_columns, ["name"]);
+
+    let mut storage = support::MemoryStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    let persisted: sage200_desk::app::PersistedState =
+        eframe::get_value(&storage, sage200_desk::app::STATE_KEY).unwrap();
+    let mut again = support::app_harness(&rt, None, persisted);
+    let _ = again.run_ok();
+    let app = again.state();
+    assert_eq!(
+        app.browse().query.resource,
+        "suppliers",
+        "the resource last shown"
+    );
+    let remembered = &app.browse().remembered_columns["customers"];
+    assert!(
+        !remembered.is_empty() && !remembered.contains(&"on_hold".to_owned()),
+        "{remembered:?}"
+    );
+    let customers = &app.customer_list().query.columns;
+    assert!(
+        customers.contains(&"name".to_owned()) && !customers.contains(&"credit_limit".to_owned()),
+        "{customers:?}"
+    );
+    assert_eq!(app.request().tabs[0].hidden_columns, ["name"]);
+}

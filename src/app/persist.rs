@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{CustomerDraft, Profile, RequestDraft};
+use crate::screens::records::ColumnChoices;
 use crate::screens::shared::{CompanyChoice, Screen, ThemeChoice};
 
 use super::SageApp;
@@ -41,6 +42,15 @@ pub struct PersistedState {
     pub customer_draft: Option<CustomerDraft>,
     /// The first-run welcome was answered or closed (it then waits in the Help menu).
     pub welcome_done: bool,
+    /// The hidden columns of each request tab's answer table, by position in
+    /// `request_tabs` (an entry missing: none hidden).
+    pub request_hidden_columns: Vec<Vec<String>>,
+    /// The list resource Browse showed (`customers` when empty).
+    pub browse_resource: String,
+    /// The columns chosen in Browse, per resource (empty: all).
+    pub browse_columns: ColumnChoices,
+    /// The columns chosen in the Customers list (empty: all; absent: the default ones).
+    pub customer_columns: ColumnChoices,
 }
 
 /// The built-in profiles, with the demo server's first when there is one.
@@ -85,6 +95,13 @@ impl SageApp {
         self.settings.state().openapi_files.hash(&mut hasher);
         self.customers.state().draft.hash(&mut hasher);
         self.welcome.state().done.hash(&mut hasher);
+        for tab in &self.request.state().tabs {
+            tab.hidden_columns.hash(&mut hasher);
+        }
+        let browse = self.browse.state();
+        browse.query.resource.hash(&mut hasher);
+        browse.remembered_columns.hash(&mut hasher);
+        self.customers.list().remembered_columns.hash(&mut hasher);
         hasher.finish()
     }
 
@@ -104,6 +121,10 @@ impl SageApp {
             openapi_files: self.settings.state().openapi_files.clone(),
             customer_draft: self.customers.state().draft.clone(),
             welcome_done: self.welcome.state().done,
+            request_hidden_columns: self.request.hidden_columns(),
+            browse_resource: self.browse.state().query.resource.clone(),
+            browse_columns: self.browse.state().remembered_columns.clone(),
+            customer_columns: self.customers.list().remembered_columns.clone(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The Browse screen's work: all of it is its records list's.
 
 use crate::app::Services;
-use crate::screens::records::{self, BrowseQuery, ListState, ListView};
+use crate::screens::records::{self, BrowseQuery, ColumnChoices, ListState, ListView};
 
 use super::Command;
 
@@ -12,13 +12,24 @@ pub struct Browse {
 
 impl Default for Browse {
     fn default() -> Self {
-        Self {
-            list: records::List::new(ListView::Browse, BrowseQuery::default()),
-        }
+        Self::new(None, ColumnChoices::new())
     }
 }
 
 impl Browse {
+    /// The screen showing `resource` (customers when `None`), with the columns last chosen
+    /// for each resource.
+    #[must_use]
+    pub fn new(resource: Option<String>, remembered: ColumnChoices) -> Self {
+        let mut query = BrowseQuery::default();
+        if let Some(resource) = resource.filter(|r| !r.trim().is_empty()) {
+            query.resource = resource;
+        }
+        Self {
+            list: records::List::new(ListView::Browse, query, remembered),
+        }
+    }
+
     /// What the view draws.
     #[must_use]
     pub fn state(&self) -> &ListState {

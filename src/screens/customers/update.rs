@@ -173,15 +173,16 @@ pub struct Customers {
 }
 
 impl Customers {
-    /// The screen with a draft restored from the last run, if any.
+    /// The screen with a draft restored from the last run, if any, and the list's columns
+    /// as last chosen.
     #[must_use]
-    pub fn new(draft: Option<CustomerDraft>) -> Self {
+    pub fn new(draft: Option<CustomerDraft>, remembered: records::ColumnChoices) -> Self {
         Self {
             state: State {
                 draft,
                 ..State::default()
             },
-            list: records::List::new(ListView::Customers, customers_query()),
+            list: records::List::new(ListView::Customers, customers_query(), remembered),
             tasks: CustomerTasks::default(),
         }
     }

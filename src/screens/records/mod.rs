@@ -7,7 +7,7 @@ mod state;
 mod update;
 pub mod view;
 
-pub use state::{BrowseQuery, ListState, ListView, customers_query};
+pub use state::{BrowseQuery, ColumnChoices, ListState, ListView, customers_query};
 pub use update::List;
 
 use std::path::PathBuf;

@@ -147,15 +147,25 @@ pub struct ListState {
     pub exporting: bool,
     /// Which list this is (its widgets' ids are salted with it).
     pub which: ListView,
+    /// The columns last chosen for each resource (`$select`; empty: all), kept across
+    /// restarts: a resource opened again shows them.
+    pub remembered_columns: ColumnChoices,
 }
 
+/// Columns chosen per list resource: resource name → column names (empty: all columns).
+pub type ColumnChoices = std::collections::BTreeMap<String, Vec<String>>;
+
 impl ListState {
-    /// An empty list showing `query`.
+    /// An empty list showing `query`, with the columns remembered for its resource.
     #[must_use]
-    pub fn new(which: ListView, query: BrowseQuery) -> Self {
+    pub fn new(which: ListView, mut query: BrowseQuery, remembered: ColumnChoices) -> Self {
+        if let Some(columns) = remembered.get(&query.resource) {
+            query.columns.clone_from(columns);
+        }
         Self {
             query,
             which,
+            remembered_columns: remembered,
             ..Self::default()
         }
     }

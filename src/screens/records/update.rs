@@ -14,7 +14,7 @@ use crate::model::ExportFormat;
 use crate::screens::calls;
 use crate::screens::shared::UserError;
 
-use super::{BrowseQuery, Command, ListState, ListView};
+use super::{BrowseQuery, ColumnChoices, Command, ListState, ListView};
 
 /// Background work of a records list.
 #[derive(Default)]
@@ -34,11 +34,12 @@ pub struct List {
 }
 
 impl List {
-    /// An empty list of `which`, showing `query` once loaded.
+    /// An empty list of `which`, showing `query` once loaded (with the columns remembered
+    /// for its resource, if any).
     #[must_use]
-    pub fn new(which: ListView, query: BrowseQuery) -> Self {
+    pub fn new(which: ListView, query: BrowseQuery, remembered: ColumnChoices) -> Self {
         Self {
-            state: ListState::new(which, query),
+            state: ListState::new(which, query, remembered),
             tasks: ListTasks::default(),
         }
     }
@@ -117,8 +118,19 @@ impl List {
         ))
     }
 
-    /// Loads a page of `query` (and its count, when what is counted changed).
-    pub fn load(&mut self, cx: &Services, query: BrowseQuery) {
+    /// Loads a page of `query` (and its count, when what is counted changed). A query for
+    /// another resource that names no columns gets those last chosen for it; the columns
+    /// shown are remembered for the resource.
+    pub fn load(&mut self, cx: &Services, mut query: BrowseQuery) {
+        if query.resource != self.state.query.resource
+            && query.columns.is_empty()
+            && let Some(columns) = self.state.remembered_columns.get(&query.resource)
+        {
+            query.columns.clone_from(columns);
+        }
+        self.state
+            .remembered_columns
+            .insert(query.resource.clone(), query.columns.clone());
         let generation = cx.shared.company_generation;
         self.state.generation = Some(generation);
         let Some(client) = cx.client.clone() else {

@@ -176,36 +176,12 @@ fn shown_rows(tab: &RequestTab, total: usize) -> Vec<usize> {
 fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: &mut Vec<Command>) {
     use egui_extras::{Column, TableBuilder};
     let Some(table) = &answer.table else { return };
-    let hidden_id = egui::Id::unique(("hidden_columns", tab.id));
-    let mut hidden: Vec<bool> = ui.data(|d| d.get_temp(hidden_id)).unwrap_or_default();
-    hidden.resize(table.columns.len(), false);
-    ui.horizontal(|ui| {
-        ui.label(
-            RichText::new(format!(
-                "{} rows × {} columns",
-                table.len(),
-                table.columns.len()
-            ))
-            .weak(),
-        );
-        ui.menu_button("Columns…", |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(300.0)
-                .show(ui, |ui| {
-                    for (index, name) in table.columns.iter().enumerate() {
-                        let mut shown = !hidden[index];
-                        if ui.checkbox(&mut shown, name).changed() {
-                            hidden[index] = !shown;
-                        }
-                    }
-                });
-        });
-        if tab.sorting {
-            ui.spinner();
-            ui.label("Sorting…");
-        }
-    });
-    ui.data_mut(|d| d.insert_temp(hidden_id, hidden.clone()));
+    let hidden: Vec<bool> = table
+        .columns
+        .iter()
+        .map(|name| tab.hidden_columns.contains(name))
+        .collect();
+    table_toolbar(ui, tab, table, &hidden, commands);
     let visible: Vec<usize> = (0..table.columns.len()).filter(|&c| !hidden[c]).collect();
     let rows = shown_rows(tab, table.len());
     let row_height = ui.text_style_height(&TextStyle::Body) + 4.0;
@@ -275,6 +251,52 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
                     });
                 });
         });
+}
+
+/// The table's size, its "Columns…" menu (hidden columns are kept with the tab) and the
+/// sorting spinner.
+fn table_toolbar(
+    ui: &mut egui::Ui,
+    tab: &RequestTab,
+    table: &crate::document::TableModel,
+    hidden: &[bool],
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "{} rows × {} columns",
+                table.len(),
+                table.columns.len()
+            ))
+            .weak(),
+        );
+        ui.menu_button("Columns…", |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(300.0)
+                .show(ui, |ui| {
+                    for (index, name) in table.columns.iter().enumerate() {
+                        let mut shown = !hidden[index];
+                        if ui.checkbox(&mut shown, name).changed() {
+                            let mut names = tab.hidden_columns.clone();
+                            if shown {
+                                names.retain(|n| n != name);
+                            } else {
+                                names.push(name.clone());
+                            }
+                            commands.push(Command::HideColumns {
+                                tab: tab.id,
+                                hidden: names,
+                            });
+                        }
+                    }
+                });
+        });
+        if tab.sorting {
+            ui.spinner();
+            ui.label("Sorting…");
+        }
+    });
 }
 
 fn tree_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered) {

@@ -73,6 +73,13 @@ pub enum Command {
         /// The format, or `None` to follow the file's extension.
         format: Option<ExportFormat>,
     },
+    /// Hide these columns of a tab's answer table (by name; kept across restarts).
+    HideColumns {
+        /// The tab.
+        tab: u64,
+        /// The names of the hidden columns.
+        hidden: Vec<String>,
+    },
     /// Open a new tab from a pasted curl command (bash, cmd or PowerShell).
     ImportCurl(String),
     /// Open a draft in a new tab and show it (from the history).

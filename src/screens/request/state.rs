@@ -29,6 +29,8 @@ pub struct RequestTab {
     pub found: Option<Found>,
     /// What a pasted curl command left out or changes, shown above the request.
     pub notes: Vec<String>,
+    /// Columns of the answer table the user hid, by name (kept across restarts).
+    pub hidden_columns: Vec<String>,
 }
 
 /// The request builder as the view draws it.

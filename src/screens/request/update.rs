@@ -39,13 +39,17 @@ pub struct RequestBuilder {
 impl RequestBuilder {
     /// The tabs restored from `drafts` (one empty tab when there are none), `active` open.
     #[must_use]
-    pub fn restore(drafts: Vec<RequestDraft>, active: usize) -> Self {
+    pub fn restore(drafts: Vec<RequestDraft>, active: usize, hidden: Vec<Vec<String>>) -> Self {
         let mut builder = Self {
             next_tab_id: 1,
             ..Self::default()
         };
+        let mut hidden = hidden.into_iter();
         for draft in drafts {
-            builder.add_tab(draft);
+            let id = builder.add_tab(draft);
+            if let Some(tab) = builder.tab_mut(id) {
+                tab.hidden_columns = hidden.next().unwrap_or_default();
+            }
         }
         if builder.state.tabs.is_empty() {
             builder.add_tab(RequestDraft::default());
@@ -74,6 +78,16 @@ impl RequestBuilder {
         (drafts, active)
     }
 
+    /// The hidden answer-table columns of every tab, in tab order, to persist.
+    #[must_use]
+    pub fn hidden_columns(&self) -> Vec<Vec<String>> {
+        self.state
+            .tabs
+            .iter()
+            .map(|t| t.hidden_columns.clone())
+            .collect()
+    }
+
     /// Handles one of the screen's commands.
     pub fn handle(&mut self, cx: &mut Services, command: Command) {
         match command {
@@ -83,6 +97,11 @@ impl RequestBuilder {
             }
             Command::CloseTab(id) => self.close_tab(id),
             Command::SelectTab(id) => self.state.active_tab = id,
+            Command::HideColumns { tab, hidden } => {
+                if let Some(tab) = self.tab_mut(tab) {
+                    tab.hidden_columns = hidden;
+                }
+            }
             Command::UpdateDraft(id, draft) => {
                 if let Some(tab) = self.tab_mut(id) {
                     tab.draft = *draft;
@@ -143,6 +162,7 @@ impl RequestBuilder {
             fetching: None,
             found: None,
             notes: Vec::new(),
+            hidden_columns: Vec::new(),
         });
         id
     }

@@ -95,8 +95,23 @@ fn about(ui: &mut egui::Ui) {
     ui.add_space(4.0);
     let version = format!("Version {}", crate::version_text());
     ui.horizontal(|ui| {
-        // Monospace: every commit hash takes the same width, so the layout does not shift.
-        ui.add(egui::Label::new(RichText::new(&version).monospace()).selectable(true));
+        // A fixed width in monospace: every commit hash (or "unknown") takes the same room,
+        // so the layout does not shift from build to build.
+        let text = RichText::new(&version).monospace();
+        let wide = format!("Version {} (commit 0123456789)", crate::VERSION);
+        let width = egui::WidgetText::from(RichText::new(wide).monospace())
+            .into_galley(
+                ui,
+                Some(egui::TextWrapMode::Extend),
+                f32::INFINITY,
+                egui::TextStyle::Monospace,
+            )
+            .size()
+            .x;
+        ui.add_sized(
+            [width, ui.text_style_height(&egui::TextStyle::Monospace)],
+            egui::Label::new(text).selectable(true),
+        );
         if ui
             .small_button("Copy")
             .on_hover_text("Copy the version, for a bug report")
