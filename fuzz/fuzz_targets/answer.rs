@@ -22,6 +22,11 @@ fuzz_target!(|data: &[u8]| {
         for row in 0..table.len().min(20) {
             let _ = table.row(row);
         }
+        // The spreadsheet export's columns: nested values spread, the rest JSON text.
+        let flat = document::FlatTable::new(table);
+        for row in 0..flat.len().min(20) {
+            assert_eq!(flat.row(row).len(), flat.columns.len());
+        }
     }
     if let Some(doc) = &answer.doc {
         let mut open = vec![doc.root()];

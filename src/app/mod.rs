@@ -87,12 +87,7 @@ impl SageApp {
         crate::ui::theme::install(ctx);
         services::apply_theme(ctx, persisted.theme);
         let mut profiles = merge_profiles(&persisted.profiles, options.demo_url.as_deref());
-        let mut profile = persisted.profile;
-        if options.demo_url.is_some() {
-            "Demo".clone_into(&mut profile);
-        } else if !profiles.iter().any(|p| p.name == profile) {
-            profile = profiles.first().map(|p| p.name.clone()).unwrap_or_default();
-        }
+        let profile = persist::profile_in_use(persisted.profile, &profiles, &options);
         let mut shared = Shared {
             screen: persisted.screen,
             theme: persisted.theme,

@@ -72,6 +72,22 @@ pub fn merge_profiles(saved: &[Profile], demo_url: Option<&str>) -> Vec<Profile>
     profiles
 }
 
+/// The profile to start with: the demo's under `--demo`, else the saved one while it still
+/// exists, else the first.
+pub(super) fn profile_in_use(
+    saved: String,
+    profiles: &[Profile],
+    options: &super::StartOptions,
+) -> String {
+    if options.demo_url.is_some() {
+        "Demo".to_owned()
+    } else if profiles.iter().any(|p| p.name == saved) {
+        saved
+    } else {
+        profiles.first().map(|p| p.name.clone()).unwrap_or_default()
+    }
+}
+
 impl SageApp {
     /// A fingerprint of what [`Self::persisted`] would save, without copying it: when it
     /// differs from the last save, a frame is asked for so eframe's auto-save runs even in
