@@ -791,3 +791,68 @@ fn nested_and_repeated_fields_are_saved_as_columns_and_marked() {
         .unwrap();
     assert!(comments.contains("more than once"), "{comments}");
 }
+
+/// A date-time in the filter builder is the user's own time: in London in summer, 10:30
+/// is sent as 09:30 UTC, with the conversion shown; a time the clocks skip is refused.
+/// The time zone is the process's, so this runs `london_filter_dates` again in a child
+/// process with `TZ=Europe/London`.
+#[test]
+fn filter_builder_dates_are_local_time_sent_in_utc() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "london_filter_dates", "--nocapture"])
+        .env("TZ", "Europe/London")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && said.contains("1 passed"),
+        "{said}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+#[ignore = "run by filter_builder_dates_are_local_time_sent_in_utc with TZ=Europe/London"]
+fn london_filter_dates() {
+    assert_eq!(
+        std::env::var("TZ").as_deref(),
+        Ok("Europe/London"),
+        "run through filter_builder_dates_are_local_time_sent_in_utc"
+    );
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 20, "londondates", "Stationery & Office Supplies");
+    h.get_by_label("Build").click();
+    h.run();
+    h.get_by_label("Add condition").click();
+    h.run();
+    h.get_by_label("Field").click();
+    h.run();
+    h.get_by_label("date_time_updated").click_accesskit();
+    h.run();
+    h.get_by_label("Operator").click();
+    h.run();
+    h.get_by_label("at least").click_accesskit();
+    h.run();
+    h.get_by_label("Value kind").click();
+    h.run();
+    h.get_by_label("date").click_accesskit();
+    h.run();
+    h.get_by_label("Value").click();
+    h.run();
+    h.get_by_label("Value").type_text("2025-06-02 10:30");
+    h.run();
+    assert_eq!(
+        active_draft(&h).query.filter,
+        "date_time_updated ge 2025-06-02T09:30:00Z"
+    );
+    h.get_by_label("= 2025-06-02T09:30:00Z (from UTC+1:00 to UTC)");
+    // In winter London is on UTC.
+    type_into(&mut h, "Value", "2025-01-15 10:30");
+    assert_eq!(
+        active_draft(&h).query.filter,
+        "date_time_updated ge 2025-01-15T10:30:00Z"
+    );
+    // 01:30 on 30 March 2025 never happens in London (the clocks go forward).
+    type_into(&mut h, "Value", "2025-03-30 01:30");
+    h.get_by_label_contains("the clocks go forward");
+}

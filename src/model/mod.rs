@@ -24,6 +24,7 @@ pub use curl::{
 };
 pub use customer::{ACCOUNT_STATUSES, ACCOUNT_TYPES, CustomerDraft, CustomerField};
 pub use display::{DateStyle, FieldGroup, enum_words, field_label, format_date};
+pub use filter_dates::{UtcDateTime, date_time_to_utc};
 pub use format::{ExportFormat, suggested_file_name};
 pub use history::{HISTORY_LIMIT, HistoryEntry, remember};
 pub use json_text::mend_lone_surrogates;

@@ -153,49 +153,20 @@ fn is_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     matches!(parts.as_slice(), [y, m, d] if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())
         && two_digits(m, 1, 12) && two_digits(d, 1, 31))
+        // A day that exists: not 2023-02-30.
+        && chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
 }
 
-/// Checks `HH:MM` or `HH:MM:SS` (with optional fraction).
-fn is_time(text: &str) -> bool {
-    let parts: Vec<&str> = text.split(':').collect();
-    match parts.as_slice() {
-        [h, m] => two_digits(h, 0, 23) && two_digits(m, 0, 59),
-        [h, m, s] => {
-            let (whole, fraction) = s.split_once('.').unwrap_or((s, "0"));
-            two_digits(h, 0, 23)
-                && two_digits(m, 0, 59)
-                && two_digits(whole, 0, 59)
-                && !fraction.is_empty()
-                && fraction.bytes().all(|b| b.is_ascii_digit())
-        }
-        _ => false,
-    }
-}
-
-/// A date stays a date; a date-time is written in UTC with a trailing `Z`.
+/// A date stays a date; a date-time is read in the user's own time zone (unless it ends in
+/// `Z` or gives an offset) and written in UTC with a trailing `Z`, as Sage wants.
 fn odata_date(text: &str) -> Result<String, QueryError> {
     let text = text.trim();
     if is_date(text) {
         return Ok(text.to_owned());
     }
-    let (date, time) = text.split_once(['T', ' ']).ok_or_else(|| {
-        error(format!(
-            "'{text}' is not a date (use 2024-02-23 or 2024-02-23T10:30:00)."
-        ))
-    })?;
-    let time = time.strip_suffix('Z').unwrap_or(time);
-    if time.contains(['+', '-']) {
-        return Err(error(format!(
-            "'{text}' has a time zone offset; Sage wants date-times in UTC (ending in Z)."
-        )));
-    }
-    if is_date(date) && is_time(time) {
-        Ok(format!("{date}T{time}Z"))
-    } else {
-        Err(error(format!(
-            "'{text}' is not a date (use 2024-02-23 or 2024-02-23T10:30:00)."
-        )))
-    }
+    super::filter_dates::date_time_to_utc(text, &chrono::Local)
+        .map(|at| at.utc)
+        .map_err(error)
 }
 
 impl FilterValue {
@@ -698,7 +669,7 @@ mod tests {
         let c = Condition::new(
             "date_time_updated",
             CompareOp::GreaterOrEqual,
-            FilterValue::Date("2024-02-23T10:30:00".into()),
+            FilterValue::Date("2024-02-23T10:30:00Z".into()),
         );
         assert_eq!(
             c.to_odata().unwrap(),
@@ -710,14 +681,18 @@ mod tests {
             FilterValue::Date("2024-02-23".into()),
         );
         assert_eq!(c.to_odata().unwrap(), "document_date lt 2024-02-23");
-        assert!(
-            FilterValue::Date("2024-02-23T10:30:00+01:00".into())
+        // An offset written after the time is honoured: converted to UTC.
+        assert_eq!(
+            FilterValue::Date("2024-06-23T10:30:00+01:00".into())
                 .to_odata()
-                .unwrap_err()
-                .0
-                .contains("UTC")
+                .unwrap(),
+            "2024-06-23T09:30:00Z"
         );
         assert!(FilterValue::Date("23/02/2024".into()).to_odata().is_err());
+        assert!(
+            FilterValue::Date("2023-02-30".into()).to_odata().is_err(),
+            "a day that does not exist"
+        );
         assert!(
             Condition::new("bad name", CompareOp::Equals, text("x"))
                 .to_odata()

@@ -131,6 +131,30 @@ fn group_ui(
     changed
 }
 
+/// Under a date-time typed in the user's own time, the UTC time Sage is sent, so the
+/// conversion is never a surprise (a UK user in summer is an hour ahead of UTC).
+fn utc_note(ui: &mut egui::Ui, text: &str) {
+    if !text.trim().contains([' ', 'T']) {
+        return;
+    }
+    if let Ok(at) = crate::model::date_time_to_utc(text, &chrono::Local) {
+        let hours = at.offset_seconds / 3600;
+        let minutes = (at.offset_seconds % 3600).abs() / 60;
+        let zone = if at.offset_seconds == 0 {
+            "UTC".to_owned()
+        } else {
+            format!("UTC{hours:+}:{minutes:02}")
+        };
+        let said = if at.offset_seconds == 0 {
+            format!("= {} (UTC)", at.utc)
+        } else {
+            format!("= {} (from {zone} to UTC)", at.utc)
+        };
+        ui.label(RichText::new(said).weak())
+            .on_hover_text("Sage compares date-times in UTC: the time you typed is read in your time zone and sent in UTC.");
+    }
+}
+
 /// Gives a widget an accessible name (for screen readers and UI tests).
 fn named(response: &egui::Response, role: egui::accesskit::Role, name: &'static str) {
     let enabled = response.enabled();
@@ -205,7 +229,7 @@ fn condition_ui(
     let hint = match (condition.op, kind) {
         (CompareOp::OneOf, _) => "a, b, c",
         (_, 1) => "1234.50",
-        (_, 2) => "2024-02-23 or 2024-02-23T10:00:00",
+        (_, 2) => "2024-02-23 or 2024-02-23 10:30 (your time)",
         (_, 3) => "true or false",
         (_, 4) => "",
         _ => "value",
@@ -218,6 +242,9 @@ fn condition_ui(
         );
         named(&value, Role::TextInput, "Value");
         changed |= value.changed();
+        if kind == 2 && condition.op != CompareOp::OneOf {
+            utc_note(ui, &text);
+        }
     }
     if changed {
         condition.values = if condition.op == CompareOp::OneOf {
