@@ -152,3 +152,44 @@ fn state_is_saved_and_restored_through_eframe_storage() {
     assert_eq!(again.state().shared().screen, Screen::History);
     again.get_by_label("Requests you send appear here, newest first.");
 }
+
+/// An idle window paints no frames, and eframe saves only when it paints: after an edit
+/// the app asks for a frame just after the save interval, so the edit reaches the disk
+/// within about a second even if nothing else happens; once saved, it asks for nothing.
+#[test]
+fn an_edit_asks_for_a_frame_to_be_saved_in_and_then_the_app_rests() {
+    let rt = support::runtime();
+    let mut h = support::app_harness(&rt, None, support::returning_user());
+    h.state_mut().set_saves_state(true);
+    h.run();
+    let mut storage = support::MemoryStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    let delay = |h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>| {
+        h.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay
+    };
+    h.step();
+    assert!(
+        delay(&h) > Duration::from_mins(1),
+        "saved: at rest, {:?}",
+        delay(&h)
+    );
+
+    h.get_by_label("History").click();
+    h.run();
+    let asked = delay(&h);
+    assert!(
+        asked > Duration::ZERO && asked <= Duration::from_millis(1_200),
+        "an unsaved edit asks for a frame after the save interval: {asked:?}"
+    );
+
+    eframe::App::save(h.state_mut(), &mut storage);
+    h.step();
+    assert!(
+        delay(&h) > Duration::from_mins(1),
+        "saved again: at rest, {:?}",
+        delay(&h)
+    );
+    let saved: PersistedState =
+        eframe::get_value(&storage, sage200_desk::app::STATE_KEY).expect("saved");
+    assert_eq!(saved.screen, Screen::History);
+}

@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use crate::api::{self, ApiClient, CompanyScope};
 use crate::auth::Session;
-use crate::model::{DateStyle, Profile};
+use crate::model::Profile;
 use crate::screens::{
     browse, company, customers, history, request, session, settings, shell, welcome,
 };
@@ -53,17 +53,6 @@ pub struct SageApp {
     persistent: bool,
 }
 
-/// The user's order of day, month and year: from the locale variables (`LC_ALL`,
-/// `LC_TIME`, `LANG`, as POSIX orders them), else from the system's setting.
-fn user_date_style() -> DateStyle {
-    ["LC_ALL", "LC_TIME", "LANG"]
-        .iter()
-        .find_map(|key| std::env::var(key).ok().filter(|v| !v.is_empty()))
-        .or_else(sys_locale::get_locale)
-        .map(|locale| DateStyle::from_locale(&locale))
-        .unwrap_or_default()
-}
-
 impl SageApp {
     /// Builds the app from eframe's creation context (used by `main` and by UI tests).
     #[must_use]
@@ -75,6 +64,13 @@ impl SageApp {
         let mut app = Self::with_state(&cc.egui_ctx, options, persisted);
         app.persistent = cc.storage.is_some();
         app
+    }
+
+    /// Whether eframe saves this app's state (true when it was given storage): only then
+    /// does an edit ask for a frame to save in. UI tests built without storage set it to
+    /// check that.
+    pub fn set_saves_state(&mut self, saves: bool) {
+        self.persistent = saves;
     }
 
     /// Builds the app with a given persisted state, handing each screen its part.
@@ -97,7 +93,7 @@ impl SageApp {
             auth: AuthView::Restoring,
             paths: options.paths.clone(),
             catalogue: Arc::new(api::Catalogue::builtin()),
-            date_style: user_date_style(),
+            date_style: options::user_date_style(),
             ..Shared::default()
         };
         shared.api_base_url = shared

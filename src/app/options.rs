@@ -48,3 +48,14 @@ impl StartOptions {
         }
     }
 }
+
+/// The user's order of day, month and year: from the locale variables (`LC_ALL`,
+/// `LC_TIME`, `LANG`, as POSIX orders them), else from the system's setting.
+pub(super) fn user_date_style() -> crate::model::DateStyle {
+    ["LC_ALL", "LC_TIME", "LANG"]
+        .iter()
+        .find_map(|key| std::env::var(key).ok().filter(|v| !v.is_empty()))
+        .or_else(sys_locale::get_locale)
+        .map(|locale| crate::model::DateStyle::from_locale(&locale))
+        .unwrap_or_default()
+}
