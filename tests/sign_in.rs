@@ -101,12 +101,11 @@ fn denying_consent_signs_nobody_in() {
     support::step_until(&mut h, WAIT, "the refusal", |app| {
         app.shared().error.is_some()
     });
+    let html = rt.block_on(page).unwrap().unwrap().1;
+    assert!(html.contains("not completed"), "{html}");
     assert!(
-        rt.block_on(page)
-            .unwrap()
-            .unwrap()
-            .1
-            .contains("not completed")
+        html.contains("The demo server said:"),
+        "the provider is named: {html}"
     );
     assert_eq!(
         h.state().shared().auth,
@@ -116,23 +115,29 @@ fn denying_consent_signs_nobody_in() {
     h.get_by_label("Sign in…");
 }
 
+/// A callback carrying another `state` (an old tab of an earlier sign-in, or a forged
+/// request) is refused with a page saying so, and the sign-in in progress goes on.
 #[test]
-fn a_callback_with_the_wrong_state_is_refused_and_ends_the_flow() {
+fn a_callback_of_an_earlier_sign_in_is_refused_and_the_wait_goes_on() {
     let rt = support::runtime();
     let (_server, mut h) = consent_app(&rt, "state");
     h.get_by_label("Sign in…").click();
     let url = support::waiting_url(&mut h);
     let callback = rt.block_on(support::consent(&url, Some("allow")));
-    let forged = callback.replace("state=", "state=forged");
-    let page = rt.spawn(async move { support::visit(&forged).await });
-    support::step_until(&mut h, WAIT, "the refusal", |app| {
-        app.shared().error.is_some()
-    });
-    let (status, _) = rt.block_on(page).unwrap().unwrap();
+    let forged = callback.replace("state=", "state=earlier");
+    let (status, page) = rt.block_on(support::visit(&forged)).unwrap();
     assert_eq!(status, 400);
-    h.get_by_label_contains("state mismatch");
-    // The flow ended: the genuine callback now finds nobody listening.
-    assert!(rt.block_on(support::visit(&callback)).is_err());
+    assert!(page.contains("earlier sign-in"), "{page}");
+    h.run_steps(3);
+    assert!(
+        matches!(h.state().shared().auth, AuthView::Waiting { .. }),
+        "still waiting: {:?}",
+        h.state().shared().auth
+    );
+    assert!(h.state().shared().error.is_none());
+    let page = rt.spawn(async move { support::visit(&callback).await });
+    support::step_until(&mut h, WAIT, "signed in", signed_in);
+    assert_eq!(rt.block_on(page).unwrap().unwrap().0, 200);
 }
 
 #[test]

@@ -22,9 +22,15 @@ pub enum AuthError {
     /// The user (or the app) cancelled.
     #[error("sign-in was cancelled")]
     Cancelled,
-    /// The browser came back with another `state`: possibly a forged request.
-    #[error("the browser's answer did not match this sign-in (state mismatch); it was refused")]
-    StateMismatch,
+    /// The browser's answer names another issuer than the profile's (RFC 9207): possibly a
+    /// mix-up between providers.
+    #[error("the sign-in answer came from {named}, not from {expected}; it was refused")]
+    IssuerMismatch {
+        /// The profile's issuer.
+        expected: String,
+        /// The issuer the answer named.
+        named: String,
+    },
     /// Sage ID said no (`access_denied` or another `error=`).
     #[error("sign-in was refused: {description}")]
     Denied {

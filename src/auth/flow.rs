@@ -14,6 +14,7 @@ use oauth2::{
 use crate::model::{Profile, Secret};
 
 use super::loopback::LoopbackListener;
+use super::token_http::TokenClient;
 use super::{AuthError, Tokens};
 
 /// How long the app waits for the user in the browser.
@@ -58,7 +59,7 @@ impl PendingSignIn {
         let answer = client
             .exchange_code(AuthorizationCode::new(code))
             .set_pkce_verifier(self.verifier)
-            .request_async(http)
+            .request_async(&TokenClient(http.clone()))
             .await;
         tokens_from(answer, None)
     }
@@ -67,7 +68,7 @@ impl PendingSignIn {
 type TokenAnswer = Result<
     oauth2::basic::BasicTokenResponse,
     RequestTokenError<
-        oauth2::HttpClientError<reqwest::Error>,
+        super::token_http::TokenHttpError,
         StandardErrorResponse<BasicErrorResponseType>,
     >,
 >;
@@ -80,6 +81,7 @@ fn tokens_from(
         Ok(response) => {
             let lifetime = response.expires_in().unwrap_or(Duration::from_hours(1));
             Ok(Tokens {
+                issued_at: SystemTime::now(),
                 access: Secret::new(response.access_token().secret().clone()),
                 // Rotation is unconfirmed for Sage: keep the newest token, else the old one.
                 refresh: response
@@ -132,7 +134,9 @@ fn oauth_client(
 pub async fn prepare_sign_in(profile: &Profile) -> Result<PendingSignIn, AuthError> {
     profile.validate().map_err(AuthError::Profile)?;
     // The listener is up before the browser can possibly come back.
-    let listener = LoopbackListener::bind(&profile.redirect).await?;
+    let listener = LoopbackListener::bind(&profile.redirect)
+        .await?
+        .for_provider(&profile.provider_name(), profile.issuer.as_deref());
     let client = oauth_client(profile, None)?.set_redirect_uri(
         RedirectUrl::new(listener.redirect_uri().to_owned())
             .map_err(|e| AuthError::Profile(e.to_string()))?,
@@ -144,6 +148,11 @@ pub async fn prepare_sign_in(profile: &Profile) -> Result<PendingSignIn, AuthErr
         .add_scopes(profile.scopes.iter().map(|s| Scope::new(s.clone())));
     if !profile.audience.is_empty() {
         request = request.add_extra_param("audience", profile.audience.clone());
+    }
+    for (name, value) in &profile.authorize_params {
+        if !name.trim().is_empty() {
+            request = request.add_extra_param(name.trim().to_owned(), value.clone());
+        }
     }
     let (url, state) = request.url();
     Ok(PendingSignIn {
@@ -165,16 +174,26 @@ pub async fn refresh_tokens(
     let token = RefreshToken::new(refresh_token.expose().to_owned());
     let answer = client
         .exchange_refresh_token(&token)
-        .request_async(http)
+        .request_async(&TokenClient(http.clone()))
         .await;
     tokens_from(answer, Some(refresh_token))
 }
 
-/// Asks the profile's revoke endpoint to forget `token`; best effort.
+/// Which kind of token is revoked (RFC 7009's `token_type_hint`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A refresh token (revoking it ends the grant).
+    Refresh,
+    /// An access token (when no refresh token was issued).
+    Access,
+}
+
+/// Asks the profile's revoke endpoint to forget `token` (RFC 7009); best effort.
 pub async fn revoke_token(
     profile: &Profile,
     http: &reqwest::Client,
     token: &Secret,
+    kind: TokenKind,
 ) -> Result<(), AuthError> {
     let Some(url) = profile.revoke_url.as_deref() else {
         return Ok(());
@@ -183,7 +202,13 @@ pub async fn revoke_token(
         .post(url)
         .form(&[
             ("token", token.expose()),
-            ("token_type_hint", "refresh_token"),
+            (
+                "token_type_hint",
+                match kind {
+                    TokenKind::Refresh => "refresh_token",
+                    TokenKind::Access => "access_token",
+                },
+            ),
             ("client_id", profile.client_id.as_str()),
         ])
         .send()

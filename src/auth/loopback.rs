@@ -1,16 +1,19 @@
-//! The one-shot loopback listener of RFC 8252: it binds the redirect host on 127.0.0.1 only,
-//! answers nothing but the callback path, checks `state`, and stops after the first valid
-//! callback, on cancel (drop) or after a timeout. Requests are capped in size and must
-//! arrive promptly, so a slow or oversized client cannot hold the sign-in hostage.
+//! The one-shot loopback listener of RFC 8252: it binds the loopback address only (for a
+//! `localhost` redirect both `127.0.0.1` and `::1`, as a browser may resolve either; never a
+//! wildcard), answers nothing but the callback path, checks `state` (an answer of an earlier
+//! sign-in is refused and the wait goes on) and, when the issuer is known, `iss` (RFC 9207),
+//! and stops after the first valid callback, on cancel (drop) or after a timeout. Requests
+//! are capped in size and must arrive promptly, so a slow or oversized client cannot hold
+//! the sign-in hostage.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
-use crate::model::RedirectSettings;
+use crate::model::{RedirectHost, RedirectSettings};
 
 use super::AuthError;
 
@@ -22,14 +25,20 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 /// A bound listener waiting for the browser to come back.
 #[derive(Debug)]
 pub struct LoopbackListener {
-    listener: TcpListener,
+    /// `127.0.0.1`, and `::1` too for a `localhost` redirect when the machine has IPv6.
+    listeners: Vec<TcpListener>,
     path: String,
     redirect_uri: String,
+    /// Who signs the user in, named on the pages the browser shows.
+    provider: String,
+    /// The issuer a callback's `iss` must name, when known.
+    issuer: Option<String>,
 }
 
 impl LoopbackListener {
-    /// Binds `127.0.0.1` on the configured port (or a free one). `localhost` redirects bind
-    /// the same address: never a wildcard address.
+    /// Binds `127.0.0.1` on the configured port (or a free one); a `localhost` redirect
+    /// also binds `::1` on the same port, since browsers may try IPv6 first. Never a
+    /// wildcard address.
     pub async fn bind(settings: &RedirectSettings) -> Result<Self, AuthError> {
         settings.validate().map_err(AuthError::Profile)?;
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, settings.port.unwrap_or(0)));
@@ -46,11 +55,32 @@ impl LoopbackListener {
                 detail: e.to_string(),
             })?
             .port();
+        let mut listeners = vec![listener];
+        if settings.host == RedirectHost::Localhost {
+            match TcpListener::bind(SocketAddr::from((Ipv6Addr::LOCALHOST, port))).await {
+                Ok(v6) => listeners.push(v6),
+                // No IPv6 here: browsers cannot reach ::1 either.
+                Err(error) => tracing::debug!(%error, "no ::1 listener"),
+            }
+        }
         Ok(Self {
-            listener,
+            listeners,
             path: settings.path.clone(),
             redirect_uri: settings.uri(port),
+            provider: "the sign-in provider".to_owned(),
+            issuer: None,
         })
+    }
+
+    /// Names the provider on the browser's pages, and sets the issuer a callback's `iss`
+    /// must name (RFC 9207), when known.
+    #[must_use]
+    pub fn for_provider(mut self, provider: &str, issuer: Option<&str>) -> Self {
+        provider.clone_into(&mut self.provider);
+        self.issuer = issuer
+            .map(|i| i.trim().to_owned())
+            .filter(|i| !i.is_empty());
+        self
     }
 
     /// The redirect URI to send in the authorize request.
@@ -59,9 +89,19 @@ impl LoopbackListener {
         &self.redirect_uri
     }
 
-    /// The address the listener is bound to.
+    /// The IPv4 address the listener is bound to.
+    #[must_use]
     pub fn local_addr(&self) -> Option<SocketAddr> {
-        self.listener.local_addr().ok()
+        self.listeners.first()?.local_addr().ok()
+    }
+
+    /// Every address the listener is bound to.
+    #[must_use]
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
+        self.listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect()
     }
 
     /// Waits for the callback carrying `expected_state`, at most `timeout`. The listener
@@ -70,7 +110,11 @@ impl LoopbackListener {
     pub async fn wait(self, expected_state: &str, timeout: Duration) -> Result<String, AuthError> {
         let deadline = Instant::now() + timeout;
         loop {
-            let accepted = tokio::time::timeout_at(deadline, self.listener.accept()).await;
+            let accepts = self.listeners.iter().map(|l| Box::pin(l.accept()));
+            let accepted =
+                tokio::time::timeout_at(deadline, futures_util::future::select_all(accepts))
+                    .await
+                    .map(|(accepted, _, _)| accepted);
             let Ok(accepted) = accepted else {
                 return Err(AuthError::TimedOut);
             };
@@ -152,13 +196,29 @@ impl LoopbackListener {
                 .map(|(_, v)| v.clone())
         };
         if get("state").as_deref() != Some(expected_state) {
+            // An old tab, or a forged request: refused, and the sign-in in progress goes on.
+            tracing::warn!("a sign-in answer with another state was refused");
             respond(
                 &mut stream,
                 "400 Bad Request",
-                &page("Sign-in refused", "This answer does not belong to the sign-in the app started, so it was refused. Return to the app and try again."),
+                &page("Not this sign-in", "This answer belongs to an earlier sign-in (or was not sent by the app), so it was refused. The sign-in the app is waiting for goes on: finish it in its own tab, or start again from the app."),
             )
             .await;
-            return Some(Err(AuthError::StateMismatch));
+            return None;
+        }
+        if let (Some(expected), Some(named)) = (&self.issuer, get("iss"))
+            && named.trim_end_matches('/') != expected.trim_end_matches('/')
+        {
+            respond(
+                &mut stream,
+                "400 Bad Request",
+                &page("Sign-in refused", &format!("This answer says it comes from {}, not from {}, so it was refused. Return to the app and sign in again.", escape(&named), escape(expected))),
+            )
+            .await;
+            return Some(Err(AuthError::IssuerMismatch {
+                expected: expected.clone(),
+                named,
+            }));
         }
         if let Some(error) = get("error") {
             let description = get("error_description").unwrap_or_else(|| error.clone());
@@ -168,7 +228,9 @@ impl LoopbackListener {
                 &page(
                     "Sign-in not completed",
                     &format!(
-                        "Sage ID said: {description}. You can close this tab and return to the app."
+                        "{} said: {}. You can close this tab and return to the app.",
+                        capitalised(&escape(&self.provider)),
+                        escape(&description)
                     ),
                 ),
             )
@@ -239,6 +301,22 @@ async fn respond(stream: &mut TcpStream, status: &str, body: &str) {
     let _ = stream.shutdown().await;
 }
 
+/// Text made safe to put in a page (the provider's words come from the address bar).
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// "the demo server" at the start of a sentence.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// A small self-contained page (no external resources).
 fn page(title: &str, message: &str) -> String {
     format!(
@@ -264,7 +342,8 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn it_binds_the_loopback_address_only() {
+    async fn it_binds_the_loopback_addresses_only() {
+        let ipv6 = std::net::TcpListener::bind((Ipv6Addr::LOCALHOST, 0)).is_ok();
         for host in [RedirectHost::Loopback, RedirectHost::Localhost] {
             let listener = LoopbackListener::bind(&RedirectSettings {
                 host,
@@ -274,7 +353,87 @@ mod tests {
             .unwrap();
             let address = listener.local_addr().unwrap();
             assert_eq!(address.ip(), std::net::IpAddr::from(Ipv4Addr::LOCALHOST));
+            let all = listener.local_addrs();
+            assert!(all.iter().all(|a| a.ip().is_loopback()), "{all:?}");
+            if host == RedirectHost::Localhost && ipv6 {
+                // A browser that resolves localhost to ::1 first finds the app there too.
+                assert!(
+                    all.contains(&SocketAddr::from((Ipv6Addr::LOCALHOST, address.port()))),
+                    "{all:?}"
+                );
+                let waiting = tokio::spawn(listener.wait("s6", Duration::from_mins(1)));
+                let answer = send(
+                    SocketAddr::from((Ipv6Addr::LOCALHOST, address.port())),
+                    b"GET /callback?state=s6&code=over-v6 HTTP/1.1\r\n\r\n",
+                )
+                .await;
+                assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+                assert_eq!(waiting.await.unwrap().unwrap(), "over-v6");
+            } else {
+                assert_eq!(all.len(), 1, "{all:?}");
+            }
         }
+    }
+
+    /// An answer of an earlier sign-in (another `state`) is refused with a page saying so,
+    /// and the wait goes on; an answer naming another issuer ends it (RFC 9207); a refusal
+    /// page names the provider.
+    #[tokio::test]
+    async fn earlier_answers_wait_on_and_other_issuers_are_refused() {
+        let bind = || async {
+            LoopbackListener::bind(&RedirectSettings::default())
+                .await
+                .unwrap()
+                .for_provider("id.example.com", Some("https://id.example.com/"))
+        };
+        let listener = bind().await;
+        let address = listener.local_addr().unwrap();
+        let waiting = tokio::spawn(listener.wait("now", Duration::from_mins(1)));
+        let old = send(
+            address,
+            b"GET /callback?state=before&code=c0 HTTP/1.1\r\n\r\n",
+        )
+        .await;
+        assert!(
+            old.starts_with("HTTP/1.1 400") && old.contains("earlier sign-in"),
+            "{old}"
+        );
+        let right = send(
+            address,
+            b"GET /callback?state=now&code=c1&iss=https%3A%2F%2Fid.example.com HTTP/1.1\r\n\r\n",
+        )
+        .await;
+        assert!(right.starts_with("HTTP/1.1 200"), "{right}");
+        assert_eq!(waiting.await.unwrap().unwrap(), "c1");
+
+        let listener = bind().await;
+        let address = listener.local_addr().unwrap();
+        let waiting = tokio::spawn(listener.wait("now", Duration::from_mins(1)));
+        let mixed = send(
+            address,
+            b"GET /callback?state=now&code=c2&iss=https%3A%2F%2Fevil.example HTTP/1.1\r\n\r\n",
+        )
+        .await;
+        assert!(mixed.starts_with("HTTP/1.1 400"), "{mixed}");
+        assert!(matches!(
+            waiting.await.unwrap(),
+            Err(AuthError::IssuerMismatch { .. })
+        ));
+
+        let listener = bind().await;
+        let address = listener.local_addr().unwrap();
+        let waiting = tokio::spawn(listener.wait("now", Duration::from_mins(1)));
+        let denied = send(
+            address,
+            b"GET /callback?state=now&error=access_denied&error_description=%3Cb%3Eno%3C%2Fb%3E HTTP/1.1\r\n\r\n",
+        )
+        .await;
+        assert!(
+            denied.contains("Id.example.com said: &lt;b&gt;no&lt;/b&gt;"),
+            "{denied}"
+        );
+        assert!(!denied.contains("Sage ID"), "{denied}");
+        assert!(waiting.await.unwrap().is_err());
     }
 
     /// Oversized and slow requests are refused; the listener keeps waiting, and the real

@@ -7,11 +7,15 @@ mod flow;
 mod loopback;
 mod session;
 mod store;
+mod token_http;
 mod tokens;
 
 pub use error::AuthError;
-pub use flow::{PendingSignIn, SIGN_IN_TIMEOUT, prepare_sign_in, refresh_tokens, revoke_token};
+pub use flow::{
+    PendingSignIn, SIGN_IN_TIMEOUT, TokenKind, prepare_sign_in, refresh_tokens, revoke_token,
+};
 pub use loopback::{LoopbackListener, MAX_REQUEST_BYTES};
 pub use session::Session;
 pub use store::{KeyringStatus, TokenStore, keyring_status};
+pub use token_http::TokenHttpError;
 pub use tokens::Tokens;

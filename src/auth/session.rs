@@ -2,18 +2,15 @@
 //! once after a 401, one refresh at a time; saves rotated tokens to the keyring at once;
 //! signs out by revoking, deleting the keyring entry and forgetting every token.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::Mutex;
 
 use crate::model::{Profile, Secret};
 
-use super::flow::{refresh_tokens, revoke_token};
+use super::flow::{TokenKind, refresh_tokens, revoke_token};
 use super::{AuthError, TokenStore, Tokens};
-
-/// Refresh this long before the access token expires.
-const REFRESH_MARGIN: Duration = Duration::from_mins(1);
 
 /// The tokens of one profile and how to renew them.
 #[derive(Debug)]
@@ -27,6 +24,8 @@ pub struct Session {
     tokens: Mutex<Option<Tokens>>,
     /// The access token's expiry in Unix seconds (0: none), readable without waiting.
     expiry: AtomicU64,
+    /// The sign-in ended by itself (its refresh token refused, or none to renew with).
+    ended: AtomicBool,
 }
 
 fn unix_seconds(at: SystemTime) -> u64 {
@@ -49,6 +48,7 @@ impl Session {
             client_secret,
             store,
             expiry: AtomicU64::new(unix_seconds(tokens.expires_at)),
+            ended: AtomicBool::new(false),
             tokens: Mutex::new(Some(tokens)),
         }
     }
@@ -79,13 +79,30 @@ impl Session {
         }
     }
 
+    /// Whether the sign-in ended by itself (the provider refused its refresh token, or
+    /// there was none to renew an expired token with): the app then shows it signed out.
+    #[must_use]
+    pub fn has_ended(&self) -> bool {
+        self.ended.load(Ordering::Acquire)
+    }
+
+    /// Whether the provider issued a refresh token (without one, the sign-in ends when
+    /// the access token expires).
+    pub async fn can_refresh(&self) -> bool {
+        self.tokens
+            .lock()
+            .await
+            .as_ref()
+            .is_some_and(|t| t.refresh.is_some())
+    }
+
     /// A valid access token, refreshed first when it is about to expire.
     pub async fn access_token(&self) -> Result<Secret, AuthError> {
         let mut guard = self.tokens.lock().await;
         let Some(tokens) = guard.as_ref() else {
             return Err(AuthError::SignedOut);
         };
-        if !tokens.expires_within(REFRESH_MARGIN) {
+        if !tokens.expires_within(tokens.refresh_margin()) {
             return Ok(tokens.access.clone());
         }
         self.refresh_locked(&mut guard).await
@@ -105,35 +122,32 @@ impl Session {
     async fn refresh_locked(&self, guard: &mut Option<Tokens>) -> Result<Secret, AuthError> {
         let Some(refresh) = guard.as_ref().and_then(|t| t.refresh.clone()) else {
             *guard = None;
+            self.end();
             return Err(AuthError::SessionExpired);
         };
-        match refresh_tokens(
-            &self.profile,
-            &self.http,
-            self.client_secret.as_ref(),
-            &refresh,
-        )
-        .await
-        {
-            Ok(fresh) => {
-                let access = fresh.access.clone();
-                if let Some(store) = &self.store {
-                    // A rotated refresh token must be saved at once: the old one is dead.
-                    if let Err(error) = store.save(fresh.clone()).await {
-                        tracing::warn!(%error, "could not save refreshed tokens to the keyring");
+        match self.renew(&refresh).await {
+            Ok(fresh) => Ok(self.keep(guard, fresh).await),
+            Err(AuthError::TokenRefused { error, .. }) if error == "invalid_grant" => {
+                // Another copy of the app sharing this keyring entry may have renewed first
+                // (rotation makes the older refresh token invalid): use what it saved.
+                if let Some(stored) = self.newer_stored(&refresh).await {
+                    if !stored.expires_within(stored.refresh_margin()) {
+                        tracing::info!(profile = %self.profile.name, "took the tokens another window renewed");
+                        return Ok(self.keep(guard, stored).await);
+                    }
+                    if let Some(newer) = stored.refresh.clone()
+                        && let Ok(fresh) = self.renew(&newer).await
+                    {
+                        return Ok(self.keep(guard, fresh).await);
                     }
                 }
-                self.expiry
-                    .store(unix_seconds(fresh.expires_at), Ordering::Release);
-                *guard = Some(fresh);
-                tracing::info!(profile = %self.profile.name, "access token refreshed");
-                Ok(access)
-            }
-            Err(AuthError::TokenRefused { error, .. }) if error == "invalid_grant" => {
                 *guard = None;
-                self.expiry.store(0, Ordering::Release);
+                self.end();
                 if let Some(store) = &self.store {
-                    let _ = store.delete_tokens().await;
+                    // Only the refused token is deleted, never one saved since.
+                    if self.newer_stored(&refresh).await.is_none() {
+                        let _ = store.delete_tokens().await;
+                    }
                 }
                 tracing::warn!(profile = %self.profile.name, "refresh token refused; signed out");
                 Err(AuthError::SessionExpired)
@@ -142,15 +156,62 @@ impl Session {
         }
     }
 
-    /// Signs out: revokes the refresh token where the profile can, deletes the keyring
-    /// entry and forgets every token held in memory.
+    async fn renew(&self, refresh: &Secret) -> Result<Tokens, AuthError> {
+        refresh_tokens(
+            &self.profile,
+            &self.http,
+            self.client_secret.as_ref(),
+            refresh,
+        )
+        .await
+    }
+
+    /// Tokens in the keyring whose refresh token is not `refused`, if any.
+    async fn newer_stored(&self, refused: &Secret) -> Option<Tokens> {
+        let stored = self.store.as_ref()?.load().await.ok()??;
+        stored
+            .refresh
+            .as_ref()
+            .is_some_and(|r| r != refused)
+            .then_some(stored)
+    }
+
+    /// Holds `fresh` (saved to the keyring at once: a rotated refresh token replaces the
+    /// old one) and returns its access token.
+    async fn keep(&self, guard: &mut Option<Tokens>, fresh: Tokens) -> Secret {
+        let access = fresh.access.clone();
+        // Saved before any other refresh can start: the caller holds the lock.
+        if let Some(store) = &self.store
+            && let Err(error) = store.save(fresh.clone()).await
+        {
+            tracing::warn!(%error, "could not save refreshed tokens to the keyring");
+        }
+        self.expiry
+            .store(unix_seconds(fresh.expires_at), Ordering::Release);
+        *guard = Some(fresh);
+        tracing::info!(profile = %self.profile.name, "access token refreshed");
+        access
+    }
+
+    fn end(&self) {
+        self.expiry.store(0, Ordering::Release);
+        self.ended.store(true, Ordering::Release);
+    }
+
+    /// Signs out: revokes the refresh token where the profile can (the access token when
+    /// there is no refresh token), deletes the keyring entry and forgets every token held
+    /// in memory.
     pub async fn sign_out(&self) -> Result<(), AuthError> {
         let tokens = self.tokens.lock().await.take();
         self.expiry.store(0, Ordering::Release);
-        if let Some(refresh) = tokens.as_ref().and_then(|t| t.refresh.as_ref())
-            && let Err(error) = revoke_token(&self.profile, &self.http, refresh).await
+        let revoked = tokens.as_ref().map(|t| match &t.refresh {
+            Some(refresh) => (refresh, TokenKind::Refresh),
+            None => (&t.access, TokenKind::Access),
+        });
+        if let Some((token, kind)) = revoked
+            && let Err(error) = revoke_token(&self.profile, &self.http, token, kind).await
         {
-            tracing::warn!(%error, "could not revoke the refresh token");
+            tracing::warn!(%error, ?kind, "could not revoke the token");
         }
         drop(tokens);
         match &self.store {

@@ -9,6 +9,8 @@ use crate::model::Secret;
 /// Access and refresh token with the access token's expiry. `Debug` shows no token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tokens {
+    /// When the access token was issued (its lifetime is `expires_at - issued_at`).
+    pub issued_at: SystemTime,
     /// The bearer token for API calls.
     pub access: Secret,
     /// The refresh token, when the server issued one.
@@ -24,16 +26,26 @@ impl Tokens {
         SystemTime::now() + margin >= self.expires_at
     }
 
+    /// How long before expiry the access token is renewed: a minute, or a quarter of its
+    /// lifetime when that is shorter, so a token that lives 60 s is not renewed before
+    /// every call.
+    #[must_use]
+    pub fn refresh_margin(&self) -> Duration {
+        let lifetime = self
+            .expires_at
+            .duration_since(self.issued_at)
+            .unwrap_or_default();
+        (lifetime / 4).min(Duration::from_mins(1))
+    }
+
     /// The keyring form: a small JSON document. Only ever written to the keyring.
     pub(crate) fn to_keyring(&self) -> String {
-        let expires = self
-            .expires_at
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let seconds = |at: SystemTime| at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         json!({
             "access_token": self.access.expose(),
             "refresh_token": self.refresh.as_ref().map(Secret::expose),
-            "expires_at": expires,
+            "expires_at": seconds(self.expires_at),
+            "issued_at": seconds(self.issued_at),
         })
         .to_string()
     }
@@ -44,7 +56,12 @@ impl Tokens {
         let access = value["access_token"].as_str()?.to_owned();
         let refresh = value["refresh_token"].as_str().map(Secret::new);
         let expires = value["expires_at"].as_u64()?;
+        // Entries written before `issued_at` was kept: an hour's lifetime, Sage's usual.
+        let issued = value["issued_at"]
+            .as_u64()
+            .unwrap_or_else(|| expires.saturating_sub(3_600));
         Some(Self {
+            issued_at: UNIX_EPOCH + Duration::from_secs(issued),
             access: Secret::new(access),
             refresh,
             expires_at: UNIX_EPOCH + Duration::from_secs(expires),
@@ -59,6 +76,7 @@ mod tests {
     #[test]
     fn keyring_form_round_trips_and_debug_hides_tokens() {
         let tokens = Tokens {
+            issued_at: UNIX_EPOCH + Duration::from_secs(1_899_996_400),
             access: Secret::new("access-abc"),
             refresh: Some(Secret::new("refresh-xyz")),
             expires_at: UNIX_EPOCH + Duration::from_secs(1_900_000_000),
@@ -71,5 +89,19 @@ mod tests {
             "{shown}"
         );
         assert!(Tokens::from_keyring("not json").is_none());
+    }
+
+    #[test]
+    fn short_lived_tokens_are_renewed_a_quarter_of_their_life_early() {
+        let now = SystemTime::now();
+        let lasting = |seconds| Tokens {
+            issued_at: now,
+            access: Secret::new("a"),
+            refresh: None,
+            expires_at: now + Duration::from_secs(seconds),
+        };
+        assert_eq!(lasting(60).refresh_margin(), Duration::from_secs(15));
+        assert_eq!(lasting(3_600).refresh_margin(), Duration::from_mins(1));
+        assert!(!lasting(60).expires_within(lasting(60).refresh_margin()));
     }
 }

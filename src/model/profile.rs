@@ -153,6 +153,13 @@ pub struct Profile {
     pub redirect: RedirectSettings,
     /// Extra headers sent on every API call (e.g. an old `ocp-apim-subscription-key`).
     pub extra_headers: Vec<(String, String)>,
+    /// Extra parameters of the authorize request, e.g. `prompt=consent` (which a standard
+    /// `OpenID` provider needs before it issues a refresh token for `offline_access`) or
+    /// `resource=…`.
+    pub authorize_params: Vec<(String, String)>,
+    /// The provider's issuer identifier, when known: a browser answer naming another
+    /// issuer in `iss` is refused (RFC 9207, against mix-up attacks).
+    pub issuer: Option<String>,
 }
 
 impl Default for Profile {
@@ -175,6 +182,8 @@ impl Profile {
             uses_client_secret: false,
             redirect: RedirectSettings::default(),
             extra_headers: Vec::new(),
+            authorize_params: Vec::new(),
+            issuer: None,
         }
     }
 
@@ -202,6 +211,29 @@ impl Profile {
             revoke_url: Some(format!("{root}/oauth/revoke")),
             client_id: DEMO_CLIENT_ID.to_owned(),
             ..Self::sage("Demo", Edition::Professional)
+        }
+    }
+
+    /// Who signs the user in, for messages: "Sage ID" for Sage's endpoints, "the demo
+    /// server" for the built-in one, else the authorize URL's host.
+    #[must_use]
+    pub fn provider_name(&self) -> String {
+        let host = self
+            .authorize_url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', '?', '#']).next())
+            .map(|authority| authority.rsplit('@').next().unwrap_or(authority))
+            .unwrap_or_default();
+        let name = host.split(':').next().unwrap_or_default();
+        if name == "sage.com" || name.ends_with(".sage.com") {
+            "Sage ID".to_owned()
+        } else if self.name == "Demo" && self.client_id == DEMO_CLIENT_ID {
+            "the demo server".to_owned()
+        } else if host.is_empty() {
+            "the sign-in provider".to_owned()
+        } else {
+            host.to_owned()
         }
     }
 

@@ -30,12 +30,17 @@ pub struct SignedIn {
     pub session: Arc<Session>,
     /// The API client that uses it.
     pub client: ApiClient,
-    /// Who signed in.
-    pub user: CurrentUser,
+    /// Who signed in; `None` when the API could not be asked (the sign-in itself holds).
+    pub user: Option<CurrentUser>,
     /// The `current_user` exchange, for the status bar.
-    pub meta: ResponseMeta,
+    pub meta: Option<ResponseMeta>,
     /// When the access token expires.
     pub expires_at: Option<SystemTime>,
+    /// Why the API could not say who signed in, when it could not (shown as an error,
+    /// with Sign out still offered).
+    pub problem: Option<UserError>,
+    /// What to tell the user about the sign-in (e.g. that no refresh token came back).
+    pub notice: Option<String>,
 }
 
 /// What start-up found.
@@ -104,7 +109,9 @@ async fn client_secret(
 }
 
 /// Builds the session and client, and asks who signed in (which refreshes the token when
-/// it has expired).
+/// it has expired). Once tokens are held the user is signed in: an API that cannot be
+/// reached is a problem to show, not a failed sign-in; only a sign-in the provider no
+/// longer accepts is an error.
 async fn finish(
     profile: Profile,
     http: reqwest::Client,
@@ -121,17 +128,36 @@ async fn finish(
     ));
     let client = ApiClient::new(http, &profile, Arc::new(SessionTokens(session.clone())))
         .map_err(|e| UserError::from(&e))?;
-    let answer = client
-        .current_user()
-        .await
-        .map_err(|e| UserError::from(&e))?;
+    let (user, meta, problem) = match client.current_user().await {
+        Ok(answer) => (Some(answer.body), Some(answer.meta), None),
+        Err(error @ ApiError::SignIn { .. }) => return Err(UserError::from(&error)),
+        Err(error) => {
+            tracing::warn!(%error, "signed in, but the API could not say who");
+            let mut problem = UserError::from(&error);
+            problem.message = format!(
+                "Signed in, but the API could not say who you are: {}",
+                problem.message
+            );
+            (None, None, Some(problem))
+        }
+    };
     let expires_at = session.expires_at().await;
+    let notice = if session.can_refresh().await {
+        None
+    } else {
+        Some(format!(
+            "{} issued no refresh token, so this sign-in ends when the access token expires. If the provider needs it, add prompt=consent to the profile's sign-in parameters in Settings.",
+            capitalise(&profile.provider_name())
+        ))
+    };
     Ok(SignedIn {
         session,
         client,
-        user: answer.body,
-        meta: answer.meta,
+        user,
+        meta,
         expires_at,
+        problem,
+        notice,
     })
 }
 

@@ -11,6 +11,7 @@ use crate::screens::shared::{AuthView, KeyringView, UserError};
 
 use super::Command;
 use super::flow::{self, SignInProgress, SignedIn, Startup};
+use crate::screens::shared::capitalise;
 
 /// Sign-in: the work in flight, and whether to open the browser once start-up finds no
 /// stored sign-in.
@@ -164,17 +165,35 @@ impl SignIn {
     fn apply_signed_in(cx: &mut Services, signed_in: SignedIn) {
         tracing::info!(profile = %cx.shared.profile, "signed in");
         cx.shared.auth = AuthView::SignedIn {
-            user: signed_in.user.display_name().to_owned(),
+            user: signed_in.user.as_ref().map_or_else(
+                || "an unknown user (the API did not answer)".to_owned(),
+                |u| u.display_name().to_owned(),
+            ),
             expires_at: signed_in.expires_at,
         };
-        cx.shared.last_request = Some(signed_in.meta);
+        if let Some(meta) = signed_in.meta {
+            cx.shared.last_request = Some(meta);
+        }
+        if let Some(problem) = signed_in.problem {
+            cx.shared.error = Some(problem);
+        }
+        if let Some(notice) = signed_in.notice {
+            cx.shared.notice = Some(notice);
+        }
         cx.session = Some(signed_in.session);
         cx.client = Some(signed_in.client);
         cx.send(company::Command::ReloadSites);
     }
 
-    /// Shows a refreshed token's expiry, and takes the start-up's result.
+    /// Shows a refreshed token's expiry, signs the app out when the sign-in ended by itself
+    /// (whichever screen's call found it), and takes the start-up's result.
     pub fn poll_startup(&mut self, cx: &mut Services) {
+        if let Some(session) = cx.session.as_ref().filter(|s| s.has_ended()) {
+            let provider = capitalise(&session.profile().provider_name());
+            cx.sign_in_lost(&crate::api::ApiError::SignIn {
+                detail: format!("{provider} no longer accepts this sign-in"),
+            });
+        }
         if let (Some(session), AuthView::SignedIn { expires_at, .. }) =
             (&cx.session, &mut cx.shared.auth)
         {
