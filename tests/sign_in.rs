@@ -357,3 +357,55 @@ fn a_stored_sign_in_that_was_revoked_asks_to_sign_in_again() {
         "the dead tokens were deleted"
     );
 }
+
+/// The code exchange worked but the API cannot be reached to ask who signed in: the app is
+/// signed in (the tokens are held, and kept), says what failed, and offers Sign out.
+#[test]
+fn an_unreachable_api_after_the_code_exchange_keeps_the_sign_in() {
+    use sage200_desk::demo_server::{Fault, FaultKind};
+    let rt = support::runtime();
+    let (server, mut h) = consent_app(&rt, "noapi");
+    server.add_fault(Fault::new(
+        FaultKind::Status {
+            status: 503,
+            retry_after: None,
+        },
+        "current_user",
+        20,
+    ));
+    h.get_by_label("Sign in…").click();
+    let url = support::waiting_url(&mut h);
+    let callback = rt.block_on(support::consent(&url, Some("allow")));
+    let page = rt.spawn(async move { support::visit(&callback).await });
+    support::step_until(&mut h, WAIT, "the sign-in", |app| {
+        !matches!(
+            app.shared().auth,
+            AuthView::Waiting { .. } | AuthView::Finishing
+        )
+    });
+    assert_eq!(rt.block_on(page).unwrap().unwrap().0, 200);
+    assert!(signed_in(h.state()), "{:?}", h.state().shared().auth);
+    let problem = h
+        .state()
+        .shared()
+        .error
+        .clone()
+        .expect("the failure is said");
+    assert!(
+        problem.message.contains("could not say who you are"),
+        "{}",
+        problem.message
+    );
+    h.run();
+    h.get_by_label("Sign out");
+    server.clear_faults();
+    // The sign-in holds: the next call works with the same tokens.
+    h.state_mut()
+        .handle(sage200_desk::screens::company::Command::ReloadSites);
+    support::step_until(&mut h, WAIT, "the companies", |app| {
+        matches!(
+            app.company().sites,
+            sage200_desk::screens::company::SitesView::Loaded(_)
+        )
+    });
+}

@@ -460,3 +460,34 @@ fn column_choices_are_remembered_per_resource_and_across_restarts() {
     );
     assert_eq!(app.request().tabs[0].hidden_columns, ["name"]);
 }
+
+/// A page load that finds the sign-in gone (the refresh token revoked) signs the app out
+/// everywhere at once: the top bar offers "Sign in…", not "Sign out".
+#[test]
+fn a_load_that_finds_the_sign_in_gone_shows_the_app_signed_out() {
+    let rt = support::runtime();
+    let (server, mut h) = signed_in(&rt, 12, "gone");
+    server.revoke_refresh_tokens();
+    server.expire_tokens();
+    h.state_mut()
+        .handle(sage200_desk::screens::records::Command::Load(Box::default()));
+    support::step_until(&mut h, WAIT, "signed out", |app| {
+        matches!(
+            app.shared().auth,
+            sage200_desk::app::AuthView::SignedOut { .. }
+        )
+    });
+    let _ = h.run_ok();
+    h.get_by_label("Sign in…");
+    assert!(
+        h.query_by_label("Sign out").is_none(),
+        "no Sign out once signed out"
+    );
+    let sage200_desk::app::AuthView::SignedOut { notice } = h.state().shared().auth.clone() else {
+        unreachable!()
+    };
+    assert!(
+        notice.is_some_and(|n| n.contains("no longer accepts this sign-in")),
+        "the reason is said"
+    );
+}
