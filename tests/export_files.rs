@@ -154,6 +154,18 @@ fn through_calc(
     Some((cells, formulas))
 }
 
+/// What both files must read as in Calc: names intact, money numbers, dates dates.
+fn common_types(cells: &[Vec<Data>], at: &dyn Fn(&str) -> usize) {
+    assert_eq!(cells[1][at("name")], Data::String("Zoë Café".into()));
+    assert_eq!(cells[1][at("balance")], Data::Float(1234.5));
+    assert_eq!(cells[2][at("balance")], Data::Float(-7.0));
+    assert!(
+        matches!(cells[1][at("date_created")], Data::DateTime(_)),
+        "{:?}",
+        cells[1]
+    );
+}
+
 /// Exports of an answer (nested values, codes, money, dates, cells that look like
 /// formulas), opened by `LibreOffice` Calc: what Calc sees is what a user sees.
 #[test]
@@ -190,14 +202,7 @@ fn exports_open_in_libreoffice_calc_with_the_right_types() {
             .unwrap_or_else(|| panic!("{name} in {header:?}"))
     };
     assert_eq!(cells[1][at("reference")], Data::String("00012".into()));
-    assert_eq!(cells[1][at("name")], Data::String("Zoë Café".into()));
-    assert_eq!(cells[1][at("balance")], Data::Float(1234.5));
-    assert_eq!(cells[2][at("balance")], Data::Float(-7.0));
-    assert!(
-        matches!(cells[1][at("date_created")], Data::DateTime(_)),
-        "{:?}",
-        cells[1]
-    );
+    common_types(&cells, &at);
     assert!(
         matches!(cells[1][at("date_time_updated (UTC)")], Data::DateTime(_)),
         "{:?}",
@@ -236,14 +241,7 @@ fn exports_open_in_libreoffice_calc_with_the_right_types() {
         header[0], "reference",
         "no byte-order mark in the first name"
     );
-    assert_eq!(cells[1][at("name")], Data::String("Zoë Café".into()));
-    assert_eq!(cells[1][at("balance")], Data::Float(1234.5));
-    assert_eq!(cells[2][at("balance")], Data::Float(-7.0));
-    assert!(
-        matches!(cells[1][at("date_created")], Data::DateTime(_)),
-        "{:?}",
-        cells[1]
-    );
+    common_types(&cells, &at);
     let Data::String(guarded) = &cells[2][at("name")] else {
         panic!("a formula-looking name is text: {:?}", cells[2]);
     };
