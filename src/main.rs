@@ -252,8 +252,8 @@ fn run_app(
                 // Remembered between runs: records created in the demo, and the refresh
                 // tokens it issued (as hashes), so restarting the app signs in silently.
                 state_file: Some(paths.demo_state_file()),
-                // The user chose the demo: its Sage ID approves at once (the browser tab
-                // that opens only says sign-in is done).
+                // The user chose the demo: its Sage ID approves at once, and the app
+                // follows the redirect itself (no browser needed).
                 auto_approve: true,
                 ..DemoConfig::default()
             }))

@@ -42,13 +42,17 @@ fn display() -> Option<String> {
     None
 }
 
-/// The app built here, running with `--demo`; the user's browser follows the authorize URL
-/// (the demo approves at once) to the app's loopback callback.
+/// The app built here, running with `--demo` on a desktop whose browser cannot open
+/// anything (it only notes that it was asked, in `browser-asked` in the data folder): the
+/// demo approves at once and the app follows the redirect itself.
 fn start(data_dir: &Path) -> RunningApp {
     RunningApp::start_demo(
         Path::new(env!("CARGO_BIN_EXE_sage200-desk")),
         data_dir,
-        r#"exec curl -sS -L --max-time 30 -o /dev/null "$1""#,
+        &format!(
+            r#"echo "$1" >> '{}'; exit 1"#,
+            data_dir.join("browser-asked").display()
+        ),
     )
 }
 
@@ -114,8 +118,12 @@ fn the_binary_opens_the_demo_shell_and_paints_it() {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let data_dir = tempfile::tempdir().unwrap();
     let mut app = start(data_dir.path());
-    // --demo signs in by itself, through the system opener (xdg-open) and the browser.
+    // --demo signs in by itself, without a browser: this desktop's cannot open anything.
     app.wait_for(&["first frame", "server reachable", "signed in"]);
+    assert!(
+        !data_dir.path().join("browser-asked").exists(),
+        "--demo asked the browser to open the sign-in page"
+    );
     // Let the frame that shows the check's result reach the screen.
     std::thread::sleep(Duration::from_millis(1500));
 

@@ -72,7 +72,14 @@ fn a_first_run_without_demo_starts_the_demo_server_and_signs_in_to_it() {
     let server = app.shared().server_url.clone().unwrap();
     assert!(url.starts_with(&server), "{url} is not on {server}");
 
-    allow_and_finish(&rt, &mut h, &url);
+    // The demo started here approves at once (as with --demo, where the app itself follows
+    // the redirect): whoever follows the address lands on the app's callback.
+    let url_to_follow = url.clone();
+    let page = rt.spawn(async move { reqwest::get(&url_to_follow).await.map(|r| r.status()) });
+    support::step_until(&mut h, Duration::from_secs(20), "signed in", |app| {
+        matches!(app.shared().auth, AuthView::SignedIn { .. })
+    });
+    assert_eq!(rt.block_on(page).unwrap().unwrap(), 200);
     let _ = h.run_ok();
     assert!(h.query_by_label(WELCOME).is_none(), "the welcome is gone");
     h.get_by_label("Demo server reachable");

@@ -14,6 +14,18 @@ use crate::model::{CurrentUser, Profile, ResponseMeta, Secret};
 
 use crate::screens::shared::{UserError, capitalise};
 
+/// Who follows the authorize URL to the provider and back to the loopback listener.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Follower {
+    /// The user's system browser (Sage ID and any real provider: the user signs in there).
+    SystemBrowser,
+    /// The app itself, following the redirects: only for the in-process demo server, which
+    /// approves at once, so `--demo` needs no browser at all.
+    App,
+    /// Nobody: the caller drives the URL (UI tests).
+    Nobody,
+}
+
 /// Progress of an interactive sign-in, reported before the task finishes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInProgress {
@@ -201,7 +213,7 @@ pub async fn interactive_sign_in(
     profile: Profile,
     http: reqwest::Client,
     keyring_scope: Option<String>,
-    open_browser: bool,
+    follower: Follower,
     timeout: Duration,
     progress: UnboundedSender<SignInProgress>,
 ) -> Result<SignedIn, UserError> {
@@ -213,11 +225,32 @@ pub async fn interactive_sign_in(
         .map_err(|e| auth_failure(&e))?;
     let url = pending.authorize_url.clone();
     let _ = progress.send(SignInProgress::Waiting(url.clone()));
-    if open_browser {
-        let opened = tokio::task::spawn_blocking(move || open::that_detached(&url)).await;
-        if !matches!(opened, Ok(Ok(()))) {
-            tracing::warn!("no browser could be opened; the user can copy the address");
+    match follower {
+        Follower::SystemBrowser => {
+            let opened = tokio::task::spawn_blocking(move || open::that_detached(&url)).await;
+            if !matches!(opened, Ok(Ok(()))) {
+                tracing::warn!("no browser could be opened; the user can copy the address");
+            }
         }
+        Follower::App => {
+            // The demo approves at once: its redirect leads to the loopback listener,
+            // which takes the code as it would from a browser.
+            tokio::spawn(async move {
+                let follow = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::limited(5))
+                    .timeout(Duration::from_secs(30))
+                    .build();
+                match follow {
+                    Ok(client) => {
+                        if let Err(error) = client.get(&url).send().await {
+                            tracing::warn!(error = %error.without_url(), "following the demo's sign-in failed");
+                        }
+                    }
+                    Err(error) => tracing::warn!(%error, "no client to follow the demo's sign-in"),
+                }
+            });
+        }
+        Follower::Nobody => {}
     }
     let tokens = pending
         .finish(&profile, &http, secret.as_ref(), timeout)

@@ -97,7 +97,19 @@ impl SignIn {
         cx.shared.auth = AuthView::Waiting { url: String::new() };
         cx.shared.error = None;
         self.progress = Some(receiver);
-        let (open_browser, timeout) = (cx.options.open_browser, cx.options.sign_in_timeout);
+        let timeout = cx.options.sign_in_timeout;
+        // The in-process demo approves at once: the app follows its redirect itself, so
+        // `--demo` works on a machine without a browser.
+        let in_process_demo = cx
+            .shared
+            .server_url
+            .as_deref()
+            .is_some_and(|url| profile.authorize_url.starts_with(url.trim_end_matches('/')));
+        let follower = match (cx.options.open_browser, in_process_demo) {
+            (true, true) => flow::Follower::App,
+            (true, false) => flow::Follower::SystemBrowser,
+            (false, _) => flow::Follower::Nobody,
+        };
         // Progress arrives through the channel; the waker makes the UI look at it.
         let progress_waker = cx.waker.clone();
         let (forward, mut progress) = mpsc::unbounded_channel::<SignInProgress>();
@@ -113,7 +125,7 @@ impl SignIn {
             profile,
             http,
             remember.then(|| cx.options.keyring_scope.clone()),
-            open_browser,
+            follower,
             timeout,
             forward,
         )));

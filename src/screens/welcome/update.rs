@@ -66,6 +66,8 @@ impl Welcome {
         let config = DemoConfig {
             // As with --demo: records created and refresh grants (hashed) survive restarts.
             state_file: cx.shared.paths.as_ref().map(AppPaths::demo_state_file),
+            // As with --demo: it approves at once and the app follows the redirect itself.
+            auto_approve: true,
             ..DemoConfig::default()
         };
         self.demo = Some(cx.spawn(async move {
