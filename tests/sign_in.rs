@@ -409,3 +409,98 @@ fn an_unreachable_api_after_the_code_exchange_keeps_the_sign_in() {
         )
     });
 }
+
+/// A standard provider issues a refresh token for `offline_access` only with
+/// `prompt=consent`: without it the app says plainly that no refresh token came back, and
+/// Sign out revokes the access token instead; with the profile's sign-in parameter
+/// `prompt=consent` the refresh token comes.
+#[test]
+fn no_refresh_token_is_said_and_prompt_consent_from_the_profile_brings_one() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 5,
+            refresh_needs_consent_prompt: true,
+            ..DemoConfig::default()
+        },
+    );
+    let scope = support::keyring_scope("noprompt");
+    let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
+    if !keyring_available(&h) {
+        eprintln!("skipped: no Secret Service (scripts/test.sh provides one)");
+        return;
+    }
+    support::sign_in(&rt, &mut h);
+    let notice = h.state().shared().notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("issued no refresh token") && notice.contains("prompt=consent"),
+        "{notice}"
+    );
+    let store = TokenStore::new(&format!("{scope}Demo"));
+    let tokens = store.load_blocking().unwrap().unwrap();
+    assert!(tokens.refresh.is_none());
+    support::pick_company(&mut h, "Demo Trading Ltd");
+
+    // Sign out revokes the access token, the only one there is.
+    h.get_by_label("Sign out").click();
+    h.run();
+    support::step_until(&mut h, WAIT, "the keyring entry to go", |_| {
+        matches!(store.load_blocking(), Ok(None))
+    });
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .get(format!(
+                "{}/uk/sage200extra/accounts/v1/current_user",
+                server.base_url()
+            ))
+            .bearer_auth(tokens.access.expose())
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 401, "the access token was revoked at sign-out");
+
+    // A profile of the user's own that asks for consent: a refresh token comes, and
+    // nothing is said about it.
+    let mut profile = h
+        .state()
+        .shared()
+        .profiles
+        .iter()
+        .find(|p| p.name == "Demo")
+        .unwrap()
+        .clone();
+    "Strict provider".clone_into(&mut profile.name);
+    profile.authorize_params = vec![("prompt".to_owned(), "consent".to_owned())];
+    h.state_mut()
+        .handle(sage200_desk::screens::settings::Command::SaveProfile {
+            original: String::new(),
+            profile: Box::new(profile),
+        });
+    h.state_mut()
+        .handle(sage200_desk::screens::session::Command::SwitchAndSignIn(
+            "Strict provider".to_owned(),
+        ));
+    let url = support::waiting_url(&mut h);
+    assert!(url.contains("prompt=consent"), "{url}");
+    let store = TokenStore::new(&format!("{scope}Strict provider"));
+    let callback = rt.block_on(support::consent(&url, None));
+    let page = rt.spawn(async move { support::visit(&callback).await });
+    support::step_until(&mut h, WAIT, "signed in", signed_in);
+    rt.block_on(page).unwrap().unwrap();
+    assert!(
+        store.load_blocking().unwrap().unwrap().refresh.is_some(),
+        "a refresh token with prompt=consent"
+    );
+    assert!(
+        !h.state()
+            .shared()
+            .notice
+            .clone()
+            .unwrap_or_default()
+            .contains("no refresh token")
+    );
+}

@@ -55,6 +55,17 @@ fn a_profile_is_checked_as_typed_and_saved() {
     h.key_press(egui::Key::End);
     h.run();
     assert!(h.query_by_label_contains("is not a port").is_none());
+    // Sign-in parameters (a query string) and the issuer for RFC 9207's check.
+    h.get_by_label("Sign-in parameters").click();
+    h.run();
+    h.get_by_label("Sign-in parameters")
+        .type_text("prompt=consent&resource=https%3A%2F%2Fapi.example");
+    h.run();
+    h.get_by_label("Issuer").click();
+    h.run();
+    h.get_by_label("Issuer")
+        .type_text(" https://id.example.com ");
+    h.run();
     h.get_by_label("Save profile").click();
     h.run();
     h.get_by_label_contains("Profile 'Sage 200 Standard' saved.");
@@ -69,6 +80,14 @@ fn a_profile_is_checked_as_typed_and_saved() {
         .clone();
     assert_eq!(saved.client_id, "my-client-123");
     assert_eq!(saved.redirect.port, Some(33333));
+    assert_eq!(
+        saved.authorize_params,
+        [
+            ("prompt".to_owned(), "consent".to_owned()),
+            ("resource".to_owned(), "https://api.example".to_owned())
+        ]
+    );
+    assert_eq!(saved.issuer.as_deref(), Some("https://id.example.com"));
     h.get_by_label_contains("Register http://127.0.0.1:33333/callback");
 
     let mut storage = support::MemoryStorage::default();

@@ -79,6 +79,9 @@ pub struct DemoConfig {
     pub state_file: Option<PathBuf>,
     /// How long an authorization code may wait before it is exchanged.
     pub code_lifetime: Duration,
+    /// Issue a refresh token for `offline_access` only when the authorize request also
+    /// says `prompt=consent`, as `OpenID` Connect Core §11 lets standard providers do.
+    pub refresh_needs_consent_prompt: bool,
 }
 
 impl Default for DemoConfig {
@@ -91,6 +94,7 @@ impl Default for DemoConfig {
             access_token_lifetime: Duration::from_hours(1),
             state_file: None,
             code_lifetime: Duration::from_mins(1),
+            refresh_needs_consent_prompt: false,
         }
     }
 }

@@ -168,7 +168,6 @@ impl OAuthState {
         lifetime: Duration,
     ) -> serde_json::Value {
         let access_token = random_token("at");
-        let refresh_token = random_token("rt");
         self.access.insert(
             access_token.clone(),
             AccessGrant {
@@ -176,22 +175,27 @@ impl OAuthState {
                 expires: Instant::now() + lifetime,
             },
         );
-        self.refresh.insert(
-            token_hash(&refresh_token),
-            RefreshGrant {
-                family,
-                client_id: client_id.to_owned(),
-                scope: scope.to_owned(),
-            },
-        );
-        json!({
+        let mut answer = json!({
             "access_token": access_token,
-            "refresh_token": refresh_token,
             "id_token": id_token(client_id),
             "scope": scope,
             "expires_in": lifetime.as_secs(),
             "token_type": "Bearer",
-        })
+        });
+        // A refresh token only for offline access, as OpenID Connect Core §11 says.
+        if scope.split_whitespace().any(|s| s == "offline_access") {
+            let refresh_token = random_token("rt");
+            self.refresh.insert(
+                token_hash(&refresh_token),
+                RefreshGrant {
+                    family,
+                    client_id: client_id.to_owned(),
+                    scope: scope.to_owned(),
+                },
+            );
+            answer["refresh_token"] = refresh_token.into();
+        }
+        answer
     }
 }
 
@@ -280,6 +284,7 @@ pub struct AuthorizeQuery {
     audience: Option<String>,
     code_challenge: Option<String>,
     code_challenge_method: Option<String>,
+    prompt: Option<String>,
 }
 
 /// `GET /authorize`: checks the request, then shows the consent page (or, with
@@ -329,12 +334,25 @@ pub async fn authorize(
             "PKCE with code_challenge_method=S256 is required.",
         );
     }
+    let mut scope = q.scope.unwrap_or_else(|| "openid".into());
+    let consent_asked = q
+        .prompt
+        .as_deref()
+        .is_some_and(|p| p.split_whitespace().any(|p| p == "consent"));
+    if state.config.refresh_needs_consent_prompt && !consent_asked {
+        // Offline access is not granted without prompt=consent: no refresh token.
+        scope = scope
+            .split_whitespace()
+            .filter(|s| *s != "offline_access")
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     let consent = PendingConsent {
         client_id,
         redirect_uri,
         state: q.state,
         challenge,
-        scope: q.scope.unwrap_or_else(|| "openid".into()),
+        scope,
     };
     if state.config.auto_approve {
         return approve(&state, consent);

@@ -96,6 +96,8 @@ impl SignIn {
         let remember = cx.shared.keyring == KeyringView::Available;
         cx.shared.auth = AuthView::Waiting { url: String::new() };
         cx.shared.error = None;
+        // What was said about an earlier sign-in no longer holds.
+        cx.shared.notice = None;
         self.progress = Some(receiver);
         let timeout = cx.options.sign_in_timeout;
         // The in-process demo approves at once: the app follows its redirect itself, so

@@ -34,6 +34,9 @@ struct Draft {
     revoke_url: String,
     audience: String,
     scopes: String,
+    /// Extra authorize parameters as a query string: `prompt=consent&resource=…`.
+    authorize_params: String,
+    issuer: String,
     host: RedirectHost,
     port: String,
     path: String,
@@ -59,6 +62,10 @@ impl Draft {
             revoke_url: profile.revoke_url.clone().unwrap_or_default(),
             audience: profile.audience.clone(),
             scopes: profile.scopes.join(" "),
+            authorize_params: url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&profile.authorize_params)
+                .finish(),
+            issuer: profile.issuer.clone().unwrap_or_default(),
             host: profile.redirect.host,
             port: profile
                 .redirect
@@ -89,6 +96,11 @@ impl Draft {
             revoke_url: Some(self.revoke_url.trim().to_owned()).filter(|u| !u.is_empty()),
             audience: self.audience.trim().to_owned(),
             scopes: self.scopes.split_whitespace().map(str::to_owned).collect(),
+            authorize_params: url::form_urlencoded::parse(self.authorize_params.trim().as_bytes())
+                .into_owned()
+                .filter(|(name, _)| !name.trim().is_empty())
+                .collect(),
+            issuer: Some(self.issuer.trim().to_owned()).filter(|i| !i.is_empty()),
             redirect: RedirectSettings {
                 host: self.host,
                 port,
@@ -308,6 +320,26 @@ fn profile_form(
             });
             field(ui, "Scopes", problem(ProfileField::Scopes), |ui| {
                 Some(ui.add(egui::TextEdit::singleline(&mut draft.scopes).desired_width(wide)))
+            });
+            field(ui, "Sign-in parameters", None, |ui| {
+                Some(
+                    ui.add(
+                        egui::TextEdit::singleline(&mut draft.authorize_params)
+                            .hint_text("optional, e.g. prompt=consent")
+                            .desired_width(wide),
+                    )
+                    .on_hover_text("Added to the authorize request. A standard OpenID provider may issue a refresh token only with prompt=consent."),
+                )
+            });
+            field(ui, "Issuer", None, |ui| {
+                Some(
+                    ui.add(
+                        egui::TextEdit::singleline(&mut draft.issuer)
+                            .hint_text("optional, e.g. https://id.example.com")
+                            .desired_width(wide),
+                    )
+                    .on_hover_text("When set, a sign-in answer naming another issuer (iss) is refused (RFC 9207)."),
+                )
             });
             let redirect_problem = port_problem.as_deref().or(problem(ProfileField::Redirect));
             field(ui, "Redirect", redirect_problem, |ui| {
