@@ -504,3 +504,91 @@ fn no_refresh_token_is_said_and_prompt_consent_from_the_profile_brings_one() {
             .contains("no refresh token")
     );
 }
+
+/// A sign-in that lapses within a week is warned about above every screen, with when: the
+/// date comes from the provider's `refresh_token_expires_in`, or else from the lifetime
+/// the profile gives, counted from the browser sign-in.
+#[test]
+fn a_sign_in_that_lapses_within_a_week_is_warned_about() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 5,
+            refresh_token_lifetime: Some(Duration::from_hours(6 * 24)),
+            ..DemoConfig::default()
+        },
+    );
+    let mut h = support::sign_in_harness(
+        &rt,
+        &server.base_url(),
+        &support::keyring_scope("lapse"),
+        WAIT,
+    );
+    support::sign_in(&rt, &mut h);
+    let AuthView::SignedIn { lapses_at, .. } = h.state().shared().auth.clone() else {
+        unreachable!()
+    };
+    let left = lapses_at
+        .expect("the provider said when")
+        .duration_since(std::time::SystemTime::now())
+        .unwrap();
+    assert!(
+        left > Duration::from_hours(6 * 24 - 1) && left <= Duration::from_hours(6 * 24),
+        "{left:?}"
+    );
+    h.run();
+    h.get_by_label_contains("Your sign-in lapses in 6 days");
+    h.get_by_label("Sign in again now");
+
+    // No word from the provider: the profile's lifetime (90 days) counts; no banner yet.
+    let plain = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 5,
+            ..DemoConfig::default()
+        },
+    );
+    let mut h = support::sign_in_harness(
+        &rt,
+        &plain.base_url(),
+        &support::keyring_scope("lapse90"),
+        WAIT,
+    );
+    let mut profile = h
+        .state()
+        .shared()
+        .profiles
+        .iter()
+        .find(|p| p.name == "Demo")
+        .unwrap()
+        .clone();
+    "Ninety days".clone_into(&mut profile.name);
+    profile.sign_in_lifetime_days = Some(90);
+    h.state_mut()
+        .handle(sage200_desk::screens::settings::Command::SaveProfile {
+            original: String::new(),
+            profile: Box::new(profile),
+        });
+    h.state_mut()
+        .handle(sage200_desk::screens::session::Command::SwitchAndSignIn(
+            "Ninety days".to_owned(),
+        ));
+    let url = support::waiting_url(&mut h);
+    let callback = rt.block_on(support::consent(&url, None));
+    let page = rt.spawn(async move { support::visit(&callback).await });
+    support::step_until(&mut h, WAIT, "signed in", signed_in);
+    rt.block_on(page).unwrap().unwrap();
+    let AuthView::SignedIn { lapses_at, .. } = h.state().shared().auth.clone() else {
+        unreachable!()
+    };
+    let left = lapses_at
+        .expect("the profile's lifetime")
+        .duration_since(std::time::SystemTime::now())
+        .unwrap();
+    assert!(left > Duration::from_hours(89 * 24), "{left:?}");
+    h.run();
+    assert!(h.query_by_label_contains("Your sign-in lapses").is_none());
+}

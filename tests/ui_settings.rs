@@ -66,6 +66,29 @@ fn a_profile_is_checked_as_typed_and_saved() {
     h.get_by_label("Issuer")
         .type_text(" https://id.example.com ");
     h.run();
+    // How long a sign-in lasts: a whole number of days, else saving waits.
+    h.get_by_label("Sign-in lasts (days)").scroll_to_me();
+    h.run();
+    h.get_by_label("Sign-in lasts (days)").click();
+    h.run();
+    h.get_by_label("Sign-in lasts (days)").type_text("ninety");
+    h.run();
+    h.get_by_label("Give a whole number of days, or leave it empty.");
+    h.get_by_label("Save profile").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("saved.").is_none(),
+        "not saved with a lifetime that is not a number"
+    );
+    h.get_by_label("Sign-in lasts (days)").click();
+    h.run();
+    h.key_press(egui::Key::End);
+    for _ in 0.."ninety".len() {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.run();
+    h.get_by_label("Sign-in lasts (days)").type_text("90");
+    h.run();
     h.get_by_label("Save profile").click();
     h.run();
     h.get_by_label_contains("Profile 'Sage 200 Standard' saved.");
@@ -88,6 +111,7 @@ fn a_profile_is_checked_as_typed_and_saved() {
         ]
     );
     assert_eq!(saved.issuer.as_deref(), Some("https://id.example.com"));
+    assert_eq!(saved.sign_in_lifetime_days, Some(90));
     h.get_by_label_contains("Register http://127.0.0.1:33333/callback");
 
     let mut storage = support::MemoryStorage::default();
@@ -119,6 +143,9 @@ fn insecure_urls_and_bad_headers_are_refused() {
         .type_text("http://id.example.com/authorize");
     h.run();
     h.get_by_label_contains("The authorize URL must start with https://");
+    // The form is taller than the window: bring the button into view first.
+    h.get_by_label("Add header").scroll_to_me();
+    h.run();
     h.get_by_label("Add header").click();
     h.run();
     h.get_by_label("Header name").click();

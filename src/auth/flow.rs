@@ -56,12 +56,23 @@ impl PendingSignIn {
         let client = oauth_client(profile, client_secret)?.set_redirect_uri(
             RedirectUrl::new(redirect_uri).map_err(|e| AuthError::Profile(e.to_string()))?,
         );
+        let token_client = TokenClient::new(http.clone());
         let answer = client
             .exchange_code(AuthorizationCode::new(code))
             .set_pkce_verifier(self.verifier)
-            .request_async(&TokenClient(http.clone()))
+            .request_async(&token_client)
             .await;
-        tokens_from(answer, None)
+        let mut tokens = tokens_from(answer, None)?;
+        // When the sign-in lapses: the provider's word, else the profile's lifetime.
+        tokens.lapses_at = token_client
+            .refresh_lifetime()
+            .or_else(|| {
+                profile
+                    .sign_in_lifetime_days
+                    .map(|days| Duration::from_secs(u64::from(days) * 86_400))
+            })
+            .map(|lifetime| tokens.issued_at + lifetime);
+        Ok(tokens)
     }
 }
 
@@ -89,6 +100,7 @@ fn tokens_from(
                     .map(|t| Secret::new(t.secret().clone()))
                     .or_else(|| previous_refresh.cloned()),
                 expires_at: SystemTime::now() + lifetime,
+                lapses_at: None,
             })
         }
         Err(RequestTokenError::ServerResponse(error)) => Err(AuthError::TokenRefused {
@@ -163,20 +175,28 @@ pub async fn prepare_sign_in(profile: &Profile) -> Result<PendingSignIn, AuthErr
     })
 }
 
-/// Exchanges a refresh token for new tokens.
+/// Exchanges a refresh token for new tokens. The sign-in's lapse is `lapses_at` (the
+/// previous tokens'), unless the answer gives a new `refresh_token_expires_in`.
 pub async fn refresh_tokens(
     profile: &Profile,
     http: &reqwest::Client,
     client_secret: Option<&Secret>,
     refresh_token: &Secret,
+    lapses_at: Option<SystemTime>,
 ) -> Result<Tokens, AuthError> {
     let client = oauth_client(profile, client_secret)?;
     let token = RefreshToken::new(refresh_token.expose().to_owned());
+    let token_client = TokenClient::new(http.clone());
     let answer = client
         .exchange_refresh_token(&token)
-        .request_async(&TokenClient(http.clone()))
+        .request_async(&token_client)
         .await;
-    tokens_from(answer, Some(refresh_token))
+    let mut tokens = tokens_from(answer, Some(refresh_token))?;
+    tokens.lapses_at = token_client
+        .refresh_lifetime()
+        .map(|lifetime| tokens.issued_at + lifetime)
+        .or(lapses_at);
+    Ok(tokens)
 }
 
 /// Which kind of token is revoked (RFC 7009's `token_type_hint`).

@@ -65,6 +65,11 @@ impl Session {
         self.store.is_some()
     }
 
+    /// When the sign-in itself lapses (its refresh token ends), when known.
+    pub async fn lapses_at(&self) -> Option<SystemTime> {
+        self.tokens.lock().await.as_ref().and_then(|t| t.lapses_at)
+    }
+
     /// When the current access token expires.
     pub async fn expires_at(&self) -> Option<SystemTime> {
         self.tokens.lock().await.as_ref().map(|t| t.expires_at)
@@ -125,7 +130,8 @@ impl Session {
             self.end();
             return Err(AuthError::SessionExpired);
         };
-        match self.renew(&refresh).await {
+        let lapses_at = guard.as_ref().and_then(|t| t.lapses_at);
+        match self.renew(&refresh, lapses_at).await {
             Ok(fresh) => Ok(self.keep(guard, fresh).await),
             Err(AuthError::TokenRefused { error, .. }) if error == "invalid_grant" => {
                 // Another copy of the app sharing this keyring entry may have renewed first
@@ -136,7 +142,7 @@ impl Session {
                         return Ok(self.keep(guard, stored).await);
                     }
                     if let Some(newer) = stored.refresh.clone()
-                        && let Ok(fresh) = self.renew(&newer).await
+                        && let Ok(fresh) = self.renew(&newer, stored.lapses_at).await
                     {
                         return Ok(self.keep(guard, fresh).await);
                     }
@@ -156,12 +162,17 @@ impl Session {
         }
     }
 
-    async fn renew(&self, refresh: &Secret) -> Result<Tokens, AuthError> {
+    async fn renew(
+        &self,
+        refresh: &Secret,
+        lapses_at: Option<SystemTime>,
+    ) -> Result<Tokens, AuthError> {
         refresh_tokens(
             &self.profile,
             &self.http,
             self.client_secret.as_ref(),
             refresh,
+            lapses_at,
         )
         .await
     }

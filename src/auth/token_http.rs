@@ -26,9 +26,35 @@ pub enum TokenHttpError {
     },
 }
 
-/// The HTTP client `oauth2` sends token requests through (see [`send`]).
+/// The HTTP client `oauth2` sends token requests through (see [`send`]). It also keeps
+/// what the crate's reader drops: `refresh_token_expires_in` (seconds), which some
+/// providers send to say when the sign-in itself lapses.
 #[derive(Debug, Clone)]
-pub struct TokenClient(pub reqwest::Client);
+pub struct TokenClient {
+    http: reqwest::Client,
+    refresh_lifetime: std::sync::Arc<std::sync::Mutex<Option<u64>>>,
+}
+
+impl TokenClient {
+    /// A client on `http` (which must not follow redirects).
+    #[must_use]
+    pub fn new(http: reqwest::Client) -> Self {
+        Self {
+            http,
+            refresh_lifetime: std::sync::Arc::default(),
+        }
+    }
+
+    /// The last answer's `refresh_token_expires_in`, in seconds, if it had one.
+    #[must_use]
+    pub fn refresh_lifetime(&self) -> Option<std::time::Duration> {
+        self.refresh_lifetime
+            .lock()
+            .ok()
+            .and_then(|seconds| *seconds)
+            .map(std::time::Duration::from_secs)
+    }
+}
 
 impl<'c> oauth2::AsyncHttpClient<'c> for TokenClient {
     type Error = TokenHttpError;
@@ -37,7 +63,19 @@ impl<'c> oauth2::AsyncHttpClient<'c> for TokenClient {
     >;
 
     fn call(&'c self, request: HttpRequest) -> Self::Future {
-        Box::pin(send(&self.0, request))
+        Box::pin(async move {
+            let answer = send(&self.http, request).await?;
+            let lifetime = serde_json::from_slice::<serde_json::Value>(answer.body())
+                .ok()
+                .and_then(|v| {
+                    v.get("refresh_token_expires_in")
+                        .and_then(serde_json::Value::as_u64)
+                });
+            if let Ok(mut kept) = self.refresh_lifetime.lock() {
+                *kept = lifetime;
+            }
+            Ok(answer)
+        })
     }
 }
 
@@ -74,11 +112,14 @@ pub async fn send(
 fn readable(body: &[u8]) -> Option<Vec<u8>> {
     let mut value: serde_json::Value =
         serde_json::from_slice(body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)).ok()?;
-    if let Some(object) = value.as_object_mut()
-        && let Some(serde_json::Value::String(text)) = object.get("expires_in")
-        && let Ok(seconds) = text.trim().parse::<u64>()
-    {
-        object.insert("expires_in".to_owned(), seconds.into());
+    if let Some(object) = value.as_object_mut() {
+        for field in ["expires_in", "refresh_token_expires_in"] {
+            if let Some(serde_json::Value::String(text)) = object.get(field)
+                && let Ok(seconds) = text.trim().parse::<u64>()
+            {
+                object.insert(field.to_owned(), seconds.into());
+            }
+        }
     }
     serde_json::to_vec(&value).ok()
 }

@@ -17,6 +17,10 @@ pub struct Tokens {
     pub refresh: Option<Secret>,
     /// When the access token stops working.
     pub expires_at: SystemTime,
+    /// When the sign-in itself lapses (the refresh token's end), when known: from the
+    /// token answer's `refresh_token_expires_in`, else the profile's configured lifetime
+    /// counted from the browser sign-in.
+    pub lapses_at: Option<SystemTime>,
 }
 
 impl Tokens {
@@ -46,6 +50,7 @@ impl Tokens {
             "refresh_token": self.refresh.as_ref().map(Secret::expose),
             "expires_at": seconds(self.expires_at),
             "issued_at": seconds(self.issued_at),
+            "lapses_at": self.lapses_at.map(seconds),
         })
         .to_string()
     }
@@ -65,6 +70,9 @@ impl Tokens {
             access: Secret::new(access),
             refresh,
             expires_at: UNIX_EPOCH + Duration::from_secs(expires),
+            lapses_at: value["lapses_at"]
+                .as_u64()
+                .map(|s| UNIX_EPOCH + Duration::from_secs(s)),
         })
     }
 }
@@ -80,6 +88,7 @@ mod tests {
             access: Secret::new("access-abc"),
             refresh: Some(Secret::new("refresh-xyz")),
             expires_at: UNIX_EPOCH + Duration::from_secs(1_900_000_000),
+            lapses_at: Some(UNIX_EPOCH + Duration::from_secs(1_905_000_001)),
         };
         let back = Tokens::from_keyring(&tokens.to_keyring()).unwrap();
         assert_eq!(back, tokens);
@@ -99,6 +108,7 @@ mod tests {
             access: Secret::new("a"),
             refresh: None,
             expires_at: now + Duration::from_secs(seconds),
+            lapses_at: None,
         };
         assert_eq!(lasting(60).refresh_margin(), Duration::from_secs(15));
         assert_eq!(lasting(3_600).refresh_margin(), Duration::from_mins(1));

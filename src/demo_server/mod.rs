@@ -82,6 +82,10 @@ pub struct DemoConfig {
     /// Issue a refresh token for `offline_access` only when the authorize request also
     /// says `prompt=consent`, as `OpenID` Connect Core §11 lets standard providers do.
     pub refresh_needs_consent_prompt: bool,
+    /// A fixed lifetime for a sign-in's refresh tokens, counted from the browser sign-in
+    /// (Sage's are fixed, up to 180 days): token answers then say how long is left in
+    /// `refresh_token_expires_in`, and a refresh after it is refused with `invalid_grant`.
+    pub refresh_token_lifetime: Option<Duration>,
 }
 
 impl Default for DemoConfig {
@@ -95,6 +99,7 @@ impl Default for DemoConfig {
             state_file: None,
             code_lifetime: Duration::from_mins(1),
             refresh_needs_consent_prompt: false,
+            refresh_token_lifetime: None,
         }
     }
 }
@@ -158,6 +163,7 @@ impl DemoServer {
         let (seed, customers) = (config.seed, config.customers);
         let mut companies = data::build_companies(&schemas, seed, customers);
         let mut oauth_state = oauth::OAuthState::default();
+        oauth_state.refresh_lifetime = config.refresh_token_lifetime;
         if let Some(path) = config.state_file.as_deref()
             && path.exists()
         {

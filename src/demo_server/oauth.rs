@@ -76,6 +76,10 @@ pub struct OAuthState {
     /// Keyed by the SHA-256 of the token: the server never keeps refresh tokens themselves.
     refresh: HashMap<String, RefreshGrant>,
     next_family: u64,
+    /// When each sign-in (token family) was made in the browser.
+    family_started: HashMap<u64, Instant>,
+    /// The fixed lifetime of a sign-in's refresh tokens, when set (`DemoConfig`).
+    pub refresh_lifetime: Option<Duration>,
 }
 
 /// Why an access token was not accepted.
@@ -194,6 +198,14 @@ impl OAuthState {
                 },
             );
             answer["refresh_token"] = refresh_token.into();
+            if let Some(total) = self.refresh_lifetime {
+                let started = *self
+                    .family_started
+                    .entry(family)
+                    .or_insert_with(Instant::now);
+                answer["refresh_token_expires_in"] =
+                    total.saturating_sub(started.elapsed()).as_secs().into();
+            }
         }
         answer
     }
@@ -594,6 +606,17 @@ pub async fn token(
                     StatusCode::BAD_REQUEST,
                     "invalid_grant",
                     "The refresh token was issued to another client.",
+                );
+            }
+            if let (Some(total), Some(started)) = (
+                oauth.refresh_lifetime,
+                oauth.family_started.get(&grant.family),
+            ) && started.elapsed() >= total
+            {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "The sign-in has lapsed: sign in again.",
                 );
             }
             // Rotation: the presented token is gone; a new one replaces it.

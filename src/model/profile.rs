@@ -160,6 +160,10 @@ pub struct Profile {
     /// The provider's issuer identifier, when known: a browser answer naming another
     /// issuer in `iss` is refused (RFC 9207, against mix-up attacks).
     pub issuer: Option<String>,
+    /// How many days a browser sign-in lasts before it must be made again (the refresh
+    /// token's fixed lifetime), when the provider does not say: Sage's guide gives up to
+    /// 180 days, integrators report 60–90. Used to warn a week before.
+    pub sign_in_lifetime_days: Option<u32>,
 }
 
 impl Default for Profile {
@@ -184,6 +188,7 @@ impl Profile {
             extra_headers: Vec::new(),
             authorize_params: Vec::new(),
             issuer: None,
+            sign_in_lifetime_days: None,
         }
     }
 

@@ -140,8 +140,14 @@ pub enum AuthView {
         user: String,
         /// When the access token expires.
         expires_at: Option<SystemTime>,
+        /// When the sign-in itself lapses and must be made again in the browser, when
+        /// known (a banner warns a week before).
+        lapses_at: Option<SystemTime>,
     },
 }
+
+/// How long before a sign-in lapses the app warns about it.
+pub const LAPSE_WARNING: std::time::Duration = std::time::Duration::from_hours(7 * 24);
 
 impl Default for AuthView {
     fn default() -> Self {

@@ -48,6 +48,8 @@ pub struct SignedIn {
     pub meta: Option<ResponseMeta>,
     /// When the access token expires.
     pub expires_at: Option<SystemTime>,
+    /// When the sign-in itself lapses, when known.
+    pub lapses_at: Option<SystemTime>,
     /// Why the API could not say who signed in, when it could not (shown as an error,
     /// with Sign out still offered).
     pub problem: Option<UserError>,
@@ -154,6 +156,7 @@ async fn finish(
         }
     };
     let expires_at = session.expires_at().await;
+    let lapses_at = session.lapses_at().await;
     let notice = if session.can_refresh().await {
         None
     } else {
@@ -168,6 +171,7 @@ async fn finish(
         user,
         meta,
         expires_at,
+        lapses_at,
         problem,
         notice,
     })

@@ -184,6 +184,7 @@ impl SignIn {
                 |u| u.display_name().to_owned(),
             ),
             expires_at: signed_in.expires_at,
+            lapses_at: signed_in.lapses_at,
         };
         if let Some(meta) = signed_in.meta {
             cx.shared.last_request = Some(meta);

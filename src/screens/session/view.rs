@@ -3,7 +3,7 @@
 
 use egui::RichText;
 
-use crate::screens::shared::{AuthView, Shared};
+use crate::screens::shared::{AuthView, LAPSE_WARNING, Shared};
 
 use super::Command;
 
@@ -42,24 +42,56 @@ pub fn sign_in_dialog(ui: &mut egui::Ui, shared: &Shared, commands: &mut Vec<Com
     });
 }
 
-/// A bar above the screen when a sign-in was lost.
+/// A bar above the screen when a sign-in was lost, or lapses within a week.
 pub fn notices(ui: &mut egui::Ui, shared: &Shared, commands: &mut Vec<Command>) {
+    if let AuthView::SignedIn {
+        lapses_at: Some(at),
+        ..
+    } = &shared.auth
+    {
+        let left = at
+            .duration_since(std::time::SystemTime::now())
+            .unwrap_or_default();
+        if left <= LAPSE_WARNING {
+            let local: chrono::DateTime<chrono::Local> = (*at).into();
+            let days = left.as_secs().div_ceil(86_400);
+            let when = match days {
+                0 => "now".to_owned(),
+                1 => "within a day".to_owned(),
+                n => format!("in {n} days"),
+            };
+            banner(ui, |ui| {
+                ui.label(format!(
+                    "Your sign-in lapses {when} (on {}): sign in again in the browser before then, or integrations using it stop.",
+                    local.format("%Y-%m-%d %H:%M")
+                ));
+                if ui.button("Sign in again now").clicked() {
+                    commands.push(Command::SignIn);
+                }
+            });
+        }
+    }
     if let AuthView::SignedOut {
         notice: Some(notice),
     } = &shared.auth
     {
-        egui::Frame::new()
-            .fill(ui.visuals().warn_fg_color.gamma_multiply(0.15))
-            .inner_margin(8.0)
-            .corner_radius(4.0)
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    ui.label(notice);
-                    if ui.button("Sign in again").clicked() {
-                        commands.push(Command::SignIn);
-                    }
-                });
-            });
-        ui.add_space(8.0);
+        banner(ui, |ui| {
+            ui.label(notice);
+            if ui.button("Sign in again").clicked() {
+                commands.push(Command::SignIn);
+            }
+        });
     }
+}
+
+/// A warning bar above the screen.
+fn banner(ui: &mut egui::Ui, content: impl FnOnce(&mut egui::Ui)) {
+    egui::Frame::new()
+        .fill(ui.visuals().warn_fg_color.gamma_multiply(0.15))
+        .inner_margin(8.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(content);
+        });
+    ui.add_space(8.0);
 }

@@ -37,6 +37,8 @@ struct Draft {
     /// Extra authorize parameters as a query string: `prompt=consent&resource=…`.
     authorize_params: String,
     issuer: String,
+    /// Days a browser sign-in lasts, as typed (empty: unknown).
+    lifetime_days: String,
     host: RedirectHost,
     port: String,
     path: String,
@@ -66,6 +68,10 @@ impl Draft {
                 .extend_pairs(&profile.authorize_params)
                 .finish(),
             issuer: profile.issuer.clone().unwrap_or_default(),
+            lifetime_days: profile
+                .sign_in_lifetime_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             host: profile.redirect.host,
             port: profile
                 .redirect
@@ -101,6 +107,8 @@ impl Draft {
                 .filter(|(name, _)| !name.trim().is_empty())
                 .collect(),
             issuer: Some(self.issuer.trim().to_owned()).filter(|i| !i.is_empty()),
+            // Not a whole number of days: unknown (the field says so as it is typed).
+            sign_in_lifetime_days: self.lifetime_days.trim().parse().ok().filter(|d| *d > 0),
             redirect: RedirectSettings {
                 host: self.host,
                 port,
@@ -331,6 +339,19 @@ fn profile_form(
                     .on_hover_text("Added to the authorize request. A standard OpenID provider may issue a refresh token only with prompt=consent."),
                 )
             });
+            let days = draft.lifetime_days.trim();
+            let days_problem = (!days.is_empty() && days.parse::<u32>().map_or(true, |d| d == 0))
+                .then_some("Give a whole number of days, or leave it empty.");
+            field(ui, "Sign-in lasts (days)", days_problem, |ui| {
+                Some(
+                    ui.add(
+                        egui::TextEdit::singleline(&mut draft.lifetime_days)
+                            .hint_text("e.g. 90")
+                            .desired_width(80.0),
+                    )
+                    .on_hover_text("How long a browser sign-in lasts before it must be made again (Sage: up to 180 days). The app warns a week before."),
+                )
+            });
             field(ui, "Issuer", None, |ui| {
                 Some(
                     ui.add(
@@ -416,7 +437,11 @@ fn profile_form(
             });
         });
     ui.add_space(8.0);
-    let valid = problems.is_empty() && port_problem.is_none() && name_problem.is_none();
+    // A lifetime that is not a whole number of days blocks saving, like a bad port.
+    let days = draft.lifetime_days.trim();
+    let days_valid = days.is_empty() || days.parse::<u32>().is_ok_and(|d| d > 0);
+    let valid =
+        problems.is_empty() && port_problem.is_none() && name_problem.is_none() && days_valid;
     let mut saved = false;
     ui.horizontal(|ui| {
         if ui

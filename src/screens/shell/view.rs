@@ -102,10 +102,23 @@ fn sign_in_state(ui: &mut egui::Ui, shared: &Shared, commands: &mut Vec<Command>
             ui.spinner();
             ui.label("Waiting for the browser…");
         }
-        AuthView::SignedIn { user, expires_at } => {
+        AuthView::SignedIn {
+            user,
+            expires_at,
+            lapses_at,
+        } => {
             ui.label(format!("Signed in as {user}"));
+            let lapse = lapses_at.map_or_else(String::new, |at| {
+                let local: chrono::DateTime<chrono::Local> = at.into();
+                format!(
+                    " The sign-in itself lasts until {}; then sign in again in the browser.",
+                    local.format("%Y-%m-%d %H:%M")
+                )
+            });
             ui.label(RichText::new(expiry_text(*expires_at)).weak())
-                .on_hover_text("The access token is renewed automatically before it expires.");
+                .on_hover_text(format!(
+                    "The access token is renewed automatically before it expires.{lapse}"
+                ));
             if ui.button("Sign out").clicked() {
                 commands.push(Command::SignOut);
             }
