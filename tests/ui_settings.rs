@@ -9,6 +9,45 @@ mod support;
 use egui_kittest::kittest::Queryable;
 use sage200_desk::app::{PersistedState, Screen};
 
+/// Types the profile's sign-in parameters, issuer and lifetime, checking that a lifetime
+/// that is not a whole number of days holds the save back.
+fn sign_in_fields(h: &mut egui_kittest::Harness<'_, sage200_desk::app::SageApp>) {
+    // Sign-in parameters (a query string) and the issuer for RFC 9207's check.
+    h.get_by_label("Sign-in parameters").click();
+    h.run();
+    h.get_by_label("Sign-in parameters")
+        .type_text("prompt=consent&resource=https%3A%2F%2Fapi.example");
+    h.run();
+    h.get_by_label("Issuer").click();
+    h.run();
+    h.get_by_label("Issuer")
+        .type_text(" https://id.example.com ");
+    h.run();
+    // How long a sign-in lasts: a whole number of days, else saving waits.
+    h.get_by_label("Sign-in lasts (days)").scroll_to_me();
+    h.run();
+    h.get_by_label("Sign-in lasts (days)").click();
+    h.run();
+    h.get_by_label("Sign-in lasts (days)").type_text("ninety");
+    h.run();
+    h.get_by_label("Give a whole number of days, or leave it empty.");
+    h.get_by_label("Save profile").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("saved.").is_none(),
+        "not saved with a lifetime that is not a number"
+    );
+    h.get_by_label("Sign-in lasts (days)").click();
+    h.run();
+    h.key_press(egui::Key::End);
+    for _ in 0.."ninety".len() {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.run();
+    h.get_by_label("Sign-in lasts (days)").type_text("90");
+    h.run();
+}
+
 #[test]
 fn a_profile_is_checked_as_typed_and_saved() {
     let rt = support::runtime();
@@ -55,40 +94,7 @@ fn a_profile_is_checked_as_typed_and_saved() {
     h.key_press(egui::Key::End);
     h.run();
     assert!(h.query_by_label_contains("is not a port").is_none());
-    // Sign-in parameters (a query string) and the issuer for RFC 9207's check.
-    h.get_by_label("Sign-in parameters").click();
-    h.run();
-    h.get_by_label("Sign-in parameters")
-        .type_text("prompt=consent&resource=https%3A%2F%2Fapi.example");
-    h.run();
-    h.get_by_label("Issuer").click();
-    h.run();
-    h.get_by_label("Issuer")
-        .type_text(" https://id.example.com ");
-    h.run();
-    // How long a sign-in lasts: a whole number of days, else saving waits.
-    h.get_by_label("Sign-in lasts (days)").scroll_to_me();
-    h.run();
-    h.get_by_label("Sign-in lasts (days)").click();
-    h.run();
-    h.get_by_label("Sign-in lasts (days)").type_text("ninety");
-    h.run();
-    h.get_by_label("Give a whole number of days, or leave it empty.");
-    h.get_by_label("Save profile").click();
-    h.run();
-    assert!(
-        h.query_by_label_contains("saved.").is_none(),
-        "not saved with a lifetime that is not a number"
-    );
-    h.get_by_label("Sign-in lasts (days)").click();
-    h.run();
-    h.key_press(egui::Key::End);
-    for _ in 0.."ninety".len() {
-        h.key_press(egui::Key::Backspace);
-    }
-    h.run();
-    h.get_by_label("Sign-in lasts (days)").type_text("90");
-    h.run();
+    sign_in_fields(&mut h);
     h.get_by_label("Save profile").click();
     h.run();
     h.get_by_label_contains("Profile 'Sage 200 Standard' saved.");
