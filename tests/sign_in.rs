@@ -592,3 +592,81 @@ fn a_sign_in_that_lapses_within_a_week_is_warned_about() {
     h.run();
     assert!(h.query_by_label_contains("Your sign-in lapses").is_none());
 }
+
+/// Two copies of the app share one keyring entry. When both must renew an expired token,
+/// the one that renews second has its (rotated-out) refresh token refused: it takes the
+/// newer token the other saved, stays signed in, and the entry stays. The other copy is a
+/// real second process (this test binary again, running `second_window_renews`).
+#[test]
+fn two_processes_sharing_a_keyring_entry_both_stay_signed_in() {
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 5,
+            ..DemoConfig::default()
+        },
+    );
+    let scope = support::keyring_scope("twoprocs");
+    let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
+    if !keyring_available(&h) {
+        eprintln!("skipped: no Secret Service (scripts/test.sh provides one)");
+        return;
+    }
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Demo Trading Ltd");
+    let store = TokenStore::new(&format!("{scope}Demo"));
+    let first = store.load_blocking().unwrap().unwrap().refresh.unwrap();
+
+    // Every access token expires; the other window starts and renews first.
+    server.expire_tokens();
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "second_window_renews",
+            "--nocapture",
+        ])
+        .env(
+            "SAGE200_SECOND_WINDOW",
+            format!("{}\n{scope}", server.base_url()),
+        )
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && said.contains("1 passed"),
+        "{said}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let renewed = store.load_blocking().unwrap().unwrap().refresh.unwrap();
+    assert_ne!(renewed, first, "the other window rotated the refresh token");
+
+    // This window's next call finds its token refused, and carries on with the newer one.
+    h.state_mut()
+        .handle(sage200_desk::screens::company::Command::ReloadSites);
+    support::step_until(&mut h, WAIT, "the companies", |app| {
+        matches!(
+            app.company().sites,
+            sage200_desk::screens::company::SitesView::Loaded(_)
+        )
+    });
+    assert!(signed_in(h.state()), "{:?}", h.state().shared().auth);
+    assert!(
+        store.load_blocking().unwrap().is_some(),
+        "the keyring entry was kept"
+    );
+}
+
+#[test]
+#[ignore = "run by two_processes_sharing_a_keyring_entry_both_stay_signed_in"]
+fn second_window_renews() {
+    let spec = std::env::var("SAGE200_SECOND_WINDOW")
+        .expect("run through two_processes_sharing_a_keyring_entry_both_stay_signed_in");
+    let (base, scope) = spec.split_once('\n').unwrap();
+    let rt = support::runtime();
+    // A second window: its silent sign-in finds the access token refused and renews it.
+    let h = support::sign_in_harness(&rt, base, scope, WAIT);
+    assert!(signed_in(h.state()), "{:?}", h.state().shared().auth);
+}
