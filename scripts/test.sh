@@ -47,6 +47,16 @@ echo "== scripts/package.sh --profile dev"
 SAGE200_DEB=$(scripts/package.sh --profile dev)
 export SAGE200_DEB SAGE200_REQUIRE_PACKAGE=1
 
+# node-oidc-provider, the certified OpenID provider tests/sign_in.rs signs in against
+# (Node.js and npm come with this kind of machine; the lock file pins every package).
+echo "== npm ci --prefix tests/oidc (node-oidc-provider)"
+if ! command -v npm >/dev/null; then
+  echo "npm is missing: install Node.js 20.19 or later with npm" >&2
+  exit 1
+fi
+npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+export SAGE200_REQUIRE_OIDC=1
+
 # A private, throw-away home for everything the tests write: keyrings, app data, config.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

@@ -670,3 +670,254 @@ fn second_window_renews() {
     let h = support::sign_in_harness(&rt, base, scope, WAIT);
     assert!(signed_in(h.state()), "{:?}", h.state().shared().auth);
 }
+
+/// node-oidc-provider (`tests/oidc/provider.mjs`), a certified `OpenID` provider, on
+/// 127.0.0.1; stopped when dropped. `None` when its modules are not installed and the run
+/// does not require it (`scripts/test.sh` installs them and sets `SAGE200_REQUIRE_OIDC`).
+struct OutsideProvider {
+    child: std::process::Child,
+    issuer: String,
+}
+
+impl Drop for OutsideProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn outside_provider() -> Option<OutsideProvider> {
+    use std::io::BufRead as _;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc");
+    if !dir.join("node_modules/oidc-provider").exists() {
+        assert!(
+            !support::required("SAGE200_REQUIRE_OIDC"),
+            "node-oidc-provider is required: npm ci --prefix tests/oidc"
+        );
+        eprintln!("skipped: node-oidc-provider is not installed (npm ci --prefix tests/oidc)");
+        return None;
+    }
+    let mut child = std::process::Command::new("node")
+        .arg("provider.mjs")
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("node runs");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let port = lines
+        .find_map(|line| line.ok()?.strip_prefix("listening ").map(str::to_owned))
+        .expect("the provider says its port");
+    // Its later notices must find a reader, or node dies of a broken pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    Some(OutsideProvider {
+        child,
+        issuer: format!("http://127.0.0.1:{port}"),
+    })
+}
+
+/// The user's browser at an outside provider: follows the authorize URL through the
+/// provider's own pages (keeping its cookies; `deny` refuses at the first page) and
+/// returns the address it sends the browser back to (the app's callback), without calling
+/// it.
+async fn through_provider(authorize_url: &str, deny: bool) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut cookies: Vec<String> = Vec::new();
+    let mut url = url::Url::parse(authorize_url).unwrap();
+    let callback_port = url
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .and_then(|(_, v)| url::Url::parse(&v).ok()?.port())
+        .unwrap();
+    for _ in 0..12 {
+        if url.port() == Some(callback_port) {
+            return url.to_string();
+        }
+        if deny && url.path().starts_with("/interaction/") {
+            url.query_pairs_mut().append_pair("deny", "1");
+        }
+        let answer = http
+            .get(url.clone())
+            .header(reqwest::header::COOKIE, cookies.join("; "))
+            .send()
+            .await
+            .unwrap();
+        for set in answer.headers().get_all(reqwest::header::SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
+            let name = pair.split('=').next().unwrap().to_owned();
+            cookies.retain(|c| !c.starts_with(&format!("{name}=")));
+            cookies.push(pair);
+        }
+        let location = answer
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .unwrap_or_else(|| panic!("no redirect from {url}: {}", answer.status()))
+            .to_str()
+            .unwrap()
+            .to_owned();
+        url = url.join(&location).unwrap();
+    }
+    panic!("the provider never sent the browser back");
+}
+
+/// Against node-oidc-provider with the demo API behind it (taking that provider's tokens):
+/// sign-in with PKCE and `iss`, the plain "no refresh token" without `prompt=consent`,
+/// sign-out revoking the access token, a profile that asks for consent getting a refresh
+/// token, refresh with rotation (the old refresh token then refused), a refused consent,
+/// and an answer from another issuer refused.
+#[test]
+fn interop_with_a_certified_openid_provider() {
+    use sage200_desk::model::{Edition, Profile};
+    let Some(provider) = outside_provider() else {
+        return;
+    };
+    let rt = support::runtime();
+    let api = support::demo_server(
+        &rt,
+        DemoConfig {
+            customers: 5,
+            outside_userinfo: Some(format!("{}/me", provider.issuer)),
+            ..DemoConfig::default()
+        },
+    );
+    let scope = support::keyring_scope("interop");
+    let mut h = support::sign_in_harness(&rt, &api.base_url(), &scope, WAIT);
+    if !keyring_available(&h) {
+        eprintln!("skipped: no Secret Service (scripts/test.sh provides one)");
+        return;
+    }
+    let issuer = provider.issuer.clone();
+    let mut profile = Profile {
+        name: "Interop".to_owned(),
+        edition: Edition::Custom(format!("{}/uk/sage200extra/accounts/v1/", api.base_url())),
+        authorize_url: format!("{issuer}/auth"),
+        token_url: format!("{issuer}/token"),
+        revoke_url: Some(format!("{issuer}/token/revocation")),
+        audience: String::new(),
+        scopes: vec!["openid".to_owned(), "offline_access".to_owned()],
+        client_id: "desk-interop".to_owned(),
+        issuer: Some(issuer.clone()),
+        ..Profile::default()
+    };
+    let save = |h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
+                original: &str,
+                profile: &Profile| {
+        h.state_mut()
+            .handle(sage200_desk::screens::settings::Command::SaveProfile {
+                original: original.to_owned(),
+                profile: Box::new(profile.clone()),
+            });
+    };
+    let sign_in = |h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
+                   deny: bool| {
+        h.state_mut()
+            .handle(sage200_desk::screens::session::Command::SwitchAndSignIn(
+                "Interop".to_owned(),
+            ));
+        let url = support::waiting_url(h);
+        let callback = rt.block_on(through_provider(&url, deny));
+        let page = rt.spawn(async move { support::visit(&callback).await });
+        support::step_until(h, WAIT, "the sign-in to end", |app| {
+            !matches!(
+                app.shared().auth,
+                AuthView::Waiting { .. } | AuthView::Finishing
+            )
+        });
+        let _ = rt.block_on(page);
+        url
+    };
+    save(&mut h, "", &profile);
+
+    // Sign-in, PKCE and `iss` checked; without prompt=consent no refresh token comes.
+    let url = sign_in(&mut h, false);
+    assert!(url.contains("code_challenge_method=S256"), "{url}");
+    assert!(signed_in(h.state()), "{:?}", h.state().shared().error);
+    let notice = h.state().shared().notice.clone().unwrap_or_default();
+    assert!(notice.contains("issued no refresh token"), "{notice}");
+    let store = TokenStore::new(&format!("{scope}Interop"));
+    let tokens = store.load_blocking().unwrap().unwrap();
+    assert!(tokens.refresh.is_none());
+    let userinfo = |token: &str| {
+        rt.block_on(async {
+            reqwest::Client::new()
+                .get(format!("{issuer}/me"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    };
+    assert_eq!(userinfo(tokens.access.expose()), 200);
+    // Sign-out revokes the access token, the only one there is.
+    h.state_mut()
+        .handle(sage200_desk::screens::session::Command::SignOut);
+    support::step_until(&mut h, WAIT, "the keyring entry to go", |_| {
+        matches!(store.load_blocking(), Ok(None))
+    });
+    support::step_until(&mut h, WAIT, "the revocation", |_| {
+        userinfo(tokens.access.expose()) == 401
+    });
+
+    // With prompt=consent from the profile, a refresh token comes; it rotates on use.
+    profile.authorize_params = vec![("prompt".to_owned(), "consent".to_owned())];
+    save(&mut h, "Interop", &profile);
+    sign_in(&mut h, false);
+    assert!(signed_in(h.state()), "{:?}", h.state().shared().error);
+    let tokens = store.load_blocking().unwrap().unwrap();
+    let first = tokens
+        .refresh
+        .clone()
+        .expect("a refresh token with prompt=consent");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let renewed = rt
+        .block_on(sage200_desk::auth::refresh_tokens(
+            &profile, &http, None, &first, None,
+        ))
+        .unwrap();
+    let second = renewed.refresh.clone().unwrap();
+    assert_ne!(second, first, "rotated");
+    assert_eq!(userinfo(renewed.access.expose()), 200);
+    let reused = rt.block_on(sage200_desk::auth::refresh_tokens(
+        &profile, &http, None, &first, None,
+    ));
+    assert!(
+        matches!(&reused, Err(sage200_desk::auth::AuthError::TokenRefused { error, .. }) if error == "invalid_grant"),
+        "{reused:?}"
+    );
+
+    // A refused consent: nobody is signed in, and the provider's words are shown.
+    h.state_mut()
+        .handle(sage200_desk::screens::session::Command::SignOut);
+    h.run();
+    sign_in(&mut h, true);
+    assert!(!signed_in(h.state()));
+    let error = h
+        .state()
+        .shared()
+        .error
+        .clone()
+        .expect("the refusal is said");
+    assert!(error.message.contains("refused"), "{}", error.message);
+
+    // A profile expecting another issuer refuses this provider's answer (RFC 9207).
+    profile.issuer = Some("http://127.0.0.1:1".to_owned());
+    save(&mut h, "Interop", &profile);
+    sign_in(&mut h, false);
+    assert!(!signed_in(h.state()));
+    let error = h
+        .state()
+        .shared()
+        .error
+        .clone()
+        .expect("the mix-up is said");
+    assert!(error.message.contains("came from"), "{}", error.message);
+}

@@ -60,7 +60,11 @@ pub async fn handle(
     let Some(rest) = PREFIXES.iter().find_map(|p| path.strip_prefix(p)) else {
         return not_found(path);
     };
-    if let Err(response) = check_bearer(&state, &headers) {
+    let checked = match &state.config.outside_userinfo {
+        Some(userinfo) => check_outside_bearer(userinfo, &headers).await,
+        None => check_bearer(&state, &headers),
+    };
+    if let Err(response) = checked {
         return response;
     }
     let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
@@ -215,6 +219,36 @@ fn check_bearer(state: &DemoState, headers: &HeaderMap) -> Result<(), Response> 
         // An expired token gets a bare 401, as Sage's gateway often sends.
         Err(TokenProblem::Expired) => Err(StatusCode::UNAUTHORIZED.into_response()),
         Err(TokenProblem::Invalid) => Err(denied()),
+    }
+}
+
+/// Checks a bearer token issued by an outside provider at its userinfo endpoint.
+async fn check_outside_bearer(userinfo: &str, headers: &HeaderMap) -> Result<(), Response> {
+    let denied = || {
+        message(
+            StatusCode::UNAUTHORIZED,
+            "Authorization has been denied for this request.",
+        )
+    };
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(denied)?;
+    let answer = reqwest::Client::new()
+        .get(userinfo)
+        .header(reqwest::header::AUTHORIZATION, value)
+        .send()
+        .await
+        .map_err(|_| {
+            message(
+                StatusCode::BAD_GATEWAY,
+                "The sign-in provider could not be reached.",
+            )
+        })?;
+    if answer.status().is_success() {
+        Ok(())
+    } else {
+        Err(denied())
     }
 }
 

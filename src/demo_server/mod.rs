@@ -86,6 +86,10 @@ pub struct DemoConfig {
     /// (Sage's are fixed, up to 180 days): token answers then say how long is left in
     /// `refresh_token_expires_in`, and a refresh after it is refused with `invalid_grant`.
     pub refresh_token_lifetime: Option<Duration>,
+    /// Take access tokens issued by an outside `OpenID` provider instead of its own: each
+    /// bearer token is checked at this userinfo endpoint (200 accepts it), so the app can be
+    /// tested against a real provider with this API behind it.
+    pub outside_userinfo: Option<String>,
 }
 
 impl Default for DemoConfig {
@@ -100,6 +104,7 @@ impl Default for DemoConfig {
             code_lifetime: Duration::from_mins(1),
             refresh_needs_consent_prompt: false,
             refresh_token_lifetime: None,
+            outside_userinfo: None,
         }
     }
 }
