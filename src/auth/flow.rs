@@ -280,4 +280,71 @@ mod tests {
             "so is the verifier"
         );
     }
+
+    /// A one-shot HTTP server on 127.0.0.1 that answers every request with `answer`.
+    async fn token_endpoint(answer: &'static str) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut buffer = [0_u8; 4096];
+                let _ = stream.read(&mut buffer).await;
+                let _ = stream.write_all(answer.as_bytes()).await;
+                let _ = stream.shutdown().await;
+            }
+        });
+        format!("http://{address}/oauth/token")
+    }
+
+    /// Token answers as real providers and proxies send them, through the real exchange.
+    #[tokio::test]
+    async fn odd_token_answers_are_read_or_reported_precisely() {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let refresh = Secret::new("r0");
+        let with_endpoint = |url: String| Profile {
+            token_url: url,
+            ..Profile::demo("http://127.0.0.1:9")
+        };
+
+        // `expires_in` as a string, the JSON labelled text/plain: read.
+        let url = token_endpoint(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n{\"access_token\":\"a1\",\"token_type\":\"Bearer\",\"expires_in\":\"120\",\"refresh_token\":\"r1\"}",
+        )
+        .await;
+        let tokens = refresh_tokens(&with_endpoint(url), &http, None, &refresh, None)
+            .await
+            .unwrap();
+        assert_eq!(tokens.access.expose(), "a1");
+        let lifetime = tokens.expires_at.duration_since(tokens.issued_at).unwrap();
+        assert!(lifetime.as_secs().abs_diff(120) <= 1, "{lifetime:?}");
+
+        // A proxy's HTML error page: its status and the start of its text.
+        let url = token_endpoint(
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html><body><h1>Service Unavailable</h1><p>Back soon.</p></body></html>",
+        )
+        .await;
+        let error = refresh_tokens(&with_endpoint(url), &http, None, &refresh, None)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("503") && error.contains("Service Unavailable Back soon."),
+            "{error}"
+        );
+
+        // An OAuth error sent as text/plain: read as the error it is.
+        let url = token_endpoint(
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n{\"error\":\"invalid_grant\",\"error_description\":\"gone\"}",
+        )
+        .await;
+        let refused = refresh_tokens(&with_endpoint(url), &http, None, &refresh, None).await;
+        assert!(
+            matches!(&refused, Err(AuthError::TokenRefused { error, description }) if error == "invalid_grant" && description == "gone"),
+            "{refused:?}"
+        );
+    }
 }
