@@ -53,6 +53,33 @@ fn keyring_available(harness: &egui_kittest::Harness<'_, sage200_desk::app::Sage
     available
 }
 
+/// A demo server with `config` (approving at once) and the app with its own keyring scope;
+/// `None` (the test is skipped) when there is no Secret Service and none is required.
+fn keyring_app(
+    rt: &tokio::runtime::Runtime,
+    scope: &str,
+    config: DemoConfig,
+) -> Option<(
+    DemoServer,
+    String,
+    egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
+)> {
+    let server = support::demo_server(
+        rt,
+        DemoConfig {
+            auto_approve: true,
+            ..config
+        },
+    );
+    let scope = support::keyring_scope(scope);
+    let h = support::sign_in_harness(rt, &server.base_url(), &scope, WAIT);
+    if !keyring_available(&h) {
+        eprintln!("skipped: no Secret Service (scripts/test.sh provides one)");
+        return None;
+    }
+    Some((server, scope, h))
+}
+
 #[test]
 fn signing_in_through_the_consent_page_shows_the_user() {
     let rt = support::runtime();
@@ -254,20 +281,16 @@ fn an_expired_token_is_refreshed_once_after_a_401_and_rotation_is_kept() {
 #[test]
 fn the_keyring_remembers_a_sign_in_until_sign_out() {
     let rt = support::runtime();
-    let server = support::demo_server(
+    let Some((server, scope, mut h)) = keyring_app(
         &rt,
+        "keyring",
         DemoConfig {
-            auto_approve: true,
             customers: 20,
             ..DemoConfig::default()
         },
-    );
-    let scope = support::keyring_scope("keyring");
-    let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
-    if !keyring_available(&h) {
-        eprintln!("skipped: no Secret Service (scripts/test.sh provides one)");
+    ) else {
         return;
-    }
+    };
     support::sign_in(&rt, &mut h);
     let store = TokenStore::new(&format!("{scope}Demo"));
     assert!(
@@ -319,20 +342,16 @@ fn the_keyring_remembers_a_sign_in_until_sign_out() {
 #[test]
 fn a_stored_sign_in_that_was_revoked_asks_to_sign_in_again() {
     let rt = support::runtime();
-    let server = support::demo_server(
+    let Some((server, scope, mut h)) = keyring_app(
         &rt,
+        "revoked",
         DemoConfig {
-            auto_approve: true,
             customers: 20,
             ..DemoConfig::default()
         },
-    );
-    let scope = support::keyring_scope("revoked");
-    let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
-    if !keyring_available(&h) {
-        eprintln!("skipped: no Secret Service (scripts/test.sh provides one)");
+    ) else {
         return;
-    }
+    };
     support::sign_in(&rt, &mut h);
     drop(h);
     server.revoke_refresh_tokens();
@@ -417,21 +436,17 @@ fn an_unreachable_api_after_the_code_exchange_keeps_the_sign_in() {
 #[test]
 fn no_refresh_token_is_said_and_prompt_consent_from_the_profile_brings_one() {
     let rt = support::runtime();
-    let server = support::demo_server(
+    let Some((server, scope, mut h)) = keyring_app(
         &rt,
+        "noprompt",
         DemoConfig {
-            auto_approve: true,
             customers: 5,
             refresh_needs_consent_prompt: true,
             ..DemoConfig::default()
         },
-    );
-    let scope = support::keyring_scope("noprompt");
-    let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
-    if !keyring_available(&h) {
-        eprintln!("skipped: no Secret Service (scripts/test.sh provides one)");
+    ) else {
         return;
-    }
+    };
     support::sign_in(&rt, &mut h);
     let notice = h.state().shared().notice.clone().unwrap_or_default();
     assert!(
@@ -600,20 +615,16 @@ fn a_sign_in_that_lapses_within_a_week_is_warned_about() {
 #[test]
 fn two_processes_sharing_a_keyring_entry_both_stay_signed_in() {
     let rt = support::runtime();
-    let server = support::demo_server(
+    let Some((server, scope, mut h)) = keyring_app(
         &rt,
+        "twoprocs",
         DemoConfig {
-            auto_approve: true,
             customers: 5,
             ..DemoConfig::default()
         },
-    );
-    let scope = support::keyring_scope("twoprocs");
-    let mut h = support::sign_in_harness(&rt, &server.base_url(), &scope, WAIT);
-    if !keyring_available(&h) {
-        eprintln!("skipped: no Secret Service (scripts/test.sh provides one)");
+    ) else {
         return;
-    }
+    };
     support::sign_in(&rt, &mut h);
     support::pick_company(&mut h, "Demo Trading Ltd");
     let store = TokenStore::new(&format!("{scope}Demo"));
