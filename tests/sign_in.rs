@@ -632,24 +632,10 @@ fn two_processes_sharing_a_keyring_entry_both_stay_signed_in() {
 
     // Every access token expires; the other window starts and renews first.
     server.expire_tokens();
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "second_window_renews",
-            "--nocapture",
-        ])
-        .env(
-            "SAGE200_SECOND_WINDOW",
-            format!("{}\n{scope}", server.base_url()),
-        )
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && said.contains("1 passed"),
-        "{said}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let second = format!("{}\n{scope}", server.base_url());
+    support::run_in_child(
+        "second_window_renews",
+        &[("SAGE200_SECOND_WINDOW", second.as_str())],
     );
     let renewed = store.load_blocking().unwrap().unwrap().refresh.unwrap();
     assert_ne!(renewed, first, "the other window rotated the refresh token");

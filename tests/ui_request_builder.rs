@@ -798,17 +798,7 @@ fn nested_and_repeated_fields_are_saved_as_columns_and_marked() {
 /// process with `TZ=Europe/London`.
 #[test]
 fn filter_builder_dates_are_local_time_sent_in_utc() {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--ignored", "--exact", "london_filter_dates", "--nocapture"])
-        .env("TZ", "Europe/London")
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && said.contains("1 passed"),
-        "{said}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::run_in_child("london_filter_dates", &[("TZ", "Europe/London")]);
 }
 
 #[test]

@@ -8,6 +8,24 @@ use egui_kittest::Harness;
 use sage200_desk::app::{AuthView, PersistedState, SageApp, StartOptions};
 use sage200_desk::demo_server::{DemoConfig, DemoServer};
 
+/// Runs the test `name` of this test binary again in a child process with `env` set (for
+/// what belongs to a whole process: the time zone, a second copy of the app), and checks
+/// that it ran and passed.
+pub fn run_in_child(name: &str, env: &[(&str, &str)]) {
+    let mut command = std::process::Command::new(std::env::current_exe().expect("this binary"));
+    command.args(["--ignored", "--exact", name, "--nocapture"]);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let out = command.output().expect("the child runs");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && said.contains("1 passed"),
+        "{said}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A multi-thread runtime like the app's.
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
