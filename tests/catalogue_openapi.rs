@@ -73,6 +73,38 @@ fn every_sage_openapi_file_imports_and_all_507_paths_are_found() {
             .contains(&Verb::Delete)
     );
     assert!(catalogue.lists().count() > 150);
+
+    // Reference fields lead to their lists by Sage's naming, across Sage's own resources.
+    for (field, list) in [
+        ("supplier_id", "suppliers"),
+        ("nominal_code_id", "nominal_codes"),
+        ("default_tax_code_id", "tax_codes"),
+        ("currency_id", "currencies"),
+        ("customer_id", "customers"),
+        ("country_code_id", "country_codes"),
+    ] {
+        assert_eq!(
+            catalogue.link_target(field).map(|e| e.path.as_str()),
+            Some(list),
+            "{field}"
+        );
+    }
+    // Most `…_id` fields of Sage's customer record lead somewhere.
+    let ids: Vec<&str> = customers
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|n| n.ends_with("_id"))
+        .collect();
+    let linked = ids
+        .iter()
+        .filter(|f| catalogue.link_target(f).is_some())
+        .count();
+    eprintln!(
+        "{linked} of {} customer reference fields linked: {ids:?}",
+        ids.len()
+    );
+    assert!(linked * 2 > ids.len(), "{linked} of {ids:?}");
 }
 
 /// The customer form checks every text field against the length Sage's own schema gives.

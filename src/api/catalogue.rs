@@ -468,6 +468,36 @@ impl Catalogue {
         serde_json::to_string_pretty(&Value::Object(body)).ok()
     }
 
+    /// The list resource a field refers to, read from Sage's naming: `currency_id` →
+    /// `currencies`, `country_code_id` → `country_codes`, `default_tax_code_id` →
+    /// `tax_codes` (leading words are dropped until a resource matches), `customer_id` →
+    /// `customers`. `None` for `id` itself, fields not ending in `_id`, or no such list.
+    #[must_use]
+    pub fn link_target(&self, field: &str) -> Option<&Endpoint> {
+        let base = field.strip_suffix("_id")?;
+        let mut words: Vec<&str> = base.split('_').filter(|w| !w.is_empty()).collect();
+        while !words.is_empty() {
+            let name = words.join("_");
+            let plurals = [
+                format!("{name}s"),
+                format!("{name}es"),
+                name.strip_suffix('y')
+                    .map(|stem| format!("{stem}ies"))
+                    .unwrap_or_default(),
+                name.clone(),
+            ];
+            if let Some(found) = plurals
+                .iter()
+                .filter(|p| !p.is_empty())
+                .find_map(|p| self.get(p).filter(|e| e.is_list))
+            {
+                return Some(found);
+            }
+            words.remove(0);
+        }
+        None
+    }
+
     /// The list resources, for the browse screen.
     pub fn lists(&self) -> impl Iterator<Item = &Endpoint> {
         self.endpoints()
@@ -718,5 +748,18 @@ mod tests {
                 .unwrap_err()
                 .contains("line 1")
         );
+    }
+
+    #[test]
+    fn reference_fields_lead_to_their_list_by_sage_naming() {
+        let catalogue = Catalogue::builtin();
+        let target = |field: &str| catalogue.link_target(field).map(|e| e.path.clone());
+        assert_eq!(target("currency_id").as_deref(), Some("currencies"));
+        assert_eq!(target("country_code_id").as_deref(), Some("country_codes"));
+        assert_eq!(target("default_tax_code_id").as_deref(), Some("tax_codes"));
+        assert_eq!(target("customer_id").as_deref(), Some("customers"));
+        assert_eq!(target("id"), None, "a record's own id leads nowhere");
+        assert_eq!(target("name"), None);
+        assert_eq!(target("no_such_thing_id"), None);
     }
 }
