@@ -80,6 +80,47 @@ fn keyring_app(
     Some((server, scope, h))
 }
 
+/// Saves a copy of the Demo profile as `name`, changed by `change`, switches to it and
+/// starts its sign-in; returns the authorize URL the app waits on.
+fn sign_in_with_demo_variant(
+    h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
+    name: &str,
+    change: impl FnOnce(&mut sage200_desk::model::Profile),
+) -> String {
+    let mut profile = h
+        .state()
+        .shared()
+        .profiles
+        .iter()
+        .find(|p| p.name == "Demo")
+        .unwrap()
+        .clone();
+    name.clone_into(&mut profile.name);
+    change(&mut profile);
+    h.state_mut()
+        .handle(sage200_desk::screens::settings::Command::SaveProfile {
+            original: String::new(),
+            profile: Box::new(profile),
+        });
+    h.state_mut()
+        .handle(sage200_desk::screens::session::Command::SwitchAndSignIn(
+            name.to_owned(),
+        ));
+    support::waiting_url(h)
+}
+
+/// Lets the demo (which approves at once) answer `url`, and waits until the app is signed in.
+fn approve_and_finish(
+    rt: &tokio::runtime::Runtime,
+    h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
+    url: &str,
+) {
+    let callback = rt.block_on(support::consent(url, None));
+    let page = rt.spawn(async move { support::visit(&callback).await });
+    support::step_until(h, WAIT, "signed in", signed_in);
+    rt.block_on(page).unwrap().unwrap();
+}
+
 #[test]
 fn signing_in_through_the_consent_page_shows_the_user() {
     let rt = support::runtime();
@@ -480,32 +521,12 @@ fn no_refresh_token_is_said_and_prompt_consent_from_the_profile_brings_one() {
 
     // A profile of the user's own that asks for consent: a refresh token comes, and
     // nothing is said about it.
-    let mut profile = h
-        .state()
-        .shared()
-        .profiles
-        .iter()
-        .find(|p| p.name == "Demo")
-        .unwrap()
-        .clone();
-    "Strict provider".clone_into(&mut profile.name);
-    profile.authorize_params = vec![("prompt".to_owned(), "consent".to_owned())];
-    h.state_mut()
-        .handle(sage200_desk::screens::settings::Command::SaveProfile {
-            original: String::new(),
-            profile: Box::new(profile),
-        });
-    h.state_mut()
-        .handle(sage200_desk::screens::session::Command::SwitchAndSignIn(
-            "Strict provider".to_owned(),
-        ));
-    let url = support::waiting_url(&mut h);
+    let url = sign_in_with_demo_variant(&mut h, "Strict provider", |p| {
+        p.authorize_params = vec![("prompt".to_owned(), "consent".to_owned())];
+    });
     assert!(url.contains("prompt=consent"), "{url}");
     let store = TokenStore::new(&format!("{scope}Strict provider"));
-    let callback = rt.block_on(support::consent(&url, None));
-    let page = rt.spawn(async move { support::visit(&callback).await });
-    support::step_until(&mut h, WAIT, "signed in", signed_in);
-    rt.block_on(page).unwrap().unwrap();
+    approve_and_finish(&rt, &mut h, &url);
     assert!(
         store.load_blocking().unwrap().unwrap().refresh.is_some(),
         "a refresh token with prompt=consent"
@@ -572,30 +593,10 @@ fn a_sign_in_that_lapses_within_a_week_is_warned_about() {
         &support::keyring_scope("lapse90"),
         WAIT,
     );
-    let mut profile = h
-        .state()
-        .shared()
-        .profiles
-        .iter()
-        .find(|p| p.name == "Demo")
-        .unwrap()
-        .clone();
-    "Ninety days".clone_into(&mut profile.name);
-    profile.sign_in_lifetime_days = Some(90);
-    h.state_mut()
-        .handle(sage200_desk::screens::settings::Command::SaveProfile {
-            original: String::new(),
-            profile: Box::new(profile),
-        });
-    h.state_mut()
-        .handle(sage200_desk::screens::session::Command::SwitchAndSignIn(
-            "Ninety days".to_owned(),
-        ));
-    let url = support::waiting_url(&mut h);
-    let callback = rt.block_on(support::consent(&url, None));
-    let page = rt.spawn(async move { support::visit(&callback).await });
-    support::step_until(&mut h, WAIT, "signed in", signed_in);
-    rt.block_on(page).unwrap().unwrap();
+    let url = sign_in_with_demo_variant(&mut h, "Ninety days", |p| {
+        p.sign_in_lifetime_days = Some(90);
+    });
+    approve_and_finish(&rt, &mut h, &url);
     let AuthView::SignedIn { lapses_at, .. } = h.state().shared().auth.clone() else {
         unreachable!()
     };

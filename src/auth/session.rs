@@ -136,24 +136,23 @@ impl Session {
             Err(AuthError::TokenRefused { error, .. }) if error == "invalid_grant" => {
                 // Another copy of the app sharing this keyring entry may have renewed first
                 // (rotation makes the older refresh token invalid): use what it saved.
-                if let Some(stored) = self.newer_stored(&refresh).await {
+                let newer = self.newer_stored(&refresh).await;
+                if let Some(stored) = &newer {
                     if !stored.expires_within(stored.refresh_margin()) {
                         tracing::info!(profile = %self.profile.name, "took the tokens another window renewed");
-                        return Ok(self.keep(guard, stored).await);
+                        return Ok(self.keep(guard, stored.clone()).await);
                     }
-                    if let Some(newer) = stored.refresh.clone()
-                        && let Ok(fresh) = self.renew(&newer, stored.lapses_at).await
+                    if let Some(next) = stored.refresh.clone()
+                        && let Ok(fresh) = self.renew(&next, stored.lapses_at).await
                     {
                         return Ok(self.keep(guard, fresh).await);
                     }
                 }
                 *guard = None;
                 self.end();
-                if let Some(store) = &self.store {
-                    // Only the refused token is deleted, never one saved since.
-                    if self.newer_stored(&refresh).await.is_none() {
-                        let _ = store.delete_tokens().await;
-                    }
+                // Only the refused token is deleted, never one another window saved.
+                if let (Some(store), None) = (&self.store, &newer) {
+                    let _ = store.delete_tokens().await;
                 }
                 tracing::warn!(profile = %self.profile.name, "refresh token refused; signed out");
                 Err(AuthError::SessionExpired)

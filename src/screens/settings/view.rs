@@ -83,6 +83,19 @@ impl Draft {
         }
     }
 
+    /// The sign-in lifetime as typed: a whole number of days, or none; `Err` says why not.
+    fn lifetime(&self) -> Result<Option<u32>, &'static str> {
+        let days = self.lifetime_days.trim();
+        if days.is_empty() {
+            return Ok(None);
+        }
+        days.parse::<u32>()
+            .ok()
+            .filter(|d| *d > 0)
+            .map(Some)
+            .ok_or("Give a whole number of days, or leave it empty.")
+    }
+
     /// The profile as typed, or why the port cannot be read.
     fn to_profile(&self, base: &Profile) -> (Profile, Option<String>) {
         let (port, port_problem) = match parse_port(&self.port) {
@@ -108,7 +121,7 @@ impl Draft {
                 .collect(),
             issuer: Some(self.issuer.trim().to_owned()).filter(|i| !i.is_empty()),
             // Not a whole number of days: unknown (the field says so as it is typed).
-            sign_in_lifetime_days: self.lifetime_days.trim().parse().ok().filter(|d| *d > 0),
+            sign_in_lifetime_days: self.lifetime().ok().flatten(),
             redirect: RedirectSettings {
                 host: self.host,
                 port,
@@ -339,9 +352,7 @@ fn profile_form(
                     .on_hover_text("Added to the authorize request. A standard OpenID provider may issue a refresh token only with prompt=consent."),
                 )
             });
-            let days = draft.lifetime_days.trim();
-            let days_problem = (!days.is_empty() && days.parse::<u32>().map_or(true, |d| d == 0))
-                .then_some("Give a whole number of days, or leave it empty.");
+            let days_problem = draft.lifetime().err();
             field(ui, "Sign-in lasts (days)", days_problem, |ui| {
                 Some(
                     ui.add(
@@ -438,10 +449,10 @@ fn profile_form(
         });
     ui.add_space(8.0);
     // A lifetime that is not a whole number of days blocks saving, like a bad port.
-    let days = draft.lifetime_days.trim();
-    let days_valid = days.is_empty() || days.parse::<u32>().is_ok_and(|d| d > 0);
-    let valid =
-        problems.is_empty() && port_problem.is_none() && name_problem.is_none() && days_valid;
+    let valid = problems.is_empty()
+        && port_problem.is_none()
+        && name_problem.is_none()
+        && draft.lifetime().is_ok();
     let mut saved = false;
     ui.horizontal(|ui| {
         if ui
