@@ -128,8 +128,9 @@ impl JsonDoc {
             }
             Kind::Scalar if bytes == b"null" => Cow::Borrowed(""),
             Kind::Scalar => String::from_utf8_lossy(bytes),
-            Kind::Array => Cow::Owned(format!("[{} items]", self.children(at).len())),
-            Kind::Object => Cow::Owned(format!("{{{} fields}}", self.children(at).len())),
+            kind @ (Kind::Array | Kind::Object) => {
+                Cow::Owned(summary(kind, self.children(at).len()))
+            }
         }
     }
 
@@ -158,6 +159,18 @@ impl JsonDoc {
                 .filter(|v| self.kind(*v) == Kind::Array),
             _ => None,
         }
+    }
+}
+
+/// A container summarised for people: `[1 item]`, `[3 items]`, `{1 field}`, `{5 fields}`
+/// (empty for a text or scalar).
+#[must_use]
+pub fn summary(kind: Kind, count: usize) -> String {
+    let plural = if count == 1 { "" } else { "s" };
+    match kind {
+        Kind::Array => format!("[{count} item{plural}]"),
+        Kind::Object => format!("{{{count} field{plural}}}"),
+        Kind::Text | Kind::Scalar => String::new(),
     }
 }
 

@@ -11,7 +11,7 @@ mod rows;
 mod scan;
 mod table;
 
-pub use answer::{Answered, Child, JsonDoc, Kind, PagePieces, Span, TableModel};
+pub use answer::{Answered, Child, JsonDoc, Kind, PagePieces, Span, TableModel, summary};
 pub use body::{BodyError, check_body, format_body};
 pub use flat::FlatTable;
 pub use table::{ColumnKind, Found, TableSort, column_kinds, json_path, search_answer, sort_rows};

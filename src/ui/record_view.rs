@@ -39,14 +39,21 @@ pub fn tick(ui: &mut egui::Ui, value: bool) {
 /// What the mark on a cell whose record has its field more than once means.
 pub const REPEATED_FIELD: &str = "This record has this field more than once. Shown is the last value, as most JSON readers (serde, JavaScript) take it, and exports save that one; the Tree view shows every value.";
 
-/// A warning sign before a cell whose record has its field more than once, explained on
-/// hover and to screen readers.
-pub fn repeated_mark(ui: &mut egui::Ui) {
-    ui.label(RichText::new("⚠").color(ui.visuals().warn_fg_color))
-        .on_hover_text(REPEATED_FIELD)
-        .widget_info(|| {
-            egui::WidgetInfo::labeled(egui::accesskit::Role::Label, true, "Repeated field")
-        });
+/// Draws a cell with `content`; when its record has the field more than once, a warning
+/// sign goes before it on the same line, explained on hover and to screen readers.
+pub fn marked_if_repeated(ui: &mut egui::Ui, repeated: bool, content: impl FnOnce(&mut egui::Ui)) {
+    if !repeated {
+        content(ui);
+        return;
+    }
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("⚠").color(ui.visuals().warn_fg_color))
+            .on_hover_text(REPEATED_FIELD)
+            .widget_info(|| {
+                egui::WidgetInfo::labeled(egui::accesskit::Role::Label, true, "Repeated field")
+            });
+        content(ui);
+    });
 }
 
 /// One table cell of column `field`, shown as its column's kind asks.

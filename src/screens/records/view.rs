@@ -615,16 +615,16 @@ fn records(
                                 // Columns scrolled out of sight are not read or laid out.
                                 if ui.is_rect_visible(ui.max_rect()) {
                                     let cell = table.cell(index, column);
-                                    if table.is_duplicate(index, column) {
-                                        record_view::repeated_mark(ui);
-                                    }
-                                    record_view::cell(
-                                        ui,
-                                        name,
-                                        &cell,
-                                        kind,
-                                        state.shared.date_style,
-                                    );
+                                    let repeated = table.is_duplicate(index, column);
+                                    record_view::marked_if_repeated(ui, repeated, |ui| {
+                                        record_view::cell(
+                                            ui,
+                                            name,
+                                            &cell,
+                                            kind,
+                                            state.shared.date_style,
+                                        );
+                                    });
                                 }
                             });
                         }

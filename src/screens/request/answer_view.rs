@@ -232,19 +232,19 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
                                 }
                                 let cell = table.cell(index, column);
                                 let cell = cell.as_ref();
-                                if table.is_duplicate(index, column) {
-                                    crate::ui::record_view::repeated_mark(ui);
-                                }
-                                ui.add(
-                                    egui::Label::new(cell)
-                                        .truncate()
-                                        .sense(egui::Sense::click()),
-                                )
-                                .context_menu(|ui| {
-                                    if ui.button("Copy").clicked() {
-                                        ui.ctx().copy_text(cell.to_owned());
-                                        ui.close();
-                                    }
+                                let repeated = table.is_duplicate(index, column);
+                                crate::ui::record_view::marked_if_repeated(ui, repeated, |ui| {
+                                    ui.add(
+                                        egui::Label::new(cell)
+                                            .truncate()
+                                            .sense(egui::Sense::click()),
+                                    )
+                                    .context_menu(|ui| {
+                                        if ui.button("Copy").clicked() {
+                                            ui.ctx().copy_text(cell.to_owned());
+                                            ui.close();
+                                        }
+                                    });
                                 });
                             });
                         }
@@ -360,11 +360,7 @@ fn json_node(ui: &mut egui::Ui, doc: &JsonDoc, key: &str, value: Span, id: egui:
     match doc.kind(value) {
         kind @ (Kind::Object | Kind::Array) => {
             let children = doc.children(value);
-            let title = if kind == Kind::Object {
-                format!("{key}  {{{} fields}}", children.len())
-            } else {
-                format!("{key}  [{} items]", children.len())
-            };
+            let title = format!("{key}  {}", crate::document::summary(kind, children.len()));
             egui::CollapsingHeader::new(title)
                 .id_salt(id)
                 .default_open(open)
