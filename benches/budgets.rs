@@ -53,6 +53,7 @@ fn row(rows: &mut Vec<Row>, what: &str, measured: String, budget: &str, met: Opt
 struct Sizes {
     customers: usize,
     answer_mb: usize,
+    transactions: usize,
     scroll_frames: usize,
     start_runs: usize,
     idle_seconds: f64,
@@ -65,6 +66,7 @@ fn main() {
         Sizes {
             customers: 100_000,
             answer_mb: 100,
+            transactions: 1_000_000,
             scroll_frames: 300,
             start_runs: 5,
             idle_seconds: 13.0,
@@ -73,6 +75,7 @@ fn main() {
         Sizes {
             customers: 2_000,
             answer_mb: 2,
+            transactions: 20_000,
             scroll_frames: 10,
             start_runs: 1,
             idle_seconds: 4.0,
@@ -86,6 +89,7 @@ fn main() {
     }
     browse_and_answers(&mut rows, &sizes);
     paging_speed_up(&mut rows, &sizes);
+    ledger_scale(&mut rows, &sizes);
 
     println!();
     println!("| what | measured | budget | met |");
@@ -200,6 +204,11 @@ fn start_and_idle(rows: &mut Vec<Row>, sizes: &Sizes) {
 /// Starts `sage200-desk demo-server` as its own process (so its memory is not counted
 /// with the app's) and returns it with its base URL.
 fn external_demo_server(customers: usize) -> (std::process::Child, String) {
+    external_demo_server_with(customers, &[])
+}
+
+/// [`external_demo_server`] with more command-line options.
+fn external_demo_server_with(customers: usize, more: &[&str]) -> (std::process::Child, String) {
     let mut child = Process::new(BIN)
         .args([
             "demo-server",
@@ -209,6 +218,7 @@ fn external_demo_server(customers: usize) -> (std::process::Child, String) {
             "--customers",
         ])
         .arg(customers.to_string())
+        .args(more)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -549,5 +559,188 @@ fn paging_speed_up(rows: &mut Vec<Row>, sizes: &Sizes) {
         ),
         "≥ 1.5×",
         Some(speed_up >= 1.5),
+    );
+}
+
+/// Resident memory now and at its peak (MB) of process `pid`.
+fn memory_of(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let read = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (read("VmRSS:"), read("VmHWM:"))
+}
+
+/// An access token from a demo server that approves at once: the real PKCE flow.
+async fn demo_token(http: &reqwest::Client, base: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let verifier = "bench-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()));
+    let redirect = "http://127.0.0.1:45679/callback";
+    let mut url = url::Url::parse(&format!("{base}/authorize")).unwrap();
+    url.query_pairs_mut()
+        .append_pair("response_type", "code")
+        .append_pair("client_id", sage200_desk::demo_server::PUBLIC_CLIENT_ID)
+        .append_pair("redirect_uri", redirect)
+        .append_pair("state", "bench")
+        .append_pair("scope", "openid profile email offline_access")
+        .append_pair("audience", sage200_desk::demo_server::AUDIENCE)
+        .append_pair("code_challenge", &challenge)
+        .append_pair("code_challenge_method", "S256");
+    let answer = http.get(url.as_str()).send().await.unwrap();
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    let code = url::Url::parse(&location)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let tokens: serde_json::Value = http
+        .post(format!("{base}/oauth/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", redirect),
+            ("client_id", sage200_desk::demo_server::PUBLIC_CLIENT_ID),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    tokens["access_token"].as_str().unwrap().to_owned()
+}
+
+/// The demo server with a million-transaction ledger: its start, its memory, and how fast
+/// it answers ledger pages beside a page of customers.
+fn ledger_scale(rows: &mut Vec<Row>, sizes: &Sizes) {
+    let count = sizes.transactions.to_string();
+    let spawned = Instant::now();
+    let (mut server, url) = external_demo_server_with(2_000, &["--transactions", &count]);
+    let started = spawned.elapsed();
+    let (resident, _) = memory_of(server.id());
+    let runtime = support::runtime();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let api = format!("{url}/uk/sage200extra/accounts/v1/");
+    let token = runtime.block_on(demo_token(&http, &url));
+    let time = |path: &str| -> (Duration, usize) {
+        runtime.block_on(async {
+            let mut best = Duration::MAX;
+            let mut size = 0;
+            for _ in 0..3 {
+                let begun = Instant::now();
+                let answer = http
+                    .get(format!("{api}{path}"))
+                    .bearer_auth(&token)
+                    .header("X-Site", "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+                    .header("X-Company", "101")
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(answer.status(), 200, "{path}");
+                let body = answer.bytes().await.unwrap();
+                best = best.min(begun.elapsed());
+                size = serde_json::from_slice::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v.as_array().map(Vec::len))
+                    .unwrap_or(0);
+            }
+            (best, size)
+        })
+    };
+    let (customers, _) = time("customers?$orderby=id&$top=500&$skip=1000");
+    let sales = runtime.block_on(async {
+        let text = http
+            .get(format!("{api}sales_posted_transactions?$count=true"))
+            .bearer_auth(&token)
+            .header("X-Site", "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+            .header("X-Company", "101")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.trim().parse::<usize>().unwrap_or(0)
+    });
+    let deep = sales * 9 / 10;
+    let pages = [
+        (
+            "first page of sales transactions",
+            "sales_posted_transactions?$top=500".to_owned(),
+        ),
+        (
+            "a page 90% in, by $skip",
+            format!("sales_posted_transactions?$orderby=id&$top=500&$skip={deep}"),
+        ),
+        (
+            "a page 90% in, by keyset",
+            format!("sales_posted_transactions?$filter=id%20gt%20{deep}&$orderby=id&$top=500"),
+        ),
+        (
+            "one customer's transactions",
+            "customers/1/sales_posted_transactions?$top=500".to_owned(),
+        ),
+        (
+            "a page of the nominal ledger, 90% in",
+            format!(
+                "nominal_transaction_enquiry_views?$filter=id%20gt%20{}&$top=500",
+                deep * 2
+            ),
+        ),
+        (
+            "one posting's nominal rows (by URN)",
+            format!("nominal_transaction_enquiry_views?$filter=urn%20eq%20{deep}"),
+        ),
+        (
+            "aged debtors, every customer",
+            "sales_aged_debtor_summary_views?$top=5000".to_owned(),
+        ),
+    ];
+    let mut timings = Vec::new();
+    let mut slowest = Duration::ZERO;
+    for (what, path) in pages {
+        let (took, records) = time(&path);
+        assert!(records > 0, "{path} answered no records");
+        slowest = slowest.max(took);
+        timings.push(format!("{what} {:.1} ms", took.as_secs_f64() * 1000.0));
+    }
+    let (after, peak) = memory_of(server.id());
+    let _ = server.kill();
+    let _ = server.wait();
+    row(
+        rows,
+        &format!(
+            "demo server with {count} ledger transactions: start to listening, resident memory"
+        ),
+        format!(
+            "{:.2} s; {resident:.0} MB after start, {after:.0} MB after the pages below (peak {peak:.0} MB); {sales} sales transactions",
+            started.as_secs_f64()
+        ),
+        "≤ 1024 MB",
+        Some(peak <= 1024.0),
+    );
+    let budget = customers.mul_f64(2.0).max(Duration::from_millis(50));
+    row(
+        rows,
+        "ledger pages of 500 from that server (best of 3) beside a page of 500 customers",
+        format!(
+            "customers {:.1} ms; {}",
+            customers.as_secs_f64() * 1000.0,
+            timings.join("; ")
+        ),
+        "each ≤ 2× the customers page (or ≤ 50 ms)",
+        Some(slowest <= budget),
     );
 }

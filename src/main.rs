@@ -29,6 +29,10 @@ struct Cli {
     /// (default: the platform's data folder, or `$SAGE200_DESK_DATA_DIR`).
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// With `--demo`: about how many ledger transactions the demo company's books hold
+    /// (up to 1,000,000 and more; each posts two or three nominal rows).
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    transactions: usize,
     /// For `scripts/bench.sh`: print when each frame is painted (milliseconds since start,
     /// one `frame <ms>` line each) and close the window after this many seconds.
     #[arg(long, value_name = "SECONDS", hide = true)]
@@ -54,6 +58,10 @@ struct DemoServerArgs {
     /// Number of customers in the first company.
     #[arg(long, default_value_t = 2000)]
     customers: usize,
+    /// About how many ledger transactions the first company's books hold (each posts two
+    /// or three nominal rows); 1,000,000 fits in well under 1 GB.
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    transactions: usize,
     /// Seed for the generated data.
     #[arg(long, default_value_t = 200)]
     seed: u64,
@@ -87,7 +95,7 @@ fn main() -> ExitCode {
         None => run_app(
             &runtime,
             &paths,
-            cli.demo,
+            cli.demo.then_some(cli.transactions),
             cli.measure
                 .map(|seconds| (started, Duration::from_secs_f64(seconds))),
         ),
@@ -131,6 +139,7 @@ async fn run_demo_server(args: DemoServerArgs) -> Result<(), String> {
         port: args.port,
         auto_approve: args.auto_approve,
         customers: args.customers,
+        transactions: args.transactions,
         seed: args.seed,
         access_token_lifetime: Duration::from_secs(args.token_lifetime),
         state_file: args.state_file,
@@ -241,12 +250,12 @@ fn window_icon() -> std::sync::Arc<egui::IconData> {
 fn run_app(
     runtime: &tokio::runtime::Runtime,
     paths: &AppPaths,
-    demo: bool,
+    demo: Option<usize>,
     measure: Option<(std::time::Instant, Duration)>,
 ) -> Result<(), String> {
     // Keep the runtime entered for the whole run so any code may spawn on it.
     let _guard = runtime.enter();
-    let demo_server = if demo {
+    let demo_server = if let Some(transactions) = demo {
         let server = runtime
             .block_on(DemoServer::start(DemoConfig {
                 // Remembered between runs: records created in the demo, and the refresh
@@ -255,6 +264,7 @@ fn run_app(
                 // The user chose the demo: its Sage ID approves at once, and the app
                 // follows the redirect itself (no browser needed).
                 auto_approve: true,
+                transactions,
                 ..DemoConfig::default()
             }))
             .map_err(|e| format!("the demo server could not start: {e}"))?;
@@ -265,7 +275,7 @@ fn run_app(
     };
     let start = StartOptions {
         paths: Some(paths.clone()),
-        sign_in_at_start: demo,
+        sign_in_at_start: demo.is_some(),
         ..StartOptions::new(
             runtime.handle().clone(),
             demo_server.as_ref().map(DemoServer::base_url),

@@ -964,8 +964,17 @@ async fn a_state_file_keeps_changes_across_restarts() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+    // Seeded customers have ledger transactions and cannot be deleted: delete a new one.
+    let (_, gone) = api
+        .send(
+            reqwest::Method::POST,
+            "customers",
+            &json!({"name": "Gone Ltd", "reference": "GONE01"}),
+        )
+        .await;
+    let gone_path = format!("customers/{}", gone["id"]);
     let delete = api
-        .request(reqwest::Method::DELETE, "customers/3")
+        .request(reqwest::Method::DELETE, &gone_path)
         .send()
         .await
         .unwrap();
@@ -982,7 +991,7 @@ async fn a_state_file_keeps_changes_across_restarts() {
     let api = Api::new(&again).await;
     let (_, found) = api.get("customers?$filter=reference%20eq%20'KEPT01'").await;
     assert_eq!(found[0]["id"], created["id"]);
-    assert_eq!(api.get("customers/3").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(api.get(&gone_path).await.0, StatusCode::NOT_FOUND);
     let (_, next) = api
         .send(
             reqwest::Method::POST,
@@ -992,8 +1001,8 @@ async fn a_state_file_keeps_changes_across_restarts() {
         .await;
     assert_eq!(
         next["id"],
-        created["id"].as_i64().unwrap() + 1,
-        "ids continue"
+        gone["id"].as_i64().unwrap() + 1,
+        "ids continue past deleted ones"
     );
     // A refresh token issued before the restart still works (silent sign-in after --demo restarts).
     assert_eq!(

@@ -339,17 +339,55 @@ fn a_customer_is_edited_and_deleted() {
         1,
         "cancel deletes nothing"
     );
+    // A seeded customer has ledger transactions: Sage refuses, and the app says why.
     h.get_by_label("Delete…").click();
     let _ = h.run_ok();
     h.get_by_label("Delete Renamed Supplies plc").click();
+    support::step_until(&mut h, WAIT, "the refusal", |app| {
+        app.shared()
+            .error
+            .as_ref()
+            .is_some_and(|e| e.message.contains("transactions"))
+    });
+    assert_eq!(on_server(&rt, &server, &h, &reference).len(), 1, "kept");
+
+    // A customer without transactions is deleted.
+    let company = h.state().shared().company.clone().unwrap();
+    rt.block_on(async {
+        let answer = reqwest::Client::new()
+            .post(format!("{}customers", server.professional_api_url()))
+            .bearer_auth(server.mint_access_token())
+            .header("X-Site", company.site_id)
+            .header("X-Company", company.company_id.to_string())
+            .json(&serde_json::json!({"name": "Short Lived Ltd", "reference": "SHORT01"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+    });
+    type_into(&mut h, "Quick search", "SHORT01");
+    h.key_press(egui::Key::Enter);
+    support::step_until(&mut h, WAIT, "the search", |app| {
+        let list = &app.customer_list();
+        list.query.search == "SHORT01" && !list.loading && list.page.is_some()
+    });
+    let _ = h.run_ok();
+    h.get_by_label("SHORT01").click();
+    support::step_until(&mut h, WAIT, "the record", |app| {
+        app.customer_list()
+            .record
+            .as_ref()
+            .is_some_and(|r| r["reference"] == "SHORT01")
+    });
+    let _ = h.run_ok();
+    h.get_by_label("Delete…").click();
+    let _ = h.run_ok();
+    h.get_by_label("Delete Short Lived Ltd").click();
     support::step_until(&mut h, WAIT, "the delete", |app| {
         app.shared()
             .notice
             .as_deref()
             .is_some_and(|n| n.starts_with("Deleted customer"))
     });
-    assert!(
-        on_server(&rt, &server, &h, &reference).is_empty(),
-        "deleted"
-    );
+    assert!(on_server(&rt, &server, &h, "SHORT01").is_empty(), "deleted");
 }

@@ -24,8 +24,9 @@ use super::store::{Record, RecordView, value_of};
 pub const PREFIXES: [&str; 2] = ["/uk/sage200extra/accounts/v1", "/uk/sage200/accounts/v1"];
 
 /// Resources that can be listed and read by id.
-const READABLE: [&str; 8] = [
+const READABLE: [&str; 9] = [
     "customers",
+    "sop_order_lines",
     "suppliers",
     "products",
     "sop_orders",
@@ -114,6 +115,15 @@ fn handle_company_call(
             "Access to the requested company is denied.",
         );
     };
+    if let Some(response) = super::ledger_api::handle(
+        company,
+        &state.schemas,
+        method.as_str(),
+        segments,
+        raw_query,
+    ) {
+        return response;
+    }
     match (method.as_str(), segments) {
         ("GET", [resource]) if READABLE.contains(resource) => {
             let table = &company.tables[*resource];
@@ -164,6 +174,22 @@ fn handle_company_call(
             Some(id) => update_customer(company, id, body),
             None => message(StatusCode::NOT_FOUND, "The customer was not found."),
         },
+        ("DELETE", ["customers", id])
+            if parse_id(id).is_some_and(|id| {
+                u32::try_from(id).is_ok_and(|account| {
+                    !company
+                        .ledger
+                        .of_account(super::ledger::Side::Sales, account)
+                        .is_empty()
+                })
+            }) =>
+        {
+            // Sage keeps an account while its ledger holds transactions for it.
+            message(
+                StatusCode::BAD_REQUEST,
+                "The customer cannot be deleted because it has transactions on the sales ledger.",
+            )
+        }
         ("DELETE", ["customers", id]) => {
             if parse_id(id).is_some_and(|id| {
                 company
@@ -342,7 +368,12 @@ fn related_json(company: &Company, resource: &str, id: i64) -> Value {
     .unwrap_or(Value::Null)
 }
 
-fn list(company: &Company, schema: &Schema, rows: &[Record], raw_query: &str) -> Response {
+pub(super) fn list(
+    company: &Company,
+    schema: &Schema,
+    rows: &[Record],
+    raw_query: &str,
+) -> Response {
     let query = match Query::parse(raw_query, schema) {
         Ok(q) => q,
         Err(e) => return message(StatusCode::BAD_REQUEST, &e),
@@ -351,13 +382,23 @@ fn list(company: &Company, schema: &Schema, rows: &[Record], raw_query: &str) ->
         return axum::Json(query.count_matching(schema, rows)).into_response();
     }
     let matched = query.apply(schema, rows);
+    write_list(company, schema, &matched, &query)
+}
+
+/// Writes a page of records as a JSON array, with the query's fields and expansions.
+pub(super) fn write_list<R: std::borrow::Borrow<Record>>(
+    company: &Company,
+    schema: &Schema,
+    records: &[R],
+    query: &Query,
+) -> Response {
     let fields = query.output_fields(schema);
     let related = |resource: &str, id: i64| related_json(company, resource, id);
-    let views: Vec<RecordView<'_, _>> = matched
-        .into_iter()
+    let views: Vec<RecordView<'_, _>> = records
+        .iter()
         .map(|record| RecordView {
             schema,
-            record,
+            record: record.borrow(),
             fields: &fields,
             related: &related,
         })

@@ -11,6 +11,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
+use super::ledger::{Account, Ledger, Side};
+use super::ledger_schema;
 use super::schema::{self, Schema};
 use super::store::{Record, Table};
 
@@ -24,7 +26,7 @@ pub struct Schemas(HashMap<&'static str, Arc<Schema>>);
 impl Schemas {
     /// Builds every schema once.
     pub fn new() -> Self {
-        let list: [SchemaEntry; 10] = [
+        let list: [SchemaEntry; 20] = [
             ("customers", schema::customers),
             ("customer_views", schema::customer_views),
             ("customer_contacts", schema::customer_contacts),
@@ -35,6 +37,37 @@ impl Schemas {
             ("currencies", schema::currencies),
             ("country_codes", schema::country_codes),
             ("tax_codes", schema::tax_codes),
+            ("sop_order_lines", ledger_schema::sop_order_lines),
+            ("sales_posted_transactions", || {
+                ledger_schema::posted_transactions("customer", "customers")
+            }),
+            ("purchase_posted_transactions", || {
+                ledger_schema::posted_transactions("supplier", "suppliers")
+            }),
+            ("sales_transaction_views", || {
+                ledger_schema::transaction_views("customer")
+            }),
+            ("purchase_transaction_views", || {
+                ledger_schema::transaction_views("supplier")
+            }),
+            ("sales_aged_debtor_summary_views", || {
+                ledger_schema::aged_summary("customer")
+            }),
+            ("purchase_aged_creditor_summary_views", || {
+                ledger_schema::aged_summary("supplier")
+            }),
+            (
+                "customer_period_value_views",
+                ledger_schema::customer_period_values,
+            ),
+            (
+                "financial_year_period_views",
+                ledger_schema::financial_year_periods,
+            ),
+            (
+                "nominal_transaction_enquiry_views",
+                ledger_schema::nominal_transactions,
+            ),
         ];
         Self(
             list.into_iter()
@@ -70,6 +103,8 @@ pub struct Company {
     pub site_short_name: String,
     /// Records by resource name (stored resources only; views are derived).
     pub tables: HashMap<&'static str, Table>,
+    /// The sales and purchase ledgers and their nominal postings, generated from the seed.
+    pub ledger: Ledger,
 }
 
 /// Every company's tables as JSON, for the state file.
@@ -106,16 +141,94 @@ pub fn import(companies: &mut [Company], state: &Value) -> Result<(), String> {
                 table.load_json(table_state)?;
             }
         }
+        settle(company);
     }
     Ok(())
 }
 
-/// Builds the demo sites and companies.
-pub fn build_companies(schemas: &Schemas, seed: u64, customers: usize) -> Vec<Company> {
+/// The accounts of `table` the ledger may post to, with their payment terms.
+fn accounts(company: &Company, table: &str) -> Vec<Account> {
+    let Some(table) = company.tables.get(table) else {
+        return Vec::new();
+    };
+    let terms = table.schema.position("payment_terms_days");
+    table
+        .rows
+        .iter()
+        .map(|r| Account {
+            id: u32::try_from(r.id()).unwrap_or(0),
+            terms_days: terms
+                .and_then(|p| r.get(p))
+                .and_then(Value::as_u64)
+                .and_then(|d| u16::try_from(d).ok())
+                .unwrap_or(30),
+        })
+        .collect()
+}
+
+#[allow(clippy::cast_precision_loss)] // ledger values stay far below 2^53 pence
+fn pounds(pence: i64) -> Value {
+    json!(pence as f64 / 100.0)
+}
+
+/// Makes the stored figures agree with the books: each customer's and supplier's `balance`
+/// is the sum of its outstanding transactions, and each nominal code's balances are the
+/// sums of its postings before and within the current financial year.
+pub fn settle(company: &mut Company) {
+    for (table, side) in [("customers", Side::Sales), ("suppliers", Side::Purchase)] {
+        let ledger = &company.ledger;
+        let Some(table) = company.tables.get_mut(table) else {
+            continue;
+        };
+        let Some(position) = table.schema.position("balance") else {
+            continue;
+        };
+        for row in &mut table.rows {
+            let account = u32::try_from(row.id()).unwrap_or(0);
+            row.set(position, pounds(ledger.balance(side, account)));
+        }
+    }
+    let sums = company.ledger.nominal_balances();
+    if let Some(table) = company.tables.get_mut("nominal_codes") {
+        let forward = table.schema.position("brought_forward_balance");
+        let year = table.schema.position("balance_year_to_date");
+        for row in &mut table.rows {
+            let code = u8::try_from(row.id()).unwrap_or(0);
+            let (before, within) = sums.get(&code).copied().unwrap_or_default();
+            if let Some(p) = forward {
+                row.set(p, pounds(before));
+            }
+            if let Some(p) = year {
+                row.set(p, pounds(within));
+            }
+        }
+    }
+}
+
+/// Builds the demo sites and companies; the first holds `customers` customers and about
+/// `transactions` ledger transactions, the others smaller books.
+pub fn build_companies(
+    schemas: &Schemas,
+    seed: u64,
+    customers: usize,
+    transactions: usize,
+) -> Vec<Company> {
     let plan = [
-        (101, "Stationery & Office Supplies", 0, customers),
-        (102, "Demo Trading Ltd", 0, 150),
-        (201, "Northern Builders Merchants", 1, 75),
+        (
+            101,
+            "Stationery & Office Supplies",
+            0,
+            customers,
+            transactions,
+        ),
+        (102, "Demo Trading Ltd", 0, 150, transactions.min(3_000)),
+        (
+            201,
+            "Northern Builders Merchants",
+            1,
+            75,
+            transactions.min(1_500),
+        ),
     ];
     let sites = [
         ("6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "Head office", "HO"),
@@ -127,17 +240,27 @@ pub fn build_companies(schemas: &Schemas, seed: u64, customers: usize) -> Vec<Co
     ];
     plan.iter()
         .enumerate()
-        .map(|(i, &(id, name, site, count))| {
+        .map(|(i, &(id, name, site, count, postings))| {
             let (site_id, site_name, short) = sites[site];
-            let mut rng = StdRng::seed_from_u64(seed.wrapping_add(i as u64 * 7919));
-            Company {
+            let company_seed = seed.wrapping_add(i as u64 * 7919);
+            let mut rng = StdRng::seed_from_u64(company_seed);
+            let mut company = Company {
                 id,
                 name: name.to_owned(),
                 site_id: site_id.to_owned(),
                 site_name: site_name.to_owned(),
                 site_short_name: short.to_owned(),
                 tables: build_tables(schemas, &mut rng, count),
-            }
+                ledger: Ledger::default(),
+            };
+            company.ledger = Ledger::generate(
+                company_seed,
+                postings,
+                &accounts(&company, "customers"),
+                &accounts(&company, "suppliers"),
+            );
+            settle(&mut company);
+            company
         })
         .collect()
 }
@@ -312,10 +435,13 @@ fn build_tables(
     }
 
     let mut orders = table_of(schemas, "sop_orders", 1);
+    let mut lines = table_of(schemas, "sop_order_lines", 1);
     let order_count = customer_count.min(500);
     for n in 0..order_count {
-        let net = money(rng, 20.0, 8_000.0);
-        let tax = (net * 20.0).round() / 100.0;
+        // Drawn so the records after the orders stay as they were; totals come from lines.
+        let _ = money(rng, 20.0, 8_000.0);
+        let complete = n % 3 == 1;
+        let (net, tax) = order_lines(&mut lines, &products, n, complete);
         let day = 1 + n % 28;
         let month = 1 + n % 12;
         let r = record(
@@ -411,8 +537,65 @@ fn build_tables(
     tables.insert("suppliers", suppliers);
     tables.insert("products", products);
     tables.insert("sop_orders", orders);
+    tables.insert("sop_order_lines", lines);
     tables.insert("nominal_codes", nominals);
     tables
+}
+
+/// Adds the lines of order `n` (1–4 products, 20% VAT) and returns its net and tax totals.
+fn order_lines(lines: &mut Table, products: &Table, n: usize, complete: bool) -> (f64, f64) {
+    let mut rng = StdRng::seed_from_u64(n as u64 ^ 0x0a0d_e511);
+    let schema = lines.schema.clone();
+    let product_schema = &products.schema;
+    let text = |record: &Record, name: &str| {
+        product_schema
+            .position(name)
+            .and_then(|p| record.get(p))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let (mut net, mut tax) = (0_i64, 0_i64);
+    for line in 0..rng.random_range(1..=4_usize) {
+        let Some(product) = products
+            .rows
+            .get(rng.random_range(0..products.rows.len().max(1)))
+        else {
+            break;
+        };
+        let cost = text(product, "standard_cost").as_f64().unwrap_or(1.0);
+        #[allow(clippy::cast_possible_truncation)] // pence of a price under £1,000
+        let price = (cost * 140.0).round() as i64;
+        let quantity = rng.random_range(1..=20_i64);
+        let line_net = price * quantity;
+        let line_tax = (line_net + 2) / 5;
+        net += line_net;
+        tax += line_tax;
+        let order_id = n + 1;
+        let r = record(
+            &schema,
+            &[
+                ("sop_order_id", json!(order_id)),
+                ("line_type", json!("EnumLineTypeStandard")),
+                ("product_id", json!(product.id())),
+                ("code", text(product, "code")),
+                ("description", text(product, "name")),
+                ("line_quantity", json!(quantity)),
+                ("line_number", json!(line + 1)),
+                ("tax_code_id", json!(1)),
+                ("nominal_reference", json!("4000")),
+                ("selling_unit_price", pounds(price)),
+                ("unit_discount_percent", json!(0.0)),
+                ("line_tax_value", pounds(line_tax)),
+                ("line_total_value", pounds(line_net)),
+                ("is_complete", json!(complete)),
+                ("date_time_created", json!(CREATED)),
+                ("date_time_updated", json!(CREATED)),
+            ],
+        );
+        lines.insert(r);
+    }
+    #[allow(clippy::cast_precision_loss)] // order totals stay far below 2^53 pence
+    (net as f64 / 100.0, tax as f64 / 100.0)
 }
 
 fn money(rng: &mut StdRng, low: f64, high: f64) -> f64 {

@@ -9,6 +9,10 @@ mod customer_writes;
 mod data;
 mod faults;
 mod filter;
+mod ledger;
+mod ledger_api;
+mod ledger_schema;
+mod ledger_views;
 mod names;
 mod oauth;
 mod odata;
@@ -71,6 +75,9 @@ pub struct DemoConfig {
     pub auto_approve: bool,
     /// Number of customers seeded in the first company.
     pub customers: usize,
+    /// About how many sales and purchase ledger transactions the first company's books hold
+    /// (the others hold at most 3,000 and 1,500); each posts two or three nominal rows.
+    pub transactions: usize,
     /// Seed for the generated data: the same seed gives the same records.
     pub seed: u64,
     /// Lifetime of issued access tokens.
@@ -98,6 +105,7 @@ impl Default for DemoConfig {
             port: 0,
             auto_approve: false,
             customers: 2_000,
+            transactions: 20_000,
             seed: 200,
             access_token_lifetime: Duration::from_hours(1),
             state_file: None,
@@ -166,7 +174,7 @@ impl DemoServer {
         let addr = listener.local_addr()?;
         let schemas = data::Schemas::new();
         let (seed, customers) = (config.seed, config.customers);
-        let mut companies = data::build_companies(&schemas, seed, customers);
+        let mut companies = data::build_companies(&schemas, seed, customers, config.transactions);
         let mut oauth_state = oauth::OAuthState::default();
         oauth_state.refresh_lifetime = config.refresh_token_lifetime;
         if let Some(path) = config.state_file.as_deref()
@@ -382,6 +390,7 @@ async fn health(State(state): State<Arc<DemoState>>) -> Json<serde_json::Value> 
     Json(serde_json::json!({
         "status": "ok",
         "customers": state.config.customers,
+        "transactions": state.config.transactions,
         "seed": state.config.seed,
     }))
 }

@@ -129,6 +129,70 @@ impl Query {
         matched.into_iter().skip(self.skip).take(self.top).collect()
     }
 
+    /// Applies filter, order, skip and top to rows built on demand (see [`Rows`]): in row
+    /// order only as many rows are built as the page needs; another order sorts the keys of
+    /// every match, then builds the page.
+    pub fn apply_rows(&self, schema: &Schema, rows: &dyn Rows) -> Vec<Record> {
+        let in_row_order = self.order.is_empty() || self.order == [(0, false)];
+        if in_row_order && self.filter.is_none() {
+            // Nothing to test: skipped rows need not be built.
+            return rows
+                .candidates(None)
+                .skip(self.skip)
+                .take(self.top)
+                .filter_map(|i| rows.build(i))
+                .collect();
+        }
+        let matching = rows
+            .candidates(self.filter.as_ref())
+            .filter_map(|i| rows.build(i).map(|r| (i, r)))
+            .filter(|(_, r)| self.filter.as_ref().is_none_or(|f| f.matches(schema, r)));
+        if in_row_order {
+            return matching
+                .skip(self.skip)
+                .take(self.top)
+                .map(|(_, r)| r)
+                .collect();
+        }
+        let mut keyed: Vec<(Vec<Value>, usize)> = matching
+            .map(|(i, r)| {
+                let keys = self
+                    .order
+                    .iter()
+                    .map(|&(p, _)| value_of(schema, &r, p).into_owned())
+                    .collect();
+                (keys, i)
+            })
+            .collect();
+        keyed.sort_by(|(a, ai), (b, bi)| {
+            for (n, &(_, descending)) in self.order.iter().enumerate() {
+                let ordering = compare_values(&a[n], &b[n]);
+                if ordering != Ordering::Equal {
+                    return if descending {
+                        ordering.reverse()
+                    } else {
+                        ordering
+                    };
+                }
+            }
+            ai.cmp(bi)
+        });
+        keyed
+            .into_iter()
+            .skip(self.skip)
+            .take(self.top)
+            .filter_map(|(_, i)| rows.build(i))
+            .collect()
+    }
+
+    /// How many rows built on demand match the filter.
+    pub fn count_rows(&self, schema: &Schema, rows: &dyn Rows) -> usize {
+        rows.candidates(self.filter.as_ref())
+            .filter_map(|i| rows.build(i))
+            .filter(|r| self.filter.as_ref().is_none_or(|f| f.matches(schema, r)))
+            .count()
+    }
+
     /// How many records match the filter.
     pub fn count_matching(&self, schema: &Schema, rows: &[Record]) -> usize {
         match &self.filter {
@@ -136,6 +200,16 @@ impl Query {
             None => rows.len(),
         }
     }
+}
+
+/// A list whose rows are built when asked for (the ledgers: a million transactions kept as
+/// compact postings). Rows are in ascending order of the schema's first field.
+pub trait Rows {
+    /// Builds row `index`; `None` past the end.
+    fn build(&self, index: usize) -> Option<Record>;
+    /// The rows worth building for `filter`, ascending: every row unless the source can
+    /// narrow them from its own indexes (an account's transactions, a nominal code's rows).
+    fn candidates<'a>(&'a self, filter: Option<&Expr>) -> Box<dyn Iterator<Item = usize> + 'a>;
 }
 
 fn parse_count(option: &str, value: &str) -> Result<usize, String> {
@@ -289,6 +363,47 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// The whole number field `position` must equal for the filter to hold (`customer_id eq
+    /// 5`, alone or in an `and`), so a source can look only there.
+    pub fn required_int(&self, position: usize) -> Option<i64> {
+        match self {
+            Self::And(a, b) => a
+                .required_int(position)
+                .or_else(|| b.required_int(position)),
+            Self::Compare(Term::Field(p, _), Op::Eq, Term::Literal(Literal::Number(n, true)))
+            | Self::Compare(Term::Literal(Literal::Number(n, true)), Op::Eq, Term::Field(p, _))
+                if *p == position =>
+            {
+                #[allow(clippy::cast_possible_truncation)] // an integral literal
+                Some(*n as i64)
+            }
+            _ => None,
+        }
+    }
+
+    /// The smallest value field `position` may have for the filter to hold (`id gt 500`
+    /// gives 501), for keyset paging over rows built on demand.
+    pub fn lower_bound(&self, position: usize) -> Option<i64> {
+        match self {
+            Self::And(a, b) => match (a.lower_bound(position), b.lower_bound(position)) {
+                (Some(x), Some(y)) => Some(x.max(y)),
+                (x, y) => x.or(y),
+            },
+            Self::Compare(Term::Field(p, _), op, Term::Literal(Literal::Number(n, true)))
+                if *p == position =>
+            {
+                #[allow(clippy::cast_possible_truncation)] // an integral literal
+                let n = *n as i64;
+                match op {
+                    Op::Gt => Some(n.saturating_add(1)),
+                    Op::Ge | Op::Eq => Some(n),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// Whether `record` satisfies the filter.
     pub fn matches(&self, schema: &Schema, record: &Record) -> bool {
         match self {

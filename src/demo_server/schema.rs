@@ -90,13 +90,13 @@ impl Schema {
 }
 
 /// A compact builder so the field lists below read like a table.
-struct Fields(Vec<Field>);
+pub(super) struct Fields(Vec<Field>);
 
 impl Fields {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self(Vec::new())
     }
-    fn add(mut self, name: &str, kind: Kind, max_len: Option<usize>) -> Self {
+    pub(super) fn add(mut self, name: &str, kind: Kind, max_len: Option<usize>) -> Self {
         self.0.push(Field {
             name: name.to_owned(),
             kind,
@@ -106,58 +106,64 @@ impl Fields {
         });
         self
     }
-    fn id(self) -> Self {
+    pub(super) fn id(self) -> Self {
         self.add("id", Kind::Int, None).read_only()
     }
-    fn int(self, name: &str) -> Self {
+    pub(super) fn int(self, name: &str) -> Self {
         self.add(name, Kind::Int, None)
     }
-    fn dec(self, name: &str) -> Self {
+    pub(super) fn dec(self, name: &str) -> Self {
         self.add(name, Kind::Decimal, None)
     }
-    fn flag(self, name: &str) -> Self {
+    pub(super) fn flag(self, name: &str) -> Self {
         self.add(name, Kind::Bool, None)
     }
-    fn text(self, name: &str, max: usize) -> Self {
+    pub(super) fn text(self, name: &str, max: usize) -> Self {
         self.add(name, Kind::Text, Some(max))
     }
-    fn date(self, name: &str) -> Self {
+    pub(super) fn date(self, name: &str) -> Self {
         self.add(name, Kind::DateTime, None)
     }
-    fn child(self, name: &str) -> Self {
+    pub(super) fn child(self, name: &str) -> Self {
         self.add(name, Kind::Child, None)
     }
-    fn related(self, name: &str, resource: &'static str, via: &'static str) -> Self {
+    pub(super) fn related(self, name: &str, resource: &'static str, via: &'static str) -> Self {
         self.add(name, Kind::Related { resource, via }, None)
             .read_only()
     }
     /// Marks the last field required.
-    fn required(mut self) -> Self {
+    pub(super) fn required(mut self) -> Self {
         if let Some(last) = self.0.last_mut() {
             last.required = true;
         }
         self
     }
     /// Marks the last field read-only.
-    fn read_only(mut self) -> Self {
+    pub(super) fn read_only(mut self) -> Self {
         if let Some(last) = self.0.last_mut() {
             last.read_only = true;
         }
         self
     }
-    fn numbered(mut self, prefix: &str, count: usize, kind: Kind, max: Option<usize>) -> Self {
+    pub(super) fn numbered(
+        mut self,
+        prefix: &str,
+        count: usize,
+        kind: Kind,
+        max: Option<usize>,
+    ) -> Self {
         for n in 1..=count {
             self = self.add(&format!("{prefix}_{n}"), kind, max);
         }
         self
     }
-    fn timestamps(self) -> Self {
+    pub(super) fn timestamps(self) -> Self {
         self.date("date_time_created")
             .read_only()
             .date("date_time_updated")
             .read_only()
     }
-    fn build(self) -> Schema {
+    pub(super) fn build(self) -> Schema {
         Schema::new(self.0)
     }
 }
