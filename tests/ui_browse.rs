@@ -491,3 +491,162 @@ fn a_load_that_finds_the_sign_in_gone_shows_the_app_signed_out() {
         "the reason is said"
     );
 }
+
+/// The table's cells of column `name`.
+fn column(h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>, name: &str) -> Vec<String> {
+    let page = h.state().browse().page.clone().unwrap();
+    let table = page.table.clone().unwrap();
+    let at = table.columns.iter().position(|c| c == name).unwrap();
+    (0..table.len())
+        .map(|r| table.cell(r, at).into_owned())
+        .collect()
+}
+
+/// Clicks the link labelled `label` and waits for the list `resource` to arrive.
+fn follow(
+    h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>,
+    label: &str,
+    resource: &str,
+) {
+    // The Related links sit below the record's fields: scrolled into sight first.
+    h.get_by_label(label).scroll_to_me();
+    let _ = h.run_ok();
+    h.get_by_label(label).click();
+    wait_loaded(h, |q| q.resource == resource);
+    let _ = h.run_ok();
+}
+
+fn crumbs(h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>) -> Vec<String> {
+    let trail = &h.state().browse().trail;
+    trail.places.iter().map(|p| p.title.clone()).collect()
+}
+
+#[test]
+fn related_records_read_as_names_and_drill_down_goes_back_and_forward() {
+    let rt = support::runtime();
+    let (_server, mut h) = signed_in(&rt, 40, "drill");
+    let mut query = h.state().browse().query.clone();
+    query.columns = [
+        "reference",
+        "name",
+        "currency_id",
+        "country_code_id",
+        "balance",
+    ]
+    .map(String::from)
+    .to_vec();
+    h.state_mut()
+        .handle(sage200_desk::screens::records::Command::Load(Box::new(
+            query,
+        )));
+    wait_loaded(&mut h, |q| q.columns.len() == 5);
+    // Ids of related records read as their code and name, looked up once.
+    support::step_until(&mut h, WAIT, "the currency's name", |app| {
+        app.shared().links.label("currencies", 1).is_some()
+    });
+    let _ = h.run_ok();
+    let pounds = h
+        .query_all_by_label_contains("£ — Pound Sterling, currency_id 1")
+        .count();
+    assert!(
+        pounds > 10,
+        "{pounds} customers show their currency by name"
+    );
+    assert!(h.state().shared().links.pending.is_empty());
+
+    // A customer's detail pane leads to its transactions.
+    let reference = column(&h, "reference")[0].clone();
+    let customer_id: i64 = column(&h, "id")[0].parse().unwrap();
+    h.get_by_label(&reference).click();
+    support::step_until(&mut h, WAIT, "the customer", |app| {
+        app.browse().record.is_some()
+    });
+    let _ = h.run_ok();
+    let transactions = format!("customers/{customer_id}/sales_posted_transactions");
+    follow(&mut h, "A customer's transactions", &transactions);
+    assert!(!column(&h, "reference").is_empty());
+    assert!(
+        column(&h, "customer_id")
+            .iter()
+            .all(|c| *c == customer_id.to_string()),
+        "only this customer's transactions"
+    );
+    assert_eq!(crumbs(&h).len(), 2);
+    assert_eq!(crumbs(&h)[0], "Customers");
+    assert!(crumbs(&h)[1].contains(&reference), "{:?}", crumbs(&h));
+
+    // A transaction leads to its nominal postings, which balance.
+    let urn: i64 = column(&h, "urn")[0].parse().unwrap();
+    let document = column(&h, "reference")[0].clone();
+    h.get_by_label(&document).click();
+    support::step_until(&mut h, WAIT, "the transaction", |app| {
+        app.browse().record.is_some()
+    });
+    let _ = h.run_ok();
+    follow(
+        &mut h,
+        "Nominal ledger postings (debits and credits)",
+        "nominal_transaction_enquiry_views",
+    );
+    let filter = h.state().browse().query.filter.clone();
+    assert_eq!(
+        filter.to_odata().unwrap().as_deref(),
+        Some(format!("urn eq {urn}").as_str())
+    );
+    let money =
+        |cells: Vec<String>| -> f64 { cells.iter().map(|c| c.parse::<f64>().unwrap()).sum() };
+    let (debit, credit) = (money(column(&h, "debit")), money(column(&h, "credit")));
+    assert!(
+        debit > 0.0 && (debit - credit).abs() < 0.005,
+        "{debit} against {credit}"
+    );
+
+    // The posting's nominal code reads as its reference and name; clicking it opens it.
+    support::step_until(&mut h, WAIT, "the nominal code's name", |app| {
+        app.shared().links.label("nominal_codes", 1).is_some()
+    });
+    let _ = h.run_ok();
+    h.get_by_label_contains("1100 — Debtors control").click();
+    wait_loaded(&mut h, |q| q.resource == "nominal_codes");
+    support::step_until(&mut h, WAIT, "the nominal code", |app| {
+        app.browse().record.is_some()
+    });
+    let _ = h.run_ok();
+    assert_eq!(
+        h.state().browse().record.as_ref().unwrap()["reference"],
+        "1100"
+    );
+    assert_eq!(crumbs(&h).len(), 4);
+    assert_eq!(crumbs(&h)[3], "1100 — Debtors control");
+
+    // Back (button), Back (Alt+←), Forward (the mouse's forward button), a breadcrumb.
+    h.get_by_label("◀ Back").click();
+    wait_loaded(&mut h, |q| {
+        q.resource == "nominal_transaction_enquiry_views"
+    });
+    let _ = h.run_ok();
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowLeft);
+    wait_loaded(&mut h, |q| q.resource == transactions);
+    assert_eq!(h.state().browse().trail.at, 1);
+    let _ = h.run_ok();
+    let pos = h.get_by_label("Forward ▶").rect().center();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Extra2,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    wait_loaded(&mut h, |q| {
+        q.resource == "nominal_transaction_enquiry_views"
+    });
+    assert_eq!(h.state().browse().trail.at, 2);
+    let _ = h.run_ok();
+    h.get_by_label("Customers, place 1 of 4").click();
+    wait_loaded(&mut h, |q| {
+        q.resource == "customers" && q.filter.items.is_empty()
+    });
+    assert_eq!(h.state().browse().trail.at, 0);
+    assert_eq!(crumbs(&h).len(), 4, "going back keeps the places ahead");
+}

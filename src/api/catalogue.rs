@@ -92,6 +92,10 @@ pub struct Endpoint {
     pub fields: Vec<FieldInfo>,
     /// Fields that the quick search looks in (name, reference, code…).
     pub search_fields: Vec<String>,
+    /// The field that tells its records apart, for `$orderby` tie-breaks, paging and
+    /// opening one: `id`, or a view's own key (`posted_customer_transaction_id` in
+    /// `sales_transaction_views`, whose records have no `id`).
+    pub key: String,
 }
 
 impl Endpoint {
@@ -110,6 +114,22 @@ impl Endpoint {
     pub fn has_placeholders(&self) -> bool {
         self.path.contains('{')
     }
+}
+
+/// A list related to a record, to drill down to (see [`Catalogue::related`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// What it is, for people.
+    pub title: String,
+    /// The list's path, `{id}` standing for the record's value.
+    pub path: String,
+    /// The records it lists (the path's last segment).
+    pub resource: String,
+    /// The field narrowing the list to the record (`customer_id`), for lists that are not
+    /// nested under it.
+    pub field: Option<String>,
+    /// The record's field whose value the list is narrowed by (its key, or `urn`).
+    pub value_from: String,
 }
 
 /// All known endpoints, by path.
@@ -360,6 +380,169 @@ const BUILTIN: &[Builtin] = &[
     },
 ];
 
+/// A ledger path the app ships with: its key and the whole-number fields that link it to
+/// other records (enough for drill-down; importing Sage's `OpenAPI` files adds the rest).
+struct LedgerPath {
+    path: &'static str,
+    title: &'static str,
+    key: &'static str,
+    fields: &'static [&'static str],
+    search: &'static [&'static str],
+}
+
+const fn ledger(
+    path: &'static str,
+    title: &'static str,
+    key: &'static str,
+    fields: &'static [&'static str],
+    search: &'static [&'static str],
+) -> LedgerPath {
+    LedgerPath {
+        path,
+        title,
+        key,
+        fields,
+        search,
+    }
+}
+
+const SALES: &[&str] = &["id", "customer_id", "urn"];
+const SALES_VIEW: &[&str] = &["posted_customer_transaction_id", "customer_id", "urn"];
+const PURCHASE: &[&str] = &["id", "supplier_id", "urn"];
+const PURCHASE_VIEW: &[&str] = &["posted_supplier_transaction_id", "supplier_id", "urn"];
+const NOMINAL: &[&str] = &["id", "nominal_code_id", "urn"];
+const REFERENCES: &[&str] = &["reference", "second_reference"];
+
+/// The ledgers: paths of Sage's sales, purchase, nominal, financials and SOP documents.
+const LEDGER: &[LedgerPath] = &[
+    ledger(
+        "sales_posted_transactions",
+        "Sales ledger transactions",
+        "id",
+        SALES,
+        REFERENCES,
+    ),
+    ledger(
+        "sales_posted_transactions/{id}",
+        "One sales ledger transaction",
+        "id",
+        SALES,
+        &[],
+    ),
+    ledger(
+        "customers/{id}/sales_posted_transactions",
+        "A customer's transactions",
+        "id",
+        SALES,
+        REFERENCES,
+    ),
+    ledger(
+        "sales_transaction_views",
+        "Sales transactions, with customer and currency",
+        "posted_customer_transaction_id",
+        SALES_VIEW,
+        REFERENCES,
+    ),
+    ledger(
+        "purchase_posted_transactions",
+        "Purchase ledger transactions",
+        "id",
+        PURCHASE,
+        REFERENCES,
+    ),
+    ledger(
+        "purchase_posted_transactions/{id}",
+        "One purchase ledger transaction",
+        "id",
+        PURCHASE,
+        &[],
+    ),
+    ledger(
+        "suppliers/{id}/purchase_posted_transactions",
+        "A supplier's transactions",
+        "id",
+        PURCHASE,
+        REFERENCES,
+    ),
+    ledger(
+        "purchase_transaction_views",
+        "Purchase transactions, with supplier and currency",
+        "posted_supplier_transaction_id",
+        PURCHASE_VIEW,
+        REFERENCES,
+    ),
+    ledger(
+        "sales_aged_debtor_summary_views",
+        "Aged debtors: what each customer owes, by age",
+        "customer_id",
+        &["customer_id"],
+        &[],
+    ),
+    ledger(
+        "purchase_aged_creditor_summary_views",
+        "Aged creditors: what is owed to each supplier, by age",
+        "supplier_id",
+        &["supplier_id"],
+        &[],
+    ),
+    ledger(
+        "customer_period_value_views",
+        "Customers' invoices, credit notes and cash per period",
+        "customer_period_value_id",
+        &["customer_id", "customer_period_value_id"],
+        &["customer_name", "customer_reference"],
+    ),
+    ledger(
+        "financial_year_period_views",
+        "Financial years and their periods",
+        "accounting_period_id",
+        &["financial_year_id", "accounting_period_id"],
+        &[],
+    ),
+    ledger(
+        "nominal_transaction_enquiry_views",
+        "Nominal ledger postings (debits and credits)",
+        "id",
+        NOMINAL,
+        &["reference", "narrative"],
+    ),
+    ledger(
+        "nominal_transaction_enquiry_views/{id}",
+        "One nominal posting",
+        "id",
+        NOMINAL,
+        &[],
+    ),
+    ledger(
+        "nominal_codes/{id}/nominal_transaction_enquiry_views",
+        "A nominal code's postings",
+        "id",
+        NOMINAL,
+        &["reference", "narrative"],
+    ),
+    ledger(
+        "customers/{id}/sop_orders",
+        "A customer's sales orders",
+        "id",
+        &["id", "customer_id"],
+        &["document_no"],
+    ),
+    ledger(
+        "sop_orders/{id}/sop_order_lines",
+        "A sales order's lines",
+        "id",
+        &["id", "sop_order_id", "product_id"],
+        &["code", "description"],
+    ),
+    ledger(
+        "sop_order_lines/{id}",
+        "One sales order line",
+        "id",
+        &["id", "sop_order_id", "product_id"],
+        &[],
+    ),
+];
+
 impl Catalogue {
     /// The catalogue the app ships with.
     #[must_use]
@@ -379,6 +562,19 @@ impl Catalogue {
                 is_list: entry.list,
                 fields,
                 search_fields: entry.search.iter().map(|s| (*s).to_owned()).collect(),
+                key: "id".to_owned(),
+            });
+        }
+        for entry in LEDGER {
+            let integer = |name: &&str| f(name, FieldKind::Integer);
+            catalogue.insert(Endpoint {
+                path: entry.path.to_owned(),
+                title: entry.title.to_owned(),
+                verbs: vec![Verb::Get],
+                is_list: !entry.path.ends_with("{id}"),
+                fields: entry.fields.iter().map(integer).collect(),
+                search_fields: entry.search.iter().map(|s| (*s).to_owned()).collect(),
+                key: entry.key.to_owned(),
             });
         }
         catalogue
@@ -498,6 +694,73 @@ impl Catalogue {
         None
     }
 
+    /// The lists related to a record of `resource`, for drilling down from it, read from
+    /// the catalogue: paths nested under it (`customers/{id}/sop_orders`), lists whose
+    /// records name it (`sales_aged_debtor_summary_views` by `customer_id`), and, between
+    /// the nominal ledger and the others, lists that share its `urn` (Sage's unique
+    /// reference number, which ties a ledger transaction to its nominal postings). A nested
+    /// path wins over a list of the same records.
+    #[must_use]
+    pub fn related(&self, resource: &str) -> Vec<Related> {
+        let resource = resource
+            .trim_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(resource);
+        let Some(own) = self.get(resource) else {
+            return Vec::new();
+        };
+        let key = own.key.clone();
+        let mut related: Vec<Related> = Vec::new();
+        for endpoint in self.endpoints() {
+            let parts: Vec<&str> = endpoint.path.split('/').collect();
+            if let [parent, placeholder, child] = parts.as_slice()
+                && *parent == resource
+                && placeholder.starts_with('{')
+                && endpoint.is_list
+            {
+                related.push(Related {
+                    title: endpoint.title.clone(),
+                    path: format!("{parent}/{{id}}/{child}"),
+                    resource: (*child).to_owned(),
+                    field: None,
+                    value_from: key.clone(),
+                });
+            }
+        }
+        let singular = resource
+            .strip_suffix("ies")
+            .map(|stem| format!("{stem}y"))
+            .or_else(|| resource.strip_suffix('s').map(str::to_owned))
+            .unwrap_or_else(|| resource.to_owned());
+        let naming = format!("{singular}_id");
+        let own_urn = own.fields.iter().any(|f| f.name == "urn");
+        for endpoint in self.lists() {
+            if endpoint.path == resource || related.iter().any(|r| r.resource == endpoint.path) {
+                continue;
+            }
+            let has = |name: &str| endpoint.fields.iter().any(|f| f.name == name);
+            let (field, value_from) = if has(&naming) {
+                (naming.clone(), key.clone())
+            } else if own_urn
+                && has("urn")
+                && (resource.contains("nominal") || endpoint.path.contains("nominal"))
+            {
+                ("urn".to_owned(), "urn".to_owned())
+            } else {
+                continue;
+            };
+            related.push(Related {
+                title: endpoint.title.clone(),
+                path: endpoint.path.clone(),
+                resource: endpoint.path.clone(),
+                field: Some(field),
+                value_from,
+            });
+        }
+        related
+    }
+
     /// The list resources, for the browse screen.
     pub fn lists(&self) -> impl Iterator<Item = &Endpoint> {
         self.endpoints()
@@ -569,6 +832,7 @@ impl Catalogue {
                 .map(|s| fields_of(&document, s))
                 .unwrap_or_default();
             let existing = self.endpoints.remove(&path);
+            let key = key_of(&path, &fields);
             let mut endpoint = Endpoint {
                 path: path.clone(),
                 title,
@@ -576,11 +840,13 @@ impl Catalogue {
                 is_list,
                 fields,
                 search_fields: Vec::new(),
+                key,
             };
             if let Some(existing) = existing {
-                // Keep what the built-in catalogue knows best: its titles and search fields.
+                // Keep what the built-in catalogue knows best: titles, search fields, key.
                 endpoint.title = existing.title;
                 endpoint.search_fields = existing.search_fields;
+                endpoint.key = existing.key;
                 for verb in existing.verbs {
                     if !endpoint.verbs.contains(&verb) {
                         endpoint.verbs.push(verb);
@@ -599,6 +865,29 @@ impl Catalogue {
         }
         Ok(paths.len())
     }
+}
+
+/// The key of a path's records read from its fields: `id` when they have one (or nothing is
+/// known); otherwise the resource's own `…_id` (`customer_period_value_views` →
+/// `customer_period_value_id`), else the first `…_id` field.
+fn key_of(path: &str, fields: &[FieldInfo]) -> String {
+    let has = |name: &str| fields.iter().any(|f| f.name == name);
+    if fields.is_empty() || has("id") {
+        return "id".to_owned();
+    }
+    let resource = path.rsplit('/').next().unwrap_or(path);
+    let singular = resource
+        .strip_suffix("_views")
+        .or_else(|| resource.strip_suffix('s'))
+        .unwrap_or(resource);
+    let own = format!("{singular}_id");
+    if has(&own) {
+        return own;
+    }
+    fields
+        .iter()
+        .find(|f| f.name.ends_with("_id"))
+        .map_or_else(|| "id".to_owned(), |f| f.name.clone())
 }
 
 /// `/customers/{Id}` → `customers/{id}`.
@@ -675,6 +964,109 @@ fn fields_of(document: &Value, schema: &Value) -> Vec<FieldInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn drills(catalogue: &Catalogue, resource: &str) -> Vec<(String, Option<String>, String)> {
+        catalogue
+            .related(resource)
+            .into_iter()
+            .map(|r| (r.path, r.field, r.value_from))
+            .collect()
+    }
+
+    #[test]
+    fn a_record_leads_to_the_lists_that_name_it() {
+        let catalogue = Catalogue::builtin();
+        let customer = drills(&catalogue, "customers");
+        for nested in [
+            "customers/{id}/sales_posted_transactions",
+            "customers/{id}/sop_orders",
+            "customers/{id}/customer_contacts",
+        ] {
+            assert!(
+                customer.contains(&(nested.to_owned(), None, "id".to_owned())),
+                "{nested}: {customer:?}"
+            );
+        }
+        assert!(customer.contains(&(
+            "sales_aged_debtor_summary_views".to_owned(),
+            Some("customer_id".to_owned()),
+            "id".to_owned()
+        )));
+        // The nested path stands for the plain list of the same records.
+        assert!(
+            !customer
+                .iter()
+                .any(|(p, _, _)| p == "sales_posted_transactions")
+        );
+        // A transaction leads to its nominal postings by URN, and a posting back to it.
+        assert!(drills(&catalogue, "sales_posted_transactions").contains(&(
+            "nominal_transaction_enquiry_views".to_owned(),
+            Some("urn".to_owned()),
+            "urn".to_owned()
+        )));
+        assert!(
+            drills(&catalogue, "nominal_transaction_enquiry_views").contains(&(
+                "sales_posted_transactions".to_owned(),
+                Some("urn".to_owned()),
+                "urn".to_owned()
+            ))
+        );
+        assert!(
+            !drills(&catalogue, "sales_posted_transactions")
+                .iter()
+                .any(|(p, _, _)| p == "purchase_posted_transactions"),
+            "ledgers do not share URNs with each other, only with the nominal ledger"
+        );
+        assert_eq!(
+            drills(&catalogue, "nominal_codes"),
+            [(
+                "nominal_codes/{id}/nominal_transaction_enquiry_views".to_owned(),
+                None,
+                "id".to_owned()
+            )]
+        );
+        assert!(drills(&catalogue, "no_such_list").is_empty());
+    }
+
+    #[test]
+    fn views_without_an_id_are_keyed_by_their_own_field() {
+        let catalogue = Catalogue::builtin();
+        let key = |path: &str| catalogue.find_for(path).map(|e| e.key.clone());
+        assert_eq!(key("customers").as_deref(), Some("id"));
+        assert_eq!(
+            key("sales_transaction_views").as_deref(),
+            Some("posted_customer_transaction_id")
+        );
+        assert_eq!(
+            key("customers/12/sales_posted_transactions").as_deref(),
+            Some("id")
+        );
+        let field = |name: &str| FieldInfo {
+            name: name.to_owned(),
+            kind: FieldKind::Integer,
+            max_len: None,
+            required: false,
+            read_only: false,
+        };
+        assert_eq!(key_of("x", &[]), "id");
+        assert_eq!(
+            key_of(
+                "customer_period_value_views",
+                &[field("customer_id"), field("customer_period_value_id")]
+            ),
+            "customer_period_value_id"
+        );
+        assert_eq!(
+            key_of(
+                "purchase_transaction_views",
+                &[
+                    field("posted_supplier_transaction_id"),
+                    field("supplier_id")
+                ]
+            ),
+            "posted_supplier_transaction_id"
+        );
+    }
 
     #[test]
     fn completion_offers_what_starts_with_the_text_first() {

@@ -8,11 +8,13 @@ mod http;
 mod paging;
 
 pub use crate::model::encode_query;
-pub use catalogue::{Catalogue, Endpoint, FieldInfo, FieldKind, Verb};
+pub use catalogue::{Catalogue, Endpoint, FieldInfo, FieldKind, Related, Verb};
 pub use client::{
     Answer, ApiClient, ApiRequest, CompanyScope, RawAnswer, RetryPolicy, StaticToken,
     TokenProvider, decode, decode_count, decode_list, retry_after,
 };
 pub use error::ApiError;
 pub use http::{CALL_TIMEOUT, build_http_client, build_http_client_with, check_health};
-pub use paging::{PageOptions, Progress, fetch_all, fetch_all_mapped, with_tie_breaker};
+pub use paging::{
+    PageOptions, Progress, fetch_all, fetch_all_mapped, with_tie_breaker, with_tie_breaker_on,
+};

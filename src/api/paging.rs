@@ -17,7 +17,8 @@ pub struct PageOptions {
     pub page_size: usize,
     /// Pages requested at once (Sage publishes no limit; 2–4 is polite).
     pub in_flight: usize,
-    /// The stable order pages are cut from, when the request has no `$orderby`.
+    /// The stable order pages are cut from, when the request has no `$orderby`; its first
+    /// field also breaks ties of the request's own order (the records' key).
     pub order_by: String,
 }
 
@@ -72,7 +73,10 @@ where
     let mut template = base.clone();
     template.query.retain(|(k, _)| k != "$top" && k != "$skip");
     match template.query.iter_mut().find(|(k, _)| k == "$orderby") {
-        Some((_, order)) => *order = with_tie_breaker(order),
+        Some((_, order)) => {
+            let key = options.order_by.split_whitespace().next().unwrap_or("id");
+            *order = with_tie_breaker_on(order, key);
+        }
         None => template
             .query
             .push(("$orderby".to_owned(), options.order_by.clone())),
@@ -149,19 +153,26 @@ where
 /// would otherwise repeat or go missing across pages fetched in parallel).
 #[must_use]
 pub fn with_tie_breaker(order: &str) -> String {
-    let has_id = order
+    with_tie_breaker_on(order, "id")
+}
+
+/// [`with_tie_breaker`] for records told apart by `key` (a view's own key, where its
+/// records have no `id`).
+#[must_use]
+pub fn with_tie_breaker_on(order: &str, key: &str) -> String {
+    let has_key = order
         .split(',')
-        .any(|part| part.split_whitespace().next() == Some("id"));
-    if has_id || order.trim().is_empty() {
+        .any(|part| part.split_whitespace().next() == Some(key));
+    if has_key || order.trim().is_empty() {
         order.to_owned()
     } else {
-        format!("{order},id")
+        format!("{order},{key}")
     }
 }
 
 #[cfg(test)]
 mod tie_tests {
-    use super::with_tie_breaker;
+    use super::{with_tie_breaker, with_tie_breaker_on};
 
     #[test]
     fn paged_orders_end_ties_with_the_id() {
@@ -169,6 +180,10 @@ mod tie_tests {
         assert_eq!(with_tie_breaker("name desc"), "name desc,id");
         assert_eq!(with_tie_breaker("id desc"), "id desc");
         assert_eq!(with_tie_breaker("name,id"), "name,id");
+        assert_eq!(
+            with_tie_breaker_on("transaction_date desc", "posted_customer_transaction_id"),
+            "transaction_date desc,posted_customer_transaction_id"
+        );
         assert_eq!(with_tie_breaker("identifier"), "identifier,id");
     }
 }

@@ -265,9 +265,54 @@ pub fn format_date(text: &str, style: DateStyle) -> Option<String> {
     None
 }
 
+/// How a record reads when another record refers to it: its code and its name, `£ — Pound
+/// Sterling`, `ACME01 — Acme Ltd`; the code alone, or the name alone, when it has only one.
+/// The code is the first of `reference`, `code`, `symbol`, `document_no` with a value; the
+/// name the first of `name`, `description`. `None` when it has neither (then the id is all
+/// there is to show).
+#[must_use]
+pub fn record_label(record: &serde_json::Value) -> Option<String> {
+    let text = |names: &[&str]| {
+        names.iter().find_map(|name| match record.get(*name)? {
+            serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    };
+    let code = text(&["reference", "code", "symbol", "document_no"]);
+    let name = text(&["name", "description"]);
+    match (code, name) {
+        (Some(code), Some(name)) if code != name => Some(format!("{code} — {name}")),
+        (Some(one), _) | (None, Some(one)) => Some(one),
+        (None, None) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_read_as_code_and_name() {
+        use serde_json::json;
+        assert_eq!(
+            record_label(&json!({"id": 1, "symbol": "£", "name": "Pound Sterling"})).as_deref(),
+            Some("£ — Pound Sterling")
+        );
+        assert_eq!(
+            record_label(&json!({"reference": "ACME01", "name": "  "})).as_deref(),
+            Some("ACME01")
+        );
+        assert_eq!(
+            record_label(&json!({"code": 1, "name": "Standard rate"})).as_deref(),
+            Some("1 — Standard rate")
+        );
+        assert_eq!(
+            record_label(&json!({"description": "Envelopes"})).as_deref(),
+            Some("Envelopes")
+        );
+        assert_eq!(record_label(&json!({"id": 4})), None);
+    }
 
     #[test]
     fn field_names_read_as_words() {

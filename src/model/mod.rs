@@ -23,7 +23,7 @@ pub use curl::{
     option_table as curl_option_table, quote_bash, quote_cmd, quote_powershell, to_curl,
 };
 pub use customer::{ACCOUNT_STATUSES, ACCOUNT_TYPES, CustomerDraft, CustomerField};
-pub use display::{DateStyle, FieldGroup, enum_words, field_label, format_date};
+pub use display::{DateStyle, FieldGroup, enum_words, field_label, format_date, record_label};
 pub use filter_dates::{UtcDateTime, date_time_to_utc};
 pub use format::{ExportFormat, suggested_file_name};
 pub use history::{HISTORY_LIMIT, HistoryEntry, remember};

@@ -201,3 +201,46 @@ pub async fn send_checked(
             advice: "Try again.".to_owned(),
         })
 }
+
+/// How many ids one look-up asks for (`id eq 1 or id eq 2 …`: Sage has no `in`).
+pub const LINK_BATCH: usize = 40;
+
+/// Looks up how records `ids` of the list `resource` read (their code and name), for
+/// showing them in place of ids: one `GET resource?$filter=key eq … or …` per batch of
+/// [`LINK_BATCH`]. Ids the server does not return come back as `None` (no such record).
+///
+/// # Errors
+/// When a look-up fails: the ids then stay unnamed (shown as numbers).
+pub async fn link_names(
+    client: ApiClient,
+    company: Option<crate::api::CompanyScope>,
+    resource: String,
+    key: String,
+    ids: Vec<i64>,
+) -> Result<Vec<(i64, Option<String>)>, UserError> {
+    let mut found = Vec::with_capacity(ids.len());
+    for batch in ids.chunks(LINK_BATCH) {
+        let filter = batch
+            .iter()
+            .map(|id| format!("{key} eq {id}"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let request = ApiRequest::get(&resource)
+            .for_company(company.as_ref())
+            .param("$filter", filter)
+            .param("$top", batch.len().to_string());
+        let answer = client
+            .execute(&request)
+            .await
+            .map_err(|e| UserError::from(&e))?;
+        let records: Vec<serde_json::Value> =
+            crate::api::decode_list(&answer.body).map_err(|e| UserError::from(&e))?;
+        for id in batch {
+            let record = records
+                .iter()
+                .find(|r| r.get(&key).and_then(serde_json::Value::as_i64) == Some(*id));
+            found.push((*id, record.and_then(crate::model::record_label)));
+        }
+    }
+    Ok(found)
+}

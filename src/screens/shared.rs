@@ -202,6 +202,49 @@ pub struct Shared {
     pub notice: Option<String>,
     /// The error to show, if any.
     pub error: Option<UserError>,
+    /// How referred-to records read (`currency_id` 1 → `£ — Pound Sterling`), for the
+    /// company in use.
+    pub links: LinkNames,
+}
+
+/// What a record that others refer to reads as, looked up once per company and kept:
+/// (list path, id) → its label ([`crate::model::record_label`]), `None` when the server
+/// has no such record or it has neither code nor name.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LinkNames {
+    /// The company generation the names belong to.
+    pub generation: u64,
+    /// Labels found (or found missing).
+    pub names: std::collections::HashMap<(String, i64), Option<String>>,
+    /// Asked for and not answered yet.
+    pub pending: std::collections::HashSet<(String, i64)>,
+}
+
+impl LinkNames {
+    /// The label of record `id` of `resource`, when known.
+    #[must_use]
+    pub fn label(&self, resource: &str, id: i64) -> Option<&str> {
+        self.names
+            .get(&(resource.to_owned(), id))
+            .and_then(|l| l.as_deref())
+    }
+
+    /// Whether `id` of `resource` is known or asked for already.
+    #[must_use]
+    pub fn is_known_or_asked(&self, resource: &str, id: i64) -> bool {
+        let key = (resource.to_owned(), id);
+        self.names.contains_key(&key) || self.pending.contains(&key)
+    }
+
+    /// Forgets everything when the company changed.
+    pub fn for_generation(&mut self, generation: u64) {
+        if self.generation != generation {
+            *self = Self {
+                generation,
+                ..Self::default()
+            };
+        }
+    }
 }
 
 impl Shared {

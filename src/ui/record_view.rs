@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::document::ColumnKind;
 use crate::model::{DateStyle, FieldGroup, enum_words, field_label, format_date, format_money};
+use crate::screens::shared::Shared;
 
 use super::theme;
 
@@ -94,6 +95,55 @@ pub fn cell(ui: &mut egui::Ui, field: &str, text: &str, kind: ColumnKind, dates:
         .on_hover_text(text);
 }
 
+/// Where a record's reference fields lead, and what followed links ask for.
+#[derive(Debug, Default)]
+pub struct Links {
+    /// A link clicked: (list path, id) to open.
+    pub open: Option<(String, i64)>,
+    /// Links shown whose names are not known yet: (list path, id).
+    pub unnamed: Vec<(String, i64)>,
+}
+
+/// Draws a field that refers to another record (`currency_id` 1): the record's code and
+/// name (`£ — Pound Sterling`) once known, else its id, as a link that opens it; the field
+/// and id on hover. Records the click, or the name still to look up, in `links`.
+pub fn link_cell(
+    ui: &mut egui::Ui,
+    field: &str,
+    target: &str,
+    id: i64,
+    shared: &Shared,
+    links: &mut Links,
+) {
+    let label = shared.links.label(target, id);
+    if label.is_none() && !shared.links.is_known_or_asked(target, id) {
+        links.unnamed.push((target.to_owned(), id));
+    }
+    let text = label.map_or_else(|| id.to_string(), str::to_owned);
+    let response = ui
+        .add(egui::Link::new(RichText::new(text.clone())))
+        .on_hover_text(format!("{field} {id}: click to open this record"));
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(
+            egui::accesskit::Role::Link,
+            true,
+            format!("{text}, {field} {id}"),
+        )
+    });
+    if response.clicked() {
+        links.open = Some((target.to_owned(), id));
+    }
+}
+
+/// The list a whole-number field refers to and the id it holds, when it is a reference
+/// (`currency_id` → `currencies`, read from the catalogue by Sage's naming).
+#[must_use]
+pub fn reference(shared: &Shared, field: &str, value: &Value) -> Option<(String, i64)> {
+    let id = value.as_i64().filter(|id| *id > 0)?;
+    let target = shared.catalogue.link_target(field)?;
+    Some((target.path.clone(), id))
+}
+
 /// A scalar value as text for people (`None` for objects and arrays).
 fn scalar_text(name: &str, value: &Value, dates: DateStyle) -> Option<String> {
     match value {
@@ -124,7 +174,14 @@ fn scalar_text(name: &str, value: &Value, dates: DateStyle) -> Option<String> {
     }
 }
 
-fn field_grid(ui: &mut egui::Ui, id: egui::Id, fields: &[(&String, &Value)], dates: DateStyle) {
+fn field_grid(
+    ui: &mut egui::Ui,
+    id: egui::Id,
+    fields: &[(&String, &Value)],
+    dates: DateStyle,
+    shared: Option<&Shared>,
+    links: &mut Links,
+) {
     egui::Grid::new(id)
         .num_columns(2)
         .spacing([16.0, 4.0])
@@ -142,6 +199,13 @@ fn field_grid(ui: &mut egui::Ui, id: egui::Id, fields: &[(&String, &Value)], dat
                     }
                     Value::Bool(false) => {
                         ui.label(RichText::new("No").weak());
+                    }
+                    other if shared.and_then(|s| reference(s, name, other)).is_some() => {
+                        if let (Some(shared), Some((target, id))) =
+                            (shared, shared.and_then(|s| reference(s, name, other)))
+                        {
+                            link_cell(ui, name, &target, id, shared, links);
+                        }
                     }
                     other => {
                         let text = scalar_text(name, other, dates).unwrap_or_default();
@@ -192,11 +256,20 @@ fn child_table(ui: &mut egui::Ui, id: egui::Id, items: &[Value], dates: DateStyl
     });
 }
 
-/// Draws a record: its scalar fields by group, then nested objects and child lists.
-pub fn show(ui: &mut egui::Ui, id: egui::Id, record: &Value, dates: DateStyle) {
+/// Draws a record: its scalar fields by group, then nested objects and child lists. With
+/// `shared`, fields that refer to other records show those records' names as links; what
+/// was clicked and what names are still to look up come back.
+pub fn show(
+    ui: &mut egui::Ui,
+    id: egui::Id,
+    record: &Value,
+    dates: DateStyle,
+    shared: Option<&Shared>,
+) -> Links {
+    let mut links = Links::default();
     let Some(map) = record.as_object() else {
         ui.label(scalar_text("", record, dates).unwrap_or_default());
-        return;
+        return links;
     };
     let scalars: Vec<(&String, &Value)> = map
         .iter()
@@ -215,7 +288,14 @@ pub fn show(ui: &mut egui::Ui, id: egui::Id, record: &Value, dates: DateStyle) {
             .id_salt(id.with(group.title()))
             .default_open(group != FieldGroup::Analysis)
             .show(ui, |ui| {
-                field_grid(ui, id.with(("grid", group.title())), &fields, dates);
+                field_grid(
+                    ui,
+                    id.with(("grid", group.title())),
+                    &fields,
+                    dates,
+                    shared,
+                    &mut links,
+                );
             });
     }
     for (name, value) in map {
@@ -229,7 +309,14 @@ pub fn show(ui: &mut egui::Ui, id: egui::Id, record: &Value, dates: DateStyle) {
                             .iter()
                             .filter(|(_, v)| scalar_text("", v, dates).is_some())
                             .collect();
-                        field_grid(ui, id.with(("object", name)), &fields, dates);
+                        field_grid(
+                            ui,
+                            id.with(("object", name)),
+                            &fields,
+                            dates,
+                            shared,
+                            &mut links,
+                        );
                     });
             }
             Value::Array(items) if items.iter().any(Value::is_object) => {
@@ -245,4 +332,5 @@ pub fn show(ui: &mut egui::Ui, id: egui::Id, record: &Value, dates: DateStyle) {
             _ => {}
         }
     }
+    links
 }

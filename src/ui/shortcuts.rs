@@ -18,12 +18,28 @@ pub const SEARCH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key:
 /// Close a dialog or menu.
 pub const CLOSE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
 
+/// Back to the record or list before (drill-down), as in a web browser. The mouse's back
+/// button does the same.
+pub const BACK: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::ArrowLeft);
+/// Forward again (drill-down). The mouse's forward button does the same.
+pub const FORWARD: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::ArrowRight);
+
 /// What each shortcut does and where, in the order Help lists them.
-pub const ALL: [(KeyboardShortcut, &str, &str); 7] = [
+pub const ALL: [(KeyboardShortcut, &str, &str); 9] = [
     (SEND, "Send the request", "Request builder"),
     (SAVE_ANSWER, "Save the answer to a file", "Request builder"),
     (FIND, "Find in the answer", "Request builder"),
     (SEARCH, "Run the quick search", "Browse, Customers"),
+    (
+        BACK,
+        "Back to where a link was followed from (or the mouse's back button)",
+        "Browse",
+    ),
+    (
+        FORWARD,
+        "Forward again (or the mouse's forward button)",
+        "Browse",
+    ),
     (CLOSE, "Close a dialog or menu", "Anywhere"),
     (HELP, "Show these shortcuts", "Anywhere"),
     (QUIT, "Quit", "Anywhere"),

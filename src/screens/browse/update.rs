@@ -37,7 +37,7 @@ impl Browse {
     }
 
     /// Handles one of the screen's commands.
-    pub fn handle(&mut self, cx: &Services, command: Command) {
+    pub fn handle(&mut self, cx: &mut Services, command: Command) {
         self.list.handle(cx, command);
     }
 

@@ -4,10 +4,11 @@
 //! matching record. A part of two screens, not a screen of its own: each owns a [`List`].
 
 mod state;
+pub mod trail_view;
 mod update;
 pub mod view;
 
-pub use state::{BrowseQuery, ColumnChoices, ListState, ListView, customers_query};
+pub use state::{BrowseQuery, ColumnChoices, ListState, ListView, Place, Trail, customers_query};
 pub use update::List;
 
 use std::path::PathBuf;
@@ -34,4 +35,31 @@ pub enum Command {
         /// CSV or Excel.
         format: ExportFormat,
     },
+    /// Follow a link to one record: the list `resource` narrowed to its key `id`, the
+    /// record opened (on the Browse screen; the Customers screen hands it there).
+    OpenRecord {
+        /// The list path, e.g. `currencies`.
+        resource: String,
+        /// The record's key value.
+        id: i64,
+    },
+    /// Drill down to a list related to the record shown: `path` (perhaps nested, like
+    /// `customers/5/sales_posted_transactions`), narrowed by `field eq id` when given.
+    Drill {
+        /// The list path.
+        path: String,
+        /// A condition narrowing it: (field, value).
+        filter: Option<(String, i64)>,
+        /// The breadcrumb's words for it.
+        title: String,
+    },
+    /// Back to the place before in the drill-down trail.
+    Back,
+    /// Forward again.
+    Forward,
+    /// To place N of the trail (a breadcrumb clicked).
+    GoTo(usize),
+    /// Look up how these records read ((list path, id) pairs shown as links and not
+    /// known yet), so their names replace their ids.
+    NameLinks(Vec<(String, i64)>),
 }

@@ -150,6 +150,76 @@ pub struct ListState {
     /// The columns last chosen for each resource (`$select`; empty: all), kept across
     /// restarts: a resource opened again shows them.
     pub remembered_columns: ColumnChoices,
+    /// Where drill-down has been: Back, Forward and the breadcrumb move through it.
+    pub trail: Trail,
+    /// Open the first record once the page arrives (a link to one record was followed).
+    pub open_first: bool,
+}
+
+/// One place of the drill-down trail: a list (perhaps narrowed to one record) and how the
+/// breadcrumb names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The list asked for.
+    pub query: BrowseQuery,
+    /// The breadcrumb's words: "Customers", "DAL00616 — Dale IT Services Ltd".
+    pub title: String,
+    /// Whether it shows one record (opened in the detail pane on arrival).
+    pub record: bool,
+}
+
+/// The places visited by following links, oldest first, and the one shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trail {
+    /// The places, oldest first (empty until a link is followed).
+    pub places: Vec<Place>,
+    /// The index of the place shown.
+    pub at: usize,
+}
+
+impl Trail {
+    /// Whether Back leads somewhere.
+    #[must_use]
+    pub fn can_go_back(&self) -> bool {
+        self.at > 0 && !self.places.is_empty()
+    }
+
+    /// Whether Forward leads somewhere.
+    #[must_use]
+    pub fn can_go_forward(&self) -> bool {
+        self.at + 1 < self.places.len()
+    }
+
+    /// Goes to a new place: the places ahead of the current one are dropped, as a
+    /// browser's history does. `here` is the place shown now, kept as the first place when
+    /// this is the first link followed.
+    pub fn visit(&mut self, here: Place, next: Place) {
+        if self.places.is_empty() {
+            self.places.push(here);
+            self.at = 0;
+        } else {
+            self.places.truncate(self.at + 1);
+        }
+        // A trail is for finding the way back, not a log: it keeps the latest 50 places.
+        if self.places.len() >= 50 {
+            self.places.remove(0);
+        }
+        self.places.push(next);
+        self.at = self.places.len() - 1;
+    }
+
+    /// Moves to place `index`, returning it (`None` when there is none).
+    pub fn go(&mut self, index: usize) -> Option<&Place> {
+        (index < self.places.len()).then(|| {
+            self.at = index;
+            &self.places[index]
+        })
+    }
+
+    /// The place shown, for keeping its query up to date as the user sorts and searches.
+    pub fn current_mut(&mut self) -> Option<&mut Place> {
+        self.places.get_mut(self.at)
+    }
 }
 
 /// Columns chosen per list resource: resource name → column names (empty: all columns).
@@ -174,6 +244,36 @@ impl ListState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn place(title: &str) -> Place {
+        Place {
+            query: BrowseQuery::default(),
+            title: title.to_owned(),
+            record: false,
+        }
+    }
+
+    #[test]
+    fn the_trail_goes_back_and_forward_like_a_browser() {
+        let mut trail = Trail::default();
+        assert!(!trail.can_go_back() && !trail.can_go_forward());
+        trail.visit(place("Customers"), place("ACME01"));
+        trail.visit(place("unused"), place("Transactions"));
+        assert_eq!(trail.places.len(), 3);
+        assert!(trail.can_go_back() && !trail.can_go_forward());
+        assert_eq!(trail.go(1).unwrap().title, "ACME01");
+        assert!(trail.can_go_forward());
+        // A new link from the middle drops what was ahead.
+        trail.visit(place("unused"), place("Orders"));
+        let titles: Vec<&str> = trail.places.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles, ["Customers", "ACME01", "Orders"]);
+        assert!(trail.go(7).is_none());
+        for n in 0..60 {
+            trail.visit(place("unused"), place(&n.to_string()));
+        }
+        assert_eq!(trail.places.len(), 50);
+        assert_eq!(trail.places[trail.at].title, "59");
+    }
 
     #[test]
     fn quick_search_and_filter_combine() {

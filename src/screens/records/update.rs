@@ -14,7 +14,7 @@ use crate::model::ExportFormat;
 use crate::screens::calls;
 use crate::screens::shared::UserError;
 
-use super::{BrowseQuery, ColumnChoices, Command, ListState, ListView};
+use super::{BrowseQuery, ColumnChoices, Command, ListState, ListView, Place};
 
 /// Background work of a records list.
 #[derive(Default)]
@@ -25,6 +25,30 @@ struct ListTasks {
     fetch: Option<Task<Result<Arc<crate::document::Answered>, UserError>>>,
     export: Option<Task<Result<Option<calls::Written>, UserError>>>,
     progress: Option<mpsc::Receiver<api::Progress>>,
+    /// Name look-ups in flight, by a number of their own.
+    links: std::collections::HashMap<u64, Task<LinkAnswer>>,
+    next_link: u64,
+}
+
+/// A finished name look-up: the list path, the ids asked for, and what came back.
+type LinkAnswer = (
+    String,
+    Vec<i64>,
+    Result<Vec<(i64, Option<String>)>, UserError>,
+);
+
+/// The key field of the records at `path` (`id` unless the catalogue says otherwise).
+fn key_of(cx: &Services, path: &str) -> String {
+    cx.shared
+        .catalogue
+        .find_for(path)
+        .map_or_else(|| "id".to_owned(), |e| e.key.clone())
+}
+
+/// The resource a path lists: its last segment (`customers/5/sop_orders` → `sop_orders`).
+#[must_use]
+pub fn resource_of(path: &str) -> &str {
+    path.trim_matches('/').rsplit('/').next().unwrap_or(path)
 }
 
 /// A records list: what it shows and the work in flight for it.
@@ -51,9 +75,19 @@ impl List {
     }
 
     /// Handles one of the list's commands.
-    pub fn handle(&mut self, cx: &Services, command: Command) {
+    pub fn handle(&mut self, cx: &mut Services, command: Command) {
         match command {
             Command::Load(query) => self.load(cx, *query),
+            Command::OpenRecord { resource, id } => self.open_record(cx, &resource, id),
+            Command::Drill {
+                path,
+                filter,
+                title,
+            } => self.drill(cx, &path, filter, title),
+            Command::Back => self.go(cx, self.state.trail.at.checked_sub(1)),
+            Command::Forward => self.go(cx, Some(self.state.trail.at + 1)),
+            Command::GoTo(index) => self.go(cx, Some(index)),
+            Command::NameLinks(wanted) => self.name_links(cx, wanted),
             Command::Select(row) => self.select(cx, row),
             Command::FetchAll => self.fetch_all(cx),
             Command::CancelFetchAll => self.cancel_fetch(),
@@ -77,12 +111,13 @@ impl List {
     /// The list request of a query, without paging: columns, filter and order.
     fn list_request(cx: &Services, query: &BrowseQuery) -> Result<api::ApiRequest, UserError> {
         let company = cx.company_scope();
+        let key = key_of(cx, &query.resource);
         let mut request = api::ApiRequest::get(&query.resource).for_company(company.as_ref());
         if !query.columns.is_empty() {
-            // The id is always fetched: records are opened and paged by it.
+            // The key is always fetched: records are opened and paged by it.
             let mut columns = query.columns.clone();
-            if !columns.iter().any(|c| c == "id") {
-                columns.insert(0, "id".to_owned());
+            if !columns.contains(&key) {
+                columns.insert(0, key.clone());
             }
             request = request.param("$select", columns.join(","));
         }
@@ -104,17 +139,15 @@ impl List {
                 });
             }
         }
-        let (field, descending) = query
-            .sort
-            .clone()
-            .unwrap_or_else(|| ("id".to_owned(), false));
-        // Pages are cut from one order: ties broken by `id`, so no row repeats or goes missing.
+        let (field, descending) = query.sort.clone().unwrap_or((key.clone(), false));
+        // Pages are cut from one order: ties broken by the key, so no row repeats or goes
+        // missing.
         Ok(request.param(
             "$orderby",
-            api::with_tie_breaker(&format!(
-                "{field} {}",
-                if descending { "desc" } else { "asc" }
-            )),
+            api::with_tie_breaker_on(
+                &format!("{field} {}", if descending { "desc" } else { "asc" }),
+                &key,
+            ),
         ))
     }
 
@@ -131,6 +164,9 @@ impl List {
         self.state
             .remembered_columns
             .insert(query.resource.clone(), query.columns.clone());
+        if let Some(place) = self.state.trail.current_mut() {
+            place.query = query.clone();
+        }
         let generation = cx.shared.company_generation;
         self.state.generation = Some(generation);
         let Some(client) = cx.client.clone() else {
@@ -215,10 +251,11 @@ impl List {
         let (Some(row), Some(page), Some(client)) = (row, list.page.clone(), client) else {
             return;
         };
-        let Some(id) = page.record(row).as_ref().and_then(|r| r.get("id")).cloned() else {
+        let key = key_of(cx, &list.query.resource);
+        let Some(id) = page.record(row).as_ref().and_then(|r| r.get(&key)).cloned() else {
             return;
         };
-        let resource = list.query.resource.clone();
+        let resource = resource_of(&list.query.resource).to_owned();
         let Some(endpoint) = cx.shared.catalogue.get(&format!("{resource}/{{id}}")) else {
             return;
         };
@@ -262,12 +299,12 @@ impl List {
             }
         };
         let progress = self.progress_sender(cx);
+        let options = api::PageOptions {
+            order_by: key_of(cx, &self.state.query.resource),
+            ..api::PageOptions::default()
+        };
         let task = cx.spawn(calls::fetch_all_pages(
-            client,
-            base,
-            api::PageOptions::default(),
-            false,
-            progress,
+            client, base, options, false, progress,
         ));
         let (list, tasks) = (&mut self.state, &mut self.tasks);
         list.problem = None;
@@ -309,6 +346,10 @@ impl List {
         format: ExportFormat,
     ) {
         let shown = self.state.page.clone();
+        let options = api::PageOptions {
+            order_by: key_of(cx, &self.state.query.resource),
+            ..api::PageOptions::default()
+        };
         let fetch = if everything && !self.state.everything {
             let Some(client) = cx.client.clone() else {
                 return;
@@ -332,14 +373,7 @@ impl List {
         let task = cx.spawn(async move {
             let answer = match fetch {
                 Some((client, base, progress)) => {
-                    calls::fetch_all_pages(
-                        client,
-                        base,
-                        api::PageOptions::default(),
-                        false,
-                        progress,
-                    )
-                    .await?
+                    calls::fetch_all_pages(client, base, options, false, progress).await?
                 }
                 None => shown.ok_or_else(|| UserError {
                     message: "There are no records to export yet.".to_owned(),
@@ -376,8 +410,157 @@ impl List {
         tasks.export = Some(task);
     }
 
+    /// The place shown now, for the trail: the list's query and its title.
+    fn here(&self) -> Place {
+        let query = self.state.query.clone();
+        let title = self
+            .state
+            .trail
+            .places
+            .get(self.state.trail.at)
+            .map_or_else(|| place_title(&query.resource), |p| p.title.clone());
+        Place {
+            record: self.state.open_first
+                || self
+                    .state
+                    .trail
+                    .places
+                    .get(self.state.trail.at)
+                    .is_some_and(|p| p.record),
+            query,
+            title,
+        }
+    }
+
+    /// Goes to a place of the drill-down: on the Customers screen, the Browse screen does it.
+    fn visit(&mut self, cx: &mut Services, next: Place) {
+        if self.state.which != ListView::Browse {
+            cx.shared.screen = crate::screens::shared::Screen::Browse;
+            let command = if next.record {
+                Command::OpenRecord {
+                    resource: next.query.resource.clone(),
+                    id: opened_id(&next.query).unwrap_or_default(),
+                }
+            } else {
+                let filter = next.query.filter.items.first().and_then(|item| match item {
+                    crate::model::FilterItem::Condition(c) => {
+                        Some((c.field.clone(), opened_id(&next.query)?))
+                    }
+                    crate::model::FilterItem::Group(_) => None,
+                });
+                Command::Drill {
+                    path: next.query.resource.clone(),
+                    filter,
+                    title: next.title.clone(),
+                }
+            };
+            // The Browse list starts its trail from the customer shown here.
+            cx.send(crate::screens::browse::Command::from(command));
+            return;
+        }
+        let here = self.here();
+        self.state.trail.visit(here, next.clone());
+        self.state.counted = None;
+        self.load(cx, next.query);
+        self.state.open_first = next.record;
+    }
+
+    /// Opens record `id` of the list `resource` (a link was followed).
+    fn open_record(&mut self, cx: &mut Services, resource: &str, id: i64) {
+        let key = key_of(cx, resource);
+        let mut query = narrowed(resource, &key, id);
+        query.columns = self
+            .state
+            .remembered_columns
+            .get(resource)
+            .cloned()
+            .unwrap_or_default();
+        let title = cx.shared.links.label(resource, id).map_or_else(
+            || format!("{} {id}", singular_words(resource)),
+            str::to_owned,
+        );
+        self.visit(
+            cx,
+            Place {
+                query,
+                title,
+                record: true,
+            },
+        );
+    }
+
+    /// Shows a list related to the record shown (its transactions, its postings).
+    fn drill(
+        &mut self,
+        cx: &mut Services,
+        path: &str,
+        filter: Option<(String, i64)>,
+        title: String,
+    ) {
+        let mut query = match filter {
+            Some((field, id)) => narrowed(path, &field, id),
+            None => BrowseQuery {
+                resource: path.to_owned(),
+                ..BrowseQuery::default()
+            },
+        };
+        query.columns = self
+            .state
+            .remembered_columns
+            .get(path)
+            .cloned()
+            .unwrap_or_default();
+        self.visit(
+            cx,
+            Place {
+                query,
+                title,
+                record: false,
+            },
+        );
+    }
+
+    /// Moves to place `index` of the trail (Back, Forward, a breadcrumb).
+    fn go(&mut self, cx: &mut Services, index: Option<usize>) {
+        let Some(place) = index.and_then(|i| self.state.trail.go(i)).cloned() else {
+            return;
+        };
+        self.state.counted = None;
+        self.load(cx, place.query);
+        self.state.open_first = place.record;
+    }
+
+    /// Asks the server how the records in `wanted` read, batched per list.
+    fn name_links(&mut self, cx: &mut Services, wanted: Vec<(String, i64)>) {
+        let (Some(client), Some(company)) = (cx.client.clone(), cx.company_scope()) else {
+            return;
+        };
+        cx.shared.links.for_generation(cx.shared.company_generation);
+        let mut by_list: std::collections::BTreeMap<String, Vec<i64>> =
+            std::collections::BTreeMap::new();
+        for (path, id) in wanted {
+            if id > 0 && !cx.shared.links.is_known_or_asked(&path, id) {
+                cx.shared.links.pending.insert((path.clone(), id));
+                by_list.entry(path).or_default().push(id);
+            }
+        }
+        for (path, ids) in by_list {
+            let key = key_of(cx, &path);
+            let (client, company) = (client.clone(), company.clone());
+            let task = cx.spawn(async move {
+                let answer =
+                    calls::link_names(client, Some(company), path.clone(), key, ids.clone()).await;
+                (path, ids, answer)
+            });
+            self.tasks.next_link += 1;
+            self.tasks.links.insert(self.tasks.next_link, task);
+        }
+    }
+
     /// Takes finished work, and loads the list when its screen is shown for a new company.
     pub fn poll(&mut self, cx: &mut Services) {
+        let mut open_now = false;
+        let mut names_wanted = Vec::new();
         let (browse, tasks) = (&mut self.state, &mut self.tasks);
         if let Some(receiver) = &tasks.progress
             && let Some(latest) = receiver.try_iter().last()
@@ -390,19 +573,62 @@ impl List {
                 Ok(page) => {
                     cx.shared.last_request = Some(page.meta.clone());
                     browse.kinds = page.table.as_ref().map(column_kinds).unwrap_or_default();
+                    let rows = page.record_count();
+                    names_wanted = page
+                        .table
+                        .as_ref()
+                        .map(|t| links_in(&cx.shared.catalogue, t))
+                        .unwrap_or_default();
                     browse.page = Some(page);
+                    open_now = std::mem::take(&mut browse.open_first) && rows > 0;
                 }
                 Err(problem) => browse.problem = Some(problem),
             }
         }
+        if open_now {
+            self.select(cx, Some(0));
+        }
+        if !names_wanted.is_empty() {
+            self.name_links(cx, names_wanted);
+        }
+        let (browse, tasks) = (&mut self.state, &mut self.tasks);
         if let Some(count) = finished(&mut tasks.count) {
             browse.count = count;
         }
         if let Some(result) = finished(&mut tasks.record) {
             browse.record_loading = false;
             match result {
-                Ok(record) => browse.record = Some(record),
+                Ok(record) => {
+                    // The breadcrumb names a record place by the record once it is here.
+                    if let (Some(place), Some(label)) = (
+                        browse.trail.current_mut(),
+                        crate::model::record_label(&record),
+                    ) && place.record
+                    {
+                        place.title = label;
+                    }
+                    browse.record = Some(record);
+                }
                 Err(problem) => browse.problem = Some(problem),
+            }
+        }
+        for (_, (path, asked, result)) in crate::app::finished_by_key(&mut tasks.links) {
+            let links = &mut cx.shared.links;
+            for id in &asked {
+                links.pending.remove(&(path.clone(), *id));
+            }
+            match result {
+                Ok(found) => {
+                    for (id, label) in found {
+                        links.names.insert((path.clone(), id), label);
+                    }
+                }
+                // Unnamed ids stay numbers; they are not asked for again this company.
+                Err(_) => {
+                    for id in asked {
+                        links.names.insert((path.clone(), id), None);
+                    }
+                }
             }
         }
         if let Some(result) = finished(&mut tasks.fetch) {
@@ -446,4 +672,78 @@ impl List {
             self.load(cx, query);
         }
     }
+}
+
+/// The list `path` narrowed to the records whose `field` is `id`.
+fn narrowed(path: &str, field: &str, id: i64) -> BrowseQuery {
+    let mut query = BrowseQuery {
+        resource: path.to_owned(),
+        ..BrowseQuery::default()
+    };
+    query.filter.items.push(crate::model::FilterItem::Condition(
+        crate::model::Condition::new(
+            field,
+            crate::model::CompareOp::Equals,
+            crate::model::FilterValue::Number(id.to_string()),
+        ),
+    ));
+    query
+}
+
+/// The id a one-record place is narrowed to.
+fn opened_id(query: &BrowseQuery) -> Option<i64> {
+    query.filter.items.iter().find_map(|item| match item {
+        crate::model::FilterItem::Condition(c) => match c.values.first()? {
+            crate::model::FilterValue::Number(n) => n.parse().ok(),
+            _ => None,
+        },
+        crate::model::FilterItem::Group(_) => None,
+    })
+}
+
+/// A list path as the breadcrumb names it: `customers/5/sop_orders` → "Sop orders".
+#[must_use]
+pub fn place_title(path: &str) -> String {
+    crate::model::field_label(resource_of(path))
+}
+
+/// One record of a list in words: `currencies` → "Currency", `tax_codes` → "Tax code".
+fn singular_words(path: &str) -> String {
+    let resource = resource_of(path);
+    let one = resource
+        .strip_suffix("ies")
+        .map(|stem| format!("{stem}y"))
+        .or_else(|| resource.strip_suffix('s').map(str::to_owned))
+        .unwrap_or_else(|| resource.to_owned());
+    crate::model::field_label(&one)
+}
+
+/// The rows of a page whose names are looked up when it arrives (later rows are looked up
+/// as they are scrolled into sight).
+const NAMED_ROWS: usize = 500;
+
+/// The (list path, id) pairs the page's reference columns hold, in its first rows.
+fn links_in(
+    catalogue: &crate::api::Catalogue,
+    table: &crate::document::TableModel,
+) -> Vec<(String, i64)> {
+    let mut wanted = Vec::new();
+    for (column, name) in table.columns.iter().enumerate() {
+        let Some(target) = (name != "id")
+            .then(|| catalogue.link_target(name))
+            .flatten()
+        else {
+            continue;
+        };
+        for row in 0..table.len().min(NAMED_ROWS) {
+            if let Ok(id) = table.cell(row, column).parse::<i64>()
+                && id > 0
+            {
+                wanted.push((target.path.clone(), id));
+            }
+        }
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    wanted
 }

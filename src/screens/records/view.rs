@@ -37,6 +37,10 @@ pub fn list_screen(
     let browse = state.list;
     let mut query = browse.query.clone();
     let mut reload = false;
+    if view == ListView::Browse {
+        super::trail_view::navigation_keys(ui, &list.trail, commands);
+        super::trail_view::trail_bar(ui, &list.trail, commands);
+    }
     reload |= toolbar(ui, state, view, &mut query);
     reload |= filter_panel(ui, state, view, &mut query);
     reload |= status_line(ui, browse, &mut query, commands);
@@ -536,11 +540,20 @@ fn detail_pane(
                 .auto_shrink([false, false])
                 .show(ui, |ui| match record {
                     Some(record) => {
-                        record_view::show(
+                        let links = record_view::show(
                             ui,
                             egui::Id::unique(("browse_record", view)),
                             record,
                             state.shared.date_style,
+                            Some(state.shared),
+                        );
+                        follow(links, commands);
+                        super::trail_view::related(
+                            ui,
+                            state.shared,
+                            &browse.query.resource,
+                            record,
+                            commands,
                         );
                     }
                     None => {
@@ -563,6 +576,18 @@ fn records(
     let browse = state.list;
     let mut sort = None;
     let row_height = ui.text_style_height(&TextStyle::Body) + 6.0;
+    // Which list each column's ids lead to (`currency_id` → `currencies`), read once.
+    let targets: Vec<Option<String>> = table
+        .columns
+        .iter()
+        .map(|name| {
+            (name != "id")
+                .then(|| state.shared.catalogue.link_target(name))
+                .flatten()
+                .map(|e| e.path.clone())
+        })
+        .collect();
+    let mut links = record_view::Links::default();
     egui::ScrollArea::horizontal()
         .id_salt(("browse_table", view))
         .show(ui, |ui| {
@@ -614,17 +639,9 @@ fn records(
                             row.col(|ui| {
                                 // Columns scrolled out of sight are not read or laid out.
                                 if ui.is_rect_visible(ui.max_rect()) {
-                                    let cell = table.cell(index, column);
-                                    let repeated = table.is_duplicate(index, column);
-                                    record_view::marked_if_repeated(ui, repeated, |ui| {
-                                        record_view::cell(
-                                            ui,
-                                            name,
-                                            &cell,
-                                            kind,
-                                            state.shared.date_style,
-                                        );
-                                    });
+                                    let at = (index, column, name.as_str(), kind);
+                                    let target = targets[column].as_deref();
+                                    table_cell(ui, state, table, at, target, &mut links);
                                 }
                             });
                         }
@@ -635,7 +652,44 @@ fn records(
                     });
                 });
         });
+    follow(links, commands);
     sort
+}
+
+/// One cell of the table at (row, column, column name, kind): a link when the column refers
+/// to the list `target`, else the value as its kind reads.
+fn table_cell(
+    ui: &mut egui::Ui,
+    state: &Input<'_>,
+    table: &crate::document::TableModel,
+    (row, column, name, kind): (usize, usize, &str, ColumnKind),
+    target: Option<&str>,
+    links: &mut record_view::Links,
+) {
+    let cell = table.cell(row, column);
+    let repeated = table.is_duplicate(row, column);
+    let link = target.zip(cell.parse::<i64>().ok().filter(|id| *id > 0));
+    record_view::marked_if_repeated(ui, repeated, |ui| {
+        if let Some((target, id)) = link {
+            record_view::link_cell(ui, name, target, id, state.shared, links);
+        } else {
+            record_view::cell(ui, name, &cell, kind, state.shared.date_style);
+        }
+    });
+}
+
+/// Turns what the links of a frame asked for into commands: a record to open, names to
+/// look up (each once).
+fn follow(links: record_view::Links, commands: &mut Vec<Command>) {
+    if let Some((resource, id)) = links.open {
+        commands.push(Command::OpenRecord { resource, id });
+    }
+    let mut unnamed = links.unnamed;
+    unnamed.sort_unstable();
+    unnamed.dedup();
+    if !unnamed.is_empty() {
+        commands.push(Command::NameLinks(unnamed));
+    }
 }
 
 #[cfg(test)]
