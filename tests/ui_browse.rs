@@ -649,4 +649,43 @@ fn related_records_read_as_names_and_drill_down_goes_back_and_forward() {
     });
     assert_eq!(h.state().browse().trail.at, 0);
     assert_eq!(crumbs(&h).len(), 4, "going back keeps the places ahead");
+
+    // A link followed on the Customers screen opens the record on the Browse screen.
+    h.get_by_label("Customers").click();
+    support::step_until(&mut h, WAIT, "the customer list", |app| {
+        let list = app.customer_list();
+        !list.loading && list.page.is_some()
+    });
+    let _ = h.run_ok();
+    let page = h.state().customer_list().page.clone().unwrap();
+    let table = page.table.clone().unwrap();
+    let at = table.columns.iter().position(|c| c == "reference").unwrap();
+    h.get_by_label(&table.cell(0, at)).click();
+    support::step_until(&mut h, WAIT, "the customer", |app| {
+        app.customer_list().record.is_some()
+    });
+    let _ = h.run_ok();
+    let link = h.get_by_label("GB — United Kingdom, country_code_id 1");
+    link.scroll_to_me();
+    let _ = h.run_ok();
+    h.get_by_label("GB — United Kingdom, country_code_id 1")
+        .click();
+    wait_loaded(&mut h, |q| q.resource == "country_codes");
+    support::step_until(&mut h, WAIT, "the country", |app| {
+        app.browse().selected == Some(0)
+    });
+    let _ = h.run_ok();
+    assert_eq!(
+        h.state().shared().screen,
+        sage200_desk::screens::shared::Screen::Browse
+    );
+    assert_eq!(column(&h, "code"), ["GB"]);
+    // Opened in the detail pane (from the row: the built-in catalogue has no
+    // `country_codes/{id}` to fetch it from).
+    assert_eq!(
+        h.query_all_by_label("United Kingdom").count(),
+        3,
+        "the row, and the detail pane's title and Name field"
+    );
+    assert_eq!(crumbs(&h).last().unwrap(), "GB — United Kingdom");
 }

@@ -362,3 +362,86 @@ fn the_browse_screen_with_customers() {
     results.add(stable_snapshot(&mut h, "customer_form_light"));
     results.unwrap();
 }
+
+#[test]
+fn a_drill_down_with_its_breadcrumb() {
+    use sage200_desk::demo_server::DemoConfig;
+    use sage200_desk::screens::records::Command;
+    let rt = support::runtime();
+    let server = support::demo_server(
+        &rt,
+        DemoConfig {
+            auto_approve: true,
+            customers: 80,
+            ..DemoConfig::default()
+        },
+    );
+    let options = StartOptions {
+        open_browser: false,
+        keyring_scope: support::keyring_scope("snapshot-drill"),
+        ..StartOptions::new(rt.handle().clone(), Some(server.base_url()))
+    };
+    let mut h = Harness::builder()
+        .with_max_steps(20)
+        .with_size(egui::vec2(1300.0, 760.0))
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |cc| {
+            SageApp::with_state(&cc.egui_ctx, options, support::returning_user())
+        });
+    support::settle_startup(&mut h);
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Stationery & Office Supplies");
+    let wait = std::time::Duration::from_secs(15);
+    let arrived = |resource: &'static str| {
+        move |app: &SageApp| {
+            let browse = app.browse();
+            browse.query.resource == resource && !browse.loading && browse.page.is_some()
+        }
+    };
+    support::step_until(&mut h, wait, "the customers", arrived("customers"));
+    // A customer, its transactions (the columns an accountant reads), one transaction open.
+    h.state_mut().handle(Command::OpenRecord {
+        resource: "customers".to_owned(),
+        id: 3,
+    });
+    support::step_until(&mut h, wait, "the customer", |app| {
+        app.browse().query.resource == "customers" && app.browse().record.is_some()
+    });
+    h.run();
+    h.get_by_label("A customer's transactions").scroll_to_me();
+    h.run();
+    h.get_by_label("A customer's transactions").click();
+    support::step_until(
+        &mut h,
+        wait,
+        "the transactions",
+        arrived("customers/3/sales_posted_transactions"),
+    );
+    let mut query = h.state().browse().query.clone();
+    query.columns = [
+        "reference",
+        "transaction_date",
+        "document_outstanding_value",
+        "customer_id",
+    ]
+    .map(String::from)
+    .to_vec();
+    h.state_mut().handle(Command::Load(Box::new(query)));
+    support::step_until(&mut h, wait, "the chosen columns", |app| {
+        let browse = app.browse();
+        browse.query.columns.len() == 4 && !browse.loading && browse.page.is_some()
+    });
+    support::step_until(&mut h, wait, "the customer's name", |app| {
+        app.shared().links.label("customers", 3).is_some()
+    });
+    h.state_mut().handle(Command::Select(Some(1)));
+    support::step_until(&mut h, wait, "the transaction", |app| {
+        app.browse().record.is_some()
+    });
+    h.run();
+    // The detail pane scrolled to its links: the customer by name, the Related lists.
+    h.get_by_label("Nominal ledger postings (debits and credits)")
+        .scroll_to_me();
+    h.run();
+    stable_snapshot(&mut h, "browse_drill_down_light").unwrap();
+}

@@ -1081,7 +1081,7 @@ mod tests {
         assert!(offered.contains(&"customer_views"));
         assert!(
             catalogue
-                .complete("views", 10)
+                .complete("plier_views", 10)
                 .iter()
                 .any(|e| e.path == "supplier_views")
         );

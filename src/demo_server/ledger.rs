@@ -81,13 +81,14 @@ pub enum TxKind {
 }
 
 impl TxKind {
-    /// Sage's `trader_transaction_type` value.
-    pub fn sage_name(self, side: Side) -> &'static str {
-        match (self, side) {
-            (Self::Invoice, _) => "TradingTransactionTypeInvoice",
-            (Self::CreditNote, _) => "TradingTransactionTypeCreditNote",
-            (Self::Receipt, Side::Sales) => "TradingTransactionTypeReceipt",
-            (Self::Receipt, Side::Purchase) => "TradingTransactionTypePayment",
+    /// Sage's `trader_transaction_type` value. Sage's schema says these are at most 30
+    /// characters, yet its enumeration (`TradingAccountEntryType…`, as integrators
+    /// document it: unconfirmed) has longer names; the demo sends the enumeration's.
+    pub fn sage_name(self, _side: Side) -> &'static str {
+        match self {
+            Self::Invoice => "TradingAccountEntryTypeInvoice",
+            Self::CreditNote => "TradingAccountEntryTypeCreditNote",
+            Self::Receipt => "TradingAccountEntryTypePurchasePaymentSalesReceipt",
         }
     }
 
@@ -238,6 +239,9 @@ pub struct Ledger {
     by_customer: HashMap<u32, Vec<u32>>,
     /// Purchase transaction indexes by supplier id.
     by_supplier: HashMap<u32, Vec<u32>>,
+    /// The transactions with something outstanding, by side and account (what ageing
+    /// reads: a small part of the books).
+    open: HashMap<(bool, u32), Vec<u32>>,
 }
 
 /// An account the generator may post to: its id and payment terms in days.
@@ -266,8 +270,8 @@ impl Ledger {
             } else {
                 suppliers
             };
-            // Squaring skews the choice, so a few accounts trade much more than most.
-            let pick = rng.random::<f64>().powi(2);
+            // A power skews the choice, so a few accounts trade more than most.
+            let pick = rng.random::<f64>().powf(1.5);
             #[allow(
                 clippy::cast_possible_truncation,
                 clippy::cast_sign_loss,
@@ -295,9 +299,15 @@ impl Ledger {
                 Side::Sales => (&mut ledger.sales, &mut ledger.by_customer),
                 Side::Purchase => (&mut ledger.purchase, &mut ledger.by_supplier),
             };
-            by.entry(posting.account)
-                .or_default()
-                .push(u32::try_from(list.len()).unwrap_or(u32::MAX));
+            let index = u32::try_from(list.len()).unwrap_or(u32::MAX);
+            by.entry(posting.account).or_default().push(index);
+            if posting.outstanding() != 0 {
+                ledger
+                    .open
+                    .entry((posting.side == Side::Sales, posting.account))
+                    .or_default()
+                    .push(index);
+            }
             list.push(i);
         }
         ledger.nominal_start.push(rows);
@@ -328,13 +338,21 @@ impl Ledger {
         by.get(&account).map_or(&[], Vec::as_slice)
     }
 
-    /// Accounts of `side` that have transactions, ascending.
-    pub fn accounts(&self, side: Side) -> Vec<u32> {
-        let by = match side {
-            Side::Sales => &self.by_customer,
-            Side::Purchase => &self.by_supplier,
-        };
-        let mut ids: Vec<u32> = by.keys().copied().collect();
+    /// Transaction indexes (0-based) of one account on `side` with something outstanding.
+    pub fn open_items(&self, side: Side, account: u32) -> &[u32] {
+        self.open
+            .get(&(side == Side::Sales, account))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Accounts of `side` with something outstanding, ascending.
+    pub fn open_accounts(&self, side: Side) -> Vec<u32> {
+        let mut ids: Vec<u32> = self
+            .open
+            .keys()
+            .filter(|(sales, _)| *sales == (side == Side::Sales))
+            .map(|(_, account)| *account)
+            .collect();
         ids.sort_unstable();
         ids
     }
@@ -456,7 +474,7 @@ fn add_invoice(
             (credit_goods + 2) / 5
         };
         let credit_day = day.saturating_add(rng.random_range(1..20)).min(today);
-        let allocated = rng.random_bool(0.8);
+        let allocated = rng.random_bool(0.9);
         let credit = Posting {
             goods: credit_goods,
             tax: credit_tax,
@@ -504,7 +522,7 @@ fn settle_invoice(
     let paid_day = u16::try_from(paid_day.max(i32::from(day) + 1)).unwrap_or(u16::MAX);
     if paid_day <= today {
         let left = gross - invoice.allocated;
-        let amount = if rng.random_bool(0.9) {
+        let amount = if rng.random_bool(0.94) {
             left
         } else {
             left * rng.random_range(2..8) / 10
@@ -522,7 +540,7 @@ fn settle_invoice(
         // Most part-paid invoices are settled by a later receipt.
         let rest = gross - invoice.allocated;
         let later = paid_day.saturating_add(rng.random_range(20..60));
-        if rest > 0 && later <= today && rng.random_bool(0.7) {
+        if rest > 0 && later <= today && rng.random_bool(0.85) {
             invoice.allocated += rest;
             follow.push(Posting {
                 goods: rest,

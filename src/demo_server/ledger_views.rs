@@ -317,18 +317,7 @@ pub struct Aged<'a> {
 impl<'a> Aged<'a> {
     /// The aged balances of `side`.
     pub fn new(company: &'a Company, schema: &'a Schema, side: Side, ageing: Ageing) -> Self {
-        let ledger = &company.ledger;
-        let accounts = ledger
-            .accounts(side)
-            .into_iter()
-            .filter(|&a| {
-                ledger
-                    .of_account(side, a)
-                    .iter()
-                    .filter_map(|&i| ledger.transaction(side, i as usize))
-                    .any(|p| p.outstanding() != 0)
-            })
-            .collect();
+        let accounts = company.ledger.open_accounts(side);
         Self {
             company,
             schema,
@@ -347,7 +336,7 @@ impl Rows for Aged<'_> {
         // future, then buckets 0 (current) to 5 (past)
         let mut document = [0_i64; 7];
         let mut base = [0_i64; 7];
-        for &i in ledger.of_account(self.side, account) {
+        for &i in ledger.open_items(self.side, account) {
             let Some(posting) = ledger.transaction(self.side, i as usize) else {
                 continue;
             };

@@ -187,6 +187,10 @@ impl Query {
 
     /// How many rows built on demand match the filter.
     pub fn count_rows(&self, schema: &Schema, rows: &dyn Rows) -> usize {
+        if self.filter.is_none() {
+            // Nothing to test: the rows need not be built to be counted.
+            return rows.candidates(None).count();
+        }
         rows.candidates(self.filter.as_ref())
             .filter_map(|i| rows.build(i))
             .filter(|r| self.filter.as_ref().is_none_or(|f| f.matches(schema, r)))

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, Utc};
 
 /// Words written in capitals when a field name is turned into a label.
-const ACRONYMS: [&str; 12] = [
-    "id", "vat", "duns", "sop", "pop", "url", "iban", "bic", "eori", "gl", "ni", "uk",
+const ACRONYMS: [&str; 13] = [
+    "id", "vat", "duns", "sop", "pop", "url", "iban", "bic", "eori", "gl", "ni", "uk", "urn",
 ];
 
 /// A field name in words: `credit_limit` → "Credit limit", `country_code_id` →

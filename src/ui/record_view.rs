@@ -151,7 +151,16 @@ fn scalar_text(name: &str, value: &Value, dates: DateStyle) -> Option<String> {
         Value::Bool(b) => Some(if *b { "Yes" } else { "No" }.to_owned()),
         Value::Number(n) => {
             let text = n.to_string();
-            let money = FieldGroup::of(name) == FieldGroup::Trading && !name.ends_with("_id");
+            // Money by Sage's naming: trading figures, `…_value`s, debits and credits, and
+            // the aged views' `doc_…`/`base_…` buckets; never ids, rates or percentages.
+            let money = !name.ends_with("_id")
+                && !name.contains("rate")
+                && !name.contains("percent")
+                && (FieldGroup::of(name) == FieldGroup::Trading
+                    || name.ends_with("_value")
+                    || matches!(name, "debit" | "credit")
+                    || name.starts_with("doc_")
+                    || name.starts_with("base_"));
             Some(if money && (text.contains('.') || name.contains("limit")) {
                 format_money(&text).unwrap_or(text)
             } else {

@@ -99,6 +99,8 @@ impl CompanyPicker {
     fn choose(&mut self, cx: &mut Services, choice: CompanyChoice) {
         if cx.shared.company.as_ref() != Some(&choice) {
             cx.shared.company_generation += 1;
+            // Names of another company's records must not label this one's ids.
+            cx.shared.links.for_generation(cx.shared.company_generation);
         }
         tracing::info!(company = choice.company_id, site = %choice.site_id, "company chosen");
         self.state

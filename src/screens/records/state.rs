@@ -229,7 +229,7 @@ impl ListState {
     /// An empty list showing `query`, with the columns remembered for its resource.
     #[must_use]
     pub fn new(which: ListView, mut query: BrowseQuery, remembered: ColumnChoices) -> Self {
-        if let Some(columns) = remembered.get(&query.resource) {
+        if let Some(columns) = remembered.get(&columns_key(&query.resource)) {
             query.columns.clone_from(columns);
         }
         Self {
@@ -239,6 +239,23 @@ impl ListState {
             ..Self::default()
         }
     }
+}
+
+/// Where a list's chosen columns are remembered: its path with record ids as `{id}`, so
+/// every customer's transactions share one choice (and the saved state does not grow with
+/// each customer drilled into).
+#[must_use]
+pub fn columns_key(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+                "{id}"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]
@@ -251,6 +268,15 @@ mod tests {
             title: title.to_owned(),
             record: false,
         }
+    }
+
+    #[test]
+    fn nested_lists_share_one_column_choice() {
+        assert_eq!(
+            columns_key("customers/12/sales_posted_transactions"),
+            "customers/{id}/sales_posted_transactions"
+        );
+        assert_eq!(columns_key("customers"), "customers");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::model::ExportFormat;
 use crate::screens::calls;
 use crate::screens::shared::UserError;
 
+use super::state::columns_key;
 use super::{BrowseQuery, ColumnChoices, Command, ListState, ListView, Place};
 
 /// Background work of a records list.
@@ -157,13 +158,16 @@ impl List {
     pub fn load(&mut self, cx: &Services, mut query: BrowseQuery) {
         if query.resource != self.state.query.resource
             && query.columns.is_empty()
-            && let Some(columns) = self.state.remembered_columns.get(&query.resource)
+            && let Some(columns) = self
+                .state
+                .remembered_columns
+                .get(&columns_key(&query.resource))
         {
             query.columns.clone_from(columns);
         }
         self.state
             .remembered_columns
-            .insert(query.resource.clone(), query.columns.clone());
+            .insert(columns_key(&query.resource), query.columns.clone());
         if let Some(place) = self.state.trail.current_mut() {
             place.query = query.clone();
         }
@@ -252,7 +256,16 @@ impl List {
             return;
         };
         let key = key_of(cx, &list.query.resource);
-        let Some(id) = page.record(row).as_ref().and_then(|r| r.get(&key)).cloned() else {
+        let shown = page.record(row);
+        // The breadcrumb names a record place by the record (again once fetched in full).
+        if let (Some(place), Some(label)) = (
+            list.trail.current_mut(),
+            shown.as_ref().and_then(crate::model::record_label),
+        ) && place.record
+        {
+            place.title = label;
+        }
+        let Some(id) = shown.as_ref().and_then(|r| r.get(&key)).cloned() else {
             return;
         };
         let resource = resource_of(&list.query.resource).to_owned();
@@ -472,7 +485,7 @@ impl List {
         query.columns = self
             .state
             .remembered_columns
-            .get(resource)
+            .get(&columns_key(resource))
             .cloned()
             .unwrap_or_default();
         let title = cx.shared.links.label(resource, id).map_or_else(
@@ -507,7 +520,7 @@ impl List {
         query.columns = self
             .state
             .remembered_columns
-            .get(path)
+            .get(&columns_key(path))
             .cloned()
             .unwrap_or_default();
         self.visit(
@@ -554,6 +567,30 @@ impl List {
             });
             self.tasks.next_link += 1;
             self.tasks.links.insert(self.tasks.next_link, task);
+        }
+    }
+
+    /// Keeps the names that finished look-ups found (ids without one stay numbers and are
+    /// not asked for again for this company).
+    fn take_link_names(tasks: &mut ListTasks, cx: &mut Services) {
+        for (_, (path, asked, result)) in crate::app::finished_by_key(&mut tasks.links) {
+            let links = &mut cx.shared.links;
+            for id in &asked {
+                links.pending.remove(&(path.clone(), *id));
+            }
+            match result {
+                Ok(found) => {
+                    for (id, label) in found {
+                        links.names.insert((path.clone(), id), label);
+                    }
+                }
+                // Unnamed ids stay numbers; they are not asked for again this company.
+                Err(_) => {
+                    for id in asked {
+                        links.names.insert((path.clone(), id), None);
+                    }
+                }
+            }
         }
     }
 
@@ -612,25 +649,7 @@ impl List {
                 Err(problem) => browse.problem = Some(problem),
             }
         }
-        for (_, (path, asked, result)) in crate::app::finished_by_key(&mut tasks.links) {
-            let links = &mut cx.shared.links;
-            for id in &asked {
-                links.pending.remove(&(path.clone(), *id));
-            }
-            match result {
-                Ok(found) => {
-                    for (id, label) in found {
-                        links.names.insert((path.clone(), id), label);
-                    }
-                }
-                // Unnamed ids stay numbers; they are not asked for again this company.
-                Err(_) => {
-                    for id in asked {
-                        links.names.insert((path.clone(), id), None);
-                    }
-                }
-            }
-        }
+        Self::take_link_names(tasks, cx);
         if let Some(result) = finished(&mut tasks.fetch) {
             browse.fetching = None;
             tasks.progress = None;

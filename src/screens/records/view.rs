@@ -474,8 +474,10 @@ fn fetch_and_export(ui: &mut egui::Ui, browse: &ListState, commands: &mut Vec<Co
 }
 
 /// A column's first width: narrow for ids and ticks, wider for names.
-fn initial_width(name: &str, kind: ColumnKind) -> f32 {
+fn initial_width(name: &str, kind: ColumnKind, link: bool) -> f32 {
     match kind {
+        // A reference reads as its code and name.
+        _ if link => 220.0,
         _ if name == "id" || name.ends_with("_id") => 70.0,
         ColumnKind::Bool => 80.0,
         ColumnKind::Money => 115.0,
@@ -599,7 +601,7 @@ fn records(
             for (i, name) in table.columns.iter().enumerate() {
                 let kind = browse.kinds.get(i).copied().unwrap_or(ColumnKind::Text);
                 builder = builder.column(
-                    Column::initial(initial_width(name, kind))
+                    Column::initial(initial_width(name, kind, targets[i].is_some()))
                         .at_least(40.0)
                         .clip(true),
                 );
