@@ -171,6 +171,35 @@ fn pounds(pence: i64) -> Value {
     json!(pence as f64 / 100.0)
 }
 
+/// Gives most generated accounts a credit limit above what they owe (to the next £500, with
+/// a quarter to spare), as a credit controller would; every ninth keeps its smaller limit,
+/// so some accounts are over their limit. Only at generation: limits are the user's to
+/// change afterwards.
+fn fit_credit_limits(company: &mut Company) {
+    for table in ["customers", "suppliers"] {
+        let Some(table) = company.tables.get_mut(table) else {
+            continue;
+        };
+        let (Some(balance), Some(limit)) = (
+            table.schema.position("balance"),
+            table.schema.position("credit_limit"),
+        ) else {
+            continue;
+        };
+        for row in &mut table.rows {
+            if row.id() % 9 == 4 {
+                continue;
+            }
+            let owed = row.get(balance).and_then(Value::as_f64).unwrap_or(0.0);
+            let current = row.get(limit).and_then(Value::as_f64).unwrap_or(0.0);
+            let fitted = (owed * 1.25 / 500.0).ceil() * 500.0;
+            if fitted > current {
+                row.set(limit, json!(fitted));
+            }
+        }
+    }
+}
+
 /// Makes the stored figures agree with the books: each customer's and supplier's `balance`
 /// is the sum of its outstanding transactions, and each nominal code's balances are the
 /// sums of its postings before and within the current financial year.
@@ -260,6 +289,7 @@ pub fn build_companies(
                 &accounts(&company, "suppliers"),
             );
             settle(&mut company);
+            fit_credit_limits(&mut company);
             company
         })
         .collect()
