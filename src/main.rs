@@ -193,6 +193,12 @@ impl eframe::App for Measured {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.app.save(storage);
     }
+
+    // The app's own save interval: without it eframe would wait its default 30 s, and the
+    // app would keep asking for frames until then (measured as an idle window's frames).
+    fn auto_save_interval(&self) -> Duration {
+        eframe::App::auto_save_interval(&self.app)
+    }
 }
 
 /// A desktop logout or shutdown (SIGTERM, SIGHUP) and Ctrl+C in a terminal (SIGINT) close

@@ -1,6 +1,7 @@
 //! The Sage 200 API client: HTTP on reqwest (rustls), typed errors, and the calls every
 //! screen uses. Uses `model` and its own crates; never egui, `ui` or `app`.
 
+mod builtin;
 mod catalogue;
 mod client;
 mod error;

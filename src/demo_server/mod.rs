@@ -5,6 +5,7 @@
 //! friends), so a misunderstanding of the API cannot hide in code shared with the client.
 
 mod api;
+mod books;
 mod customer_writes;
 mod data;
 mod faults;

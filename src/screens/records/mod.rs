@@ -3,6 +3,7 @@
 //! selected record in full; "Fetch all" with progress; exports of the page or of every
 //! matching record. A part of two screens, not a screen of its own: each owns a [`List`].
 
+mod drill;
 mod state;
 pub mod trail_view;
 mod update;

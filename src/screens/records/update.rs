@@ -14,12 +14,13 @@ use crate::model::ExportFormat;
 use crate::screens::calls;
 use crate::screens::shared::UserError;
 
+use super::drill::links_in;
 use super::state::columns_key;
-use super::{BrowseQuery, ColumnChoices, Command, ListState, ListView, Place};
+use super::{BrowseQuery, ColumnChoices, Command, ListState, ListView};
 
 /// Background work of a records list.
 #[derive(Default)]
-struct ListTasks {
+pub(super) struct ListTasks {
     page: Option<Task<Result<Arc<crate::document::Answered>, UserError>>>,
     count: Option<Task<Option<u64>>>,
     record: Option<Task<Result<Arc<Value>, UserError>>>,
@@ -27,19 +28,19 @@ struct ListTasks {
     export: Option<Task<Result<Option<calls::Written>, UserError>>>,
     progress: Option<mpsc::Receiver<api::Progress>>,
     /// Name look-ups in flight, by a number of their own.
-    links: std::collections::HashMap<u64, Task<LinkAnswer>>,
-    next_link: u64,
+    pub(super) links: std::collections::HashMap<u64, Task<LinkAnswer>>,
+    pub(super) next_link: u64,
 }
 
 /// A finished name look-up: the list path, the ids asked for, and what came back.
-type LinkAnswer = (
+pub(super) type LinkAnswer = (
     String,
     Vec<i64>,
     Result<Vec<(i64, Option<String>)>, UserError>,
 );
 
 /// The key field of the records at `path` (`id` unless the catalogue says otherwise).
-fn key_of(cx: &Services, path: &str) -> String {
+pub(super) fn key_of(cx: &Services, path: &str) -> String {
     cx.shared
         .catalogue
         .find_for(path)
@@ -54,8 +55,8 @@ pub fn resource_of(path: &str) -> &str {
 
 /// A records list: what it shows and the work in flight for it.
 pub struct List {
-    state: ListState,
-    tasks: ListTasks,
+    pub(super) state: ListState,
+    pub(super) tasks: ListTasks,
 }
 
 impl List {
@@ -245,7 +246,7 @@ impl List {
     }
 
     /// Opens a record of the table in the detail pane, and fetches it in full.
-    fn select(&mut self, cx: &Services, row: Option<usize>) {
+    pub(super) fn select(&mut self, cx: &Services, row: Option<usize>) {
         let client = cx.client.clone();
         let (list, tasks) = (&mut self.state, &mut self.tasks);
         list.selected = row;
@@ -423,177 +424,6 @@ impl List {
         tasks.export = Some(task);
     }
 
-    /// The place shown now, for the trail: the list's query and its title.
-    fn here(&self) -> Place {
-        let query = self.state.query.clone();
-        let title = self
-            .state
-            .trail
-            .places
-            .get(self.state.trail.at)
-            .map_or_else(|| place_title(&query.resource), |p| p.title.clone());
-        Place {
-            record: self.state.open_first
-                || self
-                    .state
-                    .trail
-                    .places
-                    .get(self.state.trail.at)
-                    .is_some_and(|p| p.record),
-            query,
-            title,
-        }
-    }
-
-    /// Goes to a place of the drill-down: on the Customers screen, the Browse screen does it.
-    fn visit(&mut self, cx: &mut Services, next: Place) {
-        if self.state.which != ListView::Browse {
-            cx.shared.screen = crate::screens::shared::Screen::Browse;
-            let command = if next.record {
-                Command::OpenRecord {
-                    resource: next.query.resource.clone(),
-                    id: opened_id(&next.query).unwrap_or_default(),
-                }
-            } else {
-                let filter = next.query.filter.items.first().and_then(|item| match item {
-                    crate::model::FilterItem::Condition(c) => {
-                        Some((c.field.clone(), opened_id(&next.query)?))
-                    }
-                    crate::model::FilterItem::Group(_) => None,
-                });
-                Command::Drill {
-                    path: next.query.resource.clone(),
-                    filter,
-                    title: next.title.clone(),
-                }
-            };
-            // The Browse list starts its trail from the customer shown here.
-            cx.send(crate::screens::browse::Command::from(command));
-            return;
-        }
-        let here = self.here();
-        self.state.trail.visit(here, next.clone());
-        self.state.counted = None;
-        self.load(cx, next.query);
-        self.state.open_first = next.record;
-    }
-
-    /// Opens record `id` of the list `resource` (a link was followed).
-    fn open_record(&mut self, cx: &mut Services, resource: &str, id: i64) {
-        let key = key_of(cx, resource);
-        let mut query = narrowed(resource, &key, id);
-        query.columns = self
-            .state
-            .remembered_columns
-            .get(&columns_key(resource))
-            .cloned()
-            .unwrap_or_default();
-        let title = cx.shared.links.label(resource, id).map_or_else(
-            || format!("{} {id}", singular_words(resource)),
-            str::to_owned,
-        );
-        self.visit(
-            cx,
-            Place {
-                query,
-                title,
-                record: true,
-            },
-        );
-    }
-
-    /// Shows a list related to the record shown (its transactions, its postings).
-    fn drill(
-        &mut self,
-        cx: &mut Services,
-        path: &str,
-        filter: Option<(String, i64)>,
-        title: String,
-    ) {
-        let mut query = match filter {
-            Some((field, id)) => narrowed(path, &field, id),
-            None => BrowseQuery {
-                resource: path.to_owned(),
-                ..BrowseQuery::default()
-            },
-        };
-        query.columns = self
-            .state
-            .remembered_columns
-            .get(&columns_key(path))
-            .cloned()
-            .unwrap_or_default();
-        self.visit(
-            cx,
-            Place {
-                query,
-                title,
-                record: false,
-            },
-        );
-    }
-
-    /// Moves to place `index` of the trail (Back, Forward, a breadcrumb).
-    fn go(&mut self, cx: &mut Services, index: Option<usize>) {
-        let Some(place) = index.and_then(|i| self.state.trail.go(i)).cloned() else {
-            return;
-        };
-        self.state.counted = None;
-        self.load(cx, place.query);
-        self.state.open_first = place.record;
-    }
-
-    /// Asks the server how the records in `wanted` read, batched per list.
-    fn name_links(&mut self, cx: &mut Services, wanted: Vec<(String, i64)>) {
-        let (Some(client), Some(company)) = (cx.client.clone(), cx.company_scope()) else {
-            return;
-        };
-        cx.shared.links.for_generation(cx.shared.company_generation);
-        let mut by_list: std::collections::BTreeMap<String, Vec<i64>> =
-            std::collections::BTreeMap::new();
-        for (path, id) in wanted {
-            if id > 0 && !cx.shared.links.is_known_or_asked(&path, id) {
-                cx.shared.links.pending.insert((path.clone(), id));
-                by_list.entry(path).or_default().push(id);
-            }
-        }
-        for (path, ids) in by_list {
-            let key = key_of(cx, &path);
-            let (client, company) = (client.clone(), company.clone());
-            let task = cx.spawn(async move {
-                let answer =
-                    calls::link_names(client, Some(company), path.clone(), key, ids.clone()).await;
-                (path, ids, answer)
-            });
-            self.tasks.next_link += 1;
-            self.tasks.links.insert(self.tasks.next_link, task);
-        }
-    }
-
-    /// Keeps the names that finished look-ups found (ids without one stay numbers and are
-    /// not asked for again for this company).
-    fn take_link_names(tasks: &mut ListTasks, cx: &mut Services) {
-        for (_, (path, asked, result)) in crate::app::finished_by_key(&mut tasks.links) {
-            let links = &mut cx.shared.links;
-            for id in &asked {
-                links.pending.remove(&(path.clone(), *id));
-            }
-            match result {
-                Ok(found) => {
-                    for (id, label) in found {
-                        links.names.insert((path.clone(), id), label);
-                    }
-                }
-                // Unnamed ids stay numbers; they are not asked for again this company.
-                Err(_) => {
-                    for id in asked {
-                        links.names.insert((path.clone(), id), None);
-                    }
-                }
-            }
-        }
-    }
-
     /// Takes finished work, and loads the list when its screen is shown for a new company.
     pub fn poll(&mut self, cx: &mut Services) {
         let mut open_now = false;
@@ -691,78 +521,4 @@ impl List {
             self.load(cx, query);
         }
     }
-}
-
-/// The list `path` narrowed to the records whose `field` is `id`.
-fn narrowed(path: &str, field: &str, id: i64) -> BrowseQuery {
-    let mut query = BrowseQuery {
-        resource: path.to_owned(),
-        ..BrowseQuery::default()
-    };
-    query.filter.items.push(crate::model::FilterItem::Condition(
-        crate::model::Condition::new(
-            field,
-            crate::model::CompareOp::Equals,
-            crate::model::FilterValue::Number(id.to_string()),
-        ),
-    ));
-    query
-}
-
-/// The id a one-record place is narrowed to.
-fn opened_id(query: &BrowseQuery) -> Option<i64> {
-    query.filter.items.iter().find_map(|item| match item {
-        crate::model::FilterItem::Condition(c) => match c.values.first()? {
-            crate::model::FilterValue::Number(n) => n.parse().ok(),
-            _ => None,
-        },
-        crate::model::FilterItem::Group(_) => None,
-    })
-}
-
-/// A list path as the breadcrumb names it: `customers/5/sop_orders` → "Sop orders".
-#[must_use]
-pub fn place_title(path: &str) -> String {
-    crate::model::field_label(resource_of(path))
-}
-
-/// One record of a list in words: `currencies` → "Currency", `tax_codes` → "Tax code".
-fn singular_words(path: &str) -> String {
-    let resource = resource_of(path);
-    let one = resource
-        .strip_suffix("ies")
-        .map(|stem| format!("{stem}y"))
-        .or_else(|| resource.strip_suffix('s').map(str::to_owned))
-        .unwrap_or_else(|| resource.to_owned());
-    crate::model::field_label(&one)
-}
-
-/// The rows of a page whose names are looked up when it arrives (later rows are looked up
-/// as they are scrolled into sight).
-const NAMED_ROWS: usize = 500;
-
-/// The (list path, id) pairs the page's reference columns hold, in its first rows.
-fn links_in(
-    catalogue: &crate::api::Catalogue,
-    table: &crate::document::TableModel,
-) -> Vec<(String, i64)> {
-    let mut wanted = Vec::new();
-    for (column, name) in table.columns.iter().enumerate() {
-        let Some(target) = (name != "id")
-            .then(|| catalogue.link_target(name))
-            .flatten()
-        else {
-            continue;
-        };
-        for row in 0..table.len().min(NAMED_ROWS) {
-            if let Ok(id) = table.cell(row, column).parse::<i64>()
-                && id > 0
-            {
-                wanted.push((target.path.clone(), id));
-            }
-        }
-    }
-    wanted.sort_unstable();
-    wanted.dedup();
-    wanted
 }
