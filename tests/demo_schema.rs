@@ -528,6 +528,41 @@ async fn the_demo_books_are_consistent() {
         rows.as_array().unwrap().iter().collect::<Vec<_>>(),
         expected
     );
+    let on_code: Vec<&Value> = expected
+        .iter()
+        .copied()
+        .filter(|r| r["nominal_code_id"] == 1)
+        .collect();
+    let nested = caller
+        .get(&format!(
+            "nominal_codes/1/nominal_transaction_enquiry_views?$filter=urn%20eq%20{urn}"
+        ))
+        .await;
+    assert_eq!(
+        nested.as_array().unwrap().iter().collect::<Vec<_>>(),
+        on_code,
+        "one code's rows only"
+    );
+    for nothing in [
+        "urn%20eq%200",
+        "id%20eq%200",
+        "urn%20eq%20-9223372036854775807",
+        "id%20eq%2099999999",
+    ] {
+        for list in [
+            "nominal_transaction_enquiry_views",
+            "sales_posted_transactions",
+        ] {
+            let answer = caller.get(&format!("{list}?$filter={nothing}")).await;
+            assert_eq!(answer, json!([]), "{list} {nothing}");
+        }
+    }
+    let by_urn = caller
+        .get(&format!(
+            "sales_posted_transactions?$filter=urn%20eq%20{urn}"
+        ))
+        .await;
+    assert_eq!(by_urn, json!([transactions[77].clone()]));
     let count = caller
         .get("nominal_transaction_enquiry_views?$count=true")
         .await;

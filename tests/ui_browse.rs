@@ -688,4 +688,28 @@ fn related_records_read_as_names_and_drill_down_goes_back_and_forward() {
         "the row, and the detail pane's title and Name field"
     );
     assert_eq!(crumbs(&h).last().unwrap(), "GB — United Kingdom");
+    // The trail starts at the customer the link was followed from: Back leads there.
+    let customer = table.cell(0, at).into_owned();
+    assert_eq!(crumbs(&h).len(), 2, "{:?}", crumbs(&h));
+    assert!(crumbs(&h)[0].starts_with(&customer), "{:?}", crumbs(&h));
+    h.get_by_label("◀ Back").click();
+    wait_loaded(&mut h, |q| q.resource == "customers");
+    support::step_until(&mut h, WAIT, "the customer again", |app| {
+        app.browse()
+            .record
+            .as_ref()
+            .is_some_and(|r| r["reference"] == customer.as_str())
+    });
+
+    // Picking another list by hand starts afresh: no trail.
+    let mut query = h.state().browse().query.clone();
+    query.resource = "products".to_owned();
+    query.filter = sage200_desk::model::FilterGroup::default();
+    h.state_mut()
+        .handle(sage200_desk::screens::records::Command::Load(Box::new(
+            query,
+        )));
+    wait_loaded(&mut h, |q| q.resource == "products");
+    assert!(crumbs(&h).is_empty());
+    assert!(h.query_by_label("◀ Back").is_none());
 }

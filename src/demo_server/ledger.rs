@@ -385,10 +385,12 @@ impl Ledger {
 
     /// The nominal rows (0-based) of the posting with index `posting`.
     pub fn nominal_rows_of(&self, posting: usize) -> std::ops::Range<usize> {
-        let start = self.nominal_start.get(posting).map_or(0, |n| *n as usize);
-        let end = self
-            .nominal_start
-            .get(posting + 1)
+        let Some(start) = self.nominal_start.get(posting).map(|n| *n as usize) else {
+            return 0..0;
+        };
+        let end = posting
+            .checked_add(1)
+            .and_then(|next| self.nominal_start.get(next))
             .map_or(start, |n| *n as usize);
         start..end
     }

@@ -218,25 +218,50 @@ impl Rows for Transactions<'_> {
     }
 
     fn candidates<'b>(&'b self, filter: Option<&Expr>) -> Box<dyn Iterator<Item = usize> + 'b> {
+        let ledger = &self.company.ledger;
         let account_field = self.schema.position(&format!("{}_id", self.account_word()));
         let account = self
             .account
             .map(i64::from)
             .or_else(|| filter.and_then(|f| account_field.and_then(|p| f.required_int(p))));
+        let in_account = move |i: usize| {
+            account.is_none_or(|a| {
+                ledger
+                    .transaction(self.side, i)
+                    .is_some_and(|p| i64::from(p.account) == a)
+            })
+        };
+        // One transaction: by its id, or by its URN (a posting of this side).
+        let by_id = filter
+            .and_then(|f| f.required_int(0))
+            .map(|id| id.saturating_sub(1));
+        let by_urn = filter
+            .and_then(|f| self.schema.position("urn").and_then(|p| f.required_int(p)))
+            .map(|urn| {
+                usize::try_from(urn.saturating_sub(1))
+                    .ok()
+                    .and_then(|posting| u32::try_from(posting).ok())
+                    .and_then(|posting| ledger.side(self.side).binary_search(&posting).ok())
+                    .map_or(-1, |i| i64::try_from(i).unwrap_or(-1))
+            });
+        if let Some(index) = by_id.or(by_urn) {
+            let one = usize::try_from(index).ok().filter(|&i| in_account(i));
+            return Box::new(one.into_iter());
+        }
         let first = filter
             .and_then(|f| f.lower_bound(0))
             .map_or(0, |n| usize::try_from(n.max(1) - 1).unwrap_or(usize::MAX));
         match account {
             Some(account) => {
-                let list = u32::try_from(account)
-                    .map_or(&[][..], |a| self.company.ledger.of_account(self.side, a));
+                let list =
+                    u32::try_from(account).map_or(&[][..], |a| ledger.of_account(self.side, a));
                 Box::new(
                     list.iter()
                         .map(|&i| i as usize)
                         .filter(move |&i| i >= first),
                 )
             }
-            None => Box::new(first..self.company.ledger.side(self.side).len()),
+            None => Box::new(first..ledger.side(self.side).len()),
         }
     }
 }
@@ -403,6 +428,10 @@ impl<'a> FinancialPeriods<'a> {
 }
 
 impl Rows for FinancialPeriods<'_> {
+    fn in_row_order(&self, position: usize) -> bool {
+        position == 0 || Some(position) == self.schema.position("accounting_period_id")
+    }
+
     fn build(&self, index: usize) -> Option<Record> {
         if index >= ALL_PERIODS {
             return None;
@@ -452,6 +481,10 @@ impl<'a> PeriodValues<'a> {
 }
 
 impl Rows for PeriodValues<'_> {
+    fn in_row_order(&self, position: usize) -> bool {
+        position == 0 || Some(position) == self.schema.position("customer_period_value_id")
+    }
+
     fn build(&self, index: usize) -> Option<Record> {
         let customer = *self.customers.get(index / ALL_PERIODS)?;
         let k = index % ALL_PERIODS;
@@ -484,7 +517,13 @@ impl Rows for PeriodValues<'_> {
                 "customer_name",
                 field(self.company, "customers", customer, "name"),
             )
-            .put("customer_period_value_id", index + 1)
+            // Stable while customers come and go: from the customer's id, not its place.
+            .put(
+                "customer_period_value_id",
+                customer
+                    .saturating_mul(i64::try_from(ALL_PERIODS).unwrap_or(96))
+                    .saturating_add(i64::try_from(k).unwrap_or(0) + 1),
+            )
             .put("period_value_total_invoice_value_to_date", pounds(sums[0]))
             .put(
                 "period_value_total_credit_note_value_to_date",
@@ -614,11 +653,6 @@ impl Rows for NominalRows<'_> {
         let first = filter
             .and_then(|f| f.lower_bound(0))
             .map_or(0, |n| usize::try_from(n.max(1) - 1).unwrap_or(usize::MAX));
-        let urn = filter.and_then(|f| self.schema.position("urn").and_then(|p| f.required_int(p)));
-        if let Some(urn) = urn {
-            let posting = usize::try_from(urn - 1).unwrap_or(usize::MAX);
-            return Box::new(ledger.nominal_rows_of(posting).filter(move |&r| r >= first));
-        }
         let code = self.code.or_else(|| {
             filter.and_then(|f| {
                 self.schema
@@ -626,6 +660,25 @@ impl Rows for NominalRows<'_> {
                     .and_then(|p| f.required_int(p))
             })
         });
+        let on_code = move |row: usize| {
+            code.is_none_or(|c| {
+                ledger
+                    .nominal_row(row)
+                    .is_some_and(|(_, (leg, _, _))| i64::from(leg) == c)
+            })
+        };
+        if let Some(id) = filter.and_then(|f| f.required_int(0)) {
+            let one = usize::try_from(id.saturating_sub(1))
+                .ok()
+                .filter(|&r| on_code(r));
+            return Box::new(one.into_iter());
+        }
+        let urn = filter.and_then(|f| self.schema.position("urn").and_then(|p| f.required_int(p)));
+        if let Some(urn) = urn {
+            let rows = usize::try_from(urn.saturating_sub(1))
+                .map_or(0..0, |posting| ledger.nominal_rows_of(posting));
+            return Box::new(rows.filter(move |&r| r >= first && on_code(r)));
+        }
         match code {
             Some(code) => Box::new(
                 ledger

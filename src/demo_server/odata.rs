@@ -133,7 +133,11 @@ impl Query {
     /// order only as many rows are built as the page needs; another order sorts the keys of
     /// every match, then builds the page.
     pub fn apply_rows(&self, schema: &Schema, rows: &dyn Rows) -> Vec<Record> {
-        let in_row_order = self.order.is_empty() || self.order == [(0, false)];
+        let in_row_order = match self.order.as_slice() {
+            [] => true,
+            [(position, false)] => rows.in_row_order(*position),
+            _ => false,
+        };
         if in_row_order && self.filter.is_none() {
             // Nothing to test: skipped rows need not be built.
             return rows
@@ -211,6 +215,11 @@ impl Query {
 pub trait Rows {
     /// Builds row `index`; `None` past the end.
     fn build(&self, index: usize) -> Option<Record>;
+    /// Whether ascending order of field `position` is the rows' own order (the first
+    /// field's always is), so a page in that order needs no sort.
+    fn in_row_order(&self, position: usize) -> bool {
+        position == 0
+    }
     /// The rows worth building for `filter`, ascending: every row unless the source can
     /// narrow them from its own indexes (an account's transactions, a nominal code's rows).
     fn candidates<'a>(&'a self, filter: Option<&Expr>) -> Box<dyn Iterator<Item = usize> + 'a>;

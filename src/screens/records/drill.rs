@@ -31,37 +31,64 @@ impl List {
         }
     }
 
-    /// Goes to a place of the drill-down: on the Customers screen, the Browse screen does it.
+    /// Goes to a place of the drill-down: on the Customers screen, the Browse screen does it,
+    /// with a trail that starts from the record (or list) shown here.
     pub(super) fn visit(&mut self, cx: &mut Services, next: Place) {
         if self.state.which != ListView::Browse {
             cx.shared.screen = crate::screens::shared::Screen::Browse;
-            let command = if next.record {
-                Command::OpenRecord {
-                    resource: next.query.resource.clone(),
-                    id: opened_id(&next.query).unwrap_or_default(),
-                }
-            } else {
-                let filter = next.query.filter.items.first().and_then(|item| match item {
-                    crate::model::FilterItem::Condition(c) => {
-                        Some((c.field.clone(), opened_id(&next.query)?))
-                    }
-                    crate::model::FilterItem::Group(_) => None,
-                });
-                Command::Drill {
-                    path: next.query.resource.clone(),
-                    filter,
-                    title: next.title.clone(),
-                }
-            };
-            // The Browse list starts its trail from the customer shown here.
-            cx.send(crate::screens::browse::Command::from(command));
+            let from = self.shown_place(cx);
+            cx.send(crate::screens::browse::Command::from(Command::Visit(
+                Box::new(from),
+                Box::new(next),
+            )));
             return;
         }
         let here = self.here();
         self.state.trail.visit(here, next.clone());
+        self.go_to_place(cx, next);
+    }
+
+    /// Starts a new trail at `from` and goes on to `next` (a link followed on another
+    /// screen).
+    pub(super) fn visit_from(&mut self, cx: &mut Services, from: Place, next: Place) {
+        self.state.trail = super::Trail::default();
+        self.state.trail.visit(from, next.clone());
+        self.go_to_place(cx, next);
+    }
+
+    fn go_to_place(&mut self, cx: &mut Services, place: Place) {
         self.state.counted = None;
-        self.load(cx, next.query);
-        self.state.open_first = next.record;
+        self.load(cx, place.query);
+        self.state.open_first = place.record;
+    }
+
+    /// The record open in the detail pane as a place (its list narrowed to it), or the
+    /// list itself when none is open.
+    fn shown_place(&self, cx: &Services) -> Place {
+        let resource = self.state.query.resource.clone();
+        let key = key_of(cx, &resource);
+        let from_page = self
+            .state
+            .selected
+            .zip(self.state.page.as_ref())
+            .and_then(|(row, page)| page.record(row));
+        let record = self.state.record.as_deref().cloned().or(from_page);
+        match record
+            .as_ref()
+            .and_then(|r| Some((r, r.get(&key)?.as_i64()?)))
+        {
+            Some((record, id)) => Place {
+                query: narrowed(&resource, &key, id),
+                title: crate::model::record_label(record)
+                    .unwrap_or_else(|| format!("{} {id}", singular_words(&resource))),
+                record: true,
+            },
+            None => Place {
+                query: self.state.query.clone(),
+                title: place_title(&resource),
+                record: false,
+            },
+        }
     }
 
     /// Opens record `id` of the list `resource` (a link was followed).
@@ -124,9 +151,7 @@ impl List {
         let Some(place) = index.and_then(|i| self.state.trail.go(i)).cloned() else {
             return;
         };
-        self.state.counted = None;
-        self.load(cx, place.query);
-        self.state.open_first = place.record;
+        self.go_to_place(cx, place);
     }
 
     /// Asks the server how the records in `wanted` read, batched per list.
@@ -143,13 +168,14 @@ impl List {
                 by_list.entry(path).or_default().push(id);
             }
         }
+        let generation = cx.shared.links.generation;
         for (path, ids) in by_list {
             let key = key_of(cx, &path);
             let (client, company) = (client.clone(), company.clone());
             let task = cx.spawn(async move {
                 let answer =
                     calls::link_names(client, Some(company), path.clone(), key, ids.clone()).await;
-                (path, ids, answer)
+                (generation, path, ids, answer)
             });
             self.tasks.next_link += 1;
             self.tasks.links.insert(self.tasks.next_link, task);
@@ -159,8 +185,13 @@ impl List {
     /// Keeps the names that finished look-ups found (ids without one stay numbers and are
     /// not asked for again for this company).
     pub(super) fn take_link_names(tasks: &mut ListTasks, cx: &mut Services) {
-        for (_, (path, asked, result)) in crate::app::finished_by_key(&mut tasks.links) {
+        for (_, (generation, path, asked, result)) in crate::app::finished_by_key(&mut tasks.links)
+        {
             let links = &mut cx.shared.links;
+            if generation != links.generation {
+                // Asked for another company: its names must not label this one's ids.
+                continue;
+            }
             for id in &asked {
                 links.pending.remove(&(path.clone(), *id));
             }
@@ -195,17 +226,6 @@ fn narrowed(path: &str, field: &str, id: i64) -> BrowseQuery {
         ),
     ));
     query
-}
-
-/// The id a one-record place is narrowed to.
-fn opened_id(query: &BrowseQuery) -> Option<i64> {
-    query.filter.items.iter().find_map(|item| match item {
-        crate::model::FilterItem::Condition(c) => match c.values.first()? {
-            crate::model::FilterValue::Number(n) => n.parse().ok(),
-            _ => None,
-        },
-        crate::model::FilterItem::Group(_) => None,
-    })
 }
 
 /// A list path as the breadcrumb names it: `customers/5/sop_orders` → "Sop orders".

@@ -54,6 +54,9 @@ pub enum Command {
         /// The breadcrumb's words for it.
         title: String,
     },
+    /// A link followed on another screen: a new trail from `from` (the record shown there)
+    /// to the place it leads to.
+    Visit(Box<Place>, Box<Place>),
     /// Back to the place before in the drill-down trail.
     Back,
     /// Forward again.

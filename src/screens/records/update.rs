@@ -34,6 +34,7 @@ pub(super) struct ListTasks {
 
 /// A finished name look-up: the list path, the ids asked for, and what came back.
 pub(super) type LinkAnswer = (
+    u64,
     String,
     Vec<i64>,
     Result<Vec<(i64, Option<String>)>, UserError>,
@@ -79,7 +80,15 @@ impl List {
     /// Handles one of the list's commands.
     pub fn handle(&mut self, cx: &mut Services, command: Command) {
         match command {
-            Command::Load(query) => self.load(cx, *query),
+            Command::Load(query) => {
+                // Another list picked by hand starts afresh: the trail was about the old one.
+                if query.resource != self.state.query.resource {
+                    self.state.trail = super::Trail::default();
+                    self.state.open_first = false;
+                }
+                self.load(cx, *query);
+            }
+            Command::Visit(from, to) => self.visit_from(cx, *from, *to),
             Command::OpenRecord { resource, id } => self.open_record(cx, &resource, id),
             Command::Drill {
                 path,
@@ -123,13 +132,21 @@ impl List {
             }
             request = request.param("$select", columns.join(","));
         }
+        // Nested lists (`customers/5/sales_posted_transactions`) search their template's
+        // fields; an unknown list is searched by name.
         let search_fields = cx
             .shared
             .catalogue
-            .get(&query.resource)
-            .map(|e| e.search_fields.clone())
-            .filter(|f| !f.is_empty())
-            .unwrap_or_else(|| vec!["name".to_owned()]);
+            .find_for(&query.resource)
+            .map_or_else(|| vec!["name".to_owned()], |e| e.search_fields.clone());
+        if search_fields.is_empty() && !query.search.trim().is_empty() {
+            return Err(UserError {
+                message: "This list has no name or reference for the quick search to look in."
+                    .to_owned(),
+                advice: "Clear the quick search, and use Filter… to narrow the list by one of its fields."
+                    .to_owned(),
+            });
+        }
         match query.filter_text(&search_fields) {
             Ok(Some(filter)) => request = request.param("$filter", filter),
             Ok(None) => {}
@@ -424,6 +441,35 @@ impl List {
         tasks.export = Some(task);
     }
 
+    /// Loads the list when its screen is shown, and again when the company changes.
+    fn load_for_company(&mut self, cx: &Services) {
+        let browse = &self.state;
+        if cx.shared.screen == browse.which.screen()
+            && cx.client.is_some()
+            && cx.shared.company.is_some()
+            && !browse.loading
+            && browse.generation != Some(cx.shared.company_generation)
+        {
+            let mut query = browse.query.clone();
+            // Another company: the trail's records and ids were the old one's. Start again
+            // from the plain list the trail began at.
+            if let Some(first) = browse.trail.places.first() {
+                query = BrowseQuery {
+                    resource: resource_of(&first.query.resource).to_owned(),
+                    ..BrowseQuery::default()
+                };
+                if let Some(columns) = browse.remembered_columns.get(&query.resource) {
+                    query.columns.clone_from(columns);
+                }
+            }
+            self.state.trail = super::Trail::default();
+            self.state.open_first = false;
+            query.page = 0;
+            self.state.counted = None;
+            self.load(cx, query);
+        }
+    }
+
     /// Takes finished work, and loads the list when its screen is shown for a new company.
     pub fn poll(&mut self, cx: &mut Services) {
         let mut open_now = false;
@@ -507,18 +553,6 @@ impl List {
                 Err(problem) => cx.shared.error = Some(problem),
             }
         }
-        // A list loads when its screen is shown, and again when the company changes.
-        let browse = &self.state;
-        if cx.shared.screen == browse.which.screen()
-            && cx.client.is_some()
-            && cx.shared.company.is_some()
-            && !browse.loading
-            && browse.generation != Some(cx.shared.company_generation)
-        {
-            let mut query = browse.query.clone();
-            query.page = 0;
-            self.state.counted = None;
-            self.load(cx, query);
-        }
+        self.load_for_company(cx);
     }
 }
