@@ -214,8 +214,9 @@ pub struct Shared {
 pub struct LinkNames {
     /// The company generation the names belong to.
     pub generation: u64,
-    /// Labels found (or found missing).
-    pub names: std::collections::HashMap<(String, i64), Option<String>>,
+    /// Labels found (or found missing): list path → id → label. Nested so that drawing a
+    /// cell looks one up without allocating.
+    pub names: std::collections::HashMap<String, std::collections::HashMap<i64, Option<String>>>,
     /// Asked for and not answered yet.
     pub pending: std::collections::HashSet<(String, i64)>,
 }
@@ -224,16 +225,24 @@ impl LinkNames {
     /// The label of record `id` of `resource`, when known.
     #[must_use]
     pub fn label(&self, resource: &str, id: i64) -> Option<&str> {
+        self.names.get(resource)?.get(&id)?.as_deref()
+    }
+
+    /// Records what record `id` of `resource` reads as (`None`: nothing to show).
+    pub fn insert(&mut self, resource: &str, id: i64, label: Option<String>) {
         self.names
-            .get(&(resource.to_owned(), id))
-            .and_then(|l| l.as_deref())
+            .entry(resource.to_owned())
+            .or_default()
+            .insert(id, label);
     }
 
     /// Whether `id` of `resource` is known or asked for already.
     #[must_use]
     pub fn is_known_or_asked(&self, resource: &str, id: i64) -> bool {
-        let key = (resource.to_owned(), id);
-        self.names.contains_key(&key) || self.pending.contains(&key)
+        self.names
+            .get(resource)
+            .is_some_and(|ids| ids.contains_key(&id))
+            || self.pending.contains(&(resource.to_owned(), id))
     }
 
     /// Forgets everything when the company changed.

@@ -198,13 +198,13 @@ impl List {
             match result {
                 Ok(found) => {
                     for (id, label) in found {
-                        links.names.insert((path.clone(), id), label);
+                        links.insert(&path, id, label);
                     }
                 }
                 // Unnamed ids stay numbers; they are not asked for again this company.
                 Err(_) => {
                     for id in asked {
-                        links.names.insert((path.clone(), id), None);
+                        links.insert(&path, id, None);
                     }
                 }
             }
