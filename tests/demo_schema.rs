@@ -218,6 +218,18 @@ impl Caller {
     }
 }
 
+/// A demo server whose first company has `customers` customers and about `transactions`
+/// ledger transactions.
+async fn books(customers: usize, transactions: usize) -> DemoServer {
+    DemoServer::start(DemoConfig {
+        customers,
+        transactions,
+        ..DemoConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
 fn pence(value: &Value) -> i64 {
     (value
         .as_f64()
@@ -248,13 +260,7 @@ async fn ledger_resources_match_sages_schemas() {
             .find_map(|(_, v)| v["components"]["schemas"].get(name).cloned())
             .unwrap_or_else(|| panic!("Sage's files have no schema '{name}'"))
     };
-    let server = DemoServer::start(DemoConfig {
-        customers: 50,
-        transactions: 2_000,
-        ..DemoConfig::default()
-    })
-    .await
-    .unwrap();
+    let server = books(50, 2_000).await;
     let caller = Caller::new(&server);
     let cases = [
         (
@@ -334,13 +340,7 @@ async fn ledger_resources_match_sages_schemas() {
 
 #[tokio::test]
 async fn the_demo_books_are_consistent() {
-    let server = DemoServer::start(DemoConfig {
-        customers: 120,
-        transactions: 12_000,
-        ..DemoConfig::default()
-    })
-    .await
-    .unwrap();
+    let server = books(120, 12_000).await;
     let caller = Caller::new(&server);
     let customers = caller.all("customers?$select=id,balance", "id").await;
     let transactions = caller.all("sales_posted_transactions", "id").await;

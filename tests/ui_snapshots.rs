@@ -272,12 +272,19 @@ fn stable_snapshot_with(
     egui_kittest::try_image_snapshot(&image, name)
 }
 
-#[test]
-fn the_browse_screen_with_customers() {
+/// A demo server with 80 customers and the app signed in to its first company, light, at
+/// `width` points wide.
+fn signed_in(
+    rt: &tokio::runtime::Runtime,
+    scope: &str,
+    width: f32,
+) -> (
+    sage200_desk::demo_server::DemoServer,
+    Harness<'static, SageApp>,
+) {
     use sage200_desk::demo_server::DemoConfig;
-    let rt = support::runtime();
     let server = support::demo_server(
-        &rt,
+        rt,
         DemoConfig {
             auto_approve: true,
             customers: 80,
@@ -286,20 +293,27 @@ fn the_browse_screen_with_customers() {
     );
     let options = StartOptions {
         open_browser: false,
-        keyring_scope: support::keyring_scope("snapshot-browse"),
+        keyring_scope: support::keyring_scope(scope),
         ..StartOptions::new(rt.handle().clone(), Some(server.base_url()))
     };
     let mut h = Harness::builder()
         // A finished background task may ask for a frame at any moment; allow a few.
         .with_max_steps(20)
-        .with_size(egui::vec2(1200.0, 760.0))
+        .with_size(egui::vec2(width, 760.0))
         .with_theme(egui::Theme::Light)
         .build_eframe(move |cc| {
             SageApp::with_state(&cc.egui_ctx, options, support::returning_user())
         });
     support::settle_startup(&mut h);
-    support::sign_in(&rt, &mut h);
+    support::sign_in(rt, &mut h);
     support::pick_company(&mut h, "Stationery & Office Supplies");
+    (server, h)
+}
+
+#[test]
+fn the_browse_screen_with_customers() {
+    let rt = support::runtime();
+    let (_server, mut h) = signed_in(&rt, "snapshot-browse", 1200.0);
     support::step_until(
         &mut h,
         std::time::Duration::from_secs(15),
@@ -365,32 +379,9 @@ fn the_browse_screen_with_customers() {
 
 #[test]
 fn a_drill_down_with_its_breadcrumb() {
-    use sage200_desk::demo_server::DemoConfig;
     use sage200_desk::screens::records::Command;
     let rt = support::runtime();
-    let server = support::demo_server(
-        &rt,
-        DemoConfig {
-            auto_approve: true,
-            customers: 80,
-            ..DemoConfig::default()
-        },
-    );
-    let options = StartOptions {
-        open_browser: false,
-        keyring_scope: support::keyring_scope("snapshot-drill"),
-        ..StartOptions::new(rt.handle().clone(), Some(server.base_url()))
-    };
-    let mut h = Harness::builder()
-        .with_max_steps(20)
-        .with_size(egui::vec2(1300.0, 760.0))
-        .with_theme(egui::Theme::Light)
-        .build_eframe(move |cc| {
-            SageApp::with_state(&cc.egui_ctx, options, support::returning_user())
-        });
-    support::settle_startup(&mut h);
-    support::sign_in(&rt, &mut h);
-    support::pick_company(&mut h, "Stationery & Office Supplies");
+    let (_server, mut h) = signed_in(&rt, "snapshot-drill", 1300.0);
     let wait = std::time::Duration::from_secs(15);
     let arrived = |resource: &'static str| {
         move |app: &SageApp| {
