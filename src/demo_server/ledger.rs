@@ -476,7 +476,7 @@ fn add_invoice(
             (credit_goods + 2) / 5
         };
         let credit_day = day.saturating_add(rng.random_range(1..20)).min(today);
-        let allocated = rng.random_bool(0.9);
+        let allocated = rng.random_bool(0.95);
         let credit = Posting {
             goods: credit_goods,
             tax: credit_tax,
@@ -496,7 +496,7 @@ fn add_invoice(
         follow.push(credit);
     }
     settle_invoice(rng, &mut invoice, base, &mut follow, today);
-    if rng.random_bool(0.01) {
+    if rng.random_bool(0.003) {
         // Money on account, not yet allocated to anything.
         let on_account_day = rng.random_range(day..=today);
         follow.push(Posting {
