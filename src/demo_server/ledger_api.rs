@@ -9,9 +9,8 @@ use axum::response::Response;
 use super::api::{message, write_one};
 use super::data::{Company, Schemas};
 use super::ledger::Side;
-use super::ledger_views::{
-    Aged, Ageing, FinancialPeriods, NominalRows, PeriodValues, Transactions, answer,
-};
+use super::ledger_aged::{Aged, Ageing};
+use super::ledger_views::{FinancialPeriods, NominalRows, PeriodValues, Transactions, answer};
 use super::odata::{Query, Rows};
 
 /// The list resources this module answers (GET only).

@@ -13,56 +13,55 @@ use serde_json::Value;
 
 use super::data::Company;
 use super::ledger::{
-    LEDGER_DATE, Ledger, PERIODS_PER_YEAR, Posting, Side, TxKind, YEARS, period_end, period_of,
-    period_start,
+    PERIODS_PER_YEAR, Posting, Side, TxKind, YEARS, period_end, period_of, period_start,
 };
 use super::odata::{Expr, Query, Rows};
 use super::schema::Schema;
 use super::store::{Record, value_of};
 
 /// A record being filled field by field, by name.
-struct Row<'s> {
+pub(super) struct Row<'s> {
     schema: &'s Schema,
     record: Record,
 }
 
 impl<'s> Row<'s> {
-    fn new(schema: &'s Schema) -> Self {
+    pub(super) fn new(schema: &'s Schema) -> Self {
         Self {
             schema,
             record: Record::default(),
         }
     }
-    fn put(&mut self, name: &str, value: impl Into<Value>) -> &mut Self {
+    pub(super) fn put(&mut self, name: &str, value: impl Into<Value>) -> &mut Self {
         if let Some(p) = self.schema.position(name) {
             self.record.set(p, value.into());
         }
         self
     }
-    fn done(self) -> Record {
+    pub(super) fn done(self) -> Record {
         self.record
     }
 }
 
 /// Pence as pounds.
 #[allow(clippy::cast_precision_loss)] // ledger values stay far below 2^53 pence
-fn pounds(pence: i64) -> Value {
+pub(super) fn pounds(pence: i64) -> Value {
     Value::from(pence as f64 / 100.0)
 }
 
 /// Pence in a foreign currency as base-currency pounds at `rate` (foreign per pound).
 #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
-fn base_pence(pence: i64, rate: f64) -> i64 {
+pub(super) fn base_pence(pence: i64, rate: f64) -> i64 {
     (pence as f64 / rate).round() as i64
 }
 
 /// A document date as Sage writes it.
-fn stamp(date: NaiveDate) -> Value {
+pub(super) fn stamp(date: NaiveDate) -> Value {
     Value::from(format!("{}T00:00:00Z", date.format("%Y-%m-%d")))
 }
 
 /// The name of the account table of a side.
-fn accounts_table(side: Side) -> &'static str {
+pub(super) fn accounts_table(side: Side) -> &'static str {
     match side {
         Side::Sales => "customers",
         Side::Purchase => "suppliers",
@@ -70,7 +69,7 @@ fn accounts_table(side: Side) -> &'static str {
 }
 
 /// One field of a stored record of `table`, or null.
-fn field(company: &Company, table: &str, id: i64, name: &str) -> Value {
+pub(super) fn field(company: &Company, table: &str, id: i64, name: &str) -> Value {
     let Some(table) = company.tables.get(table) else {
         return Value::Null;
     };
@@ -81,7 +80,7 @@ fn field(company: &Company, table: &str, id: i64, name: &str) -> Value {
 }
 
 /// An account's currency: (name, symbol, units per pound).
-fn currency_of(company: &Company, side: Side, account: u32) -> (Value, Value, f64) {
+pub(super) fn currency_of(company: &Company, side: Side, account: u32) -> (Value, Value, f64) {
     let id = field(
         company,
         accounts_table(side),
@@ -262,144 +261,6 @@ impl Rows for Transactions<'_> {
                 )
             }
             None => Box::new(first..ledger.side(self.side).len()),
-        }
-    }
-}
-
-/// How the aged views count a transaction's age (`$ageingdatetype`, as Sage's guide lists).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ageing {
-    /// Days since the transaction date (`transactiondate`, the default).
-    TransactionDate,
-    /// Days since the due date (`duedate`): not yet due is current.
-    DueDate,
-    /// Calendar months back from the ageing date's month (`calendarmonth`).
-    CalendarMonth,
-}
-
-impl Ageing {
-    /// Reads `$ageingdatetype`.
-    pub fn parse(value: &str) -> Result<Self, String> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "" | "transactiondate" => Ok(Self::TransactionDate),
-            "duedate" => Ok(Self::DueDate),
-            "calendarmonth" => Ok(Self::CalendarMonth),
-            other => Err(format!(
-                "$ageingdatetype must be transactiondate, duedate or calendarmonth, not '{other}'."
-            )),
-        }
-    }
-
-    /// The bucket of a posting aged at [`LEDGER_DATE`]: `None` for future, `Some(0)` current,
-    /// 1–4 the named periods, 5 older than all of them ("past"). The demo's buckets are 30
-    /// days (or one calendar month) wide, as Sage's default ageing periods are.
-    fn bucket(self, posting: &Posting) -> Option<usize> {
-        let date = posting.date();
-        if date > LEDGER_DATE {
-            return None;
-        }
-        let step = match self {
-            Self::TransactionDate => (LEDGER_DATE - date).num_days().saturating_sub(1) / 30,
-            Self::DueDate => {
-                (LEDGER_DATE - posting.due_date())
-                    .num_days()
-                    .max(1)
-                    .saturating_sub(1)
-                    / 30
-            }
-            Self::CalendarMonth => i64::from(
-                (LEDGER_DATE.year() - date.year()) * 12 + LEDGER_DATE.month0().cast_signed()
-                    - date.month0().cast_signed(),
-            ),
-        };
-        Some(usize::try_from(step.clamp(0, 5)).unwrap_or(5))
-    }
-
-    /// The names of periods 1–4.
-    fn names(self) -> [&'static str; 4] {
-        match self {
-            Self::CalendarMonth => ["1 month", "2 months", "3 months", "4 months"],
-            _ => [
-                "31 - 60 days",
-                "61 - 90 days",
-                "91 - 120 days",
-                "121 - 150 days",
-            ],
-        }
-    }
-}
-
-/// `…_aged_debtor_summary_views` / `…_aged_creditor_summary_views`: one row per account
-/// whose transactions leave something outstanding, ascending by account id.
-pub struct Aged<'a> {
-    company: &'a Company,
-    schema: &'a Schema,
-    side: Side,
-    ageing: Ageing,
-    accounts: Vec<u32>,
-}
-
-impl<'a> Aged<'a> {
-    /// The aged balances of `side`.
-    pub fn new(company: &'a Company, schema: &'a Schema, side: Side, ageing: Ageing) -> Self {
-        let accounts = company.ledger.open_accounts(side);
-        Self {
-            company,
-            schema,
-            side,
-            ageing,
-            accounts,
-        }
-    }
-}
-
-impl Rows for Aged<'_> {
-    fn build(&self, index: usize) -> Option<Record> {
-        let account = *self.accounts.get(index)?;
-        let ledger: &Ledger = &self.company.ledger;
-        let (_, _, rate) = currency_of(self.company, self.side, account);
-        // future, then buckets 0 (current) to 5 (past)
-        let mut document = [0_i64; 7];
-        let mut base = [0_i64; 7];
-        for &i in ledger.open_items(self.side, account) {
-            let Some(posting) = ledger.transaction(self.side, i as usize) else {
-                continue;
-            };
-            let slot = self.ageing.bucket(posting).map_or(0, |b| b + 1);
-            document[slot] += posting.signed_outstanding();
-            base[slot] += base_pence(posting.signed_outstanding(), rate);
-        }
-        let word = match self.side {
-            Side::Sales => "customer",
-            Side::Purchase => "supplier",
-        };
-        let mut row = Row::new(self.schema);
-        row.put(&format!("{word}_id"), account)
-            .put(&format!("posted_{word}_transaction_id"), 0);
-        for (prefix, sums) in [("doc", document), ("base", base)] {
-            row.put(&format!("{prefix}_future"), pounds(sums[0]))
-                .put(&format!("{prefix}_current"), pounds(sums[1]))
-                .put(&format!("{prefix}_past"), pounds(sums[6]));
-            for period in 1..=8 {
-                let pence = if period <= 4 { sums[period + 1] } else { 0 };
-                row.put(&format!("{prefix}_period_{period}"), pounds(pence));
-            }
-        }
-        for (n, name) in self.ageing.names().iter().enumerate() {
-            row.put(&format!("aged_period_{}", n + 1), *name);
-        }
-        Some(row.done())
-    }
-
-    fn candidates<'b>(&'b self, filter: Option<&Expr>) -> Box<dyn Iterator<Item = usize> + 'b> {
-        match filter.and_then(|f| f.required_int(0)) {
-            Some(account) => Box::new(
-                self.accounts
-                    .iter()
-                    .position(|&a| i64::from(a) == account)
-                    .into_iter(),
-            ),
-            None => Box::new(0..self.accounts.len()),
         }
     }
 }

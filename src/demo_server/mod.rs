@@ -11,6 +11,7 @@ mod data;
 mod faults;
 mod filter;
 mod ledger;
+mod ledger_aged;
 mod ledger_api;
 mod ledger_schema;
 mod ledger_views;

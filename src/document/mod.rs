@@ -10,11 +10,13 @@ mod flat;
 mod rows;
 mod scan;
 mod table;
+mod totals;
 
 pub use answer::{Answered, Child, JsonDoc, Kind, PagePieces, Span, TableModel, summary};
 pub use body::{BodyError, check_body, format_body};
 pub use flat::FlatTable;
 pub use table::{ColumnKind, Found, TableSort, column_kinds, json_path, search_answer, sort_rows};
+pub use totals::{ColumnTotal, column_totals, is_summable};
 
 use crate::model::ResponseMeta;
 

@@ -1,0 +1,153 @@
+//! Totals of a table's money columns, summed exactly on the decimal digits (never through
+//! floating point, so 0.1 + 0.2 is 0.30 and a million rows add up to the penny).
+
+use super::{ColumnKind, TableModel};
+
+/// The total of one column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnTotal {
+    /// The column's index in the table.
+    pub column: usize,
+    /// The exact sum as decimal text (`-1234.5`, as many places as the values had).
+    pub sum: String,
+    /// How many cells held a number.
+    pub counted: usize,
+}
+
+/// Whether a column holds amounts worth adding up: a money column that is not a rate, a
+/// percentage or an id (Sage's naming: `exchange_rate`, `discount_percent`, `…_id`).
+#[must_use]
+pub fn is_summable(name: &str, kind: ColumnKind) -> bool {
+    kind == ColumnKind::Money
+        && !name.contains("rate")
+        && !name.contains("percent")
+        && !name.ends_with("_id")
+        && name != "id"
+}
+
+/// A decimal number as an integer of units of 10^-`places`: `-12.5` at 2 places is -1250.
+/// `None` for text that is not a plain decimal, or has more than `places` places.
+fn scaled(text: &str, places: usize) -> Option<i128> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !plain(whole) || !plain(fraction) || fraction.len() > places {
+        return None;
+    }
+    let mut value: i128 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        value = value.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+    }
+    for _ in fraction.len()..places {
+        value = value.checked_mul(10)?;
+    }
+    Some(if negative { -value } else { value })
+}
+
+/// Writes `value` units of 10^-`places` as decimal text.
+fn unscaled(value: i128, places: usize) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let digits = format!("{digits:0>width$}", width = places + 1);
+    let (whole, fraction) = digits.split_at(digits.len() - places);
+    let sign = if value < 0 { "-" } else { "" };
+    if places == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    }
+}
+
+/// The totals of the summable columns (see [`is_summable`]) over every row of `table`.
+/// Cells that are empty or not numbers are left out.
+#[must_use]
+pub fn column_totals(table: &TableModel, kinds: &[ColumnKind]) -> Vec<ColumnTotal> {
+    let mut totals = Vec::new();
+    for (column, name) in table.columns.iter().enumerate() {
+        let kind = kinds.get(column).copied().unwrap_or(ColumnKind::Text);
+        if !is_summable(name, kind) {
+            continue;
+        }
+        // The places the values use (Sage's amounts have two; some five).
+        let places = (0..table.len())
+            .filter_map(|row| {
+                let cell = table.cell(row, column);
+                cell.split_once('.').map(|(_, f)| f.len())
+            })
+            .max()
+            .unwrap_or(0)
+            .min(12);
+        let mut sum: i128 = 0;
+        let mut counted = 0;
+        for row in 0..table.len() {
+            if let Some(value) = scaled(&table.cell(row, column), places) {
+                sum = sum.saturating_add(value);
+                counted += 1;
+            }
+        }
+        if counted > 0 {
+            totals.push(ColumnTotal {
+                column,
+                sum: unscaled(sum, places),
+                counted,
+            });
+        }
+    }
+    totals
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{column_kinds, read_answer};
+    use crate::model::ResponseMeta;
+
+    fn table(json: &str) -> TableModel {
+        read_answer(
+            ResponseMeta::ok("u", 0),
+            &bytes::Bytes::from(json.to_owned()),
+        )
+        .table
+        .unwrap()
+    }
+
+    #[test]
+    fn money_adds_up_exactly_and_rates_are_left_alone() {
+        let t = table(
+            r#"[{"id":1,"balance":0.1,"exchange_rate":1.17,"name":"A","credit_limit":100.0},
+                {"id":2,"balance":0.2,"exchange_rate":1.0,"name":"B","credit_limit":null},
+                {"id":3,"balance":-1234.56,"exchange_rate":1.0,"name":"C","credit_limit":500.25}]"#,
+        );
+        let kinds = column_kinds(&t);
+        let totals = column_totals(&t, &kinds);
+        let named: Vec<(&str, &str, usize)> = totals
+            .iter()
+            .map(|t2| (t.columns[t2.column].as_str(), t2.sum.as_str(), t2.counted))
+            .collect();
+        assert_eq!(
+            named,
+            [("balance", "-1234.26", 3), ("credit_limit", "600.25", 2)]
+        );
+        // Exponent forms are not plain decimals: left out rather than misread.
+        assert_eq!(scaled("5e2", 2), None);
+    }
+
+    #[test]
+    fn big_sums_keep_every_penny() {
+        let rows: Vec<String> = (0..100_000)
+            .map(|i| format!(r#"{{"id":{i},"balance":{}.{:02}}}"#, i * 37, i % 100))
+            .collect();
+        let t = table(&format!("[{}]", rows.join(",")));
+        let totals = column_totals(&t, &column_kinds(&t));
+        let pence: i128 = (0..100_000_i128).map(|i| i * 37 * 100 + i % 100).sum();
+        assert_eq!(totals[0].sum, unscaled(pence, 2));
+        assert_eq!(unscaled(-5, 2), "-0.05");
+        assert_eq!(unscaled(0, 0), "0");
+        assert_eq!(scaled("12.345", 2), None);
+        assert_eq!(scaled("1.5", 2), Some(150));
+        assert_eq!(scaled("abc", 2), None);
+    }
+}
