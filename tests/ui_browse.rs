@@ -713,3 +713,45 @@ fn related_records_read_as_names_and_drill_down_goes_back_and_forward() {
     assert!(crumbs(&h).is_empty());
     assert!(h.query_by_label("◀ Back").is_none());
 }
+
+/// Decimal text as pence, exactly (`-12.5` → -1250).
+fn to_pence(text: &str) -> i128 {
+    let (negative, digits) = text.strip_prefix('-').map_or((false, text), |d| (true, d));
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let fraction = format!("{fraction:0<2}");
+    let value: i128 = format!("{whole}{}", &fraction[..2]).parse().unwrap();
+    if negative { -value } else { value }
+}
+
+#[test]
+fn money_columns_are_totalled_exactly_over_the_rows_loaded() {
+    let rt = support::runtime();
+    let (_server, mut h) = signed_in(&rt, 120, "totals");
+    support::step_until(&mut h, WAIT, "the totals", |app| {
+        app.browse().totals.is_some()
+    });
+    let _ = h.run_ok();
+    let shown = |h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>| {
+        let pence: i128 = column(h, "balance").iter().map(|c| to_pence(c)).sum();
+        let sign = if pence < 0 { "-" } else { "" };
+        let exact = format!("{sign}{}.{:02}", pence.abs() / 100, pence.abs() % 100);
+        sage200_desk::model::format_money(&exact).unwrap()
+    };
+    assert_eq!(column(&h, "balance").len(), 100);
+    h.get_by_label(&format!("Total Balance: {}", shown(&h)));
+    h.get_by_label("Totals of the 100 rows shown:");
+    // Rates and ids are not added up.
+    assert!(h.query_by_label_contains("Total Exchange").is_none());
+    assert!(h.query_by_label_contains("Total Currency ID").is_none());
+
+    // After Fetch all, over every matching record.
+    h.get_by_label("Fetch all").click();
+    support::step_until(&mut h, WAIT, "every record and its totals", |app| {
+        let browse = app.browse();
+        browse.everything && browse.totals.as_ref().is_some_and(|t| t.everything)
+    });
+    let _ = h.run_ok();
+    assert_eq!(column(&h, "balance").len(), 120);
+    h.get_by_label("Totals of all 120 matching records:");
+    h.get_by_label(&format!("Total Balance: {}", shown(&h)));
+}

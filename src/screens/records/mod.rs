@@ -9,7 +9,9 @@ pub mod trail_view;
 mod update;
 pub mod view;
 
-pub use state::{BrowseQuery, ColumnChoices, ListState, ListView, Place, Trail, customers_query};
+pub use state::{
+    BrowseQuery, ColumnChoices, ListState, ListView, Place, Totals, Trail, customers_query,
+};
 pub use update::List;
 
 use std::path::PathBuf;

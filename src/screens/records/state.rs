@@ -154,6 +154,19 @@ pub struct ListState {
     pub trail: Trail,
     /// Open the first record once the page arrives (a link to one record was followed).
     pub open_first: bool,
+    /// Totals of the money columns over the rows in the table, once added up.
+    pub totals: Option<Totals>,
+}
+
+/// Totals of a table's money columns, and what they were added over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Totals {
+    /// How many rows were added up.
+    pub rows: usize,
+    /// Whether those are every matching record (after Fetch all), not one page.
+    pub everything: bool,
+    /// Each money column's exact total.
+    pub columns: Vec<crate::document::ColumnTotal>,
 }
 
 /// One place of the drill-down trail: a list (perhaps narrowed to one record) and how the

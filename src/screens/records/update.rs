@@ -29,6 +29,7 @@ pub(super) struct ListTasks {
     progress: Option<mpsc::Receiver<api::Progress>>,
     /// Name look-ups in flight, by a number of their own.
     pub(super) links: std::collections::HashMap<u64, Task<LinkAnswer>>,
+    totals: Option<Task<Option<super::Totals>>>,
     pub(super) next_link: u64,
 }
 
@@ -249,6 +250,8 @@ impl List {
         list.query = query;
         list.loading = true;
         list.problem = None;
+        list.totals = None;
+        tasks.totals = None;
         list.everything = false;
         list.selected = None;
         list.record = None;
@@ -487,6 +490,7 @@ impl List {
                     cx.shared.last_request = Some(page.meta.clone());
                     browse.kinds = page.table.as_ref().map(column_kinds).unwrap_or_default();
                     let rows = page.record_count();
+                    tasks.totals = Some(add_up(cx, page.clone(), browse.kinds.clone(), false));
                     names_wanted = page
                         .table
                         .as_ref()
@@ -505,6 +509,9 @@ impl List {
             self.name_links(cx, names_wanted);
         }
         let (browse, tasks) = (&mut self.state, &mut self.tasks);
+        if let Some(totals) = finished(&mut tasks.totals) {
+            browse.totals = totals;
+        }
         if let Some(count) = finished(&mut tasks.count) {
             browse.count = count;
         }
@@ -532,6 +539,8 @@ impl List {
             match result {
                 Ok(all) => {
                     browse.kinds = all.table.as_ref().map(column_kinds).unwrap_or_default();
+                    browse.totals = None;
+                    tasks.totals = Some(add_up(cx, all.clone(), browse.kinds.clone(), true));
                     browse.count = Some(all.record_count() as u64);
                     browse.page = Some(all);
                     browse.everything = true;
@@ -555,4 +564,27 @@ impl List {
         }
         self.load_for_company(cx);
     }
+}
+
+/// Adds up the money columns of `answer` on the blocking pool (a million rows take a
+/// moment), for the totals shown over the table.
+fn add_up(
+    cx: &Services,
+    answer: Arc<crate::document::Answered>,
+    kinds: Vec<crate::document::ColumnKind>,
+    everything: bool,
+) -> Task<Option<super::Totals>> {
+    cx.spawn(async move {
+        tokio::task::spawn_blocking(move || {
+            let table = answer.table.as_ref()?;
+            Some(super::Totals {
+                rows: table.len(),
+                everything,
+                columns: crate::document::column_totals(table, &kinds),
+            })
+        })
+        .await
+        .ok()
+        .flatten()
+    })
 }

@@ -44,6 +44,12 @@ pub fn list_screen(
     reload |= toolbar(ui, state, view, &mut query);
     reload |= filter_panel(ui, state, view, &mut query);
     reload |= status_line(ui, browse, &mut query, commands);
+    if let (Some(totals), Some(table)) = (
+        &browse.totals,
+        browse.page.as_ref().and_then(|p| p.table.as_ref()),
+    ) {
+        totals_line(ui, totals, &table.columns);
+    }
     ui.add_space(4.0);
     if browse.selected.is_some() || browse.record.is_some() {
         detail_pane(ui, state, view, commands, record_actions);
@@ -100,6 +106,47 @@ pub fn list_screen(
     if reload {
         commands.push(Command::Load(Box::new(query)));
     }
+}
+
+/// The money columns' totals over the rows in the table, in one line under the paging:
+/// "Totals of the 100 rows shown: Balance 1,234.56 · Credit limit 9,000.00".
+fn totals_line(ui: &mut egui::Ui, totals: &super::Totals, columns: &[String]) {
+    if totals.columns.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        let over = if totals.everything {
+            format!(
+                "Totals of all {} matching records:",
+                thousands(totals.rows as u64)
+            )
+        } else {
+            format!(
+                "Totals of the {} rows shown:",
+                thousands(totals.rows as u64)
+            )
+        };
+        ui.label(RichText::new(over).weak());
+        for (n, total) in totals.columns.iter().enumerate() {
+            if n > 0 {
+                ui.label(RichText::new("·").weak());
+            }
+            let name = columns
+                .get(total.column)
+                .map_or_else(String::new, |c| field_label(c));
+            let amount =
+                crate::model::format_money(&total.sum).unwrap_or_else(|| total.sum.clone());
+            ui.label(RichText::new(format!("{name} {amount}")).strong())
+                .on_hover_text(format!("{} values added up exactly", total.counted))
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::accesskit::Role::Label,
+                        true,
+                        format!("Total {name}: {amount}"),
+                    )
+                });
+        }
+    });
 }
 
 /// The resource in words: `sop_orders` → "sop orders".
