@@ -5,6 +5,7 @@
 
 mod drill;
 mod state;
+pub mod totals_view;
 pub mod trail_view;
 mod update;
 pub mod view;

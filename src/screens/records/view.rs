@@ -48,7 +48,7 @@ pub fn list_screen(
         &browse.totals,
         browse.page.as_ref().and_then(|p| p.table.as_ref()),
     ) {
-        totals_line(ui, totals, &table.columns);
+        super::totals_view::totals_line(ui, totals, &table.columns);
     }
     ui.add_space(4.0);
     if browse.selected.is_some() || browse.record.is_some() {
@@ -106,47 +106,6 @@ pub fn list_screen(
     if reload {
         commands.push(Command::Load(Box::new(query)));
     }
-}
-
-/// The money columns' totals over the rows in the table, in one line under the paging:
-/// "Totals of the 100 rows shown: Balance 1,234.56 · Credit limit 9,000.00".
-fn totals_line(ui: &mut egui::Ui, totals: &super::Totals, columns: &[String]) {
-    if totals.columns.is_empty() {
-        return;
-    }
-    ui.horizontal_wrapped(|ui| {
-        let over = if totals.everything {
-            format!(
-                "Totals of all {} matching records:",
-                thousands(totals.rows as u64)
-            )
-        } else {
-            format!(
-                "Totals of the {} rows shown:",
-                thousands(totals.rows as u64)
-            )
-        };
-        ui.label(RichText::new(over).weak());
-        for (n, total) in totals.columns.iter().enumerate() {
-            if n > 0 {
-                ui.label(RichText::new("·").weak());
-            }
-            let name = columns
-                .get(total.column)
-                .map_or_else(String::new, |c| field_label(c));
-            let amount =
-                crate::model::format_money(&total.sum).unwrap_or_else(|| total.sum.clone());
-            ui.label(RichText::new(format!("{name} {amount}")).strong())
-                .on_hover_text(format!("{} values added up exactly", total.counted))
-                .widget_info(|| {
-                    egui::WidgetInfo::labeled(
-                        egui::accesskit::Role::Label,
-                        true,
-                        format!("Total {name}: {amount}"),
-                    )
-                });
-        }
-    });
 }
 
 /// The resource in words: `sop_orders` → "sop orders".
@@ -535,7 +494,7 @@ fn initial_width(name: &str, kind: ColumnKind, link: bool) -> f32 {
 }
 
 /// 1234567 → "1,234,567".
-fn thousands(n: u64) -> String {
+pub(super) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -596,7 +555,7 @@ fn detail_pane(
                             state.shared.date_style,
                             Some(state.shared),
                         );
-                        follow(links, commands);
+                        super::totals_view::follow(links, commands);
                         super::trail_view::related(
                             ui,
                             state.shared,
@@ -701,7 +660,7 @@ fn records(
                     });
                 });
         });
-    follow(links, commands);
+    super::totals_view::follow(links, commands);
     sort
 }
 
@@ -725,20 +684,6 @@ fn table_cell(
             record_view::cell(ui, name, &cell, kind, state.shared.date_style);
         }
     });
-}
-
-/// Turns what the links of a frame asked for into commands: a record to open, names to
-/// look up (each once).
-fn follow(links: record_view::Links, commands: &mut Vec<Command>) {
-    if let Some((resource, id)) = links.open {
-        commands.push(Command::OpenRecord { resource, id });
-    }
-    let mut unnamed = links.unnamed;
-    unnamed.sort_unstable();
-    unnamed.dedup();
-    if !unnamed.is_empty() {
-        commands.push(Command::NameLinks(unnamed));
-    }
 }
 
 #[cfg(test)]
