@@ -297,12 +297,7 @@ impl Catalogue {
                 });
             }
         }
-        let singular = resource
-            .strip_suffix("ies")
-            .map(|stem| format!("{stem}y"))
-            .or_else(|| resource.strip_suffix('s').map(str::to_owned))
-            .unwrap_or_else(|| resource.to_owned());
-        let naming = format!("{singular}_id");
+        let naming = format!("{}_id", singular(resource));
         let own_urn = own.fields.iter().any(|f| f.name == "urn");
         for endpoint in self.lists() {
             if endpoint.path == resource || related.iter().any(|r| r.resource == endpoint.path) {
@@ -434,6 +429,17 @@ impl Catalogue {
         }
         Ok(paths.len())
     }
+}
+
+/// One record of a list, by Sage's plurals: `currencies` → `currency`, `tax_codes` →
+/// `tax_code` (the inverse of what [`Catalogue::link_target`] tries).
+#[must_use]
+pub fn singular(resource: &str) -> String {
+    resource
+        .strip_suffix("ies")
+        .map(|stem| format!("{stem}y"))
+        .or_else(|| resource.strip_suffix('s').map(str::to_owned))
+        .unwrap_or_else(|| resource.to_owned())
 }
 
 /// The key of a path's records read from its fields: `id` when they have one (or nothing is

@@ -9,7 +9,7 @@ mod http;
 mod paging;
 
 pub use crate::model::encode_query;
-pub use catalogue::{Catalogue, Endpoint, FieldInfo, FieldKind, Related, Verb};
+pub use catalogue::{Catalogue, Endpoint, FieldInfo, FieldKind, Related, Verb, singular};
 pub use client::{
     Answer, ApiClient, ApiRequest, CompanyScope, RawAnswer, RetryPolicy, StaticToken,
     TokenProvider, decode, decode_count, decode_list, retry_after,

@@ -212,7 +212,7 @@ fn handle_company_call(
     }
 }
 
-fn not_found(path: &str) -> Response {
+pub(super) fn not_found(path: &str) -> Response {
     message(
         StatusCode::NOT_FOUND,
         &format!("No HTTP resource was found that matches the request URI '{path}'."),
@@ -223,7 +223,8 @@ pub(super) fn singular(resource: &str) -> &str {
     resource.strip_suffix('s').unwrap_or(resource)
 }
 
-fn parse_id(text: &str) -> Option<i64> {
+/// A path's record id: a whole number above zero.
+pub(super) fn parse_id(text: &str) -> Option<i64> {
     text.parse::<i64>().ok().filter(|id| *id > 0)
 }
 
@@ -435,7 +436,7 @@ pub(super) fn full_fields(schema: &Schema) -> Vec<usize> {
 }
 
 /// One field of a related record (`currencies` 2's `symbol`), or null.
-fn related_field(company: &Company, resource: &str, id: i64, field: &str) -> Value {
+pub(super) fn related_field(company: &Company, resource: &str, id: i64, field: &str) -> Value {
     let Some(table) = company.tables.get(resource) else {
         return Value::Null;
     };

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::data::{CREATED, Company, record};
 use super::ledger::{Account, Side};
+use super::ledger_views::pounds;
 use super::store::{Record, Table};
 
 /// The accounts of `table` the ledger may post to, with their payment terms.
@@ -28,11 +29,6 @@ pub fn accounts(company: &Company, table: &str) -> Vec<Account> {
                 .unwrap_or(30),
         })
         .collect()
-}
-
-#[allow(clippy::cast_precision_loss)] // ledger values stay far below 2^53 pence
-fn pounds(pence: i64) -> Value {
-    json!(pence as f64 / 100.0)
 }
 
 /// Gives most generated accounts a credit limit above what they owe (to the next £500, with

@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::api::{message, write_one};
+use super::api::{message, not_found, parse_id, write_one};
 use super::data::{Company, Schemas};
 use super::ledger::Side;
 use super::ledger_aged::{Aged, Ageing};
@@ -32,10 +32,6 @@ fn side_of(resource: &str) -> Side {
     } else {
         Side::Sales
     }
-}
-
-fn parse_id(text: &str) -> Option<i64> {
-    text.parse::<i64>().ok().filter(|id| *id > 0)
 }
 
 /// Splits `$ageingdatetype` (Sage's own option of the aged views) from the `OData` options.
@@ -126,7 +122,7 @@ pub fn handle(
                 "sales_posted_transactions" | "purchase_posted_transactions" => {
                     Box::new(Transactions::new(company, schema, side_of(resource), None))
                 }
-                _ => return Some(not_found_path(segments)),
+                _ => return Some(not_found(&segments.join("/"))),
             };
             one(company, schema, rows.as_ref(), id, raw_query)
         }
@@ -144,18 +140,8 @@ pub fn handle(
             };
             nested(company, schema, parent, id, resource, raw_query)
         }
-        _ => not_found_path(segments),
+        _ => not_found(&segments.join("/")),
     })
-}
-
-fn not_found_path(segments: &[&str]) -> Response {
-    message(
-        StatusCode::NOT_FOUND,
-        &format!(
-            "No HTTP resource was found that matches the request URI '{}'.",
-            segments.join("/")
-        ),
-    )
 }
 
 /// One row by id.
@@ -209,18 +195,18 @@ fn nested(
         ("sop_orders", "sop_order_lines") => {
             restricted(company, "sop_order_lines", "sop_order_id", id, raw_query)
         }
-        _ => not_found_path(&[parent, resource]),
+        _ => not_found(&format!("{parent}/{id}/{resource}")),
     }
 }
 
 /// A stored list restricted to the records whose `field` is `id`.
 fn restricted(company: &Company, table: &str, field: &str, id: i64, raw_query: &str) -> Response {
     let Some(table) = company.tables.get(table) else {
-        return not_found_path(&[table]);
+        return not_found(table);
     };
     let schema = table.schema.as_ref();
     let Some(position) = schema.position(field) else {
-        return not_found_path(&[field]);
+        return not_found(field);
     };
     let rows: Vec<super::store::Record> = table
         .rows

@@ -11,13 +11,14 @@ use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
+use super::api::related_field as field;
 use super::data::Company;
 use super::ledger::{
     PERIODS_PER_YEAR, Posting, Side, TxKind, YEARS, period_end, period_of, period_start,
 };
 use super::odata::{Expr, Query, Rows};
 use super::schema::Schema;
-use super::store::{Record, value_of};
+use super::store::Record;
 
 /// A record being filled field by field, by name.
 pub(super) struct Row<'s> {
@@ -65,17 +66,6 @@ pub(super) fn accounts_table(side: Side) -> &'static str {
     match side {
         Side::Sales => "customers",
         Side::Purchase => "suppliers",
-    }
-}
-
-/// One field of a stored record of `table`, or null.
-pub(super) fn field(company: &Company, table: &str, id: i64, name: &str) -> Value {
-    let Some(table) = company.tables.get(table) else {
-        return Value::Null;
-    };
-    match (table.get(id), table.schema.position(name)) {
-        (Some(record), Some(p)) => value_of(&table.schema, record, p).into_owned(),
-        _ => Value::Null,
     }
 }
 

@@ -209,16 +209,15 @@ fn field_grid(
                     Value::Bool(false) => {
                         ui.label(RichText::new("No").weak());
                     }
-                    other if shared.and_then(|s| reference(s, name, other)).is_some() => {
-                        if let (Some(shared), Some((target, id))) =
-                            (shared, shared.and_then(|s| reference(s, name, other)))
+                    other => {
+                        if let Some((shared, (target, id))) =
+                            shared.and_then(|s| Some((s, reference(s, name, other)?)))
                         {
                             link_cell(ui, name, &target, id, shared, links);
+                        } else {
+                            let text = scalar_text(name, other, dates).unwrap_or_default();
+                            ui.add(egui::Label::new(text).wrap());
                         }
-                    }
-                    other => {
-                        let text = scalar_text(name, other, dates).unwrap_or_default();
-                        ui.add(egui::Label::new(text).wrap());
                     }
                 }
                 ui.end_row();

@@ -9,25 +9,13 @@ use super::update::{List, ListTasks, key_of, resource_of};
 use super::{BrowseQuery, Command, ListView, Place};
 
 impl List {
-    /// The place shown now, for the trail: the list's query and its title.
-    pub(super) fn here(&self) -> Place {
-        let query = self.state.query.clone();
-        let title = self
-            .state
-            .trail
-            .places
-            .get(self.state.trail.at)
-            .map_or_else(|| place_title(&query.resource), |p| p.title.clone());
+    /// The list shown now as the trail's first place (a trail that exists already keeps
+    /// its own).
+    fn here(&self) -> Place {
         Place {
-            record: self.state.open_first
-                || self
-                    .state
-                    .trail
-                    .places
-                    .get(self.state.trail.at)
-                    .is_some_and(|p| p.record),
-            query,
-            title,
+            title: place_title(&self.state.query.resource),
+            query: self.state.query.clone(),
+            record: false,
         }
     }
 
@@ -236,13 +224,7 @@ pub fn place_title(path: &str) -> String {
 
 /// One record of a list in words: `currencies` → "Currency", `tax_codes` → "Tax code".
 fn singular_words(path: &str) -> String {
-    let resource = resource_of(path);
-    let one = resource
-        .strip_suffix("ies")
-        .map(|stem| format!("{stem}y"))
-        .or_else(|| resource.strip_suffix('s').map(str::to_owned))
-        .unwrap_or_else(|| resource.to_owned());
-    crate::model::field_label(&one)
+    crate::model::field_label(&crate::api::singular(resource_of(path)))
 }
 
 /// The rows of a page whose names are looked up when it arrives (later rows are looked up

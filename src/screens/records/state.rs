@@ -204,8 +204,8 @@ impl Trail {
     }
 
     /// Goes to a new place: the places ahead of the current one are dropped, as a
-    /// browser's history does. `here` is the place shown now, kept as the first place when
-    /// this is the first link followed.
+    /// browser's history does. `here` (the place shown now) becomes the first place when
+    /// this is the first link followed; otherwise it is already in the trail.
     pub fn visit(&mut self, here: Place, next: Place) {
         if self.places.is_empty() {
             self.places.push(here);
@@ -227,6 +227,18 @@ impl Trail {
             self.at = index;
             &self.places[index]
         })
+    }
+
+    /// Names the place shown by `record`, when the place is one record (the breadcrumb
+    /// reads "ACME01 — Acme Ltd" rather than "Customer 5").
+    pub fn name_record_place(&mut self, record: &serde_json::Value) {
+        if let (Some(place), Some(label)) = (
+            self.places.get_mut(self.at),
+            crate::model::record_label(record),
+        ) && place.record
+        {
+            place.title = label;
+        }
     }
 
     /// The place shown, for keeping its query up to date as the user sorts and searches.

@@ -278,13 +278,9 @@ impl List {
         };
         let key = key_of(cx, &list.query.resource);
         let shown = page.record(row);
-        // The breadcrumb names a record place by the record (again once fetched in full).
-        if let (Some(place), Some(label)) = (
-            list.trail.current_mut(),
-            shown.as_ref().and_then(crate::model::record_label),
-        ) && place.record
-        {
-            place.title = label;
+        // Named from the row now, and again once fetched in full.
+        if let Some(record) = &shown {
+            list.trail.name_record_place(record);
         }
         let Some(id) = shown.as_ref().and_then(|r| r.get(&key)).cloned() else {
             return;
@@ -519,14 +515,7 @@ impl List {
             browse.record_loading = false;
             match result {
                 Ok(record) => {
-                    // The breadcrumb names a record place by the record once it is here.
-                    if let (Some(place), Some(label)) = (
-                        browse.trail.current_mut(),
-                        crate::model::record_label(&record),
-                    ) && place.record
-                    {
-                        place.title = label;
-                    }
+                    browse.trail.name_record_place(&record);
                     browse.record = Some(record);
                 }
                 Err(problem) => browse.problem = Some(problem),
