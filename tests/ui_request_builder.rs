@@ -846,3 +846,42 @@ fn london_filter_dates() {
     type_into(&mut h, "Value", "2025-03-30 01:30");
     h.get_by_label_contains("the clocks go forward");
 }
+
+#[test]
+fn views_and_nested_lists_are_fetched_whole_in_their_own_key_order() {
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 40, "fetchviews", "Stationery & Office Supplies");
+    let fetched = |h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>| {
+        h.get_by_label("Fetch all pages").click();
+        support::step_until(h, WAIT, "every page", |app| {
+            let tab = &app.request().tabs[0];
+            !tab.sending && (tab.answer.is_some() || tab.problem.is_some())
+        });
+        let tab = &h.state().request().tabs[0];
+        assert!(tab.problem.is_none(), "{:?}", tab.problem);
+        tab.answer.clone().unwrap()
+    };
+    // A view whose records have no `id` is paged by its own key.
+    type_into_path(&mut h, "sales_transaction_views");
+    let answer = fetched(&mut h);
+    let table = answer.table.as_ref().unwrap();
+    assert!(table.len() > 5_000, "more than one page: {}", table.len());
+    let key = table
+        .columns
+        .iter()
+        .position(|c| c == "posted_customer_transaction_id")
+        .unwrap();
+    assert_eq!(table.cell(table.len() - 1, key), table.len().to_string());
+
+    // A list nested under a record is a list too.
+    type_into_path(&mut h, "customers/3/sales_posted_transactions");
+    let answer = fetched(&mut h);
+    let table = answer.table.as_ref().unwrap();
+    let customer = table
+        .columns
+        .iter()
+        .position(|c| c == "customer_id")
+        .unwrap();
+    assert!(!table.is_empty());
+    assert!((0..table.len()).all(|r| table.cell(r, customer) == "3"));
+}

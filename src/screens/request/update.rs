@@ -456,14 +456,19 @@ impl RequestBuilder {
             let _ = sender.send(p);
             waker.wake();
         };
+        // Pages are cut in the order of the list's key: `id`, or a view's own field.
+        let options = api::PageOptions {
+            order_by: cx
+                .shared
+                .catalogue
+                .find_for(&request.path)
+                .map_or_else(|| "id".to_owned(), |e| e.key.clone()),
+            ..api::PageOptions::default()
+        };
         self.requests.insert(
             id,
             cx.spawn(calls::fetch_all_pages(
-                client,
-                request,
-                api::PageOptions::default(),
-                true,
-                progress,
+                client, request, options, true, progress,
             )),
         );
     }
