@@ -194,6 +194,13 @@ impl Catalogue {
         })
     }
 
+    /// Whether GET on `path` answers a list, read from its template: nested lists
+    /// (`customers/5/sop_orders`) are lists too.
+    #[must_use]
+    pub fn is_list_path(&self, path: &str) -> bool {
+        self.find_for(path).is_some_and(|e| e.is_list)
+    }
+
     /// The filterable field names of the records at `path` (empty when unknown).
     #[must_use]
     pub fn scalar_fields_for(&self, path: &str) -> Vec<String> {

@@ -154,11 +154,7 @@ fn request_line(
             if ui.button("Send").on_hover_text("Ctrl+Enter").clicked() {
                 send = true;
             }
-            // Nested lists (`customers/5/sop_orders`) are lists too: matched by their template.
-            let is_list = shared
-                .catalogue
-                .find_for(draft.path.trim().trim_matches('/'))
-                .is_some_and(|e| e.is_list);
+            let is_list = shared.catalogue.is_list_path(&draft.path);
             if draft.method == HttpMethod::Get
                 && is_list
                 && ui
