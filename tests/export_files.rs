@@ -2,8 +2,11 @@
 // Tests fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use calamine::{Data, Reader, Xlsx};
 use sage200_desk::export::{save_atomically, xlsx_bytes};
+use support::through_calc;
 
 #[test]
 fn an_xlsx_export_opens_back_with_numbers_as_numbers_and_codes_as_text() {
@@ -99,59 +102,6 @@ fn dates_money_long_cells_and_too_many_rows_are_handled_as_excel_needs() {
     let many = std::iter::repeat_n(["1"], 1_048_576);
     let refused = xlsx_bytes(&["n".to_owned()], many, &[]).unwrap_err();
     assert!(refused.to_string().contains("CSV"), "{refused}");
-}
-
-/// Converts `input` with Calc (`LibreOffice`), headless (the spreadsheet people open exports
-/// with), into an `.xlsx` in `out`, and reads back its first sheet's cells and formulas.
-/// `None` when Calc is not installed and the run does not require it.
-fn through_calc(
-    input: &std::path::Path,
-    out: &std::path::Path,
-    infilter: Option<&str>,
-) -> Option<(Vec<Vec<Data>>, usize)> {
-    if std::process::Command::new("soffice")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var_os("SAGE200_REQUIRE_CALC").is_none(),
-            "LibreOffice Calc (soffice) is required: apt-get install libreoffice-calc-nogui"
-        );
-        eprintln!("skipped: LibreOffice Calc is not installed");
-        return None;
-    }
-    // A profile of its own, so a desktop's running LibreOffice is neither used nor upset.
-    let profile = out.join("profile");
-    let mut command = std::process::Command::new("soffice");
-    command
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
-        .arg(out);
-    if let Some(filter) = infilter {
-        command.arg(format!("--infilter={filter}"));
-    }
-    let status = command.arg(input).output().unwrap();
-    assert!(status.status.success(), "{status:?}");
-    let converted = out.join(input.with_extension("xlsx").file_name().unwrap());
-    let mut workbook: Xlsx<_> = calamine::open_workbook(&converted).unwrap();
-    let name = workbook.sheet_names()[0].clone();
-    let cells = workbook
-        .worksheet_range(&name)
-        .unwrap()
-        .rows()
-        .map(<[Data]>::to_vec)
-        .collect();
-    let formulas = workbook
-        .worksheet_formula(&name)
-        .unwrap()
-        .used_cells()
-        .filter(|(_, _, f)| !f.is_empty())
-        .count();
-    Some((cells, formulas))
 }
 
 /// What both files must read as in Calc: names intact, money numbers, dates dates.

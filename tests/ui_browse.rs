@@ -606,7 +606,13 @@ fn related_records_read_as_names_and_drill_down_goes_back_and_forward() {
         app.shared().links.label("nominal_codes", 1).is_some()
     });
     let _ = h.run_ok();
-    h.get_by_label_contains("1100 — Debtors control").click();
+    // The link itself (its cell, for screen readers, says the column's title too).
+    h.get(
+        egui_kittest::kittest::By::new()
+            .label_contains("1100 — Debtors control")
+            .role(egui::accesskit::Role::Link),
+    )
+    .click();
     wait_loaded(&mut h, |q| q.resource == "nominal_codes");
     support::step_until(&mut h, WAIT, "the nominal code", |app| {
         app.browse().record.is_some()
@@ -754,4 +760,202 @@ fn money_columns_are_totalled_exactly_over_the_rows_loaded() {
     assert_eq!(column(&h, "balance").len(), 120);
     h.get_by_label("Totals of all 120 matching records:");
     h.get_by_label(&format!("Total Balance: {}", shown(&h)));
+
+    // Every record is here: a column title sorts them here, with no new fetch.
+    let asked = h.state().shared().last_request.clone().unwrap().url;
+    h.get_by_role_and_label(egui::accesskit::Role::ColumnHeader, "Balance")
+        .click();
+    support::step_until(&mut h, WAIT, "the rows sorted here", |app| {
+        app.browse().shown.is_some() && !app.browse().arranging
+    });
+    let browse = h.state().browse();
+    assert!(browse.everything, "still every record");
+    assert_eq!(h.state().shared().last_request.clone().unwrap().url, asked);
+    let balances = column(&h, "balance");
+    let order: Vec<i128> = (0..120)
+        .map(|i| to_pence(&balances[h.state().browse().record_at(i).unwrap()]))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
+    h.get_by_role_and_label(egui::accesskit::Role::ColumnHeader, "Balance (asc)")
+        .click();
+    support::step_until(&mut h, WAIT, "the rows sorted the other way", |app| {
+        app.browse().query.sort == Some(("balance".to_owned(), true)) && !app.browse().arranging
+    });
+    let first = to_pence(&balances[h.state().browse().record_at(0).unwrap()]);
+    assert_eq!(first, *order.last().unwrap());
+}
+
+/// Sends the platform's copy (what Ctrl+C becomes) and returns the text put on the
+/// clipboard, waiting for the copy made on the blocking pool.
+fn copy(h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>) -> String {
+    h.event(egui::Event::Copy);
+    let start = std::time::Instant::now();
+    loop {
+        h.step();
+        let text = h
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .find_map(|c| match c {
+                egui::OutputCommand::CopyText(text) => Some(text.clone()),
+                _ => None,
+            });
+        if let Some(text) = text {
+            return text;
+        }
+        assert!(start.elapsed() < WAIT, "nothing was copied");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn the_grid_selects_like_a_spreadsheet_copies_into_calc_and_groups_with_subtotals() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::By;
+    let rt = support::runtime();
+    let (_server, mut h) = signed_in(&rt, 30, "grid");
+    let page = h.state().browse().page.clone().unwrap();
+    let table = page.table.clone().unwrap();
+    let at = |name: &str| table.columns.iter().position(|c| c == name).unwrap();
+    let (reference, name) = (at("reference"), at("name"));
+    assert_eq!(name, reference + 1, "the demo lists reference, then name");
+
+    // The grid is a table to screen readers: headers, rows, and cells named with their
+    // column's title.
+    h.get_by_role_and_label(Role::Table, "customers");
+    h.get_by_role_and_label(Role::ColumnHeader, "Balance");
+    let balance = sage200_desk::model::format_money(&table.cell(0, at("balance"))).unwrap();
+    h.get_by_role_and_label(Role::Cell, &format!("Balance, {balance}"));
+    assert!(h.query_all_by_role(Role::Row).count() > 10);
+
+    // A click picks a cell and opens its row; Shift+arrows stretch the selection, and an
+    // open detail pane follows the cursor.
+    h.get_by_label(&table.cell(0, reference)).click();
+    let _ = h.run_ok();
+    assert_eq!(h.state().browse().selected, Some(0));
+    for key in [
+        egui::Key::ArrowDown,
+        egui::Key::ArrowDown,
+        egui::Key::ArrowRight,
+    ] {
+        h.key_press_modifiers(egui::Modifiers::SHIFT, key);
+        let _ = h.run_ok();
+    }
+    let cells = h.state().browse().cells.unwrap();
+    assert_eq!(
+        (cells.rows(), cells.columns()),
+        (0..=2, reference..=name),
+        "{cells:?}"
+    );
+    support::step_until(&mut h, WAIT, "the detail pane on row 3", |app| {
+        app.browse().selected == Some(2)
+    });
+    let text = copy(&mut h);
+    let expected = (0..3)
+        .map(|r| format!("{}\t{}\n", table.cell(r, reference), table.cell(r, name)))
+        .collect::<Vec<_>>()
+        .concat();
+    assert_eq!(text, expected);
+    h.get_by_label("Copied 6 cells");
+
+    // Page Down and Ctrl+End move the cursor; Enter opens its row.
+    h.key_press(egui::Key::PageDown);
+    let _ = h.run_ok();
+    let cursor = h.state().browse().cells.unwrap().cursor;
+    assert!(cursor.0 > 2 && cursor.1 == name, "{cursor:?}");
+    h.key_press(egui::Key::Escape);
+    let _ = h.run_ok();
+    assert_eq!(
+        h.state().browse().selected,
+        None,
+        "Escape closes the detail"
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::End);
+    h.key_press(egui::Key::Enter);
+    support::step_until(&mut h, WAIT, "the last row opened", |app| {
+        app.browse().selected == Some(29)
+    });
+
+    // Ctrl+A then copy: the whole table, with the column names, which Calc reads as
+    // cells of the right types.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    let _ = h.run_ok();
+    let whole = copy(&mut h);
+    assert_eq!(whole.lines().count(), 31, "the names and 30 rows");
+    let dir = tempfile::tempdir().unwrap();
+    let pasted = dir.path().join("pasted.tsv");
+    std::fs::write(&pasted, &whole).unwrap();
+    let out = dir.path().join("calc");
+    std::fs::create_dir_all(&out).unwrap();
+    // Calc's own import of tab-separated text (tab, quote ", UTF-8, from line 1): what a
+    // paste of this text into Calc goes through.
+    if let Some((sheet, formulas)) = support::through_calc(&pasted, &out, Some("CSV:9,34,76,1")) {
+        use calamine::Data;
+        assert_eq!(formulas, 0);
+        assert_eq!(sheet.len(), 31);
+        assert_eq!(sheet[0][name], Data::String("name".into()));
+        for row in 0..30 {
+            assert_eq!(
+                sheet[row + 1][name],
+                Data::String(table.cell(row, name).into_owned())
+            );
+            let amount: f64 = table.cell(row, at("balance")).parse().unwrap();
+            assert_eq!(sheet[row + 1][at("balance")], Data::Float(amount));
+            assert!(
+                matches!(sheet[row + 1][at("on_hold")], Data::Bool(_)),
+                "{:?}",
+                sheet[row + 1][at("on_hold")]
+            );
+            assert!(
+                matches!(sheet[row + 1][at("date_time_created")], Data::DateTime(_)),
+                "{:?}",
+                sheet[row + 1][at("date_time_created")]
+            );
+        }
+    }
+
+    // Group by a column: a header row per value with the group's subtotal.
+    h.get_by_label("Group by").click();
+    let _ = h.run_ok();
+    h.get(By::new().label("On hold").role(Role::Button)).click();
+    support::step_until(&mut h, WAIT, "the groups", |app| {
+        app.browse().shown.is_some() && !app.browse().arranging
+    });
+    let shown = h.state().browse().shown.clone().unwrap();
+    assert_eq!(shown.groups.len(), 2, "{:?}", shown.groups);
+    // The grid takes the keyboard back with a click on a cell.
+    let cells: Vec<_> = h.query_all_by_role(Role::Cell).collect();
+    cells[cells.len() / 2].click();
+    let _ = h.run_ok();
+    for (n, group) in shown.groups.iter().enumerate() {
+        // Bring the group's header into sight: the first at the top, the last at the end.
+        let key = if n == 0 {
+            egui::Key::Home
+        } else {
+            egui::Key::End
+        };
+        h.key_press_modifiers(egui::Modifiers::COMMAND, key);
+        let _ = h.run_ok();
+        // …and the Balance column, by the keyboard (the grid scrolls sideways to it).
+        h.key_press(egui::Key::Home);
+        for _ in 0..at("balance") {
+            h.key_press(egui::Key::ArrowRight);
+            let _ = h.run_ok();
+        }
+        let pence: i128 = (0..table.len())
+            .filter(|r| table.cell(*r, at("on_hold")) == group.value)
+            .map(|r| to_pence(&table.cell(r, at("balance"))))
+            .sum();
+        let subtotal = group
+            .subtotals
+            .iter()
+            .find(|t| t.column == at("balance"))
+            .unwrap();
+        assert_eq!(to_pence(&subtotal.sum), pence);
+        let word = if group.value == "true" { "Yes" } else { "No" };
+        h.get_by_label(&format!("On hold: {word} · {} rows", group.count));
+        let amount = sage200_desk::model::format_money(&subtotal.sum).unwrap();
+        h.get_by_role_and_label(Role::Cell, &format!("Balance, subtotal {amount}"));
+    }
 }

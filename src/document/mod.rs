@@ -1,6 +1,6 @@
 //! Answers as documents: the JSON reader that keeps a body once, as received, with span
 //! indexes over its bytes ([`Answered`]), and the pure functions the views and exports use
-//! on it (search, sort, JSON path, column kinds, body checks). Nothing here uses egui,
+//! on it (search, sort, grouping with subtotals, JSON path, column kinds, body checks). Nothing here uses egui,
 //! tokio or I/O, so the fuzz targets and benchmarks build it without the app.
 
 mod answer;
@@ -9,13 +9,17 @@ mod charset;
 mod flat;
 mod rows;
 mod scan;
+mod shown;
 mod table;
 mod totals;
 
 pub use answer::{Answered, Child, JsonDoc, Kind, PagePieces, Span, TableModel, summary};
 pub use body::{BodyError, check_body, format_body};
 pub use flat::FlatTable;
-pub use table::{ColumnKind, Found, TableSort, column_kinds, json_path, search_answer, sort_rows};
+pub use shown::{CellAt, CellRange, Group, Shown, ShownRow, group_rows, ungrouped};
+pub use table::{
+    ColumnKind, Found, TableSort, column_kinds, json_path, reorder_rows, search_answer, sort_rows,
+};
 pub use totals::{ColumnTotal, column_totals, is_summable};
 
 use crate::model::ResponseMeta;

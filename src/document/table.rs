@@ -121,6 +121,18 @@ pub struct TableSort {
 /// Orders rows by one column: numbers as numbers, text without regard to case, empty last.
 #[must_use]
 pub fn sort_rows(table: &TableModel, column: usize, descending: bool) -> Vec<usize> {
+    reorder_rows(table, column, descending, (0..table.len()).collect())
+}
+
+/// Puts `order` (row indices) in order of one column, as [`sort_rows`] does, keeping the
+/// order of rows that compare equal (a stable sort: grouping keeps the sort within groups).
+#[must_use]
+pub fn reorder_rows(
+    table: &TableModel,
+    column: usize,
+    descending: bool,
+    mut order: Vec<usize>,
+) -> Vec<usize> {
     use std::cmp::Ordering;
     // Each key is read once: numbers as numbers when every cell is one, else lowercase text.
     let texts: Vec<std::borrow::Cow<'_, str>> =
@@ -140,7 +152,6 @@ pub fn sort_rows(table: &TableModel, column: usize, descending: bool) -> Vec<usi
     } else {
         texts.iter().map(|t| t.to_lowercase()).collect()
     };
-    let mut order: Vec<usize> = (0..table.len()).collect();
     order.sort_by(|&a, &b| {
         let ordering = match (texts[a].is_empty(), texts[b].is_empty()) {
             (true, true) => Ordering::Equal,

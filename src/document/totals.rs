@@ -25,9 +25,21 @@ pub fn is_summable(name: &str, kind: ColumnKind) -> bool {
         && name != "id"
 }
 
+/// The decimal places a column's values use (Sage's amounts have two; some five), at most 12.
+pub(super) fn places_of(table: &TableModel, column: usize) -> usize {
+    (0..table.len())
+        .filter_map(|row| {
+            let cell = table.cell(row, column);
+            cell.split_once('.').map(|(_, f)| f.len())
+        })
+        .max()
+        .unwrap_or(0)
+        .min(12)
+}
+
 /// A decimal number as an integer of units of 10^-`places`: `-12.5` at 2 places is -1250.
 /// `None` for text that is not a plain decimal, or has more than `places` places.
-fn scaled(text: &str, places: usize) -> Option<i128> {
+pub(super) fn scaled(text: &str, places: usize) -> Option<i128> {
     let text = text.trim();
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -49,7 +61,7 @@ fn scaled(text: &str, places: usize) -> Option<i128> {
 }
 
 /// Writes `value` units of 10^-`places` as decimal text.
-fn unscaled(value: i128, places: usize) -> String {
+pub(super) fn unscaled(value: i128, places: usize) -> String {
     let digits = value.unsigned_abs().to_string();
     let digits = format!("{digits:0>width$}", width = places + 1);
     let (whole, fraction) = digits.split_at(digits.len() - places);
@@ -71,15 +83,7 @@ pub fn column_totals(table: &TableModel, kinds: &[ColumnKind]) -> Vec<ColumnTota
         if !is_summable(name, kind) {
             continue;
         }
-        // The places the values use (Sage's amounts have two; some five).
-        let places = (0..table.len())
-            .filter_map(|row| {
-                let cell = table.cell(row, column);
-                cell.split_once('.').map(|(_, f)| f.len())
-            })
-            .max()
-            .unwrap_or(0)
-            .min(12);
+        let places = places_of(table, column);
         let mut sum: i128 = 0;
         let mut counted = 0;
         for row in 0..table.len() {

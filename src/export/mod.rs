@@ -102,6 +102,70 @@ where
         .map_err(|e| ExportError::Csv(e.to_string()))
 }
 
+/// Cells as tab-separated text that pastes into Excel or `LibreOffice` Calc as cells (what
+/// Excel itself puts on the clipboard): one line per row, cells quoted only when they hold
+/// a tab, a line break or a quote (RFC 4180's rule, with tabs), formula starts defused as
+/// in CSV, `true`/`false` as `TRUE`/`FALSE`, and Sage's date-times (`2026-11-30T00:00:00`)
+/// as `2026-11-30` or `2026-11-30 14:05:09`, which both programs read as dates in any
+/// locale. `columns`, when given, is the first line.
+pub fn tsv_text<R, S>(
+    columns: Option<&[String]>,
+    rows: impl Iterator<Item = R>,
+) -> Result<String, ExportError>
+where
+    R: AsRef<[S]>,
+    S: AsRef<str>,
+{
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b'\t')
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let fail = |e: csv::Error| ExportError::Csv(e.to_string());
+    if let Some(columns) = columns {
+        writer
+            .write_record(columns.iter().map(|c| defuse(c).into_owned()))
+            .map_err(fail)?;
+    }
+    for row in rows {
+        writer
+            .write_record(row.as_ref().iter().map(|c| tsv_cell(c.as_ref())))
+            .map_err(fail)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| ExportError::Csv(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Csv(e.to_string()))
+}
+
+/// One cell as [`tsv_text`] writes it.
+fn tsv_cell(cell: &str) -> String {
+    match cell {
+        "true" => return "TRUE".to_owned(),
+        "false" => return "FALSE".to_owned(),
+        _ => {}
+    }
+    let b = cell.as_bytes();
+    let dated = b.len() >= 19
+        && b[..10].iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+        && b[10] == b'T';
+    if dated {
+        let (day, time) = (&cell[..10], &cell[11..19]);
+        let rest = cell[19..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+        // Only plain or UTC stamps: an offset would need converting, so it stays as text.
+        if matches!(rest, "" | "Z" | "+00:00") {
+            return if time == "00:00:00" {
+                day.to_owned()
+            } else {
+                format!("{day} {time}")
+            };
+        }
+    }
+    defuse(cell).into_owned()
+}
+
 /// Whether a cell should be a number in Excel: plain decimals, but not codes with leading
 /// zeros (`00123`) and not numbers too long to keep exactly.
 fn as_number(cell: &str) -> Option<f64> {
@@ -378,6 +442,27 @@ mod tests {
         );
         assert_eq!(as_number("1.2.3"), None);
         assert_eq!(as_number("GB123"), None);
+    }
+
+    #[test]
+    fn tab_separated_text_keeps_cells_whole_and_reads_as_values() {
+        let columns = ["name".to_owned(), "balance".to_owned(), "when".to_owned()];
+        let rows = [
+            ["Tab\there", "-12.50", "2026-11-30T00:00:00"],
+            ["=HYPERLINK(1)", "true", "2026-11-30T14:05:09.123Z"],
+            ["Line\nbreak \"q\"", "false", "2026-11-30T14:05:09+01:00"],
+        ];
+        let text = tsv_text(Some(&columns), rows.iter()).unwrap();
+        assert_eq!(
+            text,
+            "name\tbalance\twhen\n\"Tab\there\"\t-12.50\t2026-11-30\n\
+             '=HYPERLINK(1)\tTRUE\t2026-11-30 14:05:09\n\
+             \"Line\nbreak \"\"q\"\"\"\tFALSE\t2026-11-30T14:05:09+01:00\n"
+        );
+        assert_eq!(
+            tsv_text::<[&str; 0], &str>(None, std::iter::empty()).unwrap(),
+            ""
+        );
     }
 
     #[test]

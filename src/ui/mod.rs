@@ -1,10 +1,11 @@
 //! Drawing shared by the screens, egui only: the theme, the keyboard-shortcut table, the
-//! filter builder, the record detail, the JSON highlighter, the empty-screen placeholder
+//! filter builder, the spreadsheet-like grid, the record detail, the JSON highlighter, the empty-screen placeholder
 //! and the file-locations list. Like every view, nothing here does I/O (no reqwest, tokio,
 //! file access or `await`).
 
 pub mod file_locations;
 pub mod filter_builder;
+pub mod grid;
 pub mod json_highlight;
 pub mod placeholder;
 pub mod record_view;

@@ -57,42 +57,50 @@ pub fn marked_if_repeated(ui: &mut egui::Ui, repeated: bool, content: impl FnOnc
     });
 }
 
-/// One table cell of column `field`, shown as its column's kind asks.
+/// A cell's value as people read it: money with separators, Yes/No, dates in the chosen
+/// style, Sage's enumeration words; else the text itself.
+#[must_use]
+pub fn shown_text<'a>(
+    field: &str,
+    text: &'a str,
+    kind: ColumnKind,
+    dates: DateStyle,
+) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    let shown = match kind {
+        ColumnKind::Money => format_money(text),
+        ColumnKind::Bool => Some(if text == "true" { "Yes" } else { "No" }.to_owned()),
+        ColumnKind::Date => format_date(text, dates),
+        ColumnKind::Text => enum_words(field, text),
+    };
+    shown.map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// One table cell of column `field`, shown as its column's kind asks ([`shown_text`]):
+/// amounts on the right like a ledger, ticks for true and false, the raw value on hover
+/// when it reads differently.
 pub fn cell(ui: &mut egui::Ui, field: &str, text: &str, kind: ColumnKind, dates: DateStyle) {
     if text.is_empty() {
         return;
     }
-    match kind {
-        ColumnKind::Money => {
-            if let Some(amount) = format_money(text) {
-                // Amounts line up on the right, like a ledger.
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.add(egui::Label::new(amount).selectable(false));
-                });
-                return;
-            }
-        }
-        ColumnKind::Bool => {
-            tick(ui, text == "true");
-            return;
-        }
-        ColumnKind::Date => {
-            if let Some(date) = format_date(text, dates) {
-                ui.add(egui::Label::new(date).selectable(false))
-                    .on_hover_text(text);
-                return;
-            }
-        }
-        ColumnKind::Text => {
-            if let Some(words) = enum_words(field, text) {
-                ui.add(egui::Label::new(words).truncate().selectable(false))
-                    .on_hover_text(text);
-                return;
-            }
-        }
+    if kind == ColumnKind::Bool {
+        tick(ui, text == "true");
+        return;
     }
-    ui.add(egui::Label::new(text).truncate().selectable(false))
-        .on_hover_text(text);
+    let shown = shown_text(field, text, kind, dates);
+    let changed = shown != text;
+    if kind == ColumnKind::Money && changed {
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.add(egui::Label::new(shown.as_ref()).selectable(false));
+        });
+        return;
+    }
+    let label = ui.add(
+        egui::Label::new(shown.as_ref())
+            .truncate()
+            .selectable(false),
+    );
+    label.on_hover_text(text);
 }
 
 /// Where a record's reference fields lead, and what followed links ask for.

@@ -24,8 +24,17 @@ pub const BACK: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::Ar
 /// Forward again (drill-down). The mouse's forward button does the same.
 pub const FORWARD: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::ArrowRight);
 
+/// Select every cell of a records table (when it has the keyboard).
+pub const SELECT_ALL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::A);
+/// Copy the selected cells as tab-separated text, which pastes into Excel or Calc as cells.
+pub const COPY_CELLS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::C);
+/// Open the row with the keyboard's cursor in the detail pane.
+pub const OPEN_ROW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Enter);
+/// Extend the selection of cells (with the arrows, Page Up/Down, Home and End).
+pub const EXTEND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::SHIFT, Key::ArrowDown);
+
 /// What each shortcut does and where, in the order Help lists them.
-pub const ALL: [(KeyboardShortcut, &str, &str); 9] = [
+pub const ALL: [(KeyboardShortcut, &str, &str); 13] = [
     (SEND, "Send the request", "Request builder"),
     (SAVE_ANSWER, "Save the answer to a file", "Request builder"),
     (FIND, "Find in the answer", "Request builder"),
@@ -40,6 +49,18 @@ pub const ALL: [(KeyboardShortcut, &str, &str); 9] = [
         "Forward again (or the mouse's forward button)",
         "Browse",
     ),
+    (
+        EXTEND,
+        "Select cells: arrows move, Shift extends (also Page Up/Down, Home, End)",
+        "Records table",
+    ),
+    (SELECT_ALL, "Select every cell", "Records table"),
+    (
+        COPY_CELLS,
+        "Copy the selected cells (pastes into Excel or Calc as cells)",
+        "Records table",
+    ),
+    (OPEN_ROW, "Open the row in the detail pane", "Records table"),
     (CLOSE, "Close a dialog or menu", "Anywhere"),
     (HELP, "Show these shortcuts", "Anywhere"),
     (QUIT, "Quit", "Anywhere"),

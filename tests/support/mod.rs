@@ -401,3 +401,54 @@ pub fn pick_company(harness: &mut Harness<'_, SageApp>, company: &str) {
     let _ = harness.run_ok();
     assert!(!harness.state().company().open);
 }
+
+/// Converts `input` with Calc (`LibreOffice`), headless (the spreadsheet people open exports
+/// with), into an `.xlsx` in `out`, and reads back its first sheet's cells and formulas.
+/// `None` when Calc is not installed and the run does not require it.
+pub fn through_calc(
+    input: &std::path::Path,
+    out: &std::path::Path,
+    infilter: Option<&str>,
+) -> Option<(Vec<Vec<calamine::Data>>, usize)> {
+    if std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("SAGE200_REQUIRE_CALC").is_none(),
+            "LibreOffice Calc (soffice) is required: apt-get install libreoffice-calc-nogui"
+        );
+        eprintln!("skipped: LibreOffice Calc is not installed");
+        return None;
+    }
+    // A profile of its own, so a desktop's running LibreOffice is neither used nor upset.
+    let profile = out.join("profile");
+    let mut command = std::process::Command::new("soffice");
+    command
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
+        .arg(out);
+    if let Some(filter) = infilter {
+        command.arg(format!("--infilter={filter}"));
+    }
+    let status = command.arg(input).output().unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let converted = out.join(input.with_extension("xlsx").file_name().unwrap());
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&converted).unwrap();
+    let name = calamine::Reader::sheet_names(&workbook)[0].clone();
+    let cells = calamine::Reader::worksheet_range(&mut workbook, &name)
+        .unwrap()
+        .rows()
+        .map(<[calamine::Data]>::to_vec)
+        .collect();
+    let formulas = calamine::Reader::worksheet_formula(&mut workbook, &name)
+        .unwrap()
+        .used_cells()
+        .filter(|(_, _, f)| !f.is_empty())
+        .count();
+    Some((cells, formulas))
+}

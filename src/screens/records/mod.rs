@@ -3,7 +3,9 @@
 //! selected record in full; "Fetch all" with progress; exports of the page or of every
 //! matching record. A part of two screens, not a screen of its own: each owns a [`List`].
 
+mod arrange;
 mod drill;
+pub mod grid_view;
 mod state;
 pub mod totals_view;
 pub mod trail_view;
@@ -17,6 +19,7 @@ pub use update::List;
 
 use std::path::PathBuf;
 
+use crate::document::CellRange;
 use crate::model::ExportFormat;
 
 /// What a records list is asked to do.
@@ -66,6 +69,15 @@ pub enum Command {
     Forward,
     /// To place N of the trail (a breadcrumb clicked).
     GoTo(usize),
+    /// Select cells of the table (rows as shown); `None` clears the selection.
+    SelectCells(Option<CellRange>),
+    /// Copy the cells as tab-separated text to the clipboard (with the column names first
+    /// when every cell is selected).
+    CopyCells(CellRange),
+    /// Group the rows by a column, with subtotals (`None`: no groups).
+    GroupBy(Option<String>),
+    /// Sort the rows here (every record is loaded): column, descending.
+    SortShown(String, bool),
     /// Look up how these records read ((list path, id) pairs shown as links and not
     /// known yet), so their names replace their ids.
     NameLinks(Vec<(String, i64)>),

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::api::Progress;
-use crate::document::{Answered, ColumnKind};
+use crate::document::{Answered, CellRange, ColumnKind, Shown};
 use crate::model::{Combine, CompareOp, Condition, FilterGroup, FilterItem, FilterValue};
 use crate::screens::shared::{Screen, UserError};
 
@@ -156,6 +156,46 @@ pub struct ListState {
     pub open_first: bool,
     /// Totals of the money columns over the rows in the table, once added up.
     pub totals: Option<Totals>,
+    /// The cells selected in the table (rows as shown), if any.
+    pub cells: Option<CellRange>,
+    /// The column the rows are grouped by, with subtotals.
+    pub group_by: Option<String>,
+    /// The rows in the order shown, with group headers, when they differ from the table's
+    /// own: grouped, or sorted here after Fetch all (the server sorts pages).
+    pub shown: Option<Arc<Shown>>,
+    /// Whether the rows are being sorted or grouped.
+    pub arranging: bool,
+}
+
+impl ListState {
+    /// How many rows the table shows (records and group headers).
+    #[must_use]
+    pub fn shown_len(&self) -> usize {
+        match (
+            &self.shown,
+            self.page.as_ref().and_then(|p| p.table.as_ref()),
+        ) {
+            (Some(shown), _) => shown.rows.len(),
+            (None, Some(table)) => table.len(),
+            (None, None) => 0,
+        }
+    }
+
+    /// The table's row shown at `index` (`None` for a group header).
+    #[must_use]
+    pub fn record_at(&self, index: usize) -> Option<usize> {
+        match &self.shown {
+            Some(shown) => shown.record(index),
+            None => (index < self.shown_len()).then_some(index),
+        }
+    }
+
+    /// Whether the table is sorted here rather than by the server: every record is in
+    /// it, so a new order need not fetch them again.
+    #[must_use]
+    pub fn sorts_locally(&self) -> bool {
+        self.everything
+    }
 }
 
 /// Totals of a table's money columns, and what they were added over.

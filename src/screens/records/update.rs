@@ -59,6 +59,7 @@ pub fn resource_of(path: &str) -> &str {
 pub struct List {
     pub(super) state: ListState,
     pub(super) tasks: ListTasks,
+    pub(super) arrange_tasks: super::arrange::ArrangeTasks,
 }
 
 impl List {
@@ -69,6 +70,7 @@ impl List {
         Self {
             state: ListState::new(which, query, remembered),
             tasks: ListTasks::default(),
+            arrange_tasks: super::arrange::ArrangeTasks::default(),
         }
     }
 
@@ -101,6 +103,10 @@ impl List {
             Command::GoTo(index) => self.go(cx, Some(index)),
             Command::NameLinks(wanted) => self.name_links(cx, wanted),
             Command::Select(row) => self.select(cx, row),
+            Command::SelectCells(range) => self.state.cells = range,
+            Command::CopyCells(range) => self.copy_cells(cx, range),
+            Command::GroupBy(column) => self.group_by(cx, column),
+            Command::SortShown(column, descending) => self.sort_shown(cx, column, descending),
             Command::FetchAll => self.fetch_all(cx),
             Command::CancelFetchAll => self.cancel_fetch(),
             Command::Export {
@@ -253,6 +259,8 @@ impl List {
         list.totals = None;
         tasks.totals = None;
         list.everything = false;
+        list.shown = None;
+        list.cells = None;
         list.selected = None;
         list.record = None;
         list.fetching = None;
@@ -472,6 +480,7 @@ impl List {
     /// Takes finished work, and loads the list when its screen is shown for a new company.
     pub fn poll(&mut self, cx: &mut Services) {
         let mut open_now = false;
+        let mut arrange_now = false;
         let mut names_wanted = Vec::new();
         let (browse, tasks) = (&mut self.state, &mut self.tasks);
         if let Some(receiver) = &tasks.progress
@@ -494,12 +503,16 @@ impl List {
                         .unwrap_or_default();
                     browse.page = Some(page);
                     open_now = std::mem::take(&mut browse.open_first) && rows > 0;
+                    arrange_now = true;
                 }
                 Err(problem) => browse.problem = Some(problem),
             }
         }
         if open_now {
             self.select(cx, Some(0));
+        }
+        if arrange_now {
+            self.arrange(cx);
         }
         if !names_wanted.is_empty() {
             self.name_links(cx, names_wanted);
@@ -535,10 +548,16 @@ impl List {
                     browse.everything = true;
                     browse.selected = None;
                     browse.record = None;
+                    arrange_now = true;
                 }
                 Err(problem) => browse.problem = Some(problem),
             }
         }
+        if std::mem::take(&mut arrange_now) {
+            self.arrange(cx);
+        }
+        self.poll_arrange(cx);
+        let (browse, tasks) = (&mut self.state, &mut self.tasks);
         if let Some(result) = finished(&mut tasks.export) {
             browse.exporting = false;
             browse.fetching = None;

@@ -3,11 +3,10 @@
 //! columns chosen (`$select`), the record count, "Fetch all", exports, and a detail pane
 //! for the selected record.
 
-use egui::{RichText, TextStyle};
+use egui::RichText;
 
-use crate::document::ColumnKind;
 use crate::model::ExportFormat;
-use crate::model::{FilterGroup, field_label, format_size};
+use crate::model::{FilterGroup, format_size};
 use crate::screens::shared::Shared;
 use crate::ui::{filter_builder, record_view};
 
@@ -41,7 +40,7 @@ pub fn list_screen(
         super::trail_view::navigation_keys(ui, &list.trail, commands);
         super::trail_view::trail_bar(ui, &list.trail, commands);
     }
-    reload |= toolbar(ui, state, view, &mut query);
+    reload |= toolbar(ui, state, &mut query);
     reload |= filter_panel(ui, state, view, &mut query);
     reload |= status_line(ui, browse, &mut query, commands);
     if let (Some(totals), Some(table)) = (
@@ -68,7 +67,8 @@ pub fn list_screen(
     }
     match browse.page.as_ref().and_then(|p| p.table.as_ref()) {
         Some(table) => {
-            if let Some(sort) = records(ui, state, view, table, &query, commands) {
+            let shown = (state.list, state.shared);
+            if let Some(sort) = super::grid_view::records(ui, shown, table, &query, commands) {
                 query.sort = Some(sort);
                 query.page = 0;
                 reload = true;
@@ -109,7 +109,7 @@ pub fn list_screen(
 }
 
 /// The resource in words: `sop_orders` → "sop orders".
-fn noun(resource: &str) -> String {
+pub(super) fn noun(resource: &str) -> String {
     resource.replace('_', " ")
 }
 
@@ -150,8 +150,9 @@ fn message_card(
 
 /// Resource, quick search, filter, columns, page size and Reload; returns whether to load
 /// again.
-fn toolbar(ui: &mut egui::Ui, state: &Input<'_>, view: ListView, query: &mut BrowseQuery) -> bool {
+fn toolbar(ui: &mut egui::Ui, state: &Input<'_>, query: &mut BrowseQuery) -> bool {
     let browse = state.list;
+    let view = browse.which;
     let mut reload = false;
     ui.horizontal_wrapped(|ui| {
         if view == ListView::Browse {
@@ -409,6 +410,8 @@ fn status_line(
         }
         ui.separator();
         fetch_and_export(ui, browse, commands);
+        ui.separator();
+        super::grid_view::group_picker(ui, browse, commands);
     });
     reload
 }
@@ -477,20 +480,6 @@ fn fetch_and_export(ui: &mut egui::Ui, browse: &ListState, commands: &mut Vec<Co
             }
         }
     });
-}
-
-/// A column's first width: narrow for ids and ticks, wider for names.
-fn initial_width(name: &str, kind: ColumnKind, link: bool) -> f32 {
-    match kind {
-        // A reference reads as its code and name.
-        _ if link => 220.0,
-        _ if name == "id" || name.ends_with("_id") => 70.0,
-        ColumnKind::Bool => 80.0,
-        ColumnKind::Money => 115.0,
-        ColumnKind::Date => 145.0,
-        ColumnKind::Text if name == "name" || name.contains("address") => 200.0,
-        ColumnKind::Text => 140.0,
-    }
 }
 
 /// 1234567 → "1,234,567".
@@ -569,121 +558,6 @@ fn detail_pane(
                     }
                 });
         });
-}
-
-/// The page as a table; returns a new sort when a column title is clicked.
-fn records(
-    ui: &mut egui::Ui,
-    state: &Input<'_>,
-    view: ListView,
-    table: &crate::document::TableModel,
-    query: &BrowseQuery,
-    commands: &mut Vec<Command>,
-) -> Option<(String, bool)> {
-    use egui_extras::{Column, TableBuilder};
-    let browse = state.list;
-    let mut sort = None;
-    let row_height = ui.text_style_height(&TextStyle::Body) + 6.0;
-    // Which list each column's ids lead to (`currency_id` → `currencies`), read once.
-    let targets: Vec<Option<String>> = table
-        .columns
-        .iter()
-        .map(|name| {
-            (name != "id")
-                .then(|| state.shared.catalogue.link_target(name))
-                .flatten()
-                .map(|e| e.path.clone())
-        })
-        .collect();
-    let mut links = record_view::Links::default();
-    egui::ScrollArea::horizontal()
-        .id_salt(("browse_table", view))
-        .show(ui, |ui| {
-            let mut builder = TableBuilder::new(ui)
-                .striped(true)
-                .resizable(true)
-                .sense(egui::Sense::click())
-                .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-            for (i, name) in table.columns.iter().enumerate() {
-                let kind = browse.kinds.get(i).copied().unwrap_or(ColumnKind::Text);
-                builder = builder.column(
-                    Column::initial(initial_width(name, kind, targets[i].is_some()))
-                        .at_least(40.0)
-                        .clip(true),
-                );
-            }
-            builder
-                .header(row_height + 4.0, |mut header| {
-                    for column in &table.columns {
-                        header.col(|ui| {
-                            let current = query.sort.as_ref().filter(|(f, _)| f == column);
-                            let mark = match current {
-                                Some((_, true)) => " (desc)",
-                                Some(_) => " (asc)",
-                                None => "",
-                            };
-                            let title =
-                                RichText::new(format!("{}{mark}", field_label(column))).strong();
-                            if ui
-                                .add(egui::Button::new(title).frame(false))
-                                .on_hover_text(format!("{column}: click to sort on the server"))
-                                .clicked()
-                            {
-                                sort = Some((column.clone(), current.is_some_and(|(_, d)| !d)));
-                            }
-                        });
-                    }
-                })
-                .body(|body| {
-                    body.rows(row_height, table.len(), |mut row| {
-                        let index = row.index();
-                        row.set_selected(browse.selected == Some(index));
-                        for (column, name) in table.columns.iter().enumerate() {
-                            let kind = browse
-                                .kinds
-                                .get(column)
-                                .copied()
-                                .unwrap_or(ColumnKind::Text);
-                            row.col(|ui| {
-                                // Columns scrolled out of sight are not read or laid out.
-                                if ui.is_rect_visible(ui.max_rect()) {
-                                    let at = (index, column, name.as_str(), kind);
-                                    let target = targets[column].as_deref();
-                                    table_cell(ui, state, table, at, target, &mut links);
-                                }
-                            });
-                        }
-                        if row.response().clicked() {
-                            let again = browse.selected == Some(index);
-                            commands.push(Command::Select((!again).then_some(index)));
-                        }
-                    });
-                });
-        });
-    super::totals_view::follow(links, commands);
-    sort
-}
-
-/// One cell of the table at (row, column, column name, kind): a link when the column refers
-/// to the list `target`, else the value as its kind reads.
-fn table_cell(
-    ui: &mut egui::Ui,
-    state: &Input<'_>,
-    table: &crate::document::TableModel,
-    (row, column, name, kind): (usize, usize, &str, ColumnKind),
-    target: Option<&str>,
-    links: &mut record_view::Links,
-) {
-    let cell = table.cell(row, column);
-    let repeated = table.is_duplicate(row, column);
-    let link = target.zip(cell.parse::<i64>().ok().filter(|id| *id > 0));
-    record_view::marked_if_repeated(ui, repeated, |ui| {
-        if let Some((target, id)) = link {
-            record_view::link_cell(ui, name, target, id, state.shared, links);
-        } else {
-            record_view::cell(ui, name, &cell, kind, state.shared.date_style);
-        }
-    });
 }
 
 #[cfg(test)]
