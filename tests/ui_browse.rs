@@ -33,6 +33,17 @@ fn wait_loaded(
     });
 }
 
+/// Chooses "All columns" in the column chooser (lists open on their first columns) and
+/// waits for the page with every column.
+fn every_column(h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>) {
+    h.get_by_label_contains("Columns (").click();
+    let _ = h.run_ok();
+    h.get_by_label("All columns").click();
+    wait_loaded(h, |q| q.columns.is_empty());
+    h.key_press(egui::Key::Escape);
+    let _ = h.run_ok();
+}
+
 /// A demo server with `customers`, and the app signed in to it with its first page of
 /// customers shown on the Browse screen.
 fn signed_in(
@@ -177,6 +188,7 @@ fn records_are_filtered_counted_opened_fetched_whole_and_exported() {
     });
     let _ = h.run_ok();
     h.get_by_label("1,234 records match");
+    every_column(&mut h);
 
     // Booleans as ticks (named Yes/No), dates in the user's order.
     let page = h.state().browse().page.clone().unwrap();
@@ -388,9 +400,23 @@ fn column_choices_are_remembered_per_resource_and_across_restarts() {
     untick(&mut h, "Columns", "on_hold");
     wait_loaded(&mut h, |q| !q.columns.is_empty());
     pick_resource(&mut h, "suppliers");
+    assert_eq!(
+        h.state().browse().query.columns,
+        sage200_desk::api::Catalogue::default_columns("suppliers"),
+        "a new resource opens on its first columns"
+    );
+    h.get_by_label("Columns (8)…");
+    h.state_mut()
+        .handle(sage200_desk::screens::records::Command::Load(Box::new(
+            sage200_desk::screens::records::BrowseQuery {
+                resource: "currencies".to_owned(),
+                ..Default::default()
+            },
+        )));
+    wait_loaded(&mut h, |q| q.resource == "currencies");
     assert!(
         h.state().browse().query.columns.is_empty(),
-        "all of a new resource's columns"
+        "every column of a list that has no first columns"
     );
     // Back by a command: the picker's list is scrolled to the resource shown.
     h.state_mut()
@@ -815,6 +841,7 @@ fn the_grid_selects_like_a_spreadsheet_copies_into_calc_and_groups_with_subtotal
     use egui_kittest::kittest::By;
     let rt = support::runtime();
     let (_server, mut h) = signed_in(&rt, 30, "grid");
+    every_column(&mut h);
     let page = h.state().browse().page.clone().unwrap();
     let table = page.table.clone().unwrap();
     let at = |name: &str| table.columns.iter().position(|c| c == name).unwrap();

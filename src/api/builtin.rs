@@ -442,3 +442,133 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
     }
     endpoints
 }
+
+/// Columns shown first for the lists people read most: the fields an accountant looks at
+/// (Sage's field names, checked against Sage's schemas by `tests/demo_schema.rs`); the rest
+/// stay in the column chooser. Keyed by the list's resource (its last path segment).
+pub const DEFAULT_COLUMNS: &[(&str, &[&str])] = &[
+    ("customers", TRADER_COLUMNS),
+    ("suppliers", TRADER_COLUMNS),
+    (
+        "sales_posted_transactions",
+        &[
+            "transaction_date",
+            "trader_transaction_type",
+            "reference",
+            "second_reference",
+            "customer_id",
+            "document_gross_value",
+            "document_outstanding_value",
+            "due_date",
+            "urn",
+        ],
+    ),
+    (
+        "purchase_posted_transactions",
+        &[
+            "transaction_date",
+            "trader_transaction_type",
+            "reference",
+            "second_reference",
+            "supplier_id",
+            "document_gross_value",
+            "document_outstanding_value",
+            "due_date",
+            "urn",
+        ],
+    ),
+    (
+        "sales_transaction_views",
+        &[
+            "transaction_date",
+            "transaction_type",
+            "reference",
+            "customer_reference",
+            "customer_name",
+            "document_gross_value",
+            "document_outstanding_value",
+            "status",
+            "due_date",
+            "urn",
+        ],
+    ),
+    (
+        "purchase_transaction_views",
+        &[
+            "transaction_date",
+            "transaction_type",
+            "reference",
+            "supplier_reference",
+            "supplier_name",
+            "document_gross_value",
+            "document_outstanding_value",
+            "status",
+            "due_date",
+            "urn",
+        ],
+    ),
+    (
+        "nominal_transaction_enquiry_views",
+        &[
+            "transaction_date",
+            "nominal_code_id",
+            "reference",
+            "narrative",
+            "debit",
+            "credit",
+            "source",
+            "urn",
+        ],
+    ),
+    (
+        "nominal_codes",
+        &[
+            "reference",
+            "name",
+            "cost_centre_code",
+            "department_code",
+            "nominal_account_type",
+            "brought_forward_balance",
+            "balance_year_to_date",
+        ],
+    ),
+    (
+        "sop_orders",
+        &[
+            "document_no",
+            "document_date",
+            "customer_id",
+            "document_status",
+            "total_net_value",
+            "total_gross_value",
+            "requested_delivery_date",
+        ],
+    ),
+    (
+        "sop_order_lines",
+        &[
+            "line_number",
+            "code",
+            "description",
+            "line_quantity",
+            "selling_unit_price",
+            "line_total_value",
+        ],
+    ),
+    (
+        "customer_contacts",
+        &["name", "default_telephone", "default_email", "is_default"],
+    ),
+];
+
+/// Customers' and suppliers' first columns.
+const TRADER_COLUMNS: &[&str] = &[
+    "reference",
+    "name",
+    "balance",
+    "credit_limit",
+    "on_hold",
+    "account_status_type",
+    "telephone_area_code",
+    "telephone_subscriber_number",
+];

@@ -201,6 +201,19 @@ impl Catalogue {
         self.find_for(path).is_some_and(|e| e.is_list)
     }
 
+    /// The columns a list at `path` shows until the user chooses (`$select`): those in
+    /// [`super::builtin::DEFAULT_COLUMNS`] for its resource (Sage's field names, from its
+    /// schemas); empty, meaning every column, for other lists.
+    #[must_use]
+    pub fn default_columns(path: &str) -> Vec<String> {
+        let resource = path.trim_matches('/').rsplit('/').next().unwrap_or(path);
+        super::builtin::DEFAULT_COLUMNS
+            .iter()
+            .find(|(name, _)| *name == resource)
+            .map(|(_, columns)| columns.iter().map(|c| (*c).to_owned()).collect())
+            .unwrap_or_default()
+    }
+
     /// The filterable field names of the records at `path` (empty when unknown).
     #[must_use]
     pub fn scalar_fields_for(&self, path: &str) -> Vec<String> {

@@ -9,6 +9,7 @@ mod http;
 mod paging;
 
 pub use crate::model::encode_query;
+pub use builtin::DEFAULT_COLUMNS;
 pub use catalogue::{Catalogue, Endpoint, FieldInfo, FieldKind, Related, Verb, singular};
 pub use client::{
     Answer, ApiClient, ApiRequest, CompanyScope, RawAnswer, RetryPolicy, StaticToken,

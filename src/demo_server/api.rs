@@ -138,6 +138,19 @@ fn handle_company_call(
             let rows = customer_view_rows(company, &schema);
             list(company, &schema, &rows, raw_query)
         }
+        ("GET", ["customer_contacts"]) => {
+            // Every customer's contacts, as Sage lists them at `/customer_contacts`.
+            let Some(schema) = state.schemas.get("customer_contacts").cloned() else {
+                return not_found(path);
+            };
+            let customers = &company.tables["customers"];
+            let rows: Vec<_> = customers
+                .rows
+                .iter()
+                .flat_map(|customer| contact_rows(&customers.schema, customer, &schema))
+                .collect();
+            list(company, &schema, &rows, raw_query)
+        }
         ("GET", ["customers", id, "customer_contacts"]) => {
             let Some(schema) = state.schemas.get("customer_contacts").cloned() else {
                 return not_found(path);

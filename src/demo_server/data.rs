@@ -324,6 +324,20 @@ fn build_tables(
                 ("on_hold", json!(n % 17 == 3)),
                 ("account_status_type", json!("AccountStatusActive")),
                 ("currency_id", json!(1)),
+                // From the number, not the generator, so the rest of the books stay as they were.
+                ("telephone_country_code", json!("44")),
+                (
+                    "telephone_area_code",
+                    json!(format!("0{}", 113 + (n * 7) % 87)),
+                ),
+                (
+                    "telephone_subscriber_number",
+                    json!(format!(
+                        "{} {:04}",
+                        200 + (n * 37) % 799,
+                        (n * 1237) % 10_000
+                    )),
+                ),
                 (
                     "credit_limit",
                     json!(f64::from(rng.random_range(1..=50_u32)) * 1000.0),

@@ -287,6 +287,8 @@ pub fn suppliers() -> Schema {
         .flag("on_hold")
         .text("account_status_type", 20)
         .int("currency_id")
+        .text("telephone_country_code", 5)
+        .text("telephone_area_code", 20)
         .text("telephone_subscriber_number", 200)
         .text("website", 200)
         .dec("credit_limit")

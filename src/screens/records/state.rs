@@ -93,22 +93,12 @@ impl BrowseQuery {
     }
 }
 
-/// The Customers screen's starting query: the columns an accountant reads first.
+/// The Customers screen's starting query: customers, with their first columns (those
+/// Browse shows first too) until the user chooses others.
 #[must_use]
 pub fn customers_query() -> BrowseQuery {
     BrowseQuery {
         resource: "customers".to_owned(),
-        columns: [
-            "reference",
-            "name",
-            "balance",
-            "credit_limit",
-            "on_hold",
-            "account_status_type",
-            "date_time_updated",
-        ]
-        .map(String::from)
-        .to_vec(),
         ..BrowseQuery::default()
     }
 }

@@ -63,10 +63,13 @@ pub struct List {
 }
 
 impl List {
-    /// An empty list of `which`, showing `query` once loaded (with the columns remembered
-    /// for its resource, if any).
+    /// An empty list of `which`, showing `query` once loaded: with the columns remembered
+    /// for its resource, else (when `query` names none) the resource's first columns.
     #[must_use]
-    pub fn new(which: ListView, query: BrowseQuery, remembered: ColumnChoices) -> Self {
+    pub fn new(which: ListView, mut query: BrowseQuery, remembered: ColumnChoices) -> Self {
+        if query.columns.is_empty() && !remembered.contains_key(&columns_key(&query.resource)) {
+            query.columns = api::Catalogue::default_columns(&query.resource);
+        }
         Self {
             state: ListState::new(which, query, remembered),
             tasks: ListTasks::default(),
@@ -181,14 +184,17 @@ impl List {
     /// another resource that names no columns gets those last chosen for it; the columns
     /// shown are remembered for the resource.
     pub fn load(&mut self, cx: &Services, mut query: BrowseQuery) {
-        if query.resource != self.state.query.resource
-            && query.columns.is_empty()
-            && let Some(columns) = self
+        if query.resource != self.state.query.resource && query.columns.is_empty() {
+            // Those last chosen for the list, else its first columns (every column when
+            // the user chose "All columns": remembered as none).
+            query.columns = match self
                 .state
                 .remembered_columns
                 .get(&columns_key(&query.resource))
-        {
-            query.columns.clone_from(columns);
+            {
+                Some(columns) => columns.clone(),
+                None => api::Catalogue::default_columns(&query.resource),
+            };
         }
         self.state
             .remembered_columns
