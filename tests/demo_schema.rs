@@ -657,7 +657,7 @@ async fn default_columns_are_sages_fields_and_the_demo_serves_them() {
     let server = books(20, 500).await;
     let caller = Caller::new(&server);
     // Where the demo serves each resource (nested ones under a record of its own).
-    let served = |resource: &str| match resource {
+    let demo_path = |resource: &str| match resource {
         "sop_orders" => "customers/1/sop_orders".to_owned(),
         "sop_order_lines" => "sop_orders/1/sop_order_lines".to_owned(),
         other => other.to_owned(),
@@ -677,7 +677,7 @@ async fn default_columns_are_sages_fields_and_the_demo_serves_them() {
         let rows = caller
             .get(&format!(
                 "{}?$select={}&$top=5",
-                served(resource),
+                demo_path(resource),
                 columns.join(",")
             ))
             .await;
