@@ -986,3 +986,113 @@ fn the_grid_selects_like_a_spreadsheet_copies_into_calc_and_groups_with_subtotal
         h.get_by_role_and_label(Role::Cell, &format!("Balance, subtotal {amount}"));
     }
 }
+
+#[test]
+fn saved_views_bring_back_columns_search_sort_and_groups_across_restarts() {
+    use egui::accesskit::Role;
+    let rt = support::runtime();
+    let (_server, mut h) = signed_in(&rt, 40, "views");
+    h.get_by_label("Quick search").click();
+    let _ = h.run_ok();
+    h.get_by_label("Quick search").type_text("Ltd");
+    h.key_press(egui::Key::Enter);
+    wait_loaded(&mut h, |q| q.search == "Ltd");
+    h.get_by_role_and_label(Role::ColumnHeader, "Balance")
+        .click();
+    wait_loaded(&mut h, |q| q.sort == Some(("balance".to_owned(), false)));
+    h.get_by_label("Group by").click();
+    let _ = h.run_ok();
+    h.get(
+        egui_kittest::kittest::By::new()
+            .label("On hold")
+            .role(Role::Button),
+    )
+    .click();
+    support::step_until(&mut h, WAIT, "the groups", |app| {
+        app.browse().shown.is_some()
+    });
+
+    // Saved under a name, from the Views menu.
+    h.get_by_label("Views…").click();
+    let _ = h.run_ok();
+    h.get_by_label("No saved views of this list yet.");
+    let field = || {
+        egui_kittest::kittest::By::new()
+            .label("Save this view as")
+            .role(Role::TextInput)
+    };
+    h.get(field()).click();
+    let _ = h.run_ok();
+    h.get(field()).type_text("Ltd by balance");
+    let _ = h.run_ok();
+    h.get_by_label("Save").click();
+    let _ = h.run_ok();
+    h.get_by_label("Saved the view “Ltd by balance”");
+    let views = h.state().shared().views.clone();
+    assert_eq!(views.len(), 1);
+    let view = &views[0];
+    assert_eq!(
+        (view.resource.as_str(), view.search.as_str()),
+        ("customers", "Ltd")
+    );
+    assert_eq!(view.sort, Some(("balance".to_owned(), false)));
+    assert_eq!(view.group_by.as_deref(), Some("on_hold"));
+    assert_eq!(
+        view.columns,
+        sage200_desk::api::Catalogue::default_columns("customers")
+    );
+
+    // Another list shown, then the view opened again: all of it comes back.
+    h.key_press(egui::Key::Escape);
+    h.state_mut()
+        .handle(sage200_desk::screens::records::Command::GroupBy(None));
+    h.state_mut()
+        .handle(sage200_desk::screens::records::Command::Load(Box::default()));
+    wait_loaded(&mut h, |q| q.search.is_empty() && q.sort.is_none());
+    assert!(h.state().browse().shown.is_none());
+    h.get_by_label("Views (1)…").click();
+    let _ = h.run_ok();
+    h.get_by_label("Ltd by balance").click();
+    wait_loaded(&mut h, |q| q.search == "Ltd" && q.sort.is_some());
+    support::step_until(&mut h, WAIT, "the view's groups", |app| {
+        app.browse()
+            .shown
+            .as_ref()
+            .is_some_and(|s| s.column.is_some())
+    });
+    // The quick search box shows the view's search too.
+    {
+        use egui_kittest::kittest::NodeT;
+        let field = h.get(
+            egui_kittest::kittest::By::new()
+                .label("Quick search")
+                .role(Role::TextInput),
+        );
+        assert_eq!(field.accesskit_node().value().as_deref(), Some("Ltd"));
+    }
+    let names = names(&h);
+    assert!(
+        !names.is_empty() && names.iter().all(|n| n.contains("Ltd")),
+        "{names:?}"
+    );
+
+    // Kept across a restart.
+    let mut storage = support::MemoryStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    let persisted: sage200_desk::app::PersistedState =
+        eframe::get_value(&storage, sage200_desk::app::STATE_KEY).unwrap();
+    assert_eq!(persisted.saved_views, views);
+    let again = support::app_harness(&rt, None, persisted);
+    assert_eq!(again.state().shared().views, views);
+
+    // Deleted only after a second click.
+    h.get_by_label("Views (1)…").click();
+    let _ = h.run_ok();
+    h.get_by_label("Delete…").click();
+    let _ = h.run_ok();
+    assert_eq!(h.state().shared().views.len(), 1, "not yet");
+    h.get_by_label("Really delete").click();
+    let _ = h.run_ok();
+    assert!(h.state().shared().views.is_empty());
+    h.get_by_label("Deleted the view “Ltd by balance”");
+}

@@ -94,6 +94,7 @@ impl SageApp {
             paths: options.paths.clone(),
             catalogue: Arc::new(api::Catalogue::builtin()),
             date_style: options::user_date_style(),
+            views: persisted.saved_views.clone(),
             ..Shared::default()
         };
         shared.api_base_url = shared

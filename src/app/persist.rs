@@ -51,6 +51,8 @@ pub struct PersistedState {
     pub browse_columns: ColumnChoices,
     /// The columns chosen in the Customers list (empty: all; absent: the default ones).
     pub customer_columns: ColumnChoices,
+    /// Saved views of lists (columns, search, filter, sort and grouping by name).
+    pub saved_views: Vec<crate::model::SavedView>,
 }
 
 /// The built-in profiles, with the demo server's first when there is one.
@@ -118,6 +120,7 @@ impl SageApp {
         browse.query.resource.hash(&mut hasher);
         browse.remembered_columns.hash(&mut hasher);
         self.customers.list().remembered_columns.hash(&mut hasher);
+        shared.views.hash(&mut hasher);
         hasher.finish()
     }
 
@@ -141,6 +144,7 @@ impl SageApp {
             browse_resource: self.browse.state().query.resource.clone(),
             browse_columns: self.browse.state().remembered_columns.clone(),
             customer_columns: self.customers.list().remembered_columns.clone(),
+            saved_views: shared.views.clone(),
         }
     }
 }

@@ -14,6 +14,7 @@ mod odata;
 mod profile;
 mod request;
 mod response;
+mod saved_view;
 mod secret;
 mod site;
 mod user;
@@ -38,6 +39,7 @@ pub use profile::{
 };
 pub use request::{HttpMethod, KeyValue, RequestDraft, encode_query, header_problem};
 pub use response::{ResponseMeta, format_money, format_size};
+pub use saved_view::{SavedView, VIEW_NAME_LIMIT, keep_view, same_name, view_name_problem};
 pub use secret::Secret;
 pub use site::{Company, Site, SiteCompany, group_sites};
 pub use user::CurrentUser;

@@ -12,7 +12,7 @@ use super::filter_dates::{date_problem, looks_like_date_time};
 pub const MAX_TOP: u32 = 5000;
 
 /// How a condition compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CompareOp {
     /// `eq`
     Equals,
@@ -88,7 +88,7 @@ impl CompareOp {
 }
 
 /// A value to compare with, as the user typed it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FilterValue {
     /// Text: quoted, with quotes doubled.
     Text(String),
@@ -192,7 +192,7 @@ impl FilterValue {
 }
 
 /// One comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Condition {
     /// The field.
     pub field: String,
@@ -257,7 +257,7 @@ impl Condition {
 }
 
 /// How the items of a group combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub enum Combine {
     /// Every item holds.
     #[default]
@@ -267,7 +267,7 @@ pub enum Combine {
 }
 
 /// A condition or a nested group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FilterItem {
     /// A comparison.
     Condition(Condition),
@@ -276,7 +276,7 @@ pub enum FilterItem {
 }
 
 /// Conditions joined by `and` or `or`, possibly nested.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub struct FilterGroup {
     /// `and` or `or`.
     pub combine: Combine,

@@ -205,6 +205,9 @@ pub struct Shared {
     /// How referred-to records read (`currency_id` 1 → `£ — Pound Sterling`), for the
     /// company in use.
     pub links: LinkNames,
+    /// Saved views of lists, of every resource, kept between runs; Browse and Customers
+    /// both list those of the resource they show.
+    pub views: Vec<crate::model::SavedView>,
 }
 
 /// What a record that others refer to reads as, looked up once per company and kept:

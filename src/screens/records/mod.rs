@@ -6,6 +6,8 @@
 mod arrange;
 mod drill;
 pub mod grid_view;
+mod saved;
+pub mod saved_view;
 mod state;
 pub mod totals_view;
 pub mod trail_view;
@@ -78,6 +80,13 @@ pub enum Command {
     GroupBy(Option<String>),
     /// Sort the rows here (every record is loaded): column, descending.
     SortShown(String, bool),
+    /// Save the list as it is now (columns, search, filter, sort, groups) as a view with
+    /// this name, replacing one of the same name.
+    SaveView(String),
+    /// Show the saved view of this name.
+    OpenView(String),
+    /// Forget the saved view of this name.
+    DeleteView(String),
     /// Look up how these records read ((list path, id) pairs shown as links and not
     /// known yet), so their names replace their ids.
     NameLinks(Vec<(String, i64)>),

@@ -42,7 +42,7 @@ pub fn list_screen(
     }
     reload |= toolbar(ui, state, &mut query);
     reload |= filter_panel(ui, state, view, &mut query);
-    reload |= status_line(ui, browse, &mut query, commands);
+    reload |= status_line(ui, (browse, state.shared), &mut query, commands);
     if let (Some(totals), Some(table)) = (
         &browse.totals,
         browse.page.as_ref().and_then(|p| p.table.as_ref()),
@@ -228,9 +228,14 @@ fn resource_picker(ui: &mut egui::Ui, state: &Input<'_>, query: &mut BrowseQuery
 fn quick_search(ui: &mut egui::Ui, view: ListView, query: &mut BrowseQuery) -> bool {
     let search_label = ui.label("Quick search");
     let search_id = egui::Id::unique(("browse_search", view));
-    let mut search: String = ui
+    // (text in the box, the query's search when it was last seen)
+    let (mut search, seen): (String, String) = ui
         .data(|d| d.get_temp(search_id))
-        .unwrap_or_else(|| query.search.clone());
+        .unwrap_or_else(|| (query.search.clone(), query.search.clone()));
+    // Changed elsewhere (a saved view opened, the empty state's button): follow the query.
+    if seen != query.search {
+        search.clone_from(&query.search);
+    }
     let field = ui
         .add(
             egui::TextEdit::singleline(&mut search)
@@ -244,11 +249,8 @@ fn quick_search(ui: &mut egui::Ui, view: ListView, query: &mut BrowseQuery) -> b
         query.page = 0;
         reload = true;
     }
-    // Cleared elsewhere (the empty state's button): follow the query.
-    if !field.has_focus() && search != query.search && !reload && query.search.is_empty() {
-        search.clear();
-    }
-    ui.data_mut(|d| d.insert_temp(search_id, search));
+    let seen = query.search.clone();
+    ui.data_mut(|d| d.insert_temp(search_id, (search, seen)));
     reload
 }
 
@@ -358,7 +360,7 @@ fn filter_panel(
 /// Paging, the count, "Fetch all" and "Export…"; returns whether to load again.
 fn status_line(
     ui: &mut egui::Ui,
-    browse: &ListState,
+    (browse, shared): (&ListState, &Shared),
     query: &mut BrowseQuery,
     commands: &mut Vec<Command>,
 ) -> bool {
@@ -412,6 +414,7 @@ fn status_line(
         fetch_and_export(ui, browse, commands);
         ui.separator();
         super::grid_view::group_picker(ui, browse, commands);
+        super::saved_view::views_menu(ui, browse, shared, commands);
     });
     reload
 }
