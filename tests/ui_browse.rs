@@ -1096,3 +1096,192 @@ fn saved_views_bring_back_columns_search_sort_and_groups_across_restarts() {
     assert!(h.state().shared().views.is_empty());
     h.get_by_label("Deleted the view “Ltd by balance”");
 }
+
+/// Every record of `path` straight from the demo server (not through the app), for
+/// checking the app's figures against.
+fn from_server(
+    rt: &tokio::runtime::Runtime,
+    server: &sage200_desk::demo_server::DemoServer,
+    path: &str,
+    key: &str,
+) -> Vec<serde_json::Value> {
+    let url = format!("{}{path}", server.professional_api_url());
+    let token = server.mint_access_token();
+    rt.block_on(async {
+        let mut all = Vec::new();
+        loop {
+            let skip = all.len().to_string();
+            let answer = reqwest::Client::new()
+                .get(&url)
+                .query(&[("$top", "5000"), ("$skip", &skip), ("$orderby", key)])
+                .header("Authorization", format!("Bearer {token}"))
+                .header("X-Site", "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+                .header("X-Company", "101")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 200, "{url}");
+            let page = answer.json::<Vec<serde_json::Value>>().await.unwrap();
+            let done = page.len() < 5000;
+            all.extend(page);
+            if done {
+                return all;
+            }
+        }
+    })
+}
+
+fn pence_of(value: &serde_json::Value) -> i128 {
+    to_pence(&value.to_string())
+}
+
+/// A transaction view's outstanding amount in the base currency, signed: invoices owe,
+/// credit notes and receipts are owed.
+fn signed_outstanding(view: &serde_json::Value) -> i128 {
+    let amount = pence_of(&view["base_outstanding_value"]);
+    if view["transaction_type"]
+        .as_str()
+        .unwrap()
+        .contains("Invoice")
+    {
+        amount
+    } else {
+        -amount
+    }
+}
+
+#[test]
+fn reports_draw_the_ledgers_figures_and_open_the_records_behind_them() {
+    use sage200_desk::screens::reports::{Command, Ledger, Part, Table};
+    let rt = support::runtime();
+    let (server, mut h) = signed_in(&rt, 60, "reports");
+    h.get_by_label("Reports").click();
+    support::step_until(&mut h, WAIT, "every report", |app| {
+        let r = app.reports();
+        r.debtors.ready().is_some()
+            && r.creditors.ready().is_some()
+            && r.sales.ready().is_some()
+            && r.breaches.ready().is_some()
+            && r.overdue.ready().is_some()
+    });
+    let _ = h.run_ok();
+    let reports = h.state().reports().clone();
+    assert_eq!(
+        reports.as_at,
+        Some(sage200_desk::demo_server::LEDGER_DATE),
+        "the demo's books are aged at their own date"
+    );
+
+    // The headline figures, against the server's own records.
+    let customers = from_server(&rt, &server, "customers", "id");
+    let views = from_server(
+        &rt,
+        &server,
+        "sales_transaction_views",
+        "posted_customer_transaction_id",
+    );
+    // In the base currency: what the customers' transactions leave outstanding (credit
+    // notes and receipts count against it).
+    let owed: i128 = views.iter().map(signed_outstanding).sum();
+    let debtors = reports.debtors.ready().unwrap();
+    assert_eq!(
+        debtors.total(),
+        owed,
+        "aged debtors add up to what is outstanding"
+    );
+    let over = customers
+        .iter()
+        .filter(|c| {
+            let limit = pence_of(&c["credit_limit"]);
+            limit > 0 && pence_of(&c["balance"]) > limit
+        })
+        .count();
+    assert_eq!(reports.breaches.ready().unwrap().len(), over);
+    let overdue: Vec<&serde_json::Value> = views
+        .iter()
+        .filter(|v| {
+            v["due_date"].as_str().unwrap()[..10] < *"2026-11-30"
+                && pence_of(&v["base_outstanding_value"]) != 0
+                && v["transaction_type"].as_str().unwrap().contains("Invoice")
+        })
+        .collect();
+    let Part::Ready(found) = &reports.overdue else {
+        panic!()
+    };
+    assert_eq!(found.count, overdue.len());
+    assert_eq!(
+        found.amount,
+        overdue
+            .iter()
+            .map(|v| pence_of(&v["base_outstanding_value"]))
+            .sum::<i128>()
+    );
+    let money =
+        |p: i128| sage200_desk::model::format_money(&sage200_desk::document::pounds(p)).unwrap();
+    // The headline and the table's total both say it.
+    assert_eq!(h.query_all_by_label(&money(owed)).count(), 2);
+    h.get_by_label("Owed by customers");
+
+    // A number in the table beside the chart opens exactly its transactions.
+    let band = debtors
+        .bands
+        .iter()
+        .position(|b| b.name == "31 - 60 days")
+        .unwrap();
+    let amount = debtors.totals[band];
+    assert_ne!(amount, 0, "the demo has debts of that age");
+    h.get_by_label(&format!("All, 31 - 60 days: {}", money(amount)))
+        .click();
+    wait_loaded(&mut h, |q| {
+        q.resource == "sales_transaction_views" && !q.filter.items.is_empty()
+    });
+    h.get_by_label("Fetch all").click();
+    support::step_until(&mut h, WAIT, "every transaction of the band", |app| {
+        app.browse().everything
+    });
+    let page = h.state().browse().page.clone().unwrap();
+    let behind: i128 = (0..page.record_count())
+        .map(|r| signed_outstanding(&page.record(r).unwrap()))
+        .sum();
+    assert_eq!(behind, amount, "the records behind the figure add up to it");
+
+    // A period's sales open its period values.
+    h.get_by_label("Reports").click();
+    let _ = h.run_ok();
+    let sales = reports.sales.ready().unwrap().clone();
+    let period = sales.iter().position(|p| p.net() != 0).unwrap();
+    h.state_mut().handle(Command::OpenPeriod(period));
+    wait_loaded(&mut h, |q| q.resource == "customer_period_value_views");
+    h.get_by_label("Fetch all").click();
+    support::step_until(&mut h, WAIT, "the period's values", |app| {
+        app.browse().everything
+    });
+    let page = h.state().browse().page.clone().unwrap();
+    let table = page.table.clone().unwrap();
+    let at = |name: &str| table.columns.iter().position(|c| c == name);
+    assert!(at("customer_reference").is_some() || at("customer_id").is_some());
+    let rows: Vec<serde_json::Value> = (0..table.len()).map(|r| page.record(r).unwrap()).collect();
+    let net: i128 = rows
+        .iter()
+        .map(|r| {
+            pence_of(&r["period_value_total_invoice_value_to_date_in_base"])
+                - pence_of(&r["period_value_total_cred_note_value_to_date_in_base"])
+        })
+        .sum();
+    assert_eq!(net, sales[period].net());
+
+    // The numbers export as a workbook.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("aged.xlsx");
+    h.state_mut().handle(Command::Export(
+        Table::Aged(Ledger::Sales),
+        Some(file.clone()),
+    ));
+    support::step_until(&mut h, WAIT, "the workbook", |_| file.exists());
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    let last = sheet.rows().next_back().unwrap().to_vec();
+    assert_eq!(last[0], calamine::Data::String("Total".into()));
+    let total = calamine::DataType::as_f64(last.last().unwrap()).unwrap();
+    assert_eq!(format!("{total:.2}"), sage200_desk::document::pounds(owed));
+}

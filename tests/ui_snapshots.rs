@@ -436,3 +436,43 @@ fn a_drill_down_with_its_breadcrumb() {
     h.run();
     stable_snapshot(&mut h, "browse_drill_down_light").unwrap();
 }
+
+#[test]
+fn the_grid_with_groups_and_a_selection_and_the_reports() {
+    use sage200_desk::screens::records::Command;
+    let rt = support::runtime();
+    let (_server, mut h) = signed_in(&rt, "snapshot-reports", 1200.0);
+    let wait = std::time::Duration::from_secs(20);
+    support::step_until(&mut h, wait, "the page", |app| {
+        let browse = &app.browse();
+        !browse.loading && browse.page.is_some() && browse.totals.is_some()
+    });
+    // Grouped by status, with a block of cells selected.
+    h.state_mut()
+        .handle(Command::GroupBy(Some("account_status_type".to_owned())));
+    support::step_until(&mut h, wait, "the groups", |app| {
+        app.browse().shown.is_some() && !app.browse().arranging
+    });
+    h.state_mut().handle(Command::SelectCells(Some(
+        sage200_desk::document::CellRange {
+            anchor: (2, 1),
+            cursor: (5, 3),
+        },
+    )));
+    h.run();
+    let mut results = egui_kittest::SnapshotResults::new();
+    results.add(stable_snapshot(&mut h, "browse_grid_groups_light"));
+
+    h.get_by_label("Reports").click();
+    support::step_until(&mut h, wait, "every report", |app| {
+        let r = app.reports();
+        r.debtors.ready().is_some()
+            && r.creditors.ready().is_some()
+            && r.sales.ready().is_some()
+            && r.breaches.ready().is_some()
+            && r.overdue.ready().is_some()
+    });
+    h.run();
+    results.add(stable_snapshot(&mut h, "reports_light"));
+    results.unwrap();
+}

@@ -2,7 +2,7 @@
 //! command enum. Views push their screen's commands; the app wraps and routes them.
 
 use crate::screens::{
-    browse, company, customers, history, request, session, settings, shell, welcome,
+    browse, company, customers, history, reports, request, session, settings, shell, welcome,
 };
 
 /// One intent, addressed to the screen that handles it.
@@ -26,6 +26,8 @@ pub enum Command {
     Settings(settings::Command),
     /// The first-run welcome.
     Welcome(welcome::Command),
+    /// The Reports screen.
+    Reports(reports::Command),
 }
 
 macro_rules! wraps {
@@ -48,4 +50,5 @@ wraps!(
     History(history),
     Settings(settings),
     Welcome(welcome),
+    Reports(reports),
 );

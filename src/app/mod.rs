@@ -3,6 +3,7 @@
 //! tasks each frame, and draws the shell around the open screen. This is the only layer
 //! that may use every other module.
 
+mod accessors;
 mod command;
 mod options;
 mod paths;
@@ -25,11 +26,10 @@ pub use crate::screens::shared::{
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::api::{self, ApiClient, CompanyScope};
-use crate::auth::Session;
+use crate::api;
 use crate::model::Profile;
 use crate::screens::{
-    browse, company, customers, history, request, session, settings, shell, welcome,
+    browse, company, customers, history, reports, request, session, settings, shell, welcome,
 };
 
 /// The application: the services and one value per screen.
@@ -39,6 +39,7 @@ pub struct SageApp {
     session: session::SignIn,
     company: company::CompanyPicker,
     browse: browse::Browse,
+    reports: reports::Reports,
     customers: customers::Customers,
     request: request::RequestBuilder,
     history: history::History,
@@ -118,6 +119,7 @@ impl SageApp {
                 persisted.request_hidden_columns,
             ),
             history: history::History::default(),
+            reports: reports::Reports::default(),
             settings: settings::Settings::new(persisted.openapi_files),
             welcome: welcome::Welcome::new(persisted.welcome_done || sign_in_at_start),
             commands: Vec::new(),
@@ -132,84 +134,6 @@ impl SageApp {
         app.history.load(&app.cx);
         app.route_outbox();
         app
-    }
-
-    /// The state every screen reads (for tests and diagnostics).
-    #[must_use]
-    pub fn shared(&self) -> &Shared {
-        &self.cx.shared
-    }
-
-    /// The shell's state: server health, the Help window.
-    #[must_use]
-    pub fn shell(&self) -> &shell::State {
-        self.shell.state()
-    }
-
-    /// The company picker's state.
-    #[must_use]
-    pub fn company(&self) -> &company::State {
-        self.company.state()
-    }
-
-    /// The Browse screen's records list.
-    #[must_use]
-    pub fn browse(&self) -> &crate::screens::records::ListState {
-        self.browse.state()
-    }
-
-    /// The Customers screen's records list.
-    #[must_use]
-    pub fn customer_list(&self) -> &crate::screens::records::ListState {
-        self.customers.list()
-    }
-
-    /// The Customers screen's form and draft.
-    #[must_use]
-    pub fn customers(&self) -> &customers::State {
-        self.customers.state()
-    }
-
-    /// The request builder's tabs.
-    #[must_use]
-    pub fn request(&self) -> &request::State {
-        self.request.state()
-    }
-
-    /// The history of sent requests.
-    #[must_use]
-    pub fn history(&self) -> &history::State {
-        self.history.state()
-    }
-
-    /// The settings screen's state.
-    #[must_use]
-    pub fn settings(&self) -> &settings::State {
-        self.settings.state()
-    }
-
-    /// The welcome's state.
-    #[must_use]
-    pub fn welcome(&self) -> &welcome::State {
-        self.welcome.state()
-    }
-
-    /// The signed-in session, if any.
-    #[must_use]
-    pub fn session(&self) -> Option<&Arc<Session>> {
-        self.cx.session.as_ref()
-    }
-
-    /// The API client of the signed-in session, if any.
-    #[must_use]
-    pub fn api_client(&self) -> Option<&ApiClient> {
-        self.cx.client.as_ref()
-    }
-
-    /// The `X-Site` / `X-Company` pair of the chosen company.
-    #[must_use]
-    pub fn company_scope(&self) -> Option<CompanyScope> {
-        self.cx.company_scope()
     }
 
     /// Handles one command, then whatever the screens asked of each other while handling
@@ -233,6 +157,7 @@ impl SageApp {
             Command::History(command) => self.history.handle(cx, command),
             Command::Settings(command) => self.settings.handle(cx, command),
             Command::Welcome(command) => self.welcome.handle(cx, command),
+            Command::Reports(command) => self.reports.handle(cx, command),
         }
     }
 
@@ -268,6 +193,7 @@ impl SageApp {
         self.route_outbox();
         self.browse.poll(&mut self.cx);
         self.customers.poll(&mut self.cx);
+        self.reports.poll(&mut self.cx);
         self.request.poll_searches();
         self.route_outbox();
         self.history.poll();
@@ -313,6 +239,11 @@ impl SageApp {
                         request::view::show(ui, self.request.state(), shared, o);
                     }));
                 }
+                Screen::Reports => {
+                    out.extend(drawn(|o| {
+                        reports::view::show(ui, self.reports.state(), shared, o);
+                    }));
+                }
                 Screen::History => {
                     out.extend(drawn(|o| history::view::show(ui, self.history.state(), o)));
                 }
@@ -333,26 +264,6 @@ impl SageApp {
         out.extend(drawn(|o| {
             shell::help_window(ui, self.shell.state(), shared, o);
         }));
-    }
-}
-
-/// Every screen's state and the shared state (not the tasks): what diagnostics and the
-/// secrets scan read.
-impl std::fmt::Debug for SageApp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SageApp")
-            .field("shared", &self.cx.shared)
-            .field("shell", self.shell.state())
-            .field("company", self.company.state())
-            .field("browse", self.browse.state())
-            .field("customers", self.customers.state())
-            .field("customer_list", self.customers.list())
-            .field("request", self.request.state())
-            .field("history", self.history.state())
-            .field("settings", self.settings.state())
-            .field("welcome", self.welcome.state())
-            .field("commands", &self.commands)
-            .finish_non_exhaustive()
     }
 }
 

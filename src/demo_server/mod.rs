@@ -36,6 +36,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultKind};
+pub use ledger::LEDGER_DATE;
 
 /// Which of `names` the `$filter` of `raw_query` (a query string as a client sends it)
 /// keeps, judged by the demo server's own `OData` parser over customers with those names.

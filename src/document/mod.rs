@@ -7,6 +7,7 @@ mod answer;
 mod body;
 mod charset;
 mod flat;
+mod reports;
 mod rows;
 mod scan;
 mod shown;
@@ -16,6 +17,10 @@ mod totals;
 pub use answer::{Answered, Child, JsonDoc, Kind, PagePieces, Span, TableModel, summary};
 pub use body::{BodyError, check_body, format_body};
 pub use flat::FlatTable;
+pub use reports::{
+    AgedAccount, AgedBand, AgedReport, Breach, Pence, PeriodSales, aged_report, credit_breaches,
+    pence, pounds, sales_by_period,
+};
 pub use shown::{CellAt, CellRange, Group, Shown, ShownRow, group_rows, ungrouped};
 pub use table::{
     ColumnKind, Found, TableSort, column_kinds, json_path, reorder_rows, search_answer, sort_rows,

@@ -219,6 +219,12 @@ impl Profile {
         }
     }
 
+    /// Whether this is the built-in demo server's profile ([`Profile::demo`]).
+    #[must_use]
+    pub fn is_demo(&self) -> bool {
+        self.name == "Demo" && self.client_id == DEMO_CLIENT_ID
+    }
+
     /// Who signs the user in, for messages: "Sage ID" for Sage's endpoints, "the demo
     /// server" for the built-in one, else the authorize URL's host.
     #[must_use]

@@ -18,6 +18,7 @@ pub mod company;
 pub mod customers;
 pub mod history;
 pub mod records;
+pub mod reports;
 pub mod request;
 pub mod session;
 pub mod settings;

@@ -20,6 +20,8 @@ pub enum Screen {
     Browse,
     /// Customers: list, detail and the new-customer form.
     Customers,
+    /// Reports: aged balances, sales by period, headline figures.
+    Reports,
     /// Compose any request and read the answer.
     RequestBuilder,
     /// Requests sent before.
@@ -30,9 +32,10 @@ pub enum Screen {
 
 impl Screen {
     /// Every screen, in navigation order.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Browse,
         Self::Customers,
+        Self::Reports,
         Self::RequestBuilder,
         Self::History,
         Self::Settings,
@@ -44,6 +47,7 @@ impl Screen {
         match self {
             Self::Browse => "Browse",
             Self::Customers => "Customers",
+            Self::Reports => "Reports",
             Self::RequestBuilder => "Request builder",
             Self::History => "History",
             Self::Settings => "Settings",
