@@ -17,6 +17,7 @@ packages=(
   imagemagick x11-utils xdotool chromium chromium-driver
   dpkg-dev binutils desktop-file-utils appstream xdg-utils curl
   libreoffice-calc-nogui
+  at-spi2-core gir1.2-atspi-2.0 python3-gi
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -318,3 +318,111 @@ fn an_idle_app_saves_within_a_second_and_a_signal_saves_and_closes() {
         saved_state(data_dir.path())
     );
 }
+
+/// Turns the session's accessibility on (`org.a11y.Status.IsEnabled`, which D-Bus starts
+/// the AT-SPI bus for, as a desktop does when a screen reader runs) and off again when
+/// dropped, so the other tests' apps run as on a desktop without one.
+struct ScreenReaderOn;
+
+impl ScreenReaderOn {
+    fn set(on: bool) -> bool {
+        Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.a11y.Bus",
+                "/org/a11y/bus",
+                "org.freedesktop.DBus.Properties.Set",
+                "string:org.a11y.Status",
+                "string:IsEnabled",
+                &format!("variant:boolean:{on}"),
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+}
+
+impl Drop for ScreenReaderOn {
+    fn drop(&mut self) {
+        Self::set(false);
+    }
+}
+
+/// The records grid as a screen reader reads it, through AT-SPI (Linux's accessibility
+/// bus) from the real binary: a table named for its list, column headers, rows, and each
+/// cell named with its column's title and its value as shown ("Balance, 16,648.47"). The
+/// reading is done by `tests/a11y/grid_tree.py` with Debian's AT-SPI bindings, which also
+/// picks the company through the button's accessible action, as Orca's users do.
+#[test]
+fn the_records_grid_reads_as_a_table_to_a_screen_reader() {
+    let Some(_display) = the_display() else {
+        return;
+    };
+    let bindings = Command::new("/usr/bin/python3")
+        .args([
+            "-c",
+            "import gi; gi.require_version('Atspi', '2.0'); from gi.repository import Atspi",
+        ])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !bindings || !ScreenReaderOn::set(true) {
+        assert!(
+            !support::required("SAGE200_REQUIRE_GUI"),
+            "AT-SPI is required: apt-get install at-spi2-core gir1.2-atspi-2.0 python3-gi"
+        );
+        eprintln!("skipped: no AT-SPI bus or bindings");
+        return;
+    }
+    let _on = ScreenReaderOn;
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut app = start(data_dir.path());
+    app.wait_for(&["first frame", "signed in"]);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y/grid_tree.py");
+    let read = Command::new("/usr/bin/python3")
+        .args(["-W", "ignore"])
+        .arg(&script)
+        .arg(app.child.id().to_string())
+        .arg("Stationery & Office Supplies")
+        .output()
+        .unwrap();
+    app.stop();
+    assert!(
+        read.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&read.stdout),
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let tree: serde_json::Value = serde_json::from_slice(&read.stdout).unwrap();
+    assert_eq!(tree["table"], "customers");
+    assert!(tree["rows"].as_u64().unwrap() > 10, "{tree}");
+    let headers: Vec<&str> = tree["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap())
+        .collect();
+    for title in ["Reference", "Name", "Balance", "Credit limit", "On hold"] {
+        assert!(headers.contains(&title), "{title} not in {headers:?}");
+    }
+    let cells: Vec<&str> = tree["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    // A balance reads as its column and the amount with separators and pence.
+    let balance = cells
+        .iter()
+        .find_map(|c| c.strip_prefix("Balance, "))
+        .unwrap_or_else(|| panic!("no Balance cell in {cells:?}"));
+    assert!(
+        balance.contains('.') && balance.split('.').nth(1).unwrap().len() == 2,
+        "{balance}"
+    );
+    assert!(
+        cells
+            .iter()
+            .any(|c| *c == "On hold, Yes" || *c == "On hold, No"),
+        "ticks read as words: {cells:?}"
+    );
+}
