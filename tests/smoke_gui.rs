@@ -265,8 +265,13 @@ fn saved_state(data_dir: &Path) -> String {
     std::fs::read_to_string(data_dir.join("ui-state.ron")).unwrap_or_default()
 }
 
-/// Clicks a screen of the left navigation (its buttons are 34 px apart, Browse first).
-fn click_screen(window: &str, index: i32) {
+/// Clicks a screen of the left navigation (its buttons are 34 px apart, in the order of
+/// `Screen::ALL`).
+fn click_screen(window: &str, screen: sage200_desk::app::Screen) {
+    let index = sage200_desk::app::Screen::ALL
+        .iter()
+        .position(|s| *s == screen)
+        .unwrap();
     let y = (65 + 34 * index).to_string();
     run(
         "xdotool",
@@ -291,9 +296,9 @@ fn an_idle_app_saves_within_a_second_and_a_signal_saves_and_closes() {
 
     // Two edits in quick succession (the first may be saved with its own frame; the second
     // comes within eframe's one-second save interval), then the app is left alone.
-    click_screen(&window, 2); // Request builder
+    click_screen(&window, sage200_desk::app::Screen::RequestBuilder);
     std::thread::sleep(Duration::from_millis(250));
-    click_screen(&window, 3); // History
+    click_screen(&window, sage200_desk::app::Screen::History);
     // The pointer leaves the window, so nothing there asks for another frame.
     run("xdotool", &["mousemove", "1270", "795"]);
     let deadline = Instant::now() + Duration::from_secs(3);
@@ -307,7 +312,7 @@ fn an_idle_app_saves_within_a_second_and_a_signal_saves_and_closes() {
     }
 
     // An edit, then at once the session ends (a desktop logout sends SIGTERM).
-    click_screen(&window, 4); // Settings
+    click_screen(&window, sage200_desk::app::Screen::Settings);
     std::thread::sleep(Duration::from_millis(150));
     let pid = app.child.id().to_string();
     run("kill", &["-TERM", &pid]);
