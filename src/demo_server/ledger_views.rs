@@ -240,6 +240,25 @@ impl Rows for Transactions<'_> {
         let first = filter
             .and_then(|f| f.lower_bound(0))
             .map_or(0, |n| usize::try_from(n.max(1) - 1).unwrap_or(usize::MAX));
+        // Dates the filter bounds: transactions outside are skipped before being built.
+        let bounds = |name: &str| {
+            let (low, high) = self
+                .schema
+                .position(name)
+                .zip(filter)
+                .map_or((None, None), |(p, f)| f.time_bounds(p));
+            (low.map(|t| t.date()), high.map(|t| t.date()))
+        };
+        let (due, dated) = (bounds("due_date"), bounds("transaction_date"));
+        let inside = |day: NaiveDate, (low, high): (Option<NaiveDate>, Option<NaiveDate>)| {
+            low.is_none_or(|low| day >= low) && high.is_none_or(|high| day <= high)
+        };
+        let side = self.side;
+        let may_match = move |i: &usize| {
+            ledger
+                .transaction(side, *i)
+                .is_none_or(|p| inside(p.due_date(), due) && inside(p.date(), dated))
+        };
         match account {
             Some(account) => {
                 let list =
@@ -247,10 +266,11 @@ impl Rows for Transactions<'_> {
                 Box::new(
                     list.iter()
                         .map(|&i| i as usize)
-                        .filter(move |&i| i >= first),
+                        .filter(move |&i| i >= first)
+                        .filter(may_match),
                 )
             }
-            None => Box::new(first..ledger.side(self.side).len()),
+            None => Box::new((first..ledger.side(self.side).len()).filter(may_match)),
         }
     }
 }
@@ -328,6 +348,34 @@ impl<'a> PeriodValues<'a> {
             schema,
             customers,
         }
+    }
+}
+
+impl PeriodValues<'_> {
+    /// Whether period `k` can hold rows `filter` keeps, judged by the period's start date
+    /// and reference alone (so the rows of other periods are never built).
+    fn period_may_match(&self, filter: Option<&Expr>, k: usize) -> bool {
+        let Some(filter) = filter else {
+            return true;
+        };
+        let (year, period) = period_at(k);
+        let start = period_start(year, period);
+        if let Some(position) = self.schema.position("analysis_period_start_date") {
+            let at = start.and_hms_opt(0, 0, 0);
+            let (low, high) = filter.time_bounds(position);
+            if low.is_some_and(|low| at < Some(low)) || high.is_some_and(|high| at > Some(high)) {
+                return false;
+            }
+        }
+        if let Some(wanted) = self
+            .schema
+            .position("analysis_period_reference")
+            .and_then(|p| filter.required_text(p))
+        {
+            let reference = format!("{}/{period:02}", period_start(year, 1).year());
+            return reference == wanted;
+        }
+        true
     }
 }
 
@@ -416,13 +464,18 @@ impl Rows for PeriodValues<'_> {
     }
 
     fn candidates<'b>(&'b self, filter: Option<&Expr>) -> Box<dyn Iterator<Item = usize> + 'b> {
-        match filter.and_then(|f| f.required_int(0)) {
-            Some(customer) => match self.customers.binary_search(&customer) {
-                Ok(at) => Box::new(at * ALL_PERIODS..(at + 1) * ALL_PERIODS),
-                Err(_) => Box::new(std::iter::empty()),
-            },
-            None => Box::new(0..self.customers.len() * ALL_PERIODS),
-        }
+        let periods: Vec<bool> = (0..ALL_PERIODS)
+            .map(|k| self.period_may_match(filter, k))
+            .collect();
+        let rows: Box<dyn Iterator<Item = usize> + 'b> =
+            match filter.and_then(|f| f.required_int(0)) {
+                Some(customer) => match self.customers.binary_search(&customer) {
+                    Ok(at) => Box::new(at * ALL_PERIODS..(at + 1) * ALL_PERIODS),
+                    Err(_) => Box::new(std::iter::empty()),
+                },
+                None => Box::new(0..self.customers.len() * ALL_PERIODS),
+            };
+        Box::new(rows.filter(move |i| periods[i % ALL_PERIODS]))
     }
 }
 

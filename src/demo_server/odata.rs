@@ -417,6 +417,55 @@ impl Expr {
         }
     }
 
+    /// The range of times field `position` must lie in for the filter to hold, from its
+    /// `and`-ed comparisons with date literals (`start_date ge 2026-04-01`): (earliest,
+    /// latest), each `None` when unbounded. A source can skip rows outside it unbuilt.
+    pub fn time_bounds(&self, position: usize) -> (Option<NaiveDateTime>, Option<NaiveDateTime>) {
+        match self {
+            Self::And(a, b) => {
+                let (a_low, a_high) = a.time_bounds(position);
+                let (b_low, b_high) = b.time_bounds(position);
+                let later = |x: Option<NaiveDateTime>, y: Option<NaiveDateTime>| x.max(y);
+                let earlier = |x: Option<NaiveDateTime>, y: Option<NaiveDateTime>| match (x, y) {
+                    (Some(x), Some(y)) => Some(x.min(y)),
+                    (x, y) => x.or(y),
+                };
+                (later(a_low, b_low), earlier(a_high, b_high))
+            }
+            Self::Compare(Term::Field(p, _), op, Term::Literal(Literal::Time(t)))
+                if *p == position =>
+            {
+                let tick = chrono::Duration::seconds(1);
+                match op {
+                    Op::Eq => (Some(*t), Some(*t)),
+                    Op::Ge => (Some(*t), None),
+                    Op::Gt => (Some(*t + tick), None),
+                    Op::Le => (None, Some(*t)),
+                    Op::Lt => (None, Some(*t - tick)),
+                    Op::Ne => (None, None),
+                }
+            }
+            _ => (None, None),
+        }
+    }
+
+    /// The text field `position` must equal for the filter to hold (`reference eq 'X'`,
+    /// alone or in an `and`).
+    pub fn required_text(&self, position: usize) -> Option<&str> {
+        match self {
+            Self::And(a, b) => a
+                .required_text(position)
+                .or_else(|| b.required_text(position)),
+            Self::Compare(Term::Field(p, _), Op::Eq, Term::Literal(Literal::Text(t)))
+            | Self::Compare(Term::Literal(Literal::Text(t)), Op::Eq, Term::Field(p, _))
+                if *p == position =>
+            {
+                Some(t)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether `record` satisfies the filter.
     pub fn matches(&self, schema: &Schema, record: &Record) -> bool {
         match self {
