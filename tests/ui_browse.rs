@@ -878,6 +878,10 @@ fn the_grid_selects_like_a_spreadsheet_copies_into_calc_and_groups_with_subtotal
     support::step_until(&mut h, WAIT, "the detail pane on row 3", |app| {
         app.browse().selected == Some(2)
     });
+    // Alt+arrows are Back and Forward, never a move of the cursor.
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowLeft);
+    let _ = h.run_ok();
+    assert_eq!(h.state().browse().cells, Some(cells));
     let text = copy(&mut h);
     let expected = (0..3)
         .map(|r| format!("{}\t{}\n", table.cell(r, reference), table.cell(r, name)))
@@ -1235,6 +1239,11 @@ fn reports_draw_the_ledgers_figures_and_open_the_records_behind_them() {
     wait_loaded(&mut h, |q| {
         q.resource == "sales_transaction_views" && !q.filter.items.is_empty()
     });
+    // The list opens on the columns it always does: a figure does not change them.
+    assert_eq!(
+        h.state().browse().query.columns,
+        sage200_desk::api::Catalogue::default_columns("sales_transaction_views")
+    );
     h.get_by_label("Fetch all").click();
     support::step_until(&mut h, WAIT, "every transaction of the band", |app| {
         app.browse().everything
@@ -1284,4 +1293,59 @@ fn reports_draw_the_ledgers_figures_and_open_the_records_behind_them() {
     assert_eq!(last[0], calamine::Data::String("Total".into()));
     let total = calamine::DataType::as_f64(last.last().unwrap()).unwrap();
     assert_eq!(format!("{total:.2}"), sage200_desk::document::pounds(owed));
+}
+
+#[test]
+fn groups_belong_to_their_page_and_their_list() {
+    use sage200_desk::screens::records::{BrowseQuery, Command};
+    let rt = support::runtime();
+    let (_server, mut h) = signed_in(&rt, 150, "groups");
+    // Grouped, then the next (shorter) page: every frame, an arrangement shown is of the
+    // page shown.
+    h.state_mut()
+        .handle(Command::GroupBy(Some("on_hold".to_owned())));
+    support::step_until(&mut h, WAIT, "the first page's groups", |app| {
+        app.browse().shown.is_some() && !app.browse().arranging
+    });
+    let next = BrowseQuery {
+        page: 1,
+        ..h.state().browse().query.clone()
+    };
+    h.state_mut().handle(Command::Load(Box::new(next)));
+    let started = std::time::Instant::now();
+    loop {
+        h.step();
+        let browse = h.state().browse();
+        let rows = browse
+            .page
+            .as_ref()
+            .and_then(|p| p.table.as_ref())
+            .map_or(0, sage200_desk::document::TableModel::len);
+        if let Some(shown) = &browse.shown {
+            let mut records: Vec<usize> = (0..shown.rows.len())
+                .filter_map(|i| shown.record(i))
+                .collect();
+            records.sort_unstable();
+            assert_eq!(
+                records,
+                (0..rows).collect::<Vec<_>>(),
+                "the rows shown are the page's own"
+            );
+        }
+        if browse.query.page == 1 && !browse.loading && !browse.arranging && browse.shown.is_some()
+        {
+            assert_eq!(rows, 50);
+            break;
+        }
+        assert!(started.elapsed() < WAIT, "the second page's groups");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Another list starts without groups.
+    h.state_mut().handle(Command::Load(Box::new(BrowseQuery {
+        resource: "suppliers".to_owned(),
+        ..BrowseQuery::default()
+    })));
+    wait_loaded(&mut h, |q| q.resource == "suppliers");
+    assert_eq!(h.state().browse().group_by, None);
+    assert!(h.state().browse().shown.is_none());
 }

@@ -180,7 +180,7 @@ pub fn aged_report(table: &TableModel, account: &str) -> AgedReport {
         .bands
         .first()
         .is_some_and(|b| b.field == "base_future")
-        && report.totals.first() == Some(&0)
+        && report.accounts.iter().all(|a| a.bands.first() == Some(&0))
     {
         report.bands.remove(0);
         report.totals.remove(0);

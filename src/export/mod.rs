@@ -145,12 +145,14 @@ fn tsv_cell(cell: &str) -> String {
         _ => {}
     }
     let b = cell.as_bytes();
+    // `YYYY-MM-DDTHH:MM:SS`, all ASCII, so the slices below fall on characters.
     let dated = b.len() >= 19
-        && b[..10].iter().enumerate().all(|(i, c)| match i {
+        && b[..19].iter().enumerate().all(|(i, c)| match i {
             4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 | 16 => *c == b':',
             _ => c.is_ascii_digit(),
-        })
-        && b[10] == b'T';
+        });
     if dated {
         let (day, time) = (&cell[..10], &cell[11..19]);
         let rest = cell[19..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
@@ -462,6 +464,12 @@ mod tests {
         assert_eq!(
             tsv_text::<[&str; 0], &str>(None, std::iter::empty()).unwrap(),
             ""
+        );
+        // Looks like a date-time up to the T, then is not one: kept as it is, whole.
+        let odd = [["2026-11-30Tééé€ later"], ["2026-11-30T12:00"]];
+        assert_eq!(
+            tsv_text(None, odd.iter()).unwrap(),
+            "2026-11-30Tééé€ later\n2026-11-30T12:00\n"
         );
     }
 

@@ -1,6 +1,6 @@
 //! A grid that behaves like a spreadsheet: a header row that sorts and resizes, rows drawn
 //! only when in sight (a million rows scroll as fast as ten), cells selected with the mouse
-//! (click, Shift+click, drag) and the keyboard (arrows, Shift, Page Up/Down, Home/End,
+//! (click, Shift+click) and the keyboard (arrows, Shift, Page Up/Down, Home/End,
 //! Ctrl+A), Enter to open a row, and Ctrl+C to copy. The caller draws each cell and says
 //! how it reads aloud; the grid lays them out.
 //!
@@ -75,6 +75,8 @@ fn row_height(ui: &egui::Ui) -> f32 {
 #[derive(Debug, Clone, Default)]
 struct Memory {
     widths: Vec<f32>,
+    /// The columns the widths are for (another set of columns starts from its own).
+    titles: u64,
     /// The vertical scroll offset and the viewport's height, from the last frame.
     offset: f32,
     viewport: f32,
@@ -111,6 +113,17 @@ impl Memory {
     }
 }
 
+/// A fingerprint of a set of columns (by their tooltips, which hold the field's name and
+/// not the sort mark a click changes).
+fn titles_of(columns: &[GridColumn]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for column in columns {
+        column.hover.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 /// Draws the grid. `cell(ui, at)` draws the cell `at` into `ui` (already clipped to it);
 /// `spoken(at)` gives the words a screen reader reads for it (the column title is added
 /// here). Returns what the user did.
@@ -123,8 +136,10 @@ pub fn show(
     let mut events = Vec::new();
     let memory_id = grid.id.with("memory");
     let mut memory: Memory = ui.data(|d| d.get_temp(memory_id)).unwrap_or_default();
-    if memory.widths.len() != grid.columns.len() {
+    let titles = titles_of(grid.columns);
+    if memory.widths.len() != grid.columns.len() || memory.titles != titles {
         memory.widths = grid.columns.iter().map(|c| c.width).collect();
+        memory.titles = titles;
     }
     let height = row_height(ui);
     let focus_id = grid.id.with("focus");
@@ -483,6 +498,10 @@ fn keyboard(ui: &egui::Ui, grid: &Grid<'_>, page: usize) -> Option<GridEvent> {
         }
         if input.consume_key(egui::Modifiers::NONE, Key::Escape) {
             return Some(GridEvent::Escape);
+        }
+        // Alt+arrows are Back and Forward, not moves.
+        if input.modifiers.alt {
+            return None;
         }
         let (row, column) = current.cursor;
         let command = input.modifiers.command;

@@ -10,11 +10,22 @@ use crate::document::{Answered, CellRange, Shown, group_rows, sort_rows, ungroup
 
 use super::update::List;
 
+/// Rows as shown, and the answer they were arranged from.
+type Arranged = (Arc<Answered>, Arc<Shown>);
+
 /// Arranging and copying in flight.
 #[derive(Default)]
 pub(super) struct ArrangeTasks {
-    arrange: Option<Task<Option<Arc<Shown>>>>,
+    /// The rows as shown, with the answer they were arranged from.
+    arrange: Option<Task<Option<Arranged>>>,
     copy: Option<Task<Result<(String, usize), String>>>,
+}
+
+impl ArrangeTasks {
+    /// Drops an arrangement in flight (the table it was for is gone).
+    pub(super) fn cancel(&mut self) {
+        self.arrange = None;
+    }
 }
 
 /// The table's row shown at `index`: through `shown` when the rows are arranged, else the
@@ -60,6 +71,7 @@ impl List {
         state.arranging = true;
         self.arrange_tasks.arrange = Some(cx.spawn(async move {
             tokio::task::spawn_blocking(move || {
+                let arranged_from = answer.clone();
                 let table = answer.table.as_ref()?;
                 let column = |name: &str| table.columns.iter().position(|c| c == name);
                 let order = sort.and_then(|(name, descending)| {
@@ -69,7 +81,7 @@ impl List {
                     Some(by) => group_rows(table, by, order.as_deref(), &kinds),
                     None => ungrouped(table, order.as_deref()),
                 };
-                Some(Arc::new(shown))
+                Some((arranged_from, Arc::new(shown)))
             })
             .await
             .ok()
@@ -121,9 +133,21 @@ impl List {
 
     /// Takes finished arranging and copying.
     pub(super) fn poll_arrange(&mut self, cx: &mut Services) {
-        if let Some(shown) = finished(&mut self.arrange_tasks.arrange) {
-            self.state.shown = shown;
+        if let Some(arranged) = finished(&mut self.arrange_tasks.arrange) {
             self.state.arranging = false;
+            // Only over the table it was arranged from: a page that came since keeps its own
+            // order until its own arrangement is in.
+            let current = arranged.filter(|(from, _)| {
+                self.state
+                    .page
+                    .as_ref()
+                    .is_some_and(|page| Arc::ptr_eq(from, page))
+            });
+            if let Some((_, shown)) = current {
+                self.state.shown = Some(shown);
+                // The rows moved: a selection would now cover other records.
+                self.state.cells = None;
+            }
         }
         match finished(&mut self.arrange_tasks.copy) {
             Some(Ok((text, cells))) => {

@@ -84,7 +84,7 @@ fn short(title: &str) -> String {
 /// Back and Forward from the keyboard (`Alt+←`, `Alt+→`) and the mouse's side buttons,
 /// while no text field has the keyboard (where `Alt+←` moves the cursor).
 pub fn navigation_keys(ui: &mut egui::Ui, trail: &Trail, commands: &mut Vec<Command>) {
-    if trail.places.is_empty() || ui.ctx().egui_wants_keyboard_input() {
+    if trail.places.is_empty() || ui.ctx().text_edit_focused() {
         return;
     }
     let (back, forward) = ui.input_mut(|i| {

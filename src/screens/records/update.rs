@@ -187,6 +187,10 @@ impl List {
     /// another resource that names no columns gets those last chosen for it; the columns
     /// shown are remembered for the resource.
     pub fn load(&mut self, cx: &Services, mut query: BrowseQuery) {
+        if columns_key(&query.resource) != columns_key(&self.state.query.resource) {
+            // Groups were of the list before (a saved view sets its own after this).
+            self.state.group_by = None;
+        }
         if query.resource != self.state.query.resource && query.columns.is_empty() {
             // Those last chosen for the list, else its first columns (every column when
             // the user chose "All columns": remembered as none).
@@ -270,6 +274,8 @@ impl List {
         list.everything = false;
         list.shown = None;
         list.cells = None;
+        list.arranging = false;
+        self.arrange_tasks.cancel();
         list.selected = None;
         list.record = None;
         list.fetching = None;
@@ -511,6 +517,8 @@ impl List {
                         .map(|t| links_in(&cx.shared.catalogue, t))
                         .unwrap_or_default();
                     browse.page = Some(page);
+                    // The old arrangement was of the old table.
+                    browse.shown = None;
                     open_now = std::mem::take(&mut browse.open_first) && rows > 0;
                     arrange_now = true;
                 }
@@ -554,6 +562,7 @@ impl List {
                     tasks.totals = Some(add_up(cx, all.clone(), browse.kinds.clone(), true));
                     browse.count = Some(all.record_count() as u64);
                     browse.page = Some(all);
+                    browse.shown = None;
                     browse.everything = true;
                     browse.selected = None;
                     browse.record = None;

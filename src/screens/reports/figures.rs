@@ -26,7 +26,8 @@ fn query(resource: &str, items: Vec<FilterItem>, sort: &str) -> BrowseQuery {
             items,
             ..FilterGroup::default()
         },
-        columns: crate::api::Catalogue::default_columns(resource),
+        // The user's columns for the list (or its first ones): a figure must not change them.
+        columns: Vec::new(),
         sort: Some((sort.to_owned(), false)),
         ..BrowseQuery::default()
     }
@@ -102,6 +103,14 @@ pub fn aged_filter(
         let (from, to) = band.days;
         // By due date, "Current" holds what is not yet due too.
         let open_ahead = ageing == Ageing::DueDate && band.field == "base_current";
+        if ageing == Ageing::DueDate {
+            // Dated after the ageing date is "Future", whatever its due date.
+            items.push(condition(
+                "transaction_date",
+                CompareOp::LessOrEqual,
+                date(as_at),
+            ));
+        }
         if let Some(newest) = from.and_then(back).filter(|_| !open_ahead) {
             items.push(condition(field, CompareOp::LessOrEqual, date(newest)));
         }
@@ -109,16 +118,7 @@ pub fn aged_filter(
             items.push(condition(field, CompareOp::GreaterOrEqual, date(oldest)));
         }
     }
-    with_outstanding(query(resource, items, field))
-}
-
-/// The list with its base-currency outstanding amount among the columns: the amount the
-/// reports add up, so the totals line under the list reads the same figure.
-fn with_outstanding(mut query: BrowseQuery) -> BrowseQuery {
-    if !query.columns.is_empty() && !query.columns.iter().any(|c| c == "base_outstanding_value") {
-        query.columns.push("base_outstanding_value".to_owned());
-    }
-    query
+    query(resource, items, field)
 }
 
 /// The period values of one period of the sales chart.
@@ -135,11 +135,17 @@ pub fn period_query(period: &PeriodSales) -> BrowseQuery {
     )
 }
 
-/// The customers over their credit limit (by id: `OData` cannot compare two fields).
+/// How many over-limit customers a list opens on at most: they go into the URL one by one
+/// (`id eq 1 or id eq 2 …`), and servers refuse very long URLs.
+pub const BREACHES_LISTED: usize = 100;
+
+/// The customers over their credit limit, the [`BREACHES_LISTED`] most over (by id:
+/// `OData` cannot compare two fields).
 #[must_use]
 pub fn breaches_query(breaches: &[Breach]) -> BrowseQuery {
     let ids: Vec<FilterValue> = breaches
         .iter()
+        .take(BREACHES_LISTED)
         .map(|b| FilterValue::Number(b.id.to_string()))
         .collect();
     let items = if ids.is_empty() {
@@ -163,15 +169,7 @@ pub fn breaches_query(breaches: &[Breach]) -> BrowseQuery {
 /// and receipts are not overdue; Sage's type names all hold "Invoice" for invoices).
 #[must_use]
 pub fn overdue_query(as_at: NaiveDate) -> BrowseQuery {
-    let mut query = with_outstanding(query(
-        "sales_transaction_views",
-        overdue_items(as_at),
-        "due_date",
-    ));
-    if !query.columns.iter().any(|c| c == "transaction_type") {
-        query.columns.push("transaction_type".to_owned());
-    }
-    query
+    query("sales_transaction_views", overdue_items(as_at), "due_date")
 }
 
 fn overdue_items(as_at: NaiveDate) -> Vec<FilterItem> {
@@ -329,8 +327,9 @@ mod tests {
                 Ageing::DueDate,
                 as_at
             )),
-            "base_outstanding_value ne 0 and due_date ge 2026-10-31",
-            "not yet due is current too"
+            "base_outstanding_value ne 0 and transaction_date le 2026-11-30 and due_date ge \
+             2026-10-31",
+            "not yet due is current too, but not what is dated ahead"
         );
         let second = band("base_period_2", (None, None));
         assert_eq!(

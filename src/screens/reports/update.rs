@@ -209,13 +209,17 @@ impl Reports {
             .as_ref()
             .clone();
             let mut values = values;
-            if let (Some(first), Some(last)) = (first, last) {
+            let (Some(first), Some(last)) = (first, last) else {
+                // No current financial year: no periods to show, rather than every year's.
+                return Ok(Arc::new(Vec::new()));
+            };
+            {
                 values = values.param(
                     "$filter",
                     format!(
                         "analysis_period_start_date ge {} and analysis_period_start_date le {}",
-                        &first[..first.len().min(10)],
-                        &last[..last.len().min(10)]
+                        first.chars().take(10).collect::<String>(),
+                        last.chars().take(10).collect::<String>()
                     ),
                 );
             }

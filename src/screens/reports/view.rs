@@ -556,10 +556,13 @@ fn breaches_section(ui: &mut egui::Ui, state: &State, out: &mut Vec<Command>) {
                 ui.end_row();
             }
         });
-    if ui
-        .button(format!("Show all {} in Browse", breaches.len()))
-        .clicked()
-    {
+    let listed = breaches.len().min(super::figures::BREACHES_LISTED);
+    let words = if listed < breaches.len() {
+        format!("Show the {listed} most over in Browse")
+    } else {
+        format!("Show all {listed} in Browse")
+    };
+    if ui.button(words).clicked() {
         out.push(Command::OpenBreaches);
     }
 }
