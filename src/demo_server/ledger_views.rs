@@ -253,11 +253,20 @@ impl Rows for Transactions<'_> {
         let inside = |day: NaiveDate, (low, high): (Option<NaiveDate>, Option<NaiveDate>)| {
             low.is_none_or(|low| day >= low) && high.is_none_or(|high| day <= high)
         };
+        // `…_outstanding_value ne 0`: settled transactions are skipped too.
+        let open_only = filter.is_some_and(|f| {
+            ["base_outstanding_value", "document_outstanding_value"]
+                .iter()
+                .filter_map(|name| self.schema.position(name))
+                .any(|p| f.excludes_zero(p))
+        });
         let side = self.side;
         let may_match = move |i: &usize| {
-            ledger
-                .transaction(side, *i)
-                .is_none_or(|p| inside(p.due_date(), due) && inside(p.date(), dated))
+            ledger.transaction(side, *i).is_none_or(|p| {
+                inside(p.due_date(), due)
+                    && inside(p.date(), dated)
+                    && (!open_only || p.outstanding() != 0)
+            })
         };
         match account {
             Some(account) => {

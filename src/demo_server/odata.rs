@@ -449,6 +449,19 @@ impl Expr {
         }
     }
 
+    /// Whether the filter holds only where field `position` is not zero (`field ne 0`, alone
+    /// or in an `and`).
+    pub fn excludes_zero(&self, position: usize) -> bool {
+        match self {
+            Self::And(a, b) => a.excludes_zero(position) || b.excludes_zero(position),
+            Self::Compare(Term::Field(p, _), Op::Ne, Term::Literal(Literal::Number(n, _)))
+            | Self::Compare(Term::Literal(Literal::Number(n, _)), Op::Ne, Term::Field(p, _)) => {
+                *p == position && *n == 0.0
+            }
+            _ => false,
+        }
+    }
+
     /// The text field `position` must equal for the filter to hold (`reference eq 'X'`,
     /// alone or in an `and`).
     pub fn required_text(&self, position: usize) -> Option<&str> {

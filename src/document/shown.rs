@@ -4,8 +4,9 @@
 
 use std::ops::RangeInclusive;
 
-use super::totals::{places_of, scaled, unscaled};
-use super::{ColumnKind, ColumnTotal, TableModel, is_summable, reorder_rows};
+use super::table::reorder_by;
+use super::totals::{scaled, unscaled};
+use super::{ColumnKind, ColumnTotal, TableModel, is_summable};
 
 /// A cell's place in a grid: (row as shown, column), both from 0.
 pub type CellAt = (usize, usize);
@@ -151,14 +152,27 @@ pub fn group_rows(
     kinds: &[ColumnKind],
 ) -> Shown {
     let base: Vec<usize> = rows_of(table, order).collect();
-    let grouped = reorder_rows(table, column, false, base);
-    // Summable columns and their decimal places, read once.
-    let summed: Vec<(usize, usize)> = table
+    // Every cell used is read once: the keys, then each summed column's amounts.
+    let keys: Vec<std::borrow::Cow<'_, str>> =
+        (0..table.len()).map(|r| table.cell(r, column)).collect();
+    let grouped = reorder_by(&keys, false, base);
+    let summed: Vec<(usize, usize, Vec<Option<i128>>)> = table
         .columns
         .iter()
         .enumerate()
         .filter(|(i, name)| is_summable(name, kinds.get(*i).copied().unwrap_or(ColumnKind::Text)))
-        .map(|(i, _)| (i, places_of(table, i)))
+        .map(|(i, _)| {
+            let texts: Vec<std::borrow::Cow<'_, str>> =
+                (0..table.len()).map(|r| table.cell(r, i)).collect();
+            let places = texts
+                .iter()
+                .filter_map(|t| t.split_once('.').map(|(_, f)| f.len()))
+                .max()
+                .unwrap_or(0)
+                .min(12);
+            let amounts = texts.iter().map(|t| scaled(t, places)).collect();
+            (i, places, amounts)
+        })
         .collect();
     let mut shown = Shown {
         rows: Vec::with_capacity(grouped.len() + 16),
@@ -167,26 +181,24 @@ pub fn group_rows(
     };
     let mut start = 0;
     while start < grouped.len() {
-        let value = table.cell(grouped[start], column);
+        let value = &keys[grouped[start]];
         let end = grouped[start..]
             .iter()
-            .position(|&row| !same_group(&table.cell(row, column), &value))
+            .position(|&row| !same_group(&keys[row], value))
             .map_or(grouped.len(), |n| start + n);
         let members = &grouped[start..end];
         let subtotals = summed
             .iter()
-            .filter_map(|&(col, places)| {
+            .filter_map(|(col, places, amounts)| {
                 let mut sum: i128 = 0;
                 let mut counted = 0;
-                for &row in members {
-                    if let Some(v) = scaled(&table.cell(row, col), places) {
-                        sum = sum.saturating_add(v);
-                        counted += 1;
-                    }
+                for value in members.iter().filter_map(|&row| amounts[row]) {
+                    sum = sum.saturating_add(value);
+                    counted += 1;
                 }
                 (counted > 0).then(|| ColumnTotal {
-                    column: col,
-                    sum: unscaled(sum, places),
+                    column: *col,
+                    sum: unscaled(sum, *places),
                     counted,
                 })
             })
@@ -196,7 +208,7 @@ pub fn group_rows(
         ));
         shown.rows.extend(members.iter().copied().map(as_record));
         shown.groups.push(Group {
-            value: value.into_owned(),
+            value: value.clone().into_owned(),
             count: members.len(),
             subtotals,
         });

@@ -131,12 +131,22 @@ pub fn reorder_rows(
     table: &TableModel,
     column: usize,
     descending: bool,
+    order: Vec<usize>,
+) -> Vec<usize> {
+    let texts: Vec<std::borrow::Cow<'_, str>> =
+        (0..table.len()).map(|r| table.cell(r, column)).collect();
+    reorder_by(&texts, descending, order)
+}
+
+/// [`reorder_rows`] over keys already read (`texts[row]`), for callers that use them again.
+#[must_use]
+pub(super) fn reorder_by(
+    texts: &[std::borrow::Cow<'_, str>],
+    descending: bool,
     mut order: Vec<usize>,
 ) -> Vec<usize> {
     use std::cmp::Ordering;
-    // Each key is read once: numbers as numbers when every cell is one, else lowercase text.
-    let texts: Vec<std::borrow::Cow<'_, str>> =
-        (0..table.len()).map(|r| table.cell(r, column)).collect();
+    // Numbers as numbers when every cell is one, else lowercase text.
     let numbers: Option<Vec<f64>> = texts
         .iter()
         .map(|t| {
