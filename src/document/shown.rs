@@ -85,7 +85,7 @@ pub struct Group {
 }
 
 /// A table's rows in the order shown, with group headers when grouped.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Shown {
     /// Every row shown, in order.
     pub rows: Vec<ShownRow>,
@@ -93,7 +93,19 @@ pub struct Shown {
     pub groups: Vec<Group>,
     /// The column grouped by.
     pub column: Option<usize>,
+    /// Where each table row is shown (table row → index into `rows`), built when first
+    /// asked for.
+    pub positions: std::sync::OnceLock<Vec<u32>>,
 }
+
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        // The index is derived from `rows`.
+        self.rows == other.rows && self.groups == other.groups && self.column == other.column
+    }
+}
+
+impl Eq for Shown {}
 
 impl Shown {
     /// The table's row shown at `index`, or `None` for a group header (or past the end).
@@ -105,12 +117,27 @@ impl Shown {
         }
     }
 
-    /// Where the table's `row` is shown (the inverse of [`Shown::record`]).
+    /// Where the table's `row` is shown (the inverse of [`Shown::record`]); looked up in
+    /// an index built once, as the grid asks every frame.
     #[must_use]
     pub fn position(&self, row: usize) -> Option<usize> {
-        self.rows
-            .iter()
-            .position(|r| matches!(r, ShownRow::Record(n) if *n as usize == row))
+        let index = self.positions.get_or_init(|| {
+            let mut at = Vec::new();
+            for (i, shown) in self.rows.iter().enumerate() {
+                if let ShownRow::Record(n) = shown {
+                    let n = *n as usize;
+                    if at.len() <= n {
+                        at.resize(n + 1, u32::MAX);
+                    }
+                    at[n] = u32::try_from(i).unwrap_or(u32::MAX);
+                }
+            }
+            at
+        });
+        index
+            .get(row)
+            .filter(|p| **p != u32::MAX)
+            .map(|p| *p as usize)
     }
 }
 
@@ -121,6 +148,7 @@ pub fn ungrouped(table: &TableModel, order: Option<&[usize]>) -> Shown {
         rows: rows_of(table, order).map(as_record).collect(),
         groups: Vec::new(),
         column: None,
+        positions: std::sync::OnceLock::new(),
     }
 }
 
@@ -178,6 +206,7 @@ pub fn group_rows(
         rows: Vec::with_capacity(grouped.len() + 16),
         groups: Vec::new(),
         column: Some(column),
+        positions: std::sync::OnceLock::new(),
     };
     let mut start = 0;
     while start < grouped.len() {

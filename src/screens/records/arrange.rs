@@ -10,14 +10,25 @@ use crate::document::{Answered, CellRange, Shown, group_rows, sort_rows, ungroup
 
 use super::update::List;
 
-/// Rows as shown, and the answer they were arranged from.
-type Arranged = (Arc<Answered>, Arc<Shown>);
+/// Rows as shown, the answer they were arranged from, and the sorted order made on the way
+/// (kept, so grouping again does not sort again).
+type Arranged = (Arc<Answered>, Arc<Shown>, Option<Sorted>);
+
+/// An order of a table's rows sorted here: by which column and direction, of which answer.
+#[derive(Clone)]
+pub(super) struct Sorted {
+    sort: (String, bool),
+    from: Arc<Answered>,
+    order: Arc<Vec<usize>>,
+}
 
 /// Arranging and copying in flight.
 #[derive(Default)]
 pub(super) struct ArrangeTasks {
     /// The rows as shown, with the answer they were arranged from.
     arrange: Option<Task<Option<Arranged>>>,
+    /// The last order sorted here.
+    sorted: Option<Sorted>,
     copy: Option<Task<Result<(String, usize), String>>>,
 }
 
@@ -25,6 +36,7 @@ impl ArrangeTasks {
     /// Drops an arrangement in flight (the table it was for is gone).
     pub(super) fn cancel(&mut self) {
         self.arrange = None;
+        self.sorted = None;
     }
 }
 
@@ -69,19 +81,32 @@ impl List {
         };
         let kinds = state.kinds.clone();
         state.arranging = true;
+        // The same sort of the same table: its order is reused, not sorted again.
+        let known = self
+            .arrange_tasks
+            .sorted
+            .clone()
+            .filter(|s| Arc::ptr_eq(&s.from, &answer) && sort.as_ref() == Some(&s.sort));
         self.arrange_tasks.arrange = Some(cx.spawn(async move {
             tokio::task::spawn_blocking(move || {
                 let arranged_from = answer.clone();
                 let table = answer.table.as_ref()?;
                 let column = |name: &str| table.columns.iter().position(|c| c == name);
-                let order = sort.and_then(|(name, descending)| {
-                    column(&name).map(|c| sort_rows(table, c, descending))
+                let sorted = known.or_else(|| {
+                    let (name, descending) = sort?;
+                    let order = sort_rows(table, column(&name)?, descending);
+                    Some(Sorted {
+                        sort: (name, descending),
+                        from: arranged_from.clone(),
+                        order: Arc::new(order),
+                    })
                 });
+                let order = sorted.as_ref().map(|s| s.order.as_slice());
                 let shown = match group.as_deref().and_then(column) {
-                    Some(by) => group_rows(table, by, order.as_deref(), &kinds),
-                    None => ungrouped(table, order.as_deref()),
+                    Some(by) => group_rows(table, by, order, &kinds),
+                    None => ungrouped(table, order),
                 };
-                Some((arranged_from, Arc::new(shown)))
+                Some((arranged_from, Arc::new(shown), sorted))
             })
             .await
             .ok()
@@ -137,13 +162,14 @@ impl List {
             self.state.arranging = false;
             // Only over the table it was arranged from: a page that came since keeps its own
             // order until its own arrangement is in.
-            let current = arranged.filter(|(from, _)| {
+            let current = arranged.filter(|(from, _, _)| {
                 self.state
                     .page
                     .as_ref()
                     .is_some_and(|page| Arc::ptr_eq(from, page))
             });
-            if let Some((_, shown)) = current {
+            if let Some((_, shown, sorted)) = current {
+                self.arrange_tasks.sorted = sorted;
                 self.state.shown = Some(shown);
                 // The rows moved: a selection would now cover other records.
                 self.state.cells = None;
