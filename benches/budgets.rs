@@ -289,6 +289,36 @@ fn frames_until(
     (wall, cpu)
 }
 
+/// What Fetch all into the Browse table took: wall time, each frame's wall and UI-thread
+/// time, the allocation peak over what was in use before, and the table it brought.
+struct FetchAll {
+    wall: Duration,
+    frames: Vec<Duration>,
+    work: Vec<Duration>,
+    peak: usize,
+    page: Arc<sage200_desk::document::Answered>,
+}
+
+/// Runs Fetch all on the Browse list and measures it (see [`FetchAll`]).
+fn fetch_all(h: &mut Harness<'static, SageApp>, wait: Duration) -> FetchAll {
+    let before = MEMORY.current_usage();
+    MEMORY.reset_peak_usage();
+    let started = Instant::now();
+    h.state_mut()
+        .handle(sage200_desk::screens::records::Command::FetchAll);
+    let (frames, work) = frames_until(h, wait, |app| app.browse().everything);
+    let wall = started.elapsed();
+    let peak = MEMORY.peak_usage().saturating_sub(before);
+    let page = h.state().browse().page.clone().unwrap();
+    FetchAll {
+        wall,
+        frames,
+        work,
+        peak,
+        page,
+    }
+}
+
 /// Scrolls the view under `at` by a wheel notch a frame, timing each frame.
 fn scroll_frames(h: &mut Harness<'static, SageApp>, at: egui::Pos2, count: usize) -> Vec<Duration> {
     h.hover_at(at);
@@ -336,20 +366,15 @@ fn browse_and_answers(rows: &mut Vec<Row>, sizes: &Sizes) {
     let _ = h.run_ok();
 
     // Fetch every customer into the Browse table.
-    let before = MEMORY.current_usage();
-    MEMORY.reset_peak_usage();
-    let started = Instant::now();
-    h.state_mut()
-        .handle(sage200_desk::screens::records::Command::FetchAll);
-    let (frames, work) = frames_until(&mut h, wait, |app| app.browse().everything);
-    let wall = started.elapsed();
-    let peak = MEMORY.peak_usage().saturating_sub(before);
-    let page = h.state().browse().page.clone().unwrap();
+    let FetchAll {
+        wall,
+        frames,
+        work,
+        peak,
+        page,
+    } = fetch_all(&mut h, wait);
     let received = page.meta.size as f64;
-    let records = page
-        .table
-        .as_ref()
-        .map_or(0, sage200_desk::document::TableModel::len);
+    let records = page.record_count();
     row(
         rows,
         &format!("fetch all {records} customers into the browse table"),
@@ -804,14 +829,13 @@ fn ledger_grid(rows: &mut Vec<Row>, sizes: &Sizes) {
     });
     let _ = h.run_ok();
 
-    let before = MEMORY.current_usage();
-    MEMORY.reset_peak_usage();
-    let started = Instant::now();
-    h.state_mut().handle(Command::FetchAll);
-    let (frames, work) = frames_until(&mut h, wait, |app| app.browse().everything);
-    let wall = started.elapsed();
-    let peak = MEMORY.peak_usage().saturating_sub(before);
-    let page = h.state().browse().page.clone().unwrap();
+    let FetchAll {
+        wall,
+        frames,
+        work,
+        peak,
+        page,
+    } = fetch_all(&mut h, wait);
     let received = page.meta.size as f64;
     let records = page.record_count();
     let columns = page.table.as_ref().map_or(0, |t| t.columns.len());
@@ -910,14 +934,7 @@ fn ledger_grid(rows: &mut Vec<Row>, sizes: &Sizes) {
     let _ = h.run_ok();
     h.get_by_label("Reports").click();
     let started = Instant::now();
-    let (_, work) = frames_until(&mut h, wait, |app| {
-        let r = app.reports();
-        r.debtors.ready().is_some()
-            && r.creditors.ready().is_some()
-            && r.sales.ready().is_some()
-            && r.breaches.ready().is_some()
-            && r.overdue.ready().is_some()
-    });
+    let (_, work) = frames_until(&mut h, wait, support::reports_ready);
     let drawn = started.elapsed();
     row(
         rows,

@@ -87,16 +87,7 @@ fn no_token_leaks_into_storage_logs_or_debug_output() {
     let mut copied = String::new();
     for _ in 0..300 {
         h.step();
-        if let Some(text) = h
-            .output()
-            .platform_output
-            .commands
-            .iter()
-            .find_map(|c| match c {
-                egui::OutputCommand::CopyText(text) => Some(text.clone()),
-                _ => None,
-            })
-        {
+        if let Some(text) = support::copied_text(&h) {
             copied = text;
             break;
         }

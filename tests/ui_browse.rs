@@ -818,16 +818,7 @@ fn copy(h: &mut egui_kittest::Harness<'static, sage200_desk::app::SageApp>) -> S
     let start = std::time::Instant::now();
     loop {
         h.step();
-        let text = h
-            .output()
-            .platform_output
-            .commands
-            .iter()
-            .find_map(|c| match c {
-                egui::OutputCommand::CopyText(text) => Some(text.clone()),
-                _ => None,
-            });
-        if let Some(text) = text {
+        if let Some(text) = support::copied_text(h) {
             return text;
         }
         assert!(start.elapsed() < WAIT, "nothing was copied");
@@ -1160,14 +1151,7 @@ fn reports_draw_the_ledgers_figures_and_open_the_records_behind_them() {
     let rt = support::runtime();
     let (server, mut h) = signed_in(&rt, 60, "reports");
     h.get_by_label("Reports").click();
-    support::step_until(&mut h, WAIT, "every report", |app| {
-        let r = app.reports();
-        r.debtors.ready().is_some()
-            && r.creditors.ready().is_some()
-            && r.sales.ready().is_some()
-            && r.breaches.ready().is_some()
-            && r.overdue.ready().is_some()
-    });
+    support::step_until(&mut h, WAIT, "every report", support::reports_ready);
     let _ = h.run_ok();
     let reports = h.state().reports().clone();
     assert_eq!(

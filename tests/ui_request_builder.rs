@@ -306,17 +306,6 @@ fn an_answer_is_saved_as_excel_csv_and_json() {
     assert_eq!(json.as_array().unwrap().len(), table.len());
 }
 
-fn copied(h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>) -> Option<String> {
-    h.output()
-        .platform_output
-        .commands
-        .iter()
-        .find_map(|c| match c {
-            egui::OutputCommand::CopyText(text) => Some(text.clone()),
-            _ => None,
-        })
-}
-
 #[test]
 fn requests_copy_as_curl_without_the_token_and_paste_back() {
     let rt = support::runtime();
@@ -330,7 +319,7 @@ fn requests_copy_as_curl_without_the_token_and_paste_back() {
     let mut command = None;
     for _ in 0..5 {
         h.step();
-        command = command.or_else(|| copied(&h));
+        command = command.or_else(|| support::copied_text(&h));
     }
     let command = command.expect("copied to the clipboard");
     h.run();

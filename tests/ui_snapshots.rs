@@ -468,14 +468,7 @@ fn the_grid_with_groups_and_a_selection_and_the_reports() {
     results.add(stable_snapshot(&mut h, "browse_grid_groups_light"));
 
     h.get_by_label("Reports").click();
-    support::step_until(&mut h, wait, "every report", |app| {
-        let r = app.reports();
-        r.debtors.ready().is_some()
-            && r.creditors.ready().is_some()
-            && r.sales.ready().is_some()
-            && r.breaches.ready().is_some()
-            && r.overdue.ready().is_some()
-    });
+    support::step_until(&mut h, wait, "every report", support::reports_ready);
     h.run();
     results.add(stable_snapshot(&mut h, "reports_light"));
     results.unwrap();

@@ -5,8 +5,8 @@
 use std::ops::RangeInclusive;
 
 use super::table::reorder_by;
-use super::totals::{scaled, unscaled};
-use super::{ColumnKind, ColumnTotal, TableModel, is_summable};
+use super::totals::summable_amounts;
+use super::{ColumnKind, ColumnTotal, TableModel};
 
 /// A cell's place in a grid: (row as shown, column), both from 0.
 pub type CellAt = (usize, usize);
@@ -184,24 +184,7 @@ pub fn group_rows(
     let keys: Vec<std::borrow::Cow<'_, str>> =
         (0..table.len()).map(|r| table.cell(r, column)).collect();
     let grouped = reorder_by(&keys, false, base);
-    let summed: Vec<(usize, usize, Vec<Option<i128>>)> = table
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(i, name)| is_summable(name, kinds.get(*i).copied().unwrap_or(ColumnKind::Text)))
-        .map(|(i, _)| {
-            let texts: Vec<std::borrow::Cow<'_, str>> =
-                (0..table.len()).map(|r| table.cell(r, i)).collect();
-            let places = texts
-                .iter()
-                .filter_map(|t| t.split_once('.').map(|(_, f)| f.len()))
-                .max()
-                .unwrap_or(0)
-                .min(12);
-            let amounts = texts.iter().map(|t| scaled(t, places)).collect();
-            (i, places, amounts)
-        })
-        .collect();
+    let summed = summable_amounts(table, kinds);
     let mut shown = Shown {
         rows: Vec::with_capacity(grouped.len() + 16),
         groups: Vec::new(),
@@ -218,19 +201,7 @@ pub fn group_rows(
         let members = &grouped[start..end];
         let subtotals = summed
             .iter()
-            .filter_map(|(col, places, amounts)| {
-                let mut sum: i128 = 0;
-                let mut counted = 0;
-                for value in members.iter().filter_map(|&row| amounts[row]) {
-                    sum = sum.saturating_add(value);
-                    counted += 1;
-                }
-                (counted > 0).then(|| ColumnTotal {
-                    column: *col,
-                    sum: unscaled(sum, *places),
-                    counted,
-                })
-            })
+            .filter_map(|amounts| amounts.total(members.iter().copied()))
             .collect();
         shown.rows.push(ShownRow::Group(
             u32::try_from(shown.groups.len()).unwrap_or(u32::MAX),

@@ -25,16 +25,62 @@ pub fn is_summable(name: &str, kind: ColumnKind) -> bool {
         && name != "id"
 }
 
-/// The decimal places a column's values use (Sage's amounts have two; some five), at most 12.
-pub(super) fn places_of(table: &TableModel, column: usize) -> usize {
-    (0..table.len())
-        .filter_map(|row| {
-            let cell = table.cell(row, column);
-            cell.split_once('.').map(|(_, f)| f.len())
+/// A summable column's amounts, each cell read once: the decimal places its values use
+/// (Sage's amounts have two; some five; at most 12) and every row's value in units of
+/// 10^-places (`None` for a cell that is empty or not a plain decimal).
+pub(super) struct Amounts {
+    /// The column's index in the table.
+    pub(super) column: usize,
+    /// The places the values are scaled to.
+    pub(super) places: usize,
+    /// Each row's value.
+    pub(super) values: Vec<Option<i128>>,
+}
+
+impl Amounts {
+    /// Reads column `column` of `table`.
+    pub(super) fn of(table: &TableModel, column: usize) -> Self {
+        let texts: Vec<std::borrow::Cow<'_, str>> =
+            (0..table.len()).map(|r| table.cell(r, column)).collect();
+        let places = texts
+            .iter()
+            .filter_map(|t| t.split_once('.').map(|(_, f)| f.len()))
+            .max()
+            .unwrap_or(0)
+            .min(12);
+        let values = texts.iter().map(|t| scaled(t, places)).collect();
+        Self {
+            column,
+            places,
+            values,
+        }
+    }
+
+    /// The exact total over `rows` (`None` when none of them holds a number).
+    pub(super) fn total(&self, rows: impl Iterator<Item = usize>) -> Option<ColumnTotal> {
+        let mut sum: i128 = 0;
+        let mut counted = 0;
+        for value in rows.filter_map(|row| self.values.get(row).copied().flatten()) {
+            sum = sum.saturating_add(value);
+            counted += 1;
+        }
+        (counted > 0).then(|| ColumnTotal {
+            column: self.column,
+            sum: unscaled(sum, self.places),
+            counted,
         })
-        .max()
-        .unwrap_or(0)
-        .min(12)
+    }
+}
+
+/// The summable columns' amounts (see [`is_summable`]), read once each.
+pub(super) fn summable_amounts(table: &TableModel, kinds: &[ColumnKind]) -> Vec<Amounts> {
+    table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, name)| is_summable(name, kinds.get(*i).copied().unwrap_or(ColumnKind::Text)))
+        .map(|(i, _)| Amounts::of(table, i))
+        .collect()
 }
 
 /// A decimal number as an integer of units of 10^-`places`: `-12.5` at 2 places is -1250.
@@ -77,30 +123,10 @@ pub(super) fn unscaled(value: i128, places: usize) -> String {
 /// Cells that are empty or not numbers are left out.
 #[must_use]
 pub fn column_totals(table: &TableModel, kinds: &[ColumnKind]) -> Vec<ColumnTotal> {
-    let mut totals = Vec::new();
-    for (column, name) in table.columns.iter().enumerate() {
-        let kind = kinds.get(column).copied().unwrap_or(ColumnKind::Text);
-        if !is_summable(name, kind) {
-            continue;
-        }
-        let places = places_of(table, column);
-        let mut sum: i128 = 0;
-        let mut counted = 0;
-        for row in 0..table.len() {
-            if let Some(value) = scaled(&table.cell(row, column), places) {
-                sum = sum.saturating_add(value);
-                counted += 1;
-            }
-        }
-        if counted > 0 {
-            totals.push(ColumnTotal {
-                column,
-                sum: unscaled(sum, places),
-                counted,
-            });
-        }
-    }
-    totals
+    summable_amounts(table, kinds)
+        .iter()
+        .filter_map(|amounts| amounts.total(0..table.len()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -185,6 +185,27 @@ pub async fn fetch_all_pages(
     })?
 }
 
+/// Where an export goes: `path` when the caller has one (tests, scripts), else the file
+/// the user picks in the system's save dialog (named `suggested`, filtered to `format`);
+/// `None` when the user closes the dialog.
+pub async fn save_path(
+    path: Option<std::path::PathBuf>,
+    title: &str,
+    suggested: &str,
+    format: crate::model::ExportFormat,
+) -> Option<std::path::PathBuf> {
+    if path.is_some() {
+        return path;
+    }
+    rfd::AsyncFileDialog::new()
+        .set_title(title)
+        .set_file_name(suggested)
+        .add_filter(format.label(), &[format.extension()])
+        .save_file()
+        .await
+        .map(|picked| picked.path().to_path_buf())
+}
+
 /// Sends a request whose error statuses are errors (the Browse screen) and reads the page.
 pub async fn send_checked(
     client: ApiClient,

@@ -452,3 +452,26 @@ pub fn through_calc(
         .count();
     Some((cells, formulas))
 }
+
+/// The text the app put on the clipboard in the harness's last frame, if any.
+pub fn copied_text(harness: &Harness<'_, SageApp>) -> Option<String> {
+    harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+}
+
+/// Whether every figure of the Reports screen has been read.
+pub fn reports_ready(app: &SageApp) -> bool {
+    let r = app.reports();
+    r.debtors.ready().is_some()
+        && r.creditors.ready().is_some()
+        && r.sales.ready().is_some()
+        && r.breaches.ready().is_some()
+        && r.overdue.ready().is_some()
+}

@@ -433,19 +433,9 @@ impl List {
                     advice: "Wait for the records to load.".to_owned(),
                 })?,
             };
-            let path = if let Some(path) = path {
-                path
-            } else {
-                let picked = rfd::AsyncFileDialog::new()
-                    .set_title("Export records")
-                    .set_file_name(&suggested)
-                    .add_filter(format.label(), &[format.extension()])
-                    .save_file()
-                    .await;
-                let Some(picked) = picked else {
-                    return Ok(None); // the user closed the dialog
-                };
-                picked.path().to_path_buf()
+            let Some(path) = calls::save_path(path, "Export records", &suggested, format).await
+            else {
+                return Ok(None); // the user closed the dialog
             };
             let target = path.clone();
             let remark = tokio::task::spawn_blocking(move || {

@@ -69,23 +69,20 @@ fn part<T>(result: Result<Arc<T>, UserError>) -> Part<T> {
     }
 }
 
-/// "REF — Name" for each row of a list with `id`, `reference` and `name`.
+/// How each row of a list with `id`, `reference` and `name` reads ("REF — Name"), by the
+/// same rule as every link ([`crate::model::record_label`]).
 fn names_of(table: &crate::document::TableModel, ledger: Ledger) -> Names {
     let column = |name: &str| table.columns.iter().position(|c| c == name);
-    let (Some(id), reference, name) = (column("id"), column("reference"), column("name")) else {
+    let Some(id) = column("id") else {
         return Vec::new();
     };
+    let (reference, name) = (column("reference"), column("name"));
     (0..table.len())
         .filter_map(|row| {
             let key = table.cell(row, id).parse().ok()?;
             let text = |c: Option<usize>| c.map(|c| table.cell(row, c).into_owned());
-            let label = match (text(reference), text(name)) {
-                (Some(r), Some(n)) if !n.is_empty() => format!("{r} — {n}"),
-                (Some(r), _) => r,
-                (None, Some(n)) => n,
-                (None, None) => return None,
-            };
-            Some(((ledger, key), label))
+            let record = serde_json::json!({ "reference": text(reference), "name": text(name) });
+            Some(((ledger, key), crate::model::record_label(&record)?))
         })
         .collect()
 }
@@ -358,19 +355,10 @@ impl Reports {
             crate::model::ExportFormat::Xlsx,
         );
         self.export = Some(cx.spawn(async move {
-            let path = if let Some(path) = path {
-                path
-            } else {
-                let picked = rfd::AsyncFileDialog::new()
-                    .set_title("Export the figures")
-                    .set_file_name(&suggested)
-                    .add_filter("Excel workbook", &["xlsx"])
-                    .save_file()
-                    .await;
-                match picked {
-                    Some(picked) => picked.path().to_path_buf(),
-                    None => return Ok(None),
-                }
+            let format = crate::model::ExportFormat::Xlsx;
+            let Some(path) = calls::save_path(path, "Export the figures", &suggested, format).await
+            else {
+                return Ok(None); // the user closed the dialog
             };
             let target = path.clone();
             tokio::task::spawn_blocking(move || {
