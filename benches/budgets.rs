@@ -490,7 +490,7 @@ fn large_answer(
         .find(|t| t.id == id)
         .and_then(|t| t.answer.clone())
         .unwrap();
-    let body = answer.raw.clone();
+    let body = answer.raw().clone();
     let size = body.len() as f64;
     let (_, longest_while_reading) = spread(&frames);
 

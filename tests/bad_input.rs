@@ -152,7 +152,7 @@ fn awkward_answers_are_handled() {
     assert!(answer.not_json.is_some());
     assert_eq!(answer.line_count(), 2);
     assert_eq!(
-        &answer.raw[..],
+        &answer.raw()[..],
         b"caf\xe9 \xff\xfe\n2nd",
         "kept byte for byte"
     );

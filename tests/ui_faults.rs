@@ -225,7 +225,10 @@ fn every_fault_is_shown_with_an_action_and_loses_nothing() {
     let answer = h.state().request().tabs[0].answer.clone().unwrap();
     assert!(answer.not_json.is_none(), "{:?}", answer.not_json);
     assert!(answer.table.as_ref().is_some_and(|t| !t.is_empty()));
-    assert!(answer.raw.starts_with(b"\xEF\xBB\xBF"), "kept as received");
+    assert!(
+        answer.raw().starts_with(b"\xEF\xBB\xBF"),
+        "kept as received"
+    );
 
     // The refresh token is revoked: the user is asked to sign in again; nothing is lost.
     server.revoke_refresh_tokens();

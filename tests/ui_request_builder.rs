@@ -284,7 +284,7 @@ fn an_answer_is_saved_as_excel_csv_and_json() {
     let answer = h.state().request().tabs[0].answer.clone().unwrap();
     assert_eq!(
         std::fs::read(&raw_path).unwrap(),
-        answer.raw.to_vec(),
+        answer.raw().to_vec(),
         "byte for byte"
     );
     let csv_text = std::fs::read_to_string(dir.path().join("customers.csv")).unwrap();
@@ -690,7 +690,7 @@ fn nested_and_repeated_fields_are_saved_as_columns_and_marked() {
         panic!(
             "{} {:?}",
             answer.meta.status,
-            String::from_utf8_lossy(&answer.raw[..answer.raw.len().min(400)])
+            String::from_utf8_lossy(&answer.raw()[..answer.raw().len().min(400)])
         )
     });
     let on_hold = table.columns.iter().position(|c| c == "on_hold").unwrap();

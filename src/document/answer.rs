@@ -14,16 +14,18 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use super::charset::decode_charset;
-use super::rows::{Chunk, PageTable};
+use super::joined::Joined;
+use super::rows::PageTable;
 pub use super::rows::{PagePieces, TableModel};
 pub use super::scan::{Child, Kind, Span};
 use super::scan::{
-    bom_len, pretty_lines, scan_children, skip_ws, span, string_end, to_u32, value_end,
+    LINE_OFFSET_BITS, bom_len, pretty_lines, scan_children, skip_ws, span, string_end, to_u32,
+    to_usize, value_end,
 };
 
 /// Containers with more bytes than this have their children listed once, when the answer
 /// is read, rather than scanned while a frame is drawn.
-const BIG: u32 = 256 * 1024;
+const BIG: u64 = 256 * 1024;
 
 /// Longest line (in characters) a view shows; the rest is summarised.
 const SHOWN_LINE: usize = 2_000;
@@ -31,10 +33,19 @@ const SHOWN_LINE: usize = 2_000;
 /// A JSON body with the index its views need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonDoc {
-    pub(super) raw: Bytes,
+    text: Text,
     root: Span,
     /// Children of big containers, by their start offset.
-    listed: HashMap<u32, Arc<[Child]>>,
+    listed: HashMap<u64, Arc<[Child]>>,
+}
+
+/// The bytes a document reads from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Text {
+    /// One body, as received.
+    Whole(Bytes),
+    /// The records of pages, read where they lie (a fetch of every page).
+    Joined(Joined),
 }
 
 impl JsonDoc {
@@ -43,7 +54,7 @@ impl JsonDoc {
         let start = skip_ws(&raw, bom_len(&raw));
         let root = span(start, value_end(&raw, start));
         let mut doc = Self {
-            raw,
+            text: Text::Whole(raw),
             root,
             listed: HashMap::new(),
         };
@@ -53,7 +64,7 @@ impl JsonDoc {
             if doc.kind(container) == Kind::Scalar || doc.kind(container) == Kind::Text {
                 continue;
             }
-            let children = scan_children(&doc.raw, container);
+            let children = doc.scan(container);
             if container == root {
                 big.extend(
                     children
@@ -67,12 +78,83 @@ impl JsonDoc {
         doc
     }
 
-    /// Indexes the top level of a body already known to be JSON; `None` when it is too
-    /// large to index.
+    /// The array of the records of pages, read in place.
+    pub(super) fn joined(joined: Joined) -> Self {
+        Self {
+            root: Span {
+                start: 0,
+                end: joined.len(),
+            },
+            text: Text::Joined(joined),
+            listed: HashMap::new(),
+        }
+    }
+
+    /// Indexes the top level of a body already known to be JSON.
     #[must_use]
-    pub fn checked(raw: &Bytes) -> Option<Self> {
-        u32::try_from(raw.len()).ok()?;
-        Some(Self::new(raw.clone()))
+    pub fn checked(raw: &Bytes) -> Self {
+        Self::new(raw.clone())
+    }
+
+    /// The bytes that hold all of `at`, and the offset they start at: the body, or the
+    /// one page `at` lies in (the whole joined text, built once, for a span across pages).
+    pub(super) fn piece(&self, at: Span) -> (&[u8], u64) {
+        match &self.text {
+            Text::Whole(raw) => (raw, 0),
+            Text::Joined(joined) => joined.piece(at).unwrap_or_else(|| (&joined.whole()[..], 0)),
+        }
+    }
+
+    /// The bytes of the value at `at`.
+    pub(super) fn bytes(&self, at: Span) -> &[u8] {
+        let (bytes, base) = self.piece(at);
+        bytes.get(at.within(base)).unwrap_or_default()
+    }
+
+    /// The whole text in one piece (for pages joined, built the first time it is asked for).
+    pub(super) fn whole(&self) -> &Bytes {
+        match &self.text {
+            Text::Whole(raw) => raw,
+            Text::Joined(joined) => joined.whole(),
+        }
+    }
+
+    /// The pages' runs, when the document joins pages.
+    pub(super) fn runs(&self) -> Option<&[super::joined::Run]> {
+        match &self.text {
+            Text::Whole(_) => None,
+            Text::Joined(joined) => Some(joined.runs()),
+        }
+    }
+
+    /// Writes the whole text to `out` (pages joined are written page by page).
+    ///
+    /// # Errors
+    /// Those of `out`.
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        match &self.text {
+            Text::Whole(raw) => out.write_all(raw),
+            Text::Joined(joined) => joined.write_to(out),
+        }
+    }
+
+    /// The children of a container, scanned from its bytes.
+    pub(super) fn scan(&self, at: Span) -> Vec<Child> {
+        let (bytes, base) = self.piece(at);
+        let mut children = scan_children(
+            bytes,
+            Span {
+                start: at.start - base,
+                end: at.end - base,
+            },
+        );
+        if base > 0 {
+            for child in &mut children {
+                child.key = child.key.map(|k| k.shifted(base));
+                child.value = child.value.shifted(base);
+            }
+        }
+        children
     }
 
     /// The whole document.
@@ -84,7 +166,11 @@ impl JsonDoc {
     /// What the value at `at` is.
     #[must_use]
     pub fn kind(&self, at: Span) -> Kind {
-        match self.raw.get(at.start as usize) {
+        let first = match &self.text {
+            Text::Whole(raw) => raw.get(super::scan::to_usize(at.start)).copied(),
+            Text::Joined(joined) => joined.byte(at.start),
+        };
+        match first {
             Some(b'{') => Kind::Object,
             Some(b'[') => Kind::Array,
             Some(b'"') => Kind::Text,
@@ -98,24 +184,52 @@ impl JsonDoc {
         if let Some(listed) = self.listed.get(&at.start) {
             return listed.clone();
         }
+        if let Text::Joined(joined) = &self.text
+            && at == self.root
+        {
+            return joined.children();
+        }
         match self.kind(at) {
-            Kind::Object | Kind::Array => scan_children(&self.raw, at).into(),
+            Kind::Object | Kind::Array => self.scan(at).into(),
             Kind::Text | Kind::Scalar => Arc::new([]),
+        }
+    }
+
+    /// Element `index` of the array at `at` (for the records of pages joined, found
+    /// without listing them all).
+    #[must_use]
+    pub fn element(&self, at: Span, index: usize) -> Option<Span> {
+        match &self.text {
+            Text::Joined(joined) if at == self.root => joined.record(index),
+            _ => self.children(at).get(index).map(|c| c.value),
+        }
+    }
+
+    /// How many elements or members the container at `at` has.
+    #[must_use]
+    pub fn count(&self, at: Span) -> usize {
+        match &self.text {
+            Text::Joined(joined) if at == self.root => joined.count(),
+            _ => self.children(at).len(),
         }
     }
 
     /// The text of a value exactly as sent (strings with their quotes and escapes).
     #[must_use]
     pub fn source(&self, at: Span) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.raw[at.range()])
+        String::from_utf8_lossy(self.bytes(at))
     }
 
     /// A value as text for people: strings unescaped, `null` empty, numbers and booleans
     /// as sent, containers summarised ("[3 items]", "{5 fields}").
     #[must_use]
     pub fn text(&self, at: Span) -> Cow<'_, str> {
-        let bytes = &self.raw[at.range()];
-        match self.kind(at) {
+        let kind = self.kind(at);
+        if let kind @ (Kind::Array | Kind::Object) = kind {
+            return Cow::Owned(summary(kind, self.count(at)));
+        }
+        let bytes = self.bytes(at);
+        match kind {
             Kind::Text => {
                 let inner = &bytes[1..bytes.len().saturating_sub(1).max(1)];
                 if inner.contains(&b'\\') {
@@ -126,11 +240,8 @@ impl JsonDoc {
                     String::from_utf8_lossy(inner)
                 }
             }
-            Kind::Scalar if bytes == b"null" => Cow::Borrowed(""),
-            Kind::Scalar => String::from_utf8_lossy(bytes),
-            kind @ (Kind::Array | Kind::Object) => {
-                Cow::Owned(summary(kind, self.children(at).len()))
-            }
+            _ if bytes == b"null" => Cow::Borrowed(""),
+            _ => String::from_utf8_lossy(bytes),
         }
     }
 
@@ -143,7 +254,7 @@ impl JsonDoc {
     /// A value parsed into a `serde_json::Value` (for one record, not for the whole body).
     #[must_use]
     pub fn value(&self, at: Span) -> Option<serde_json::Value> {
-        serde_json::from_slice(&crate::model::mend_lone_surrogates(&self.raw[at.range()])).ok()
+        serde_json::from_slice(&crate::model::mend_lone_surrogates(self.bytes(at))).ok()
     }
 
     /// The list of records: the root array, or the array in `{"value": [...]}`.
@@ -180,7 +291,7 @@ enum LineIndex {
     /// Offset and depth of each pretty line.
     Json(Vec<u64>),
     /// Where each line of plain text starts.
-    Text(Vec<u32>),
+    Text(Vec<u64>),
 }
 
 /// An answer, read for the views.
@@ -188,8 +299,9 @@ enum LineIndex {
 pub struct Answered {
     /// Status, headers, time, size.
     pub meta: crate::model::ResponseMeta,
-    /// The body exactly as received (shared, not copied).
-    pub raw: Bytes,
+    /// The body exactly as received (shared, not copied); empty for pages joined, whose
+    /// records stay in their pages ([`Self::raw`] reads either).
+    raw: Bytes,
     /// The JSON index, when the body is JSON.
     pub doc: Option<Arc<JsonDoc>>,
     /// A table, when the body is an array of objects (or `{"value": [...]}`).
@@ -226,8 +338,6 @@ impl Answered {
         let text = &raw[bom_len(raw)..];
         let checked = if text.trim_ascii().is_empty() {
             Err("The answer has no body.".to_owned())
-        } else if u32::try_from(raw.len()).is_err() {
-            Err("The answer is larger than 4 GB; it is shown as text.".to_owned())
         } else {
             serde_json::from_slice::<serde::de::IgnoredAny>(text)
                 .map(|_| ())
@@ -240,13 +350,13 @@ impl Answered {
                 answer
             }
             Err(reason) => {
-                let mut starts = vec![0u32];
+                let mut starts = vec![0u64];
                 starts.extend(
                     raw.iter()
                         .enumerate()
                         .filter(|(_, b)| **b == b'\n')
-                        .map(|(i, _)| to_u32(i + 1))
-                        .filter(|s| (*s as usize) < raw.len()),
+                        .map(|(i, _)| i as u64 + 1)
+                        .filter(|s| *s < raw.len() as u64),
                 );
                 if raw.is_empty() {
                     starts.clear();
@@ -281,18 +391,10 @@ impl Answered {
     }
 
     /// Joins pages read as they arrived into one answer: their records in one array and
-    /// one table, each page let go as soon as it is copied.
+    /// one table, read where they lie in the pages' bodies (nothing is copied).
     #[must_use]
     pub fn from_pages(meta: crate::model::ResponseMeta, pages: Vec<PagePieces>) -> Self {
         let count: usize = pages.iter().map(PagePieces::len).sum();
-        let bytes: usize = pages
-            .iter()
-            .flat_map(|p| p.records.iter())
-            .map(|r| (r.end - r.start) as usize + 1)
-            .sum();
-        if u32::try_from(bytes + 2).is_err() {
-            return Self::read(meta, &Bytes::from_static(b"(more than 4 GB of records)"));
-        }
         let tabular = count > 0 && pages.iter().all(|p| p.is_empty() || p.table.is_some());
         let mut columns: Vec<String> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -304,65 +406,40 @@ impl Answered {
                 }
             }
         }
-        let mut joined = Vec::with_capacity(bytes + 2);
-        joined.push(b'[');
-        let mut children = Vec::with_capacity(count);
+        let mut runs = Vec::new();
         let mut chunks = Vec::new();
         let mut duplicates = Vec::new();
+        let mut first_row = 0;
         for page in pages {
             let PageTable {
                 columns: local_columns,
-                mut cells,
+                chunks: page_chunks,
                 duplicates: repeated,
             } = page.table.unwrap_or_default();
-            let first_row = children.len();
             duplicates.extend(repeated.into_iter().filter_map(|(row, local)| {
                 Some((first_row + row, *index.get(local_columns.get(local)?)?))
             }));
-            let width = local_columns.len();
-            for (r, record) in page.records.iter().enumerate() {
-                if !children.is_empty() {
-                    joined.push(b',');
-                }
-                let at = joined.len();
-                joined.extend_from_slice(&page.body[record.range()]);
-                children.push(Child {
-                    key: None,
-                    value: span(at, joined.len()),
-                });
-                // The record moved from `record.start` to `at`: so did its cells.
-                let moved = |offset: u64| offset - u64::from(record.start) + at as u64;
-                for packed in cells.iter_mut().skip(r * width).take(width) {
-                    if *packed != 0 {
-                        *packed =
-                            (moved(*packed >> 32) << 32) | moved(*packed & u64::from(u32::MAX));
-                    }
-                }
-            }
-            if tabular && !page.records.is_empty() {
+            for mut chunk in page_chunks.into_iter().filter(|_| tabular) {
+                // The table's columns, placed among this chunk's own (`u32::MAX`: absent).
                 let mut local = vec![u32::MAX; columns.len()];
-                for (i, name) in local_columns.iter().enumerate() {
+                for (i, name) in local_columns.iter().enumerate().take(chunk.width) {
                     if let Some(&global) = index.get(name) {
                         local[global] = to_u32(i);
                     }
                 }
-                chunks.push(Chunk {
-                    first_row: children.len() - page.records.len(),
-                    rows: page.records.len(),
-                    width,
-                    local,
-                    cells,
-                });
+                chunk.local = local;
+                chunk.first_row += first_row;
+                chunks.push(chunk);
             }
+            first_row += page.count;
+            runs.extend(page.runs);
         }
-        joined.push(b']');
-        let raw = Bytes::from(joined);
-        let root = span(0, raw.len());
-        let doc = Arc::new(JsonDoc {
-            raw: raw.clone(),
-            root,
-            listed: HashMap::from([(0, children.into())]),
-        });
+        let joined = Joined::new(runs);
+        // Each chunk reads from its run, now placed in the joined text.
+        for (chunk, run) in chunks.iter_mut().zip(joined.runs()) {
+            chunk.base = run.at;
+        }
+        let doc = Arc::new(JsonDoc::joined(joined));
         let table = tabular.then(|| TableModel {
             columns,
             doc: doc.clone(),
@@ -375,12 +452,34 @@ impl Answered {
         });
         Self {
             meta,
-            raw,
+            raw: Bytes::new(),
             doc: Some(doc),
             table,
             not_json: None,
             received: None,
             lines: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The body in one piece: as received, or for pages joined, their records in one
+    /// array (built the first time it is asked for).
+    #[must_use]
+    pub fn raw(&self) -> &Bytes {
+        match &self.doc {
+            Some(doc) if doc.runs().is_some() => doc.whole(),
+            _ => &self.raw,
+        }
+    }
+
+    /// Writes the body to `out` as [`Self::raw`] holds it, without building pages joined
+    /// in one piece.
+    ///
+    /// # Errors
+    /// Those of `out`.
+    pub fn write_raw(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        match &self.doc {
+            Some(doc) if doc.runs().is_some() => doc.write_to(out),
+            _ => out.write_all(&self.raw),
         }
     }
 
@@ -391,7 +490,7 @@ impl Answered {
 
     fn lines(&self) -> &LineIndex {
         self.lines
-            .get_or_init(|| LineIndex::Json(pretty_lines(&self.raw)))
+            .get_or_init(|| LineIndex::Json(pretty_lines(self.raw())))
     }
 
     /// Number of lines in the raw view.
@@ -406,11 +505,11 @@ impl Answered {
     /// One line in full.
     #[must_use]
     pub fn line(&self, index: usize) -> String {
-        let b = &self.raw[..];
+        let b = &self.raw()[..];
         match self.lines() {
             LineIndex::Text(starts) => {
-                let start = starts.get(index).map_or(b.len(), |s| *s as usize);
-                let end = starts.get(index + 1).map_or(b.len(), |s| *s as usize);
+                let start = starts.get(index).map_or(b.len(), |s| to_usize(*s));
+                let end = starts.get(index + 1).map_or(b.len(), |s| to_usize(*s));
                 String::from_utf8_lossy(&b[start..end])
                     .trim_end_matches(['\n', '\r'])
                     .to_owned()
@@ -419,8 +518,8 @@ impl Answered {
                 let Some(&packed) = lines.get(index) else {
                     return String::new();
                 };
-                let mut p = usize::try_from(packed & u64::from(u32::MAX)).unwrap_or(0);
-                let depth = usize::try_from(packed >> 32).unwrap_or(0);
+                let mut p = to_usize(packed & ((1 << LINE_OFFSET_BITS) - 1));
+                let depth = to_usize(packed >> LINE_OFFSET_BITS);
                 let mut line = "  ".repeat(depth.min(64));
                 let text = |from: usize, to: usize| String::from_utf8_lossy(&b[from..to]);
                 if matches!(b.get(p), Some(b'}' | b']')) {
@@ -481,9 +580,7 @@ impl Answered {
     #[must_use]
     pub fn record(&self, index: usize) -> Option<serde_json::Value> {
         let doc = self.doc.as_ref()?;
-        let records = doc.records()?;
-        let child = *doc.children(records).get(index)?;
-        doc.value(child.value)
+        doc.value(doc.element(doc.records()?, index)?)
     }
 
     /// How many records the body lists.
@@ -491,7 +588,7 @@ impl Answered {
     pub fn record_count(&self) -> usize {
         self.doc
             .as_ref()
-            .and_then(|doc| Some(doc.children(doc.records()?).len()))
+            .and_then(|doc| Some(doc.count(doc.records()?)))
             .unwrap_or(0)
     }
 }
@@ -607,7 +704,7 @@ mod tests {
 
     #[test]
     fn pages_join_into_one_answer_and_one_table() {
-        let page = |text: &str| PagePieces::read(Bytes::from(text.to_owned())).unwrap();
+        let page = |text: &str| PagePieces::read(&Bytes::from(text.to_owned())).unwrap();
         let pages = vec![
             page(r#"[ {"id":1,"name":"A"} ,  {"id":2,"name":"B\u00e9"} ]"#),
             page(r#"{"value":[{"id":3,"extra":true}]}"#),
@@ -615,9 +712,13 @@ mod tests {
         ];
         let joined = Answered::from_pages(meta(), pages);
         assert_eq!(
-            &joined.raw[..],
-            br#"[{"id":1,"name":"A"},{"id":2,"name":"B\u00e9"},{"id":3,"extra":true}]"#
+            &joined.raw()[..],
+            br#"[{"id":1,"name":"A"} ,  {"id":2,"name":"B\u00e9"},{"id":3,"extra":true}]"#,
+            "each page's records as sent, between one page and the next a comma"
         );
+        let mut written = Vec::new();
+        joined.write_raw(&mut written).unwrap();
+        assert_eq!(written, joined.raw().to_vec());
         let table = joined.table.as_ref().unwrap();
         assert_eq!(table.columns, ["id", "name", "extra"]);
         assert_eq!(table.len(), 3);
@@ -627,13 +728,73 @@ mod tests {
         assert_eq!(joined.record_count(), 3);
         assert_eq!(joined.record(2).unwrap()["extra"], true);
         assert_eq!(joined.line_count(), 14);
-        let value: serde_json::Value = serde_json::from_slice(&joined.raw).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(joined.raw()).unwrap();
         assert_eq!(
             lines(&joined).join("\n"),
             serde_json::to_string_pretty(&value)
                 .unwrap()
                 .replace("é", "\\u00e9")
         );
+    }
+
+    #[test]
+    fn pages_joined_past_4_gb_are_read_where_they_lie() {
+        // One 64 MB page of 1 MB records, read once and joined 70 times (its bytes
+        // shared, not copied): the joined text is 4.5 GB, so offsets pass 32 bits.
+        let pad = "x".repeat(1 << 20);
+        let records: Vec<String> = (0..64)
+            .map(|i| format!(r#"{{"id":{i},"pad":"{pad}","name":"R{i}"}}"#))
+            .collect();
+        let body = Bytes::from(format!(r#"{{"value":[{}]}}"#, records.join(",")));
+        let page = PagePieces::read(&body).unwrap();
+        let pages: Vec<PagePieces> = (0..70).map(|_| page.clone()).collect();
+        let joined = Answered::from_pages(meta(), pages);
+        let doc = joined.doc.as_ref().unwrap();
+        assert!(
+            doc.root().end > u64::from(u32::MAX) + (1 << 28),
+            "{:?}",
+            doc.root()
+        );
+        let table = joined.table.as_ref().unwrap();
+        assert_eq!(table.len(), 70 * 64);
+        assert_eq!(table.columns, ["id", "pad", "name"]);
+        for row in [0, 63, 64, 4_095, 4_096, 70 * 64 - 1] {
+            assert_eq!(table.cell(row, 0), (row % 64).to_string(), "row {row}");
+            assert_eq!(table.cell(row, 2), format!("R{}", row % 64), "row {row}");
+            assert_eq!(table.cell(row, 1).len(), 1 << 20);
+            let record = joined.record(row).unwrap();
+            assert_eq!(record["name"], format!("R{}", row % 64));
+        }
+        let last = table.cell_span(70 * 64 - 1, 2).unwrap();
+        assert!(last.start > u64::from(u32::MAX), "{last:?}");
+        assert_eq!(doc.text(last), "R63");
+        assert_eq!(joined.record_count(), 70 * 64);
+        assert!(joined.record(70 * 64).is_none());
+    }
+
+    #[test]
+    fn records_are_cut_into_runs_before_4_gb() {
+        let at = |start: u64, end: u64| Child {
+            key: None,
+            value: Span { start, end },
+        };
+        let gb = 1u64 << 30;
+        let records = [
+            at(10, gb),
+            at(gb + 1, 3 * gb),
+            at(3 * gb + 1, 4 * gb + 20),
+            at(4 * gb + 21, 5 * gb),
+            at(7 * gb, 8 * gb),
+        ];
+        let runs = super::super::rows::runs_of;
+        assert_eq!(runs(&records), Some(vec![0..2, 2..4, 4..5]));
+        assert_eq!(
+            runs(&records[..2]).unwrap(),
+            std::iter::once(0..2).collect::<Vec<_>>()
+        );
+        assert_eq!(runs(&[]), Some(vec![]));
+        // One record over 4 GB is no row: the answer is read as a tree.
+        assert_eq!(runs(&[at(0, 10), at(11, 4 * gb + 12)]), None);
     }
 
     #[test]
@@ -674,7 +835,7 @@ mod tests {
         assert_eq!(answer.table.as_ref().unwrap().row(0), ["1", "Acme"]);
         assert_eq!(answer.line(0), "[");
         assert_eq!(answer.record_count(), 1);
-        assert_eq!(&answer.raw[..], &raw[..], "saved as received");
+        assert_eq!(&answer.raw()[..], &raw[..], "saved as received");
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod answer;
 mod body;
 mod charset;
 mod flat;
+mod joined;
 mod reports;
 mod rows;
 mod scan;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use super::answer::JsonDoc;
-use super::scan::{Kind, Span, scan_children, to_u32};
+use super::scan::{Child, Kind, Span, to_u32};
 
 /// Rows and columns of an array of records: the cells are spans into the body, read when
 /// shown.
@@ -25,8 +25,9 @@ pub struct TableModel {
     pub(super) duplicates: Vec<(usize, usize)>,
 }
 
-/// A run of rows: their cells, row-major over the run's own columns, as spans
-/// (`start << 32 | end`, 0 for a missing field), and where each table column is among them.
+/// A run of rows: their cells, row-major over the run's own columns, as spans from the
+/// run's `base` (`start << 32 | end`, 0 for a missing field), and where each table column
+/// is among them. A run never spans more than 4 GB of text, so its offsets fit 32 bits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Chunk {
     pub(super) first_row: usize,
@@ -35,31 +36,58 @@ pub(super) struct Chunk {
     /// For each column of the table, its place in this run (`u32::MAX`: absent).
     pub(super) local: Vec<u32>,
     pub(super) cells: Vec<u64>,
+    /// Where the run's offsets count from in the document.
+    pub(super) base: u64,
 }
 
-pub(super) fn pack(at: Span) -> u64 {
-    (u64::from(at.start) << 32) | u64::from(at.end)
+/// A cell's span packed from `base` (a value never starts at its record's first byte, so
+/// no packed cell is 0).
+fn pack(at: Span, base: u64) -> u64 {
+    ((at.start - base) << 32) | (at.end - base)
 }
 
-impl TableModel {
-    /// A table of the records of `doc`, when it has records that are all objects.
-    pub(super) fn of(doc: &Arc<JsonDoc>) -> Option<Self> {
-        let records = doc.records()?;
-        let items = doc.children(records);
-        if items.is_empty() || !items.iter().all(|i| doc.kind(i.value) == Kind::Object) {
+/// The records of a list cut into runs of at most 4 GB of text (one run below that), as
+/// ranges of their indexes: offsets within a run fit 32 bits. `None` when one record alone
+/// is larger than 4 GB (it is then read as a tree, not as rows).
+pub(super) fn runs_of(records: &[Child]) -> Option<Vec<std::ops::Range<usize>>> {
+    let fits = |from: u64, to: u64| u32::try_from(to - from).is_ok();
+    let mut runs = Vec::new();
+    let mut first = 0;
+    for (i, record) in records.iter().enumerate() {
+        if !fits(record.value.start, record.value.end) {
             return None;
         }
-        // One pass: the matrix is laid out for the columns seen so far and widened in the
-        // rare case a later record brings a new field.
-        let mut columns: Vec<String> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut cells: Vec<u64> = Vec::new();
-        let mut duplicates = Vec::new();
-        let mut width = 0;
-        for (r, item) in items.iter().enumerate() {
-            let members = scan_children(&doc.raw, item.value);
+        if !fits(records[first].value.start, record.value.end) {
+            runs.push(first..i);
+            first = i;
+        }
+    }
+    if first < records.len() {
+        runs.push(first..records.len());
+    }
+    Some(runs)
+}
+
+/// Columns, chunks and repeated fields, as [`read_cells`] reads them.
+type Cells = (Vec<String>, Vec<Chunk>, Vec<(usize, usize)>);
+
+/// The cells of `records` (all objects) in runs: the columns in first-seen order, one
+/// chunk per run of [`runs_of`], and the fields a record gives twice as `(row, column)`.
+fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<Cells> {
+    let mut columns: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut duplicates = Vec::new();
+    let mut chunks = Vec::new();
+    for run in runs_of(records)? {
+        let base = records[run.start].value.start;
+        let rows = run.len();
+        // The matrix is laid out for the columns seen so far and widened in the rare
+        // case a later record brings a new field.
+        let mut width = columns.len();
+        let mut cells: Vec<u64> = Vec::with_capacity(rows * width);
+        for (r, item) in records[run.clone()].iter().enumerate() {
             let mut row = vec![0u64; width];
-            for member in members {
+            for member in doc.scan(item.value) {
                 let Some(key) = member.key else { continue };
                 let name = doc.key(key);
                 let column = if let Some(&column) = index.get(name.as_ref()) {
@@ -73,13 +101,13 @@ impl TableModel {
                     row.resize(column + 1, 0);
                 }
                 if row[column] != 0 {
-                    duplicates.push((r, column));
+                    duplicates.push((run.start + r, column));
                 }
-                row[column] = pack(member.value);
+                row[column] = pack(member.value, base);
             }
             if row.len() > width {
                 let wider = row.len();
-                let mut widened = Vec::with_capacity(items.len() * wider);
+                let mut widened = Vec::with_capacity(rows * wider);
                 for old in cells.chunks(width.max(1)).take(r) {
                     widened.extend_from_slice(old);
                     widened.resize(widened.len() + wider - old.len(), 0);
@@ -87,24 +115,35 @@ impl TableModel {
                 cells = widened;
                 width = wider;
             }
-            if cells.capacity() == 0 {
-                cells.reserve_exact(items.len() * width);
-            }
             cells.extend_from_slice(&row);
         }
-        let rows = items.len();
-        duplicates.sort_unstable();
+        chunks.push(Chunk {
+            first_row: run.start,
+            rows,
+            width,
+            local: (0..width).map(to_u32).collect(),
+            cells,
+            base,
+        });
+    }
+    duplicates.sort_unstable();
+    Some((columns, chunks, duplicates))
+}
+
+impl TableModel {
+    /// A table of the records of `doc`, when it has records that are all objects.
+    pub(super) fn of(doc: &Arc<JsonDoc>) -> Option<Self> {
+        let records = doc.records()?;
+        let items = doc.children(records);
+        if items.is_empty() || !items.iter().all(|i| doc.kind(i.value) == Kind::Object) {
+            return None;
+        }
+        let (columns, chunks, duplicates) = read_cells(doc, &items)?;
         Some(Self {
-            chunks: vec![Chunk {
-                first_row: 0,
-                rows,
-                width,
-                local: (0..width).map(to_u32).collect(),
-                cells,
-            }],
+            chunks,
             columns,
             doc: doc.clone(),
-            rows,
+            rows: items.len(),
             duplicates,
         })
     }
@@ -187,9 +226,7 @@ impl TableModel {
         if packed == 0 {
             return None;
         }
-        let start = u32::try_from(packed >> 32).unwrap_or(0);
-        let end = u32::try_from(packed & u64::from(u32::MAX)).unwrap_or(0);
-        Some(Span { start, end })
+        Some(super::joined::unpack(packed).shifted(self.chunks[index].base))
     }
 
     /// The document the cells lie in.
@@ -218,42 +255,56 @@ impl TableModel {
     }
 }
 
-/// A page of a list, read as it arrived: its body, where its records are, and their cells.
-#[derive(Debug)]
+/// A page of a list, read as it arrived: where its records lie in its body and their
+/// cells, in runs (one, below 4 GB) that the joined answer reads in place.
+#[derive(Debug, Clone)]
 pub struct PagePieces {
-    pub(super) body: Bytes,
-    pub(super) records: Vec<Span>,
+    /// The runs' bytes (slices of the body, not copies) and their records' places in them.
+    pub(super) runs: Vec<(Bytes, Vec<u64>)>,
+    pub(super) count: usize,
     /// The page's own table, when its records are all objects.
     pub(super) table: Option<PageTable>,
 }
 
-/// A page's own columns, row-major cells, and repeated fields as `(row, local column)`.
-#[derive(Debug, Default)]
+/// A page's own columns, a chunk of cells per run, and repeated fields as
+/// `(row, local column)`.
+#[derive(Debug, Clone, Default)]
 pub(super) struct PageTable {
     pub(super) columns: Vec<String>,
-    pub(super) cells: Vec<u64>,
+    pub(super) chunks: Vec<Chunk>,
     pub(super) duplicates: Vec<(usize, usize)>,
 }
 
 impl PagePieces {
     /// Reads a page already known to be JSON; `None` when it holds no list.
     #[must_use]
-    pub fn read(body: Bytes) -> Option<Self> {
-        let doc = Arc::new(JsonDoc::checked(&body)?);
+    pub fn read(body: &Bytes) -> Option<Self> {
+        let doc = JsonDoc::checked(body);
         let list = doc.records()?;
-        let records = doc.children(list).iter().map(|c| c.value).collect();
-        let table = TableModel::of(&doc).and_then(|mut t| {
-            let chunk = t.chunks.pop()?;
-            Some(PageTable {
-                columns: t.columns,
-                cells: chunk.cells,
-                duplicates: t.duplicates,
+        let items = doc.children(list);
+        let table = (!items.is_empty() && items.iter().all(|i| doc.kind(i.value) == Kind::Object))
+            .then(|| read_cells(&doc, &items))
+            .flatten()
+            .map(|(columns, chunks, duplicates)| PageTable {
+                columns,
+                chunks,
+                duplicates,
+            });
+        let runs = runs_of(&items)?
+            .into_iter()
+            .map(|run| {
+                let base = items[run.start].value.start;
+                let end = items[run.end - 1].value.end;
+                let records = items[run].iter().map(|c| pack(c.value, base)).collect();
+                (
+                    body.slice(super::scan::to_usize(base)..super::scan::to_usize(end)),
+                    records,
+                )
             })
-        });
-        drop(doc);
+            .collect();
         Some(Self {
-            body,
-            records,
+            runs,
+            count: items.len(),
             table,
         })
     }
@@ -261,12 +312,12 @@ impl PagePieces {
     /// How many records the page holds.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.count
     }
 
     /// Whether the page holds no records.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.count == 0
     }
 }

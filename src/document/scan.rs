@@ -2,19 +2,35 @@
 //! recursion: where a value ends, the children of a container, and the pretty-printed
 //! lines of a body as offsets and depths. What [`super::Answered`] indexes its bytes with.
 
-/// Where a value lies in the body: `start..end` byte offsets.
+/// Where a value lies in the body: `start..end` byte offsets, 64-bit so that answers and
+/// joined pages past 4 GB are read like any other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Span {
     /// First byte.
-    pub start: u32,
+    pub start: u64,
     /// One past the last byte.
-    pub end: u32,
+    pub end: u64,
 }
 
 impl Span {
-    pub(super) fn range(self) -> std::ops::Range<usize> {
-        self.start as usize..self.end as usize
+    /// The span as a range of the bytes it lies in, which start at offset `base`.
+    pub(super) fn within(self, base: u64) -> std::ops::Range<usize> {
+        to_usize(self.start - base)..to_usize(self.end - base)
     }
+
+    /// The span moved by `by` bytes (a span of a piece of the text, placed in the text).
+    #[must_use]
+    pub(super) fn shifted(self, by: u64) -> Self {
+        Self {
+            start: self.start + by,
+            end: self.end + by,
+        }
+    }
+}
+
+/// An offset as an index; offsets come from slices of this machine's memory, so they fit.
+pub(super) fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 /// A member of an object (with its key, quotes included) or an element of an array.
@@ -112,16 +128,16 @@ pub(super) fn to_u32(n: usize) -> u32 {
 
 pub(super) fn span(start: usize, end: usize) -> Span {
     Span {
-        start: to_u32(start),
-        end: to_u32(end),
+        start: start as u64,
+        end: end as u64,
     }
 }
 
 /// The members or elements of the container at `container`, scanned from the bytes.
 pub(super) fn scan_children(b: &[u8], container: Span) -> Vec<Child> {
-    let object = b.get(container.start as usize) == Some(&b'{');
+    let object = b.get(to_usize(container.start)) == Some(&b'{');
     let mut children = Vec::new();
-    let mut i = skip_ws(b, container.start as usize + 1);
+    let mut i = skip_ws(b, to_usize(container.start) + 1);
     while i < b.len() && !matches!(b[i], b'}' | b']') {
         let key = if object {
             let end = string_end(b, i);
@@ -144,10 +160,17 @@ pub(super) fn scan_children(b: &[u8], container: Span) -> Vec<Child> {
     children
 }
 
+/// Bits of a pretty line's offset: 256 TB, past any body.
+pub(super) const LINE_OFFSET_BITS: u32 = 48;
+
 /// Pretty-printed lines, as offsets into the body: each packs where the line's first token
-/// starts (low 32 bits) and its depth (high 32 bits).
+/// starts (low [`LINE_OFFSET_BITS`] bits) and its depth (the high 16 bits; bodies are
+/// checked with `serde_json`, whose nesting limit is 128).
 pub(super) fn pretty_lines(b: &[u8]) -> Vec<u64> {
-    let pack = |offset: usize, depth: u32| u64::from(to_u32(offset)) | (u64::from(depth) << 32);
+    let pack = |offset: usize, depth: u32| {
+        (offset as u64 & ((1 << LINE_OFFSET_BITS) - 1))
+            | (u64::from(depth.min(0xFFFF)) << LINE_OFFSET_BITS)
+    };
     let mut lines = Vec::new();
     // (object?, depth) of each open container.
     let mut open: Vec<(bool, u32)> = Vec::new();

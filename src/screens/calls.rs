@@ -27,9 +27,19 @@ pub fn write_answer(
     };
     let mut remark = None;
     let bytes = match format {
-        ExportFormat::RawJson => answer.received.as_ref().unwrap_or(&answer.raw).to_vec(),
+        ExportFormat::RawJson => {
+            if let Some(received) = &answer.received {
+                received.to_vec()
+            } else {
+                let mut bytes = Vec::new();
+                answer
+                    .write_raw(&mut bytes)
+                    .map_err(|e| failed(e.to_string()))?;
+                bytes
+            }
+        }
         ExportFormat::PrettyJson => {
-            let mut text = String::with_capacity(answer.raw.len() * 3 / 2);
+            let mut text = String::with_capacity(answer.raw().len() * 3 / 2);
             for line in 0..answer.line_count() {
                 text.push_str(&answer.line(line));
                 text.push('\n');
@@ -136,7 +146,7 @@ pub async fn fetch_all_pages(
     // Each page is read on a blocking thread as it arrives, while the next ones download.
     let pages = crate::api::fetch_all_mapped(&client, &request, &options, progress, |page| {
         let size = page.body.len();
-        (page.meta, size, PagePieces::read(page.body))
+        (page.meta, size, PagePieces::read(&page.body))
     })
     .await
     .map_err(|e| UserError::from(&e))?;
