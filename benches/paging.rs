@@ -48,8 +48,9 @@ fn main() {
         for in_flight in [1, 2, 3, 4] {
             let options = PageOptions {
                 page_size: 5000,
-                in_flight,
+                                in_flight,
                 order_by: "id".into(),
+                keyset: false,
             };
             let started = Instant::now();
             let mut last = sage200_desk::api::Progress::default();

@@ -414,6 +414,7 @@ async fn fetch_all_pages_through_100000_customers() {
             page_size: 5000,
             in_flight: 3,
             order_by: "id".into(),
+            keyset: false,
         },
         |p| reports.push(p),
     )
@@ -443,6 +444,7 @@ async fn fetch_all_pages_through_100000_customers() {
             page_size: 5000,
             in_flight: 2,
             order_by: "id".into(),
+            keyset: false,
         },
         |_| {},
     )
@@ -480,6 +482,64 @@ async fn fetch_all_goes_on_when_the_server_caps_pages() {
         "in order, once each"
     );
     assert_eq!(pages.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyset_paging_asks_past_the_last_key_and_keeps_the_filter() {
+    // Pages capped at 500 whatever `$top` asks: keyset paging goes on to an empty page.
+    let server = start(2_345).await;
+    server.add_fault(Fault::new(FaultKind::CapTop { max: 500 }, "customers", 100));
+    let client = client_for(&server);
+    let base = ApiRequest::get("customers")
+        .for_company(Some(&company()))
+        .param("$select", "id")
+        .param("$filter", "id ne 7 or id eq 7");
+    let options = PageOptions {
+        keyset: true,
+        ..PageOptions::default()
+    };
+    let mut reports = Vec::new();
+    let pages = fetch_all(&client, &base, &options, |p| reports.push(p))
+        .await
+        .unwrap();
+    let ids = ids_of(&pages);
+    assert_eq!(ids.len(), 2_345, "every record");
+    assert!(
+        ids.windows(2).all(|w| w[0] + 1 == w[1]),
+        "in order, once each"
+    );
+    assert_eq!(
+        pages.len(),
+        5,
+        "five pages of at most 500; the empty one is not kept"
+    );
+    assert_eq!(
+        reports.last().unwrap().pages,
+        6,
+        "the empty page was asked for"
+    );
+    let url = |p: &sage200_desk::api::RawAnswer| {
+        let url = url::Url::parse(&p.meta.url).unwrap();
+        url.query_pairs()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    assert!(!url(&pages[0]).contains(" gt "), "{}", url(&pages[0]));
+    assert!(
+        url(&pages[1]).contains("$filter=(id ne 7 or id eq 7) and id gt 500"),
+        "{}",
+        url(&pages[1])
+    );
+    assert!(pages.iter().all(|p| !p.meta.url.contains("skip")));
+
+    // A key the order does not end with is paged by `$skip`, as before.
+    let by_name = base.clone().param("$orderby", "name");
+    let pages = fetch_all(&client, &by_name, &options, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(ids_of(&pages).len(), 2_345);
+    assert!(pages[1].meta.url.contains("skip"), "{}", pages[1].meta.url);
 }
 
 /// The ids of the records of fetched pages, in page order.

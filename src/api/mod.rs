@@ -6,6 +6,7 @@ mod catalogue;
 mod client;
 mod error;
 mod http;
+mod list_facts;
 mod paging;
 
 pub use crate::model::encode_query;

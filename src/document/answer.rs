@@ -20,7 +20,7 @@ pub use super::rows::{PagePieces, TableModel};
 pub use super::scan::{Child, Kind, Span};
 use super::scan::{
     LINE_OFFSET_BITS, bom_len, pretty_lines, scan_children, skip_ws, span, string_end, to_u32,
-    to_usize, value_end,
+    to_usize, value_end, value_text,
 };
 
 /// Containers with more bytes than this have their children listed once, when the answer
@@ -102,6 +102,17 @@ impl JsonDoc {
         match &self.text {
             Text::Whole(raw) => (raw, 0),
             Text::Joined(joined) => joined.piece(at).unwrap_or_else(|| (&joined.whole()[..], 0)),
+        }
+    }
+
+    /// The bytes of the value at `at`, shared (for a span across pages joined, a copy).
+    pub(super) fn slice(&self, at: Span) -> Bytes {
+        match &self.text {
+            Text::Whole(raw) => raw.slice(at.within(0)),
+            Text::Joined(joined) => match joined.run_of(at) {
+                Some((bytes, base)) => bytes.slice(at.within(base)),
+                None => joined.whole().slice(at.within(0)),
+            },
         }
     }
 
@@ -228,21 +239,7 @@ impl JsonDoc {
         if let kind @ (Kind::Array | Kind::Object) = kind {
             return Cow::Owned(summary(kind, self.count(at)));
         }
-        let bytes = self.bytes(at);
-        match kind {
-            Kind::Text => {
-                let inner = &bytes[1..bytes.len().saturating_sub(1).max(1)];
-                if inner.contains(&b'\\') {
-                    // A lone surrogate escape reads as U+FFFD; the rest of the text stays.
-                    let mended = crate::model::mend_lone_surrogates(bytes);
-                    Cow::Owned(serde_json::from_slice::<String>(&mended).unwrap_or_default())
-                } else {
-                    String::from_utf8_lossy(inner)
-                }
-            }
-            _ if bytes == b"null" => Cow::Borrowed(""),
-            _ => String::from_utf8_lossy(bytes),
-        }
+        value_text(self.bytes(at))
     }
 
     /// A key's text, unescaped.
@@ -667,6 +664,9 @@ mod tests {
         );
         assert_eq!(hand.row(0), ["1", ""]);
         assert_eq!(hand.row(1), ["", "b"]);
+        assert_eq!(hand.column_cells(1), ["", "b"]);
+        assert_eq!(table.column_cells(2), ["[2 items]", ""]);
+        assert_eq!(table.column_cells(3), ["", "true"]);
     }
 
     #[test]
@@ -721,6 +721,10 @@ mod tests {
         assert_eq!(written, joined.raw().to_vec());
         let table = joined.table.as_ref().unwrap();
         assert_eq!(table.columns, ["id", "name", "extra"]);
+        for column in 0..3 {
+            let cells: Vec<_> = (0..3).map(|r| table.cell(r, column)).collect();
+            assert_eq!(table.column_cells(column), cells, "column {column}");
+        }
         assert_eq!(table.len(), 3);
         assert_eq!(table.row(0), ["1", "A", ""]);
         assert_eq!(table.row(1), ["2", "Bé", ""]);

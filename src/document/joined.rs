@@ -131,8 +131,13 @@ impl Joined {
 
     /// The bytes of the run that holds all of `at`, and the offset they start at.
     pub(super) fn piece(&self, at: Span) -> Option<(&[u8], u64)> {
+        self.run_of(at).map(|(bytes, at)| (&bytes[..], at))
+    }
+
+    /// [`Self::piece`] as the run's shared bytes.
+    pub(super) fn run_of(&self, at: Span) -> Option<(&Bytes, u64)> {
         let run = self.run_at(at.start)?;
-        (at.end <= run.at + run.bytes.len() as u64).then_some((&run.bytes[..], run.at))
+        (at.end <= run.at + run.bytes.len() as u64).then_some((&run.bytes, run.at))
     }
 
     /// Record `index`, where it lies in the joined text.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use super::answer::JsonDoc;
-use super::scan::{Child, Kind, Span, to_u32};
+use super::scan::{Child, Kind, Span, to_u32, value_text};
 
 /// Rows and columns of an array of records: the cells are spans into the body, read when
 /// shown.
@@ -38,6 +38,9 @@ pub(super) struct Chunk {
     pub(super) cells: Vec<u64>,
     /// Where the run's offsets count from in the document.
     pub(super) base: u64,
+    /// The run's text from `base` on (shared with the document, not copied): cells are
+    /// read from it without finding their page again.
+    pub(super) bytes: Bytes,
 }
 
 /// A cell's span packed from `base` (a value never starts at its record's first byte, so
@@ -80,6 +83,7 @@ fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<Cells> {
     let mut chunks = Vec::new();
     for run in runs_of(records)? {
         let base = records[run.start].value.start;
+        let end = records[run.end - 1].value.end;
         let rows = run.len();
         // The matrix is laid out for the columns seen so far and widened in the rare
         // case a later record brings a new field.
@@ -124,6 +128,7 @@ fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<Cells> {
             local: (0..width).map(to_u32).collect(),
             cells,
             base,
+            bytes: doc.slice(Span { start: base, end }),
         });
     }
     duplicates.sort_unstable();
@@ -206,27 +211,71 @@ impl TableModel {
     /// A cell's text (empty for a missing field or `null`).
     #[must_use]
     pub fn cell(&self, row: usize, column: usize) -> Cow<'_, str> {
-        self.cell_span(row, column)
-            .map_or(Cow::Borrowed(""), |at| self.doc.text(at))
+        self.packed(row, column)
+            .map_or(Cow::Borrowed(""), |(chunk, packed)| {
+                self.read(chunk, packed)
+            })
+    }
+
+    /// Every cell of `column`, in row order: [`Self::cell`] for each row, read run by run.
+    #[must_use]
+    pub fn column_cells(&self, column: usize) -> Vec<Cow<'_, str>> {
+        let mut cells = Vec::with_capacity(self.rows);
+        for chunk in &self.chunks {
+            // Rows no run holds (a hand-made table's) read as empty.
+            cells.resize(chunk.first_row, Cow::Borrowed(""));
+            match chunk.local.get(column).map(|&l| l as usize) {
+                Some(local) if local < chunk.width => cells.extend(
+                    chunk
+                        .cells
+                        .iter()
+                        .skip(local)
+                        .step_by(chunk.width)
+                        .take(chunk.rows)
+                        .map(|&packed| {
+                            if packed == 0 {
+                                Cow::Borrowed("")
+                            } else {
+                                self.read(chunk, packed)
+                            }
+                        }),
+                ),
+                _ => cells.resize(chunk.first_row + chunk.rows, Cow::Borrowed("")),
+            }
+        }
+        cells.resize(self.rows, Cow::Borrowed(""));
+        cells
+    }
+
+    /// The text of a packed cell of `chunk`: scalars straight from the run's bytes.
+    fn read<'a>(&'a self, chunk: &'a Chunk, packed: u64) -> Cow<'a, str> {
+        let at = super::joined::unpack(packed);
+        let bytes = chunk.bytes.get(at.within(0)).unwrap_or_default();
+        match bytes.first() {
+            Some(b'{' | b'[') => self.doc.text(at.shifted(chunk.base)),
+            _ => value_text(bytes),
+        }
+    }
+
+    /// The run holding `row` and the cell's packed span in it; `None` for a missing field.
+    fn packed(&self, row: usize, column: usize) -> Option<(&Chunk, u64)> {
+        let index = self.chunks.partition_point(|c| c.first_row + c.rows <= row);
+        let chunk = self.chunks.get(index).filter(|c| row >= c.first_row)?;
+        let local = *chunk.local.get(column)? as usize;
+        if local >= chunk.width {
+            return None;
+        }
+        let packed = *chunk
+            .cells
+            .get((row - chunk.first_row) * chunk.width + local)?;
+        (packed != 0).then_some((chunk, packed))
     }
 
     /// Where a cell's value lies in [`Self::doc`]; `None` for a missing field.
     #[must_use]
     pub fn cell_span(&self, row: usize, column: usize) -> Option<Span> {
-        let index = self.chunks.partition_point(|c| c.first_row + c.rows <= row);
-        let packed = self
-            .chunks
-            .get(index)
-            .filter(|c| row >= c.first_row)
-            .and_then(|c| {
-                let local = *c.local.get(column)? as usize;
-                c.cells.get((row - c.first_row) * c.width + local).copied()
-            })
-            .unwrap_or(0);
-        if packed == 0 {
-            return None;
-        }
-        Some(super::joined::unpack(packed).shifted(self.chunks[index].base))
+        let (chunk, packed) = self.packed(row, column)?;
+        Some(super::joined::unpack(packed).shifted(chunk.base))
     }
 
     /// The document the cells lie in.

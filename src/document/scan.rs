@@ -122,6 +122,25 @@ pub(super) fn value_end(b: &[u8], i: usize) -> usize {
     }
 }
 
+/// A string or scalar value as text for people, from its bytes: strings unescaped (a lone
+/// surrogate escape as U+FFFD, the rest kept), `null` empty, numbers and booleans as sent.
+pub(super) fn value_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if bytes.first() == Some(&b'"') {
+        let inner = &bytes[1..bytes.len().saturating_sub(1).max(1)];
+        if inner.contains(&b'\\') {
+            let mended = crate::model::mend_lone_surrogates(bytes);
+            Cow::Owned(serde_json::from_slice::<String>(&mended).unwrap_or_default())
+        } else {
+            String::from_utf8_lossy(inner)
+        }
+    } else if bytes == b"null" {
+        Cow::Borrowed("")
+    } else {
+        String::from_utf8_lossy(bytes)
+    }
+}
+
 pub(super) fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }

@@ -181,8 +181,7 @@ pub fn group_rows(
 ) -> Shown {
     let base: Vec<usize> = rows_of(table, order).collect();
     // Every cell used is read once: the keys, then each summed column's amounts.
-    let keys: Vec<std::borrow::Cow<'_, str>> =
-        (0..table.len()).map(|r| table.cell(r, column)).collect();
+    let keys = table.column_cells(column);
     let grouped = reorder_by(&keys, false, base);
     let summed = summable_amounts(table, kinds);
     let mut shown = Shown {

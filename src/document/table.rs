@@ -133,21 +133,34 @@ pub fn reorder_rows(
     descending: bool,
     order: Vec<usize>,
 ) -> Vec<usize> {
-    let texts: Vec<std::borrow::Cow<'_, str>> =
-        (0..table.len()).map(|r| table.cell(r, column)).collect();
-    reorder_by(&texts, descending, order)
+    reorder_by(&table.column_cells(column), descending, order)
 }
 
 /// [`reorder_rows`] over keys already read (`texts[row]`), for callers that use them again.
+///
+/// Each distinct text is ranked once (numbers as numbers when every one is a number, else
+/// lowercase text; empty last either way), then the rows are put in order of their ranks
+/// by a stable sort of `(rank, row)` pairs, which reads memory in order: a column of few
+/// values (a nominal code, a currency) costs little more than a pass over its rows.
 #[must_use]
 pub(super) fn reorder_by(
     texts: &[std::borrow::Cow<'_, str>],
     descending: bool,
-    mut order: Vec<usize>,
+    order: Vec<usize>,
 ) -> Vec<usize> {
     use std::cmp::Ordering;
-    // Numbers as numbers when every cell is one, else lowercase text.
-    let numbers: Option<Vec<f64>> = texts
+    let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut distinct: Vec<&str> = Vec::new();
+    let row_ids: Vec<u32> = texts
+        .iter()
+        .map(|text| {
+            *ids.entry(text.as_ref()).or_insert_with(|| {
+                distinct.push(text.as_ref());
+                u32::try_from(distinct.len() - 1).unwrap_or(u32::MAX)
+            })
+        })
+        .collect();
+    let numbers: Option<Vec<f64>> = distinct
         .iter()
         .map(|t| {
             if t.is_empty() {
@@ -160,10 +173,10 @@ pub(super) fn reorder_by(
     let lower: Vec<String> = if numbers.is_some() {
         Vec::new()
     } else {
-        texts.iter().map(|t| t.to_lowercase()).collect()
+        distinct.iter().map(|t| t.to_lowercase()).collect()
     };
-    order.sort_by(|&a, &b| {
-        let ordering = match (texts[a].is_empty(), texts[b].is_empty()) {
+    let compare = |a: usize, b: usize| {
+        let ordering = match (distinct[a].is_empty(), distinct[b].is_empty()) {
             (true, true) => Ordering::Equal,
             (true, false) => return Ordering::Greater,
             (false, true) => return Ordering::Less,
@@ -177,8 +190,30 @@ pub(super) fn reorder_by(
         } else {
             ordering
         }
-    });
-    order
+    };
+    let mut by_value: Vec<usize> = (0..distinct.len()).collect();
+    by_value.sort_by(|&a, &b| compare(a, b));
+    // Values that compare equal ("EUR" and "eur", "1" and "1.0") share a rank, so their
+    // rows keep the order they came in.
+    let mut rank = vec![0u32; distinct.len()];
+    let mut current = 0u32;
+    for (i, &value) in by_value.iter().enumerate() {
+        if i > 0 && compare(by_value[i - 1], value) != Ordering::Equal {
+            current += 1;
+        }
+        rank[value] = current;
+    }
+    let mut keyed: Vec<(u32, usize)> = order
+        .into_iter()
+        .map(|row| {
+            (
+                row_ids.get(row).map_or(u32::MAX, |&id| rank[id as usize]),
+                row,
+            )
+        })
+        .collect();
+    keyed.sort_by_key(|&(rank, _)| rank);
+    keyed.into_iter().map(|(_, row)| row).collect()
 }
 
 /// How a column's values are shown.
@@ -278,6 +313,74 @@ mod tests {
         assert_eq!(*found.rows, [0]);
         assert_eq!(found.lines.len(), 1);
         assert!(answer.line(found.lines[0]).contains("Acme"));
+    }
+
+    /// The rule [`reorder_by`] keeps, as a plain stable sort comparing the rows' texts.
+    fn reorder_plainly(texts: &[String], descending: bool, mut order: Vec<usize>) -> Vec<usize> {
+        use std::cmp::Ordering;
+        let numbers: Option<Vec<f64>> = texts
+            .iter()
+            .map(|t| {
+                if t.is_empty() {
+                    Some(f64::NAN)
+                } else {
+                    t.parse().ok()
+                }
+            })
+            .collect();
+        order.sort_by(|&a, &b| {
+            let ordering = match (texts[a].is_empty(), texts[b].is_empty()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => return Ordering::Greater,
+                (false, true) => return Ordering::Less,
+                (false, false) => match &numbers {
+                    Some(n) => n[a].partial_cmp(&n[b]).unwrap_or(Ordering::Equal),
+                    None => texts[a].to_lowercase().cmp(&texts[b].to_lowercase()),
+                },
+            };
+            if descending {
+                ordering.reverse()
+            } else {
+                ordering
+            }
+        });
+        order
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn ranked_sorting_keeps_the_plain_rule(
+            texts in proptest::collection::vec(
+                proptest::prop_oneof!["", "[aAbB]{1,2}", "-?[0-9]{1,2}(\\.[05])?", "É|é|e"],
+                0..60,
+            ),
+            descending: bool,
+            numeric: bool,
+            seed: u64,
+        ) {
+            let texts: Vec<String> = if numeric {
+                texts.into_iter().filter(|t| t.is_empty() || t.parse::<f64>().is_ok()).collect()
+            } else {
+                texts
+            };
+            // Any starting order (a sort already made), as grouping passes one.
+            let mut order: Vec<usize> = (0..texts.len()).collect();
+            let mut state = seed | 1;
+            for i in (1..order.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                order.swap(i, usize::try_from(state % (i as u64 + 1)).unwrap());
+            }
+            let cows: Vec<std::borrow::Cow<'_, str>> =
+                texts.iter().map(|t| std::borrow::Cow::Borrowed(t.as_str())).collect();
+            proptest::prop_assert_eq!(
+                reorder_by(&cows, descending, order.clone()),
+                reorder_plainly(&texts, descending, order)
+            );
+        }
     }
 
     #[test]

@@ -40,8 +40,7 @@ pub(super) struct Amounts {
 impl Amounts {
     /// Reads column `column` of `table`.
     pub(super) fn of(table: &TableModel, column: usize) -> Self {
-        let texts: Vec<std::borrow::Cow<'_, str>> =
-            (0..table.len()).map(|r| table.cell(r, column)).collect();
+        let texts = table.column_cells(column);
         let places = texts
             .iter()
             .filter_map(|t| t.split_once('.').map(|(_, f)| f.len()))

@@ -32,7 +32,8 @@ pub struct Reports {
     export: Option<Task<Result<Option<PathBuf>, UserError>>>,
 }
 
-/// Reads every page of `path` with `params`, paged by `key`, as one answer.
+/// Reads every page of `path` with `params`, paged by `key` (`key gt last`: each page is
+/// found by its key, not by reading past the ones before it), as one answer.
 async fn read_all(
     client: api::ApiClient,
     request: ApiRequest,
@@ -40,6 +41,7 @@ async fn read_all(
 ) -> Result<Arc<Answered>, UserError> {
     let options = api::PageOptions {
         order_by: key,
+        keyset: true,
         ..api::PageOptions::default()
     };
     calls::fetch_all_pages(client, request, options, false, |_| {}).await
