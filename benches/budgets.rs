@@ -59,6 +59,9 @@ struct Sizes {
     idle_seconds: f64,
 }
 
+/// One part of the benchmark: it adds its rows.
+type Part = fn(&mut Vec<Row>, &Sizes);
+
 fn main() {
     // `cargo bench` passes --bench; `cargo test --all-targets` runs a small smoke version.
     let full = std::env::args().any(|a| a == "--bench");
@@ -82,15 +85,33 @@ fn main() {
         }
     };
     let mut rows = Vec::new();
-    if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some() {
-        start_and_idle(&mut rows, &sizes);
-    } else {
-        println!("no display: start-up and idle rows skipped (scripts/bench.sh runs under Xvfb)");
+    // `SAGE200_BENCH_ONLY=ledger_grid` (names below, comma-separated) runs only those parts,
+    // for measuring one change; scripts/bench.sh runs them all.
+    let only = std::env::var("SAGE200_BENCH_ONLY").ok();
+    let wanted = |name: &str| {
+        only.as_ref()
+            .is_none_or(|o| o.split(',').any(|n| n == name))
+    };
+    if wanted("start_and_idle") {
+        if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some() {
+            start_and_idle(&mut rows, &sizes);
+        } else {
+            println!(
+                "no display: start-up and idle rows skipped (scripts/bench.sh runs under Xvfb)"
+            );
+        }
     }
-    browse_and_answers(&mut rows, &sizes);
-    paging_speed_up(&mut rows, &sizes);
-    ledger_scale(&mut rows, &sizes);
-    ledger_grid(&mut rows, &sizes);
+    let parts: [(&str, Part); 4] = [
+        ("browse_and_answers", browse_and_answers),
+        ("paging_speed_up", paging_speed_up),
+        ("ledger_scale", ledger_scale),
+        ("ledger_grid", ledger_grid),
+    ];
+    for (name, part) in parts {
+        if wanted(name) {
+            part(&mut rows, &sizes);
+        }
+    }
 
     println!();
     println!("| what | measured | budget | met |");

@@ -48,7 +48,7 @@ fn main() {
         for in_flight in [1, 2, 3, 4] {
             let options = PageOptions {
                 page_size: 5000,
-                                in_flight,
+                in_flight,
                 order_by: "id".into(),
                 keyset: false,
             };

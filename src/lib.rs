@@ -10,6 +10,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod collection;
 pub mod demo_server;
 pub mod document;
 pub mod export;

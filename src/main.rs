@@ -45,6 +45,28 @@ struct Cli {
 enum Commands {
     /// Run the demo server (a simulator of Sage ID and the Sage 200 API) on its own.
     DemoServer(DemoServerArgs),
+    /// Bring collections in from Postman and take them out again (for scripts and CI).
+    #[command(subcommand)]
+    Collection(CollectionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum CollectionCommand {
+    /// Read a Postman collection (format v2.0 or v2.1) into a new collection folder, and
+    /// say what was read and what was kept differently.
+    Import {
+        /// The Postman collection file (`*.postman_collection.json`).
+        file: PathBuf,
+        /// The folder to make (it must not hold a collection already).
+        dir: PathBuf,
+    },
+    /// Write a collection folder as a Postman v2.1 collection file.
+    Export {
+        /// The collection folder (with its `collection.toml`).
+        dir: PathBuf,
+        /// The file to write.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +114,7 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Some(Commands::DemoServer(args)) => runtime.block_on(run_demo_server(args)),
+        Some(Commands::Collection(command)) => run_collection(command),
         None => run_app(
             &runtime,
             &paths,
@@ -108,6 +131,31 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_collection(command: CollectionCommand) -> Result<(), String> {
+    use sage200_desk::collection::{export_postman_file, import_postman_file};
+    use std::io::Write as _;
+    let lines = match command {
+        CollectionCommand::Import { file, dir } => {
+            let mut lines = import_postman_file(&file, &dir)?.lines();
+            lines.push(format!("Written to {}", dir.display()));
+            lines
+        }
+        CollectionCommand::Export { dir, file } => {
+            export_postman_file(&dir, &file)?;
+            vec![format!("Written to {}", file.display())]
+        }
+    };
+    // The summary is the command's output; a reader that stops early (`| head`) is no
+    // failure of the import.
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            break;
+        }
+    }
+    Ok(())
 }
 
 fn init_logging(paths: &AppPaths) {

@@ -52,6 +52,7 @@ const NO_IO: &[Forbid] = &[
     no("crate::api::"),
     no("crate::auth::"),
     no("crate::export::"),
+    no("crate::collection::"),
     no("crate::demo_server"),
     no("crate::app"),
     no("screens::calls"),
@@ -185,6 +186,14 @@ const RULES: &[Rule] = &[
     Rule {
         files: Files::Under("src/export"),
         forbidden: &[no("reqwest")],
+    },
+    Rule {
+        files: Files::Under("src/collection"),
+        forbidden: NO_UI,
+    },
+    Rule {
+        files: Files::Under("src/collection"),
+        forbidden: &[no("reqwest"), no("crate::api"), no("crate::document")],
     },
     Rule {
         files: Files::Under("src/demo_server"),

@@ -670,6 +670,16 @@ mod tests {
     }
 
     #[test]
+    fn a_field_first_seen_after_empty_records_stays_in_its_row() {
+        let b = body(r#"[{},{},{"a":1},{"b":2},{"a":3,"b":4}]"#);
+        let table = b.table.as_ref().unwrap();
+        assert_eq!(table.columns, ["a", "b"]);
+        let rows: Vec<Vec<_>> = (0..5).map(|r| table.row(r)).collect();
+        assert_eq!(rows, [["", ""], ["", ""], ["1", ""], ["", "2"], ["3", "4"]]);
+        assert_eq!(table.column_cells(0), ["", "", "1", "", "3"]);
+    }
+
+    #[test]
     fn the_tree_lists_children_from_the_bytes() {
         let b = body(r#"{"a":{"b":[1,2,3]},"c":"d"}"#);
         let doc = b.doc.as_ref().unwrap();

@@ -5,6 +5,7 @@
 
 mod answer;
 mod body;
+mod cells;
 mod charset;
 mod flat;
 mod joined;

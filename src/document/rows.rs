@@ -8,6 +8,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use super::answer::JsonDoc;
+use super::cells::Cells;
 use super::scan::{Child, Kind, Span, to_u32, value_text};
 
 /// Rows and columns of an array of records: the cells are spans into the body, read when
@@ -26,8 +27,8 @@ pub struct TableModel {
 }
 
 /// A run of rows: their cells, row-major over the run's own columns, as spans from the
-/// run's `base` (`start << 32 | end`, 0 for a missing field), and where each table column
-/// is among them. A run never spans more than 4 GB of text, so its offsets fit 32 bits.
+/// run's `base` ([`Cells`]), and where each table column is among them. A run never spans
+/// more than 4 GB of text, so its offsets fit 32 bits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Chunk {
     pub(super) first_row: usize,
@@ -35,7 +36,7 @@ pub(super) struct Chunk {
     pub(super) width: usize,
     /// For each column of the table, its place in this run (`u32::MAX`: absent).
     pub(super) local: Vec<u32>,
-    pub(super) cells: Vec<u64>,
+    pub(super) cells: Cells,
     /// Where the run's offsets count from in the document.
     pub(super) base: u64,
     /// The run's text from `base` on (shared with the document, not copied): cells are
@@ -43,8 +44,7 @@ pub(super) struct Chunk {
     pub(super) bytes: Bytes,
 }
 
-/// A cell's span packed from `base` (a value never starts at its record's first byte, so
-/// no packed cell is 0).
+/// A record's span packed from `base`, `start << 32 | end` (the run's place of it).
 fn pack(at: Span, base: u64) -> u64 {
     ((at.start - base) << 32) | (at.end - base)
 }
@@ -72,11 +72,11 @@ pub(super) fn runs_of(records: &[Child]) -> Option<Vec<std::ops::Range<usize>>> 
 }
 
 /// Columns, chunks and repeated fields, as [`read_cells`] reads them.
-type Cells = (Vec<String>, Vec<Chunk>, Vec<(usize, usize)>);
+type ReadCells = (Vec<String>, Vec<Chunk>, Vec<(usize, usize)>);
 
 /// The cells of `records` (all objects) in runs: the columns in first-seen order, one
 /// chunk per run of [`runs_of`], and the fields a record gives twice as `(row, column)`.
-fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<Cells> {
+fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<ReadCells> {
     let mut columns: Vec<String> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut duplicates = Vec::new();
@@ -88,9 +88,11 @@ fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<Cells> {
         // The matrix is laid out for the columns seen so far and widened in the rare
         // case a later record brings a new field.
         let mut width = columns.len();
-        let mut cells: Vec<u64> = Vec::with_capacity(rows * width);
+        let mut cells = Cells::default();
+        let mut row: Vec<Option<Span>> = Vec::new();
         for (r, item) in records[run.clone()].iter().enumerate() {
-            let mut row = vec![0u64; width];
+            row.clear();
+            row.resize(width, None);
             for member in doc.scan(item.value) {
                 let Some(key) = member.key else { continue };
                 let name = doc.key(key);
@@ -102,24 +104,18 @@ fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<Cells> {
                     columns.len() - 1
                 };
                 if column >= row.len() {
-                    row.resize(column + 1, 0);
+                    row.resize(column + 1, None);
                 }
-                if row[column] != 0 {
+                if row[column].is_some() {
                     duplicates.push((run.start + r, column));
                 }
-                row[column] = pack(member.value, base);
+                row[column] = Some(member.value.shifted_back(base));
             }
             if row.len() > width {
-                let wider = row.len();
-                let mut widened = Vec::with_capacity(rows * wider);
-                for old in cells.chunks(width.max(1)).take(r) {
-                    widened.extend_from_slice(old);
-                    widened.resize(widened.len() + wider - old.len(), 0);
-                }
-                cells = widened;
-                width = wider;
+                cells = cells.widened(r, width, row.len());
+                width = row.len();
             }
-            cells.extend_from_slice(&row);
+            cells.push(item.value.shifted_back(base), &row);
         }
         chunks.push(Chunk {
             first_row: run.start,
@@ -211,10 +207,8 @@ impl TableModel {
     /// A cell's text (empty for a missing field or `null`).
     #[must_use]
     pub fn cell(&self, row: usize, column: usize) -> Cow<'_, str> {
-        self.packed(row, column)
-            .map_or(Cow::Borrowed(""), |(chunk, packed)| {
-                self.read(chunk, packed)
-            })
+        self.local_cell(row, column)
+            .map_or(Cow::Borrowed(""), |(chunk, at)| self.read(chunk, at))
     }
 
     /// Every cell of `column`, in row order: [`Self::cell`] for each row, read run by run.
@@ -225,21 +219,14 @@ impl TableModel {
             // Rows no run holds (a hand-made table's) read as empty.
             cells.resize(chunk.first_row, Cow::Borrowed(""));
             match chunk.local.get(column).map(|&l| l as usize) {
-                Some(local) if local < chunk.width => cells.extend(
-                    chunk
-                        .cells
-                        .iter()
-                        .skip(local)
-                        .step_by(chunk.width)
-                        .take(chunk.rows)
-                        .map(|&packed| {
-                            if packed == 0 {
-                                Cow::Borrowed("")
-                            } else {
-                                self.read(chunk, packed)
-                            }
-                        }),
-                ),
+                Some(local) if local < chunk.width => {
+                    cells.extend((0..chunk.rows).map(|r| {
+                        chunk
+                            .cells
+                            .get(r * chunk.width + local, chunk.width)
+                            .map_or(Cow::Borrowed(""), |at| self.read(chunk, at))
+                    }));
+                }
                 _ => cells.resize(chunk.first_row + chunk.rows, Cow::Borrowed("")),
             }
         }
@@ -247,9 +234,9 @@ impl TableModel {
         cells
     }
 
-    /// The text of a packed cell of `chunk`: scalars straight from the run's bytes.
-    fn read<'a>(&'a self, chunk: &'a Chunk, packed: u64) -> Cow<'a, str> {
-        let at = super::joined::unpack(packed);
+    /// The text of a cell of `chunk` (`at` from its base): scalars straight from the
+    /// run's bytes.
+    fn read<'a>(&'a self, chunk: &'a Chunk, at: Span) -> Cow<'a, str> {
         let bytes = chunk.bytes.get(at.within(0)).unwrap_or_default();
         match bytes.first() {
             Some(b'{' | b'[') => self.doc.text(at.shifted(chunk.base)),
@@ -257,25 +244,26 @@ impl TableModel {
         }
     }
 
-    /// The run holding `row` and the cell's packed span in it; `None` for a missing field.
-    fn packed(&self, row: usize, column: usize) -> Option<(&Chunk, u64)> {
+    /// The run holding `row` and where the cell lies from its base; `None` for a missing
+    /// field.
+    fn local_cell(&self, row: usize, column: usize) -> Option<(&Chunk, Span)> {
         let index = self.chunks.partition_point(|c| c.first_row + c.rows <= row);
         let chunk = self.chunks.get(index).filter(|c| row >= c.first_row)?;
         let local = *chunk.local.get(column)? as usize;
         if local >= chunk.width {
             return None;
         }
-        let packed = *chunk
+        let at = chunk
             .cells
-            .get((row - chunk.first_row) * chunk.width + local)?;
-        (packed != 0).then_some((chunk, packed))
+            .get((row - chunk.first_row) * chunk.width + local, chunk.width)?;
+        Some((chunk, at))
     }
 
     /// Where a cell's value lies in [`Self::doc`]; `None` for a missing field.
     #[must_use]
     pub fn cell_span(&self, row: usize, column: usize) -> Option<Span> {
-        let (chunk, packed) = self.packed(row, column)?;
-        Some(super::joined::unpack(packed).shifted(chunk.base))
+        let (chunk, at) = self.local_cell(row, column)?;
+        Some(at.shifted(chunk.base))
     }
 
     /// The document the cells lie in.

@@ -18,6 +18,15 @@ impl Span {
         to_usize(self.start - base)..to_usize(self.end - base)
     }
 
+    /// The span counted from `base` (a place in the text, within a piece of it).
+    #[must_use]
+    pub(super) fn shifted_back(self, base: u64) -> Self {
+        Self {
+            start: self.start - base,
+            end: self.end - base,
+        }
+    }
+
     /// The span moved by `by` bytes (a span of a piece of the text, placed in the text).
     #[must_use]
     pub(super) fn shifted(self, by: u64) -> Self {
@@ -183,8 +192,8 @@ pub(super) fn scan_children(b: &[u8], container: Span) -> Vec<Child> {
 pub(super) const LINE_OFFSET_BITS: u32 = 48;
 
 /// Pretty-printed lines, as offsets into the body: each packs where the line's first token
-/// starts (low [`LINE_OFFSET_BITS`] bits) and its depth (the high 16 bits; bodies are
-/// checked with `serde_json`, whose nesting limit is 128).
+/// starts (low [`LINE_OFFSET_BITS`] bits) and its depth (the high 16 bits, held at 65,535
+/// for deeper nesting: lines are shown indented at most 64 levels anyway).
 pub(super) fn pretty_lines(b: &[u8]) -> Vec<u64> {
     let pack = |offset: usize, depth: u32| {
         (offset as u64 & ((1 << LINE_OFFSET_BITS) - 1))

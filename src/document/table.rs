@@ -138,10 +138,11 @@ pub fn reorder_rows(
 
 /// [`reorder_rows`] over keys already read (`texts[row]`), for callers that use them again.
 ///
-/// Each distinct text is ranked once (numbers as numbers when every one is a number, else
-/// lowercase text; empty last either way), then the rows are put in order of their ranks
-/// by a stable sort of `(rank, row)` pairs, which reads memory in order: a column of few
-/// values (a nominal code, a currency) costs little more than a pass over its rows.
+/// Numbers (when every cell is one) are sorted as `(number, row)` pairs. Text is ranked
+/// once per distinct value, lowercase, and the rows put in order of their ranks by a
+/// stable sort of `(rank, row)` pairs, which reads memory in order: a column of few values
+/// (a currency, an account type) costs little more than a pass over its rows. Empty cells
+/// come last either way.
 #[must_use]
 pub(super) fn reorder_by(
     texts: &[std::borrow::Cow<'_, str>],
@@ -149,6 +150,38 @@ pub(super) fn reorder_by(
     order: Vec<usize>,
 ) -> Vec<usize> {
     use std::cmp::Ordering;
+    // Numbers as numbers when every cell is one: each row's number is read once and the
+    // rows sorted as (number, row) pairs.
+    let numbers: Option<Vec<Option<f64>>> = texts
+        .iter()
+        .map(|t| {
+            if t.is_empty() {
+                Some(None)
+            } else {
+                t.parse::<f64>().ok().map(Some)
+            }
+        })
+        .collect();
+    if let Some(numbers) = numbers {
+        let mut keyed: Vec<(Option<f64>, usize)> = order
+            .into_iter()
+            .map(|row| (numbers.get(row).copied().flatten(), row))
+            .collect();
+        keyed.sort_by(|(a, _), (b, _)| match (a, b) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(_), None) => Ordering::Less,
+            (Some(a), Some(b)) => {
+                let ordering = a.partial_cmp(b).unwrap_or(Ordering::Equal);
+                if descending {
+                    ordering.reverse()
+                } else {
+                    ordering
+                }
+            }
+        });
+        return keyed.into_iter().map(|(_, row)| row).collect();
+    }
     let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
     let mut distinct: Vec<&str> = Vec::new();
     let row_ids: Vec<u32> = texts
@@ -160,30 +193,13 @@ pub(super) fn reorder_by(
             })
         })
         .collect();
-    let numbers: Option<Vec<f64>> = distinct
-        .iter()
-        .map(|t| {
-            if t.is_empty() {
-                Some(f64::NAN)
-            } else {
-                t.parse::<f64>().ok()
-            }
-        })
-        .collect();
-    let lower: Vec<String> = if numbers.is_some() {
-        Vec::new()
-    } else {
-        distinct.iter().map(|t| t.to_lowercase()).collect()
-    };
+    let lower: Vec<String> = distinct.iter().map(|t| t.to_lowercase()).collect();
     let compare = |a: usize, b: usize| {
         let ordering = match (distinct[a].is_empty(), distinct[b].is_empty()) {
             (true, true) => Ordering::Equal,
             (true, false) => return Ordering::Greater,
             (false, true) => return Ordering::Less,
-            (false, false) => match &numbers {
-                Some(n) => n[a].partial_cmp(&n[b]).unwrap_or(Ordering::Equal),
-                None => lower[a].cmp(&lower[b]),
-            },
+            (false, false) => lower[a].cmp(&lower[b]),
         };
         if descending {
             ordering.reverse()

@@ -3,6 +3,7 @@
 //! and `chrono` (for dates) are used here: no I/O, no egui, no networking, and nothing from the crate's
 //! other modules.
 
+mod collection;
 mod curl;
 mod customer;
 mod display;
@@ -11,6 +12,7 @@ mod format;
 mod history;
 mod json_text;
 mod odata;
+mod postman;
 mod profile;
 mod request;
 mod response;
@@ -19,6 +21,7 @@ mod secret;
 mod site;
 mod user;
 
+pub use collection::{Body, Collection, Folder, FormPart, Item, SavedRequest, Variable};
 pub use curl::{
     CurlRequest, Imported, ReadFile, Shell, TOKEN_PLACEHOLDER, from_curl, from_curl_reading,
     option_table as curl_option_table, quote_bash, quote_cmd, quote_powershell, to_curl,
@@ -32,6 +35,10 @@ pub use json_text::mend_lone_surrogates;
 pub use odata::{
     Combine, CompareOp, Condition, FilterGroup, FilterItem, FilterValue, MAX_TOP, ODataQuery,
     QueryError, check_filter,
+};
+pub use postman::{
+    ImportNote, ImportSummary, PostmanImport, SCHEMA_V2_1, from_postman, is_credential_name,
+    is_written_out, to_postman,
 };
 pub use profile::{
     DEFAULT_SCOPES, DEMO_CLIENT_ID, Edition, Profile, ProfileField, RedirectHost, RedirectSettings,

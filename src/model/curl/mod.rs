@@ -17,6 +17,7 @@ pub use export::{
     CurlRequest, TOKEN_PLACEHOLDER, quote_bash, quote_cmd, quote_powershell, to_curl,
 };
 pub use import::{Imported, ReadFile, from_curl, from_curl_reading};
+pub(crate) use query::apply_pairs;
 pub use shell::Shell;
 
 use super::odata::ODataQuery;

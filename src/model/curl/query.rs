@@ -11,10 +11,21 @@ pub(super) fn apply_query(
     query: &str,
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
-    let mut seen: Vec<String> = Vec::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
+    let pairs = query.split('&').filter(|p| !p.is_empty()).map(|pair| {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let (key, value) = (percent_decode(key), percent_decode(value));
+        (percent_decode(key), percent_decode(value))
+    });
+    apply_pairs(draft, pairs, notes)
+}
+
+/// [`apply_query`] for parameters already decoded, in order (a saved request's).
+pub(crate) fn apply_pairs(
+    draft: &mut RequestDraft,
+    pairs: impl IntoIterator<Item = (String, String)>,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
+    let mut seen: Vec<String> = Vec::new();
+    for (key, value) in pairs {
         if key.starts_with('$') {
             if seen.contains(&key) {
                 notes.push(format!(

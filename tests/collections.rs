@@ -1,0 +1,515 @@
+//! Collections: Postman's files in and out (the real public collections in
+//! `../shared/data/postman-collections/`, Postman's own v2.1.0 schema in
+//! `../shared/data/postman-schema/`), and collections kept as folders of TOML files.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
+use std::path::{Path, PathBuf};
+
+use sage200_desk::collection::{read_collection, write_collection};
+use sage200_desk::model::{
+    Body, Collection, Item, KeyValue, SavedRequest, Variable, from_postman, to_postman,
+};
+use serde_json::Value;
+
+fn shared(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(path)
+}
+
+/// Every shared Postman collection: its file name and text.
+fn postman_files() -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(shared("postman-collections"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 9, "the nine shared collections");
+    files
+}
+
+/// Folders and requests in a Postman file, counted from its JSON.
+fn count_items(items: &[Value]) -> (usize, usize) {
+    let (mut folders, mut requests) = (0, 0);
+    for item in items {
+        if let Some(inner) = item.get("item").and_then(Value::as_array) {
+            let (f, r) = count_items(inner);
+            folders += 1 + f;
+            requests += r;
+        } else {
+            requests += 1;
+        }
+    }
+    (folders, requests)
+}
+
+fn validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(shared("postman-schema/collection-v2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    jsonschema::draft4::new(&schema).unwrap()
+}
+
+#[test]
+fn every_shared_collection_imports_with_each_item_accounted_for() {
+    for (name, text) in postman_files() {
+        let raw: Value = serde_json::from_str(&text).unwrap();
+        let imported = from_postman(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (folders, requests) = count_items(raw["item"].as_array().unwrap());
+        let summary = &imported.summary;
+        assert_eq!(
+            (summary.folders, summary.requests),
+            (folders, requests),
+            "{name}: every item is a folder or a request"
+        );
+        assert_eq!(imported.collection.folder_count(), folders, "{name}");
+        assert_eq!(imported.collection.requests().len(), requests, "{name}");
+        assert_eq!(
+            imported.collection.name,
+            raw["info"]["name"].as_str().unwrap()
+        );
+        let lines = summary.lines();
+        assert!(
+            lines[0].contains(&format!("{requests} requests")),
+            "{name}: {lines:?}"
+        );
+        // Scripts, examples and auth are in the notes, never dropped silently.
+        let has_scripts = text.contains("\"listen\"") && text.contains("\"exec\"");
+        if has_scripts && text.contains("\"exec\": [\n") {
+            assert!(
+                summary.notes.iter().any(|n| n.what.contains("script")),
+                "{name}: scripts noticed"
+            );
+        }
+        // Nothing that looks like a credential written out is kept.
+        for (_, request) in imported.collection.requests() {
+            sage200_desk::collection::check_no_secrets(&request.name, request)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+}
+
+#[test]
+fn what_each_shared_collection_holds_is_kept() {
+    let import = |file: &str| {
+        from_postman(
+            &std::fs::read_to_string(shared(&format!("postman-collections/{file}"))).unwrap(),
+        )
+        .unwrap()
+    };
+    // Switched-off query parameters stay switched off (380 of 393 in this file).
+    let onlyoffice = import("onlyoffice-docspace-api.postman_collection.json");
+    let query: Vec<&KeyValue> = onlyoffice
+        .collection
+        .requests()
+        .into_iter()
+        .flat_map(|(_, r)| r.query.iter())
+        .collect();
+    assert_eq!(query.len(), 393);
+    assert_eq!(query.iter().filter(|q| !q.enabled).count(), 380);
+    // `baseUrl` declared twice: the last value is kept, and that is said.
+    let base: Vec<&Variable> = onlyoffice
+        .collection
+        .variables
+        .iter()
+        .filter(|v| v.key == "baseUrl")
+        .collect();
+    assert_eq!(base.len(), 1);
+    assert_eq!(base[0].value, "http://localhost:8092");
+    assert!(
+        onlyoffice
+            .summary
+            .notes
+            .iter()
+            .any(|n| n.what.contains("baseUrl is declared twice"))
+    );
+
+    // v2.0.0 with the legacy `variables`, URLs as plain strings, path variables by `id`.
+    let esign = import("docusign-esignature-rest-api-2020-v2.0.0.postman_collection.json");
+    assert_eq!(esign.summary.format, "v2.0.0");
+    let bearer_dropped = esign
+        .summary
+        .notes
+        .iter()
+        .filter(|n| n.what.contains("Authorization: Bearer"))
+        .count();
+    assert_eq!(
+        bearer_dropped, 363,
+        "the bearer header of every request that has one"
+    );
+    // The three Basic headers name their credential by a variable: kept as written.
+    let basic: Vec<String> = esign
+        .collection
+        .requests()
+        .iter()
+        .flat_map(|(_, r)| r.headers.iter())
+        .filter(|h| h.key == "Authorization")
+        .map(|h| h.value.clone())
+        .collect();
+    assert_eq!(basic, ["Basic {{encodeIkeyIsec}}"; 3]);
+    assert!(
+        esign
+            .collection
+            .requests()
+            .iter()
+            .all(|(_, r)| !r.url.is_empty())
+    );
+
+    // GraphQL becomes the JSON body a GraphQL server reads.
+    let xray = import("xray-cloud-graphql-api.postman_collection.json");
+    let graphql: Vec<Value> = xray
+        .collection
+        .requests()
+        .iter()
+        .filter_map(|(_, r)| match &r.body {
+            Body::Raw { text, .. } if text.contains("\"query\"") => serde_json::from_str(text).ok(),
+            _ => None,
+        })
+        .collect();
+    assert!(graphql.len() >= 112, "{}", graphql.len());
+    assert!(
+        graphql
+            .iter()
+            .all(|g| g["query"].is_string() && g.get("variables").is_some())
+    );
+    // Folders four deep.
+    assert!(
+        xray.collection
+            .requests()
+            .iter()
+            .any(|(folders, _)| folders.len() == 4)
+    );
+    // File bodies are kept by their path and noticed.
+    assert!(
+        xray.collection
+            .requests()
+            .iter()
+            .any(|(_, r)| matches!(r.body, Body::File { .. }))
+    );
+
+    // Form data with files, urlencoded bodies, request auth overrides.
+    let admin = import("docusign-admin-api.postman_collection.json");
+    let files = admin
+        .collection
+        .requests()
+        .iter()
+        .filter_map(|(_, r)| match &r.body {
+            Body::FormData(parts) => Some(parts.iter().filter(|p| p.file).count()),
+            _ => None,
+        })
+        .sum::<usize>();
+    assert_eq!(files, 6);
+    assert!(
+        admin
+            .summary
+            .notes
+            .iter()
+            .any(|n| n.what.contains("\"oauth2\""))
+    );
+    assert!(
+        admin
+            .summary
+            .notes
+            .iter()
+            .any(|n| n.what.contains("\"basic\""))
+    );
+
+    // `:id` path variables with their values.
+    let adyen = import("adyen-balance-platform-configuration-v2.postman_collection.json");
+    let with_path_variables = adyen
+        .collection
+        .requests()
+        .iter()
+        .filter(|(_, r)| !r.path_variables.is_empty() && r.url.contains("/:"))
+        .count();
+    assert_eq!(with_path_variables, 76);
+    // The api key the collection's auth names is noted by its kind, its value not kept.
+    assert!(
+        adyen
+            .summary
+            .notes
+            .iter()
+            .any(|n| n.what.contains("\"apikey\""))
+    );
+    assert!(!format!("{:?}", adyen.collection).contains("YOUR_X-API-KEY"));
+}
+
+#[test]
+fn exports_pass_postmans_schema_and_read_back_unchanged() {
+    let validator = validator();
+    for (name, text) in postman_files() {
+        let collection = from_postman(&text).unwrap().collection;
+        let exported = to_postman(&collection);
+        let problems: Vec<String> = validator
+            .iter_errors(&exported)
+            .take(5)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
+        let again = from_postman(&serde_json::to_string_pretty(&exported).unwrap()).unwrap();
+        assert_eq!(again.collection, collection, "{name}: read back unchanged");
+    }
+    // A collection made here, with paths under the Sage API: Postman can send it once
+    // the token, site and company are set.
+    let made = sage_collection();
+    let exported = to_postman(&made);
+    assert!(validator.is_valid(&exported));
+    let first = &exported["item"][0]["item"][0]["request"];
+    assert_eq!(
+        first["url"]["raw"],
+        "{{sage200BaseUrl}}/customers?$select=id,name&$filter=balance gt 0"
+    );
+    assert_eq!(first["header"][0]["value"], "{{site_id}}");
+    assert_eq!(exported["auth"]["type"], "bearer");
+    assert_eq!(
+        from_postman(&exported.to_string()).unwrap().collection,
+        made
+    );
+}
+
+/// A small collection as a Sage 200 developer would keep one.
+fn sage_collection() -> Collection {
+    let request = |name: &str, method: &str, url: &str| SavedRequest {
+        name: name.to_owned(),
+        method: method.to_owned(),
+        url: url.to_owned(),
+        ..SavedRequest::default()
+    };
+    let on = |key: &str, value: &str| KeyValue {
+        enabled: true,
+        key: key.to_owned(),
+        value: value.to_owned(),
+    };
+    let mut list = request("List customers", "GET", "customers");
+    list.query = vec![
+        on("$select", "id,name"),
+        on("$filter", "balance gt 0"),
+        KeyValue {
+            enabled: false,
+            ..on("$top", "10")
+        },
+    ];
+    "Customers who owe us.\n\nSecond paragraph.".clone_into(&mut list.description);
+    let mut create = request("Create customer", "POST", "customers");
+    create.body = Body::Raw {
+        text: "{\n  \"reference\": \"NEW01\",\n  \"name\": \"New Ltd\"\n}".to_owned(),
+        language: "json".to_owned(),
+    };
+    let mut one = request("One customer", "GET", "customers/:id");
+    one.path_variables = vec![Variable {
+        key: "id".into(),
+        value: "{{customer_id}}".into(),
+        enabled: true,
+        ..Variable::default()
+    }];
+    Collection {
+        name: "Sage 200 — customers".to_owned(),
+        description: "Requests against the demo.".to_owned(),
+        variables: vec![
+            Variable {
+                key: "customer_id".into(),
+                value: "42".into(),
+                enabled: true,
+                ..Variable::default()
+            },
+            Variable {
+                key: "api_secret".into(),
+                secret: true,
+                enabled: true,
+                ..Variable::default()
+            },
+        ],
+        items: vec![
+            Item::Folder(sage200_desk::model::Folder {
+                name: "Customers".to_owned(),
+                items: vec![
+                    Item::Request(list),
+                    Item::Request(create),
+                    Item::Request(one),
+                ],
+                ..Default::default()
+            }),
+            Item::Request(request("Sites", "GET", "sites")),
+        ],
+    }
+}
+
+#[test]
+fn collections_are_folders_of_toml_files_that_read_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = sage_collection();
+    write_collection(dir.path(), &made).unwrap();
+    let files = |dir: &Path| {
+        let mut names: Vec<String> = walk(dir)
+            .iter()
+            .map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        files(dir.path()),
+        [
+            "collection.toml",
+            "customers/create-customer.toml",
+            "customers/folder.toml",
+            "customers/list-customers.toml",
+            "customers/one-customer.toml",
+            "sites.toml",
+        ]
+    );
+    let text = std::fs::read_to_string(dir.path().join("customers/create-customer.toml")).unwrap();
+    assert!(text.contains("method = \"POST\""), "{text}");
+    assert!(
+        text.contains("\"reference\": \"NEW01\","),
+        "the body's lines as lines: {text}"
+    );
+    let top = std::fs::read_to_string(dir.path().join("collection.toml")).unwrap();
+    assert!(top.contains("order = ["), "{top}");
+    assert!(
+        top.contains("secret = true") && !top.contains("api_secret\"\nvalue"),
+        "{top}"
+    );
+    assert_eq!(read_collection(dir.path()).unwrap(), made);
+
+    // Writing again changes no file; a request written by hand is read after the others.
+    let before: Vec<_> = walk(dir.path())
+        .iter()
+        .map(|p| (p.clone(), std::fs::metadata(p).unwrap().modified().unwrap()))
+        .collect();
+    write_collection(dir.path(), &made).unwrap();
+    for (path, modified) in before {
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            modified,
+            "{path:?}"
+        );
+    }
+    std::fs::write(dir.path().join("by-hand.toml"), "url = \"suppliers\"\n").unwrap();
+    let read = read_collection(dir.path()).unwrap();
+    let Item::Request(by_hand) = read.items.last().unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        (by_hand.method.as_str(), by_hand.url.as_str()),
+        ("GET", "suppliers")
+    );
+
+    // Reordered and renamed: files follow, the old ones go.
+    let mut changed = made.clone();
+    changed.items.reverse();
+    if let Item::Request(sites) = &mut changed.items[0] {
+        sites.name = "All sites".to_owned();
+    }
+    write_collection(dir.path(), &changed).unwrap();
+    assert!(!dir.path().join("sites.toml").exists());
+    assert!(dir.path().join("all-sites.toml").exists());
+    assert_eq!(read_collection(dir.path()).unwrap(), changed);
+
+    // A credential written out is refused, and nothing is written.
+    let mut leaky = changed.clone();
+    if let Item::Request(sites) = &mut leaky.items[0] {
+        sites.headers.push(KeyValue {
+            enabled: true,
+            key: "X-Api-Key".into(),
+            value: "sk_live_123".into(),
+        });
+    }
+    let refused = write_collection(dir.path(), &leaky)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("X-Api-Key") && refused.contains("{{x_api_key}}"),
+        "{refused}"
+    );
+    assert!(
+        !walk(dir.path())
+            .iter()
+            .any(|p| std::fs::read_to_string(p).unwrap().contains("sk_live"))
+    );
+}
+
+#[test]
+fn every_shared_collection_round_trips_through_its_folder() {
+    for (name, text) in postman_files() {
+        let collection = from_postman(&text).unwrap().collection;
+        let dir = tempfile::tempdir().unwrap();
+        write_collection(dir.path(), &collection).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(read_collection(dir.path()).unwrap(), collection, "{name}");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_command_line_imports_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let exe = env!("CARGO_BIN_EXE_sage200-desk");
+    let file = shared("postman-collections/xero-oauth2.postman_collection.json");
+    let out = std::process::Command::new(exe)
+        .args(["collection", "import"])
+        .arg(&file)
+        .arg(dir.path().join("xero"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("4 requests"), "{said}");
+    assert!(said.contains("script"), "{said}");
+    assert!(dir.path().join("xero/collection.toml").is_file());
+
+    let back = dir.path().join("xero.postman_collection.json");
+    let out = std::process::Command::new(exe)
+        .args(["collection", "export"])
+        .arg(dir.path().join("xero"))
+        .arg(&back)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let exported: Value = serde_json::from_str(&std::fs::read_to_string(&back).unwrap()).unwrap();
+    assert!(validator().is_valid(&exported));
+
+    // A file that is not a collection: a message and a failing status.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"not\": \"postman\"}").unwrap();
+    let out = std::process::Command::new(exe)
+        .args(["collection", "import"])
+        .arg(&bad)
+        .arg(dir.path().join("nothing"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a Postman collection"));
+    assert!(!dir.path().join("nothing").exists());
+}
