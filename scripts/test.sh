@@ -18,6 +18,7 @@ packages=(
   dpkg-dev binutils desktop-file-utils appstream xdg-utils curl
   libreoffice-calc-nogui
   at-spi2-core gir1.2-atspi-2.0 python3-gi
+  python3-requests nodejs
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -20,9 +20,10 @@ use std::sync::{Arc, Mutex};
 use proptest::prelude::*;
 use sage200_desk::api::{ApiClient, ApiRequest, CompanyScope, StaticToken, build_http_client};
 use sage200_desk::model::{
-    HttpMethod, KeyValue, Profile, RequestDraft, Secret, Shell, from_curl, from_curl_reading,
+    CodeLanguage, HttpMethod, KeyValue, Profile, RequestDraft, Secret, Shell, from_curl,
+    from_curl_reading,
 };
-use sage200_desk::screens::request::{build_request, curl_command};
+use sage200_desk::screens::request::{build_request, code_for, curl_command};
 
 /// What reached the recording server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -682,4 +683,152 @@ fn copied_commands_send_what_the_app_sends_and_read_back_the_same() {
             Ok(())
         })
         .unwrap();
+}
+
+/// An interpreter for generated code: Debian's python3 (with `python3-requests`) and node.
+fn interpreter(language: CodeLanguage) -> Option<&'static str> {
+    let (program, probe): (&str, &[&str]) = match language {
+        CodeLanguage::Python => ("/usr/bin/python3", &["-c", "import requests"]),
+        CodeLanguage::JavaScript => ("node", &["-e", "fetch"]),
+        CodeLanguage::CSharp | CodeLanguage::PowerShell => return None,
+    };
+    let found = Command::new(program)
+        .args(probe)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    found.then_some(program)
+}
+
+/// Headers as a server compares them: names in lower case, without what each client adds
+/// on its own to carry the request (host, agent, encodings, fetch's CORS mode).
+fn carried_headers(recorded: &Recorded, app: &Recorded) -> Vec<(String, String)> {
+    const TRANSPORT: [&str; 6] = [
+        "host",
+        "user-agent",
+        "accept-encoding",
+        "content-length",
+        "connection",
+        "sec-fetch-mode",
+    ];
+    let app_has = |name: &str| {
+        app.headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    };
+    let mut headers: Vec<(String, String)> = recorded
+        .headers
+        .iter()
+        .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
+        .filter(|(n, _)| !TRANSPORT.contains(&n.as_str()))
+        // fetch says `accept-language: *` when the request does not.
+        .filter(|(n, _)| n != "accept-language" || app_has(n))
+        .collect();
+    headers.sort();
+    headers
+}
+
+#[test]
+fn copied_code_sends_what_the_app_sends() {
+    let server = Recorder::start();
+    let client = server.client();
+    let base = format!("{}/", server.base);
+    let company = company();
+    let dir = tempfile::tempdir().unwrap();
+    let mut ran = 0;
+    for language in [CodeLanguage::Python, CodeLanguage::JavaScript] {
+        let Some(program) = interpreter(language) else {
+            assert!(
+                std::env::var_os("SAGE200_REQUIRE_BROWSER").is_none(),
+                "{program:?} is required here",
+                program = language.label()
+            );
+            continue;
+        };
+        let file = dir.path().join(format!("request.{}", language.extension()));
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+            cases: 24,
+            ..ProptestConfig::default()
+        });
+        runner
+            .run(&draft_strategy(), |draft| {
+                let Ok(request) = build_request(&draft, Some(&company)) else {
+                    return Ok(());
+                };
+                let by_app = server.app_sends(&client, &request);
+                let code = code_for(&draft, Some(&company), &base, language, None).unwrap();
+                std::fs::write(&file, &code).unwrap();
+                server.take();
+                let out = Command::new(program)
+                    .arg(&file)
+                    .env("SAGE200_TOKEN", "test-token")
+                    .output()
+                    .unwrap();
+                prop_assert!(
+                    out.status.success(),
+                    "{}: {}\n{code}",
+                    language.label(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let by_code = server.take().pop().unwrap();
+                prop_assert_eq!(&by_code.method, &by_app.method, "{}", code);
+                prop_assert_eq!(&by_code.path, &by_app.path, "{}", code);
+                prop_assert_eq!(
+                    decoded_query(&by_code.raw_query),
+                    decoded_query(&by_app.raw_query),
+                    "{}",
+                    code
+                );
+                prop_assert_eq!(&by_code.body, &by_app.body, "{}", code);
+                prop_assert_eq!(
+                    carried_headers(&by_code, &by_app),
+                    carried_headers(&by_app, &by_app),
+                    "{}",
+                    code
+                );
+                Ok(())
+            })
+            .unwrap();
+        ran += 1;
+    }
+    assert!(ran > 0 || std::env::var_os("SAGE200_REQUIRE_BROWSER").is_none());
+}
+
+/// C# and PowerShell cannot run here: their code for one request of each kind is compared
+/// with files a person has read (`tests/data/codegen/`). `UPDATE_GOLDEN=1` writes them anew
+/// (then read the diff before committing).
+#[test]
+fn csharp_and_powershell_code_matches_the_reviewed_files() {
+    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/codegen");
+    let company = company();
+    let base = "https://api.columbus.sage.com/uk/sage200extra/accounts/v1/";
+    let mut list = RequestDraft::default();
+    list.query.filter = "name eq 'O''Brien & Sons'".to_owned();
+    list.query.select = vec!["id".into(), "name".into(), "balance".into()];
+    let create = RequestDraft {
+        method: HttpMethod::Post,
+        path: "customers".to_owned(),
+        body: "{\n  \"reference\": \"OBR01\",\n  \"name\": \"O'Brien \\\"Ltd\\\" & Café\"\n}"
+            .to_owned(),
+        headers: vec![KeyValue {
+            enabled: true,
+            key: "X-Trace".to_owned(),
+            value: "abc-123".to_owned(),
+        }],
+        ..RequestDraft::default()
+    };
+    for (name, draft) in [("list_customers", &list), ("create_customer", &create)] {
+        for language in [CodeLanguage::CSharp, CodeLanguage::PowerShell] {
+            let code = code_for(draft, Some(&company), base, language, None).unwrap();
+            let path = folder.join(format!("{name}.{}", language.extension()));
+            if std::env::var_os("UPDATE_GOLDEN").is_some() {
+                std::fs::create_dir_all(&folder).unwrap();
+                std::fs::write(&path, &code).unwrap();
+            }
+            let reviewed = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 writes it)", path.display()));
+            assert_eq!(code, reviewed, "{}", path.display());
+        }
+    }
 }

@@ -329,6 +329,23 @@ fn requests_copy_as_curl_without_the_token_and_paste_back() {
     );
     assert!(command.contains("X-Company: 102"));
 
+    // The same request as C# code, the token read from the environment.
+    h.get_by_label("Copy as code").click();
+    let mut code = None;
+    for _ in 0..5 {
+        h.step();
+        code = code.or_else(|| support::copied_text(&h));
+    }
+    let code = code.expect("code copied to the clipboard");
+    h.run();
+    assert!(code.contains("new HttpClient()"), "{code}");
+    assert!(code.contains("\"X-Company\", \"102\""), "{code}");
+    assert!(
+        code.contains("GetEnvironmentVariable(\"SAGE200_TOKEN\")")
+            && !code.contains(token.expose()),
+        "{code}"
+    );
+
     // The copied command runs against the demo server once the token is filled in.
     let filled =
         sage200_desk::model::from_curl(&command, &h.state().shared().api_base_url).unwrap();

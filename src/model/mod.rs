@@ -3,6 +3,7 @@
 //! and `chrono` (for dates) are used here: no I/O, no egui, no networking, and nothing from the crate's
 //! other modules.
 
+mod codegen;
 mod collection;
 mod curl;
 mod customer;
@@ -21,6 +22,7 @@ mod secret;
 mod site;
 mod user;
 
+pub use codegen::{CodeLanguage, to_code};
 pub use collection::{Body, Collection, Folder, FormPart, Item, SavedRequest, Variable};
 pub use curl::{
     CurlRequest, Imported, ReadFile, Shell, TOKEN_PLACEHOLDER, from_curl, from_curl_reading,

@@ -3,7 +3,7 @@
 //! and reading the files a pasted command names.
 
 use crate::api::CompanyScope;
-use crate::model::{CurlRequest, RequestDraft, Shell};
+use crate::model::{CodeLanguage, CurlRequest, RequestDraft, Shell};
 use crate::screens::shared::UserError;
 
 use super::build_request;
@@ -19,37 +19,76 @@ pub fn curl_command(
     shell: Shell,
     token: Option<&str>,
 ) -> Result<String, UserError> {
-    let request = build_request(draft, company)?;
-    let mut url = format!("{base_url}{}", request.path);
-    if !request.query.is_empty() {
-        url.push('?');
-        url.push_str(&crate::model::encode_query(&request.query));
-    }
-    let mut headers = Vec::new();
-    if let Some(company) = &request.company {
-        headers.push(("X-Site".to_owned(), company.site_id.clone()));
-        headers.push(("X-Company".to_owned(), company.company_id.to_string()));
-    }
-    headers.extend(request.headers.iter().cloned());
-    let body = request
-        .body
-        .as_deref()
-        .map(|b| String::from_utf8_lossy(b).into_owned());
-    let method = draft.method;
-    crate::model::to_curl(
-        &CurlRequest {
-            method,
-            url: &url,
-            headers: &headers,
-            body: body.as_deref(),
-        },
-        shell,
-        token,
-    )
-    .map_err(|message| UserError {
+    let sent = Sent::of(draft, company, base_url)?;
+    crate::model::to_curl(&sent.request(), shell, token).map_err(|message| UserError {
         message,
         advice: "Copy it for another shell.".to_owned(),
     })
+}
+
+/// The request a draft makes, as a program in `language` (C#, Python, JavaScript,
+/// PowerShell): exactly what the app would send, as [`curl_command`] writes it for curl.
+///
+/// # Errors
+/// The draft cannot be sent (the same message as Send).
+pub fn code_for(
+    draft: &RequestDraft,
+    company: Option<&CompanyScope>,
+    base_url: &str,
+    language: CodeLanguage,
+    token: Option<&str>,
+) -> Result<String, UserError> {
+    let sent = Sent::of(draft, company, base_url)?;
+    Ok(crate::model::to_code(&sent.request(), language, token))
+}
+
+/// What the app sends for a draft: the full URL, the headers beyond `Accept` and
+/// `Authorization`, and the body.
+struct Sent {
+    method: crate::model::HttpMethod,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+}
+
+impl Sent {
+    fn of(
+        draft: &RequestDraft,
+        company: Option<&CompanyScope>,
+        base_url: &str,
+    ) -> Result<Self, UserError> {
+        let request = build_request(draft, company)?;
+        let mut url = format!("{base_url}{}", request.path);
+        if !request.query.is_empty() {
+            url.push('?');
+            url.push_str(&crate::model::encode_query(&request.query));
+        }
+        let mut headers = Vec::new();
+        if let Some(company) = &request.company {
+            headers.push(("X-Site".to_owned(), company.site_id.clone()));
+            headers.push(("X-Company".to_owned(), company.company_id.to_string()));
+        }
+        headers.extend(request.headers.iter().cloned());
+        let body = request
+            .body
+            .as_deref()
+            .map(|b| String::from_utf8_lossy(b).into_owned());
+        Ok(Self {
+            method: draft.method,
+            url,
+            headers,
+            body,
+        })
+    }
+
+    fn request(&self) -> CurlRequest<'_> {
+        CurlRequest {
+            method: self.method,
+            url: &self.url,
+            headers: &self.headers,
+            body: self.body.as_deref(),
+        }
+    }
 }
 
 /// Reads a file a pasted command names (`-d @/path/body.json`): absolute paths only, as the

@@ -8,7 +8,7 @@ mod state;
 mod update;
 pub mod view;
 
-pub use curl::curl_command;
+pub use curl::{code_for, curl_command};
 pub use state::{RequestTab, State};
 pub use update::{RequestBuilder, build_request};
 
@@ -44,6 +44,15 @@ pub enum Command {
         include_token: bool,
         /// The shell the command is written for.
         shell: Shell,
+    },
+    /// Copy a tab's request as a program in a language (the token only when asked for).
+    CopyCode {
+        /// The tab.
+        tab: u64,
+        /// Put the real access token in the code instead of reading `SAGE200_TOKEN`.
+        include_token: bool,
+        /// The language.
+        language: crate::model::CodeLanguage,
     },
     /// Hide the notes a pasted command left on a tab.
     DismissNotes(u64),

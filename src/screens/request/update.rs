@@ -18,9 +18,25 @@ use crate::screens::calls;
 use crate::screens::history;
 use crate::screens::shared::UserError;
 
-use super::curl::curl_command;
+use super::curl::{code_for, curl_command};
 use super::{Command, RequestTab, State};
 
+/// What a copy writes: a curl command for a shell, or a program in a language.
+#[derive(Debug, Clone, Copy)]
+enum CopyTarget {
+    Curl(Shell),
+    Code(crate::model::CodeLanguage),
+}
+
+impl CopyTarget {
+    /// "curl for bash", "Python (requests)": for the notice.
+    fn label(self) -> String {
+        match self {
+            Self::Curl(shell) => format!("curl for {}", shell.label()),
+            Self::Code(language) => language.label().to_owned(),
+        }
+    }
+}
 /// The request builder: its tabs and the work in flight for them.
 #[derive(Default)]
 pub struct RequestBuilder {
@@ -32,7 +48,7 @@ pub struct RequestBuilder {
     searches: HashMap<u64, Task<Found>>,
     template: Option<(u64, Task<Result<String, UserError>>)>,
     save: Option<Task<Result<Option<calls::Written>, UserError>>>,
-    curl: Option<Task<Result<String, UserError>>>,
+    curl: Option<Task<Result<(String, String), UserError>>>,
     import: Option<Task<Result<crate::model::Imported, String>>>,
 }
 
@@ -123,7 +139,12 @@ impl RequestBuilder {
                 tab,
                 include_token,
                 shell,
-            } => self.copy_curl(cx, tab, include_token, shell),
+            } => self.copy_as(cx, tab, include_token, CopyTarget::Curl(shell)),
+            Command::CopyCode {
+                tab,
+                include_token,
+                language,
+            } => self.copy_as(cx, tab, include_token, CopyTarget::Code(language)),
             Command::SortAnswer {
                 tab,
                 column,
@@ -273,26 +294,35 @@ impl RequestBuilder {
         }));
     }
 
-    fn copy_curl(&mut self, cx: &mut Services, id: u64, include_token: bool, shell: Shell) {
+    /// Copies a tab's request as curl for a shell or as code in a language: checked now,
+    /// so a request that cannot be sent is never copied in part; the token is fetched only
+    /// when it is to be included.
+    fn copy_as(&mut self, cx: &mut Services, id: u64, include_token: bool, target: CopyTarget) {
         let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
             return;
         };
         let company = cx.company_scope();
         let draft = tab.draft.clone();
         let base = cx.shared.api_base_url.clone();
-        // Checked now, so a request that cannot be sent is never copied in part.
-        if let Err(problem) = curl_command(&draft, company.as_ref(), &base, shell, None) {
-            cx.shared.error = Some(problem);
-            return;
-        }
-        if !include_token {
-            if let Ok(command) = curl_command(&draft, company.as_ref(), &base, shell, None) {
-                cx.egui.copy_text(command);
-                cx.shared.notice = Some(format!(
-                    "Copied as curl for {}; the token is read from SAGE200_TOKEN.",
-                    shell.label()
-                ));
+        let write = move |token: Option<&str>| match target {
+            CopyTarget::Curl(shell) => curl_command(&draft, company.as_ref(), &base, shell, token),
+            CopyTarget::Code(language) => {
+                code_for(&draft, company.as_ref(), &base, language, token)
             }
+        };
+        let without_token = match write(None) {
+            Ok(text) => text,
+            Err(problem) => {
+                cx.shared.error = Some(problem);
+                return;
+            }
+        };
+        if !include_token {
+            cx.egui.copy_text(without_token);
+            cx.shared.notice = Some(format!(
+                "Copied as {}; the token is read from SAGE200_TOKEN.",
+                target.label()
+            ));
             return;
         }
         let Some(session) = cx.session.clone() else {
@@ -307,7 +337,7 @@ impl RequestBuilder {
                 message: e.to_string(),
                 advice: "Sign in again.".to_owned(),
             })?;
-            curl_command(&draft, company.as_ref(), &base, shell, Some(token.expose()))
+            Ok((write(Some(token.expose()))?, target.label()))
         }));
     }
 
@@ -570,13 +600,14 @@ impl RequestBuilder {
         }
     }
 
-    /// Takes a finished Copy as curl (with the token) and Save answer.
+    /// Takes a finished Copy as curl or code (with the token) and Save answer.
     pub fn poll_copies(&mut self, cx: &mut Services) {
         match finished(&mut self.curl) {
-            Some(Ok(command)) => {
-                cx.egui.copy_text(command);
-                cx.shared.notice =
-                    Some("Copied as curl with your access token: keep it private.".to_owned());
+            Some(Ok((text, what))) => {
+                cx.egui.copy_text(text);
+                cx.shared.notice = Some(format!(
+                    "Copied as {what} with your access token: keep it private."
+                ));
             }
             Some(Err(error)) => cx.shared.error = Some(error),
             None => {}
