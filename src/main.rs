@@ -51,11 +51,12 @@ enum Commands {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::doc_markdown)] // clap shows these lines as the help, where backticks would show
 enum CollectionCommand {
-    /// Read a Postman collection (format v2.0 or v2.1) into a new collection folder, and
-    /// say what was read and what was kept differently.
+    /// Read a Postman collection (format v2.0 or v2.1) or an OpenAPI 3 document into a new
+    /// collection folder, and say what was read and what was kept differently.
     Import {
-        /// The Postman collection file (`*.postman_collection.json`).
+        /// The Postman collection (`*.postman_collection.json`) or OpenAPI (JSON) file.
         file: PathBuf,
         /// The folder to make (it must not hold a collection already).
         dir: PathBuf,
@@ -134,11 +135,11 @@ fn main() -> ExitCode {
 }
 
 fn run_collection(command: CollectionCommand) -> Result<(), String> {
-    use sage200_desk::collection::{export_postman_file, import_postman_file};
+    use sage200_desk::collection::{export_postman_file, import_file};
     use std::io::Write as _;
     let lines = match command {
         CollectionCommand::Import { file, dir } => {
-            let mut lines = import_postman_file(&file, &dir)?.lines();
+            let mut lines = import_file(&file, &dir)?;
             lines.push(format!("Written to {}", dir.display()));
             lines
         }

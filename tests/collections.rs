@@ -513,3 +513,109 @@ fn the_command_line_imports_and_exports() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a Postman collection"));
     assert!(!dir.path().join("nothing").exists());
 }
+
+#[test]
+fn sages_openapi_files_become_collections_of_every_operation() {
+    let validator = validator();
+    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/sage200-openapi");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10);
+    let mut total = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let document: Value = serde_json::from_str(&text).unwrap();
+        let operations: usize = document["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|item| {
+                ["get", "post", "put", "patch", "delete"]
+                    .iter()
+                    .filter(|m| item.get(**m).is_some())
+                    .count()
+            })
+            .sum();
+        let collection = sage200_desk::api::collection_from_openapi(&text).unwrap();
+        assert_eq!(
+            collection.requests().len(),
+            operations,
+            "{}",
+            file.display()
+        );
+        assert_eq!(collection.name, document["info"]["title"].as_str().unwrap());
+        // Every request is in the folder of its operation's first tag, and its path
+        // placeholders are path variables.
+        for (folders, request) in collection.requests() {
+            assert_eq!(folders.len(), 1, "{}: {}", file.display(), request.name);
+            for variable in &request.path_variables {
+                assert!(
+                    request.url.contains(&format!(":{}", variable.key)),
+                    "{}",
+                    request.url
+                );
+            }
+            assert!(!request.url.contains('{'), "{}", request.url);
+        }
+        let exported = to_postman(&collection);
+        assert!(validator.is_valid(&exported), "{}", file.display());
+        total += operations;
+    }
+    assert!(total >= 700, "{total}");
+
+    // A create starts from the record's required fields.
+    let sales = std::fs::read_to_string(folder.join("sales.json")).unwrap();
+    let collection = sage200_desk::api::collection_from_openapi(&sales).unwrap();
+    let create = collection
+        .requests()
+        .into_iter()
+        .find(|(_, r)| r.method == "POST" && r.url == "customers")
+        .unwrap()
+        .1;
+    let Body::Raw { text, language } = &create.body else {
+        panic!("{:?}", create.body)
+    };
+    assert_eq!(language, "json");
+    let body: Value = serde_json::from_str(text).unwrap();
+    let schema: Value = serde_json::from_str(&sales).unwrap();
+    for required in schema["components"]["schemas"]["customer"]["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        assert!(
+            body.get(required.as_str().unwrap()).is_some(),
+            "{required} in {text}"
+        );
+    }
+    let one = collection
+        .requests()
+        .into_iter()
+        .find(|(_, r)| r.method == "GET" && r.url == "customers/:id")
+        .unwrap()
+        .1;
+    assert_eq!(one.path_variables[0].key, "id");
+
+    // From the command line, into a folder that reads back as the same collection.
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sage200-desk"))
+        .args(["collection", "import"])
+        .arg(folder.join("sales.json"))
+        .arg(dir.path().join("sales"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("OpenAPI"));
+    assert_eq!(
+        read_collection(&dir.path().join("sales")).unwrap(),
+        collection
+    );
+}

@@ -193,7 +193,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         files: Files::Under("src/collection"),
-        forbidden: &[no("reqwest"), no("crate::api"), no("crate::document")],
+        forbidden: &[no("reqwest"), no("crate::document")],
     },
     Rule {
         files: Files::Under("src/demo_server"),

@@ -226,31 +226,7 @@ impl Catalogue {
     /// writable fields of its records, with empty values of the right kind.
     #[must_use]
     pub fn template_for(&self, path: &str) -> Option<String> {
-        let endpoint = self.find_for(path)?;
-        let fields: Vec<&FieldInfo> = endpoint
-            .fields
-            .iter()
-            .filter(|f| !f.read_only && !matches!(f.kind, FieldKind::Object | FieldKind::List))
-            .collect();
-        if fields.is_empty() {
-            return None;
-        }
-        let mut body = serde_json::Map::new();
-        // Required fields first, then a few common writable ones, so the template stays short.
-        for field in fields
-            .iter()
-            .filter(|f| f.required)
-            .chain(fields.iter().filter(|f| !f.required).take(8))
-        {
-            let value = match field.kind {
-                FieldKind::Integer => Value::from(0),
-                FieldKind::Decimal => Value::from(0.0),
-                FieldKind::Boolean => Value::Bool(false),
-                _ => Value::String(String::new()),
-            };
-            body.insert(field.name.clone(), value);
-        }
-        serde_json::to_string_pretty(&Value::Object(body)).ok()
+        template_of(&self.find_for(path)?.fields)
     }
 
     /// The list resource a field refers to, read from Sage's naming: `currency_id` →
@@ -486,7 +462,36 @@ fn key_of(path: &str, fields: &[FieldInfo]) -> String {
 }
 
 /// `/customers/{Id}` → `customers/{id}`.
-fn normalise_path(raw: &str) -> String {
+/// A JSON body to start from for records with `fields`: the required and writable scalar
+/// fields, then a few more writable ones, with empty values of the right kind (pretty
+/// printed); `None` when no field is writable.
+pub(super) fn template_of(fields: &[FieldInfo]) -> Option<String> {
+    let fields: Vec<&FieldInfo> = fields
+        .iter()
+        .filter(|f| !f.read_only && !matches!(f.kind, FieldKind::Object | FieldKind::List))
+        .collect();
+    if fields.is_empty() {
+        return None;
+    }
+    let mut body = serde_json::Map::new();
+    // Required fields first, then a few common writable ones, so the template stays short.
+    for field in fields
+        .iter()
+        .filter(|f| f.required)
+        .chain(fields.iter().filter(|f| !f.required).take(8))
+    {
+        let value = match field.kind {
+            FieldKind::Integer => Value::from(0),
+            FieldKind::Decimal => Value::from(0.0),
+            FieldKind::Boolean => Value::Bool(false),
+            _ => Value::String(String::new()),
+        };
+        body.insert(field.name.clone(), value);
+    }
+    serde_json::to_string_pretty(&Value::Object(body)).ok()
+}
+
+pub(super) fn normalise_path(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut in_braces = false;
     for c in raw.trim_matches('/').chars() {
@@ -506,14 +511,14 @@ fn normalise_path(raw: &str) -> String {
     out
 }
 
-fn resolve<'a>(document: &'a Value, schema: &'a Value) -> Option<&'a Value> {
+pub(super) fn resolve<'a>(document: &'a Value, schema: &'a Value) -> Option<&'a Value> {
     match schema.get("$ref").and_then(Value::as_str) {
         Some(reference) => document.pointer(reference.strip_prefix('#')?),
         None => Some(schema),
     }
 }
 
-fn fields_of(document: &Value, schema: &Value) -> Vec<FieldInfo> {
+pub(super) fn fields_of(document: &Value, schema: &Value) -> Vec<FieldInfo> {
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)

@@ -7,6 +7,7 @@ mod client;
 mod error;
 mod http;
 mod list_facts;
+mod openapi_collection;
 mod paging;
 
 pub use crate::model::encode_query;
@@ -18,6 +19,7 @@ pub use client::{
 };
 pub use error::ApiError;
 pub use http::{CALL_TIMEOUT, build_http_client, build_http_client_with, check_health};
+pub use openapi_collection::collection_from_openapi;
 pub use paging::{
     PageOptions, Progress, fetch_all, fetch_all_mapped, with_tie_breaker, with_tie_breaker_on,
 };

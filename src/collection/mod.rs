@@ -44,25 +44,40 @@ pub enum CollectionError {
     Secret(String),
 }
 
-/// Reads the Postman collection `file` into a new collection folder `dir` and returns
-/// what the import read and kept differently (the command line's `collection import`).
+/// Reads a Postman collection (v2.0, v2.1) or an `OpenAPI` 3 document `file` into a new
+/// collection folder `dir` and returns what it read, as lines for people: for Postman,
+/// the import's summary (what was kept differently); for `OpenAPI`, the requests made (the
+/// command line's `collection import`).
 ///
 /// # Errors
-/// A sentence for people: the file cannot be read or is not a Postman v2 collection, `dir`
-/// already holds a collection, or the folder cannot be written.
-pub fn import_postman_file(file: &Path, dir: &Path) -> Result<crate::model::ImportSummary, String> {
+/// A sentence for people: the file cannot be read or is neither, `dir` already holds a
+/// collection, or the folder cannot be written.
+pub fn import_file(file: &Path, dir: &Path) -> Result<Vec<String>, String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("{} cannot be read: {e}", file.display()))?;
-    let imported =
-        crate::model::from_postman(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let said = |e: String| format!("{}: {e}", file.display());
+    let is_openapi = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}'))
+        .is_ok_and(|v| v.get("openapi").is_some());
+    let (collection, lines) = if is_openapi {
+        let collection = crate::api::collection_from_openapi(&text).map_err(said)?;
+        let line = format!(
+            "Read an OpenAPI document: {} requests in {} folders (one a tag), bodies from the required fields.",
+            collection.requests().len(),
+            collection.folder_count()
+        );
+        (collection, vec![line])
+    } else {
+        let imported = crate::model::from_postman(&text).map_err(said)?;
+        (imported.collection, imported.summary.lines())
+    };
     if dir.join(COLLECTION_FILE).exists() {
         return Err(format!(
             "{} already holds a collection; import into a new folder.",
             dir.display()
         ));
     }
-    write_collection(dir, &imported.collection).map_err(|e| e.to_string())?;
-    Ok(imported.summary)
+    write_collection(dir, &collection).map_err(|e| e.to_string())?;
+    Ok(lines)
 }
 
 /// Writes the collection in folder `dir` as a Postman v2.1 collection `file` (the command

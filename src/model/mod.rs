@@ -21,6 +21,7 @@ mod saved_view;
 mod secret;
 mod site;
 mod user;
+mod variables;
 
 pub use codegen::{CodeLanguage, to_code};
 pub use collection::{Body, Collection, Folder, FormPart, Item, SavedRequest, Variable};
@@ -52,3 +53,4 @@ pub use saved_view::{SavedView, VIEW_NAME_LIMIT, keep_view, same_name, view_name
 pub use secret::Secret;
 pub use site::{Company, Site, SiteCompany, group_sites};
 pub use user::CurrentUser;
+pub use variables::{VariableScope, references};
