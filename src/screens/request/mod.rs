@@ -3,6 +3,7 @@
 //! a table, a tree, raw text or headers; curl in and out; saving an answer to a file.
 
 mod answer_view;
+mod copy_view;
 mod curl;
 mod state;
 mod update;
