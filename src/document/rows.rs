@@ -215,23 +215,33 @@ impl TableModel {
     #[must_use]
     pub fn column_cells(&self, column: usize) -> Vec<Cow<'_, str>> {
         let mut cells = Vec::with_capacity(self.rows);
-        for chunk in &self.chunks {
-            // Rows no run holds (a hand-made table's) read as empty.
-            cells.resize(chunk.first_row, Cow::Borrowed(""));
-            match chunk.local.get(column).map(|&l| l as usize) {
-                Some(local) if local < chunk.width => {
-                    cells.extend((0..chunk.rows).map(|r| {
-                        chunk
-                            .cells
-                            .get(r * chunk.width + local, chunk.width)
-                            .map_or(Cow::Borrowed(""), |at| self.read(chunk, at))
-                    }));
-                }
-                _ => cells.resize(chunk.first_row + chunk.rows, Cow::Borrowed("")),
-            }
-        }
-        cells.resize(self.rows, Cow::Borrowed(""));
+        cells.extend(self.column_iter(column));
         cells
+    }
+
+    /// [`Self::column_cells`] one at a time, for a pass that keeps none of them.
+    pub fn column_iter(&self, column: usize) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+        let empty = || Cow::Borrowed("");
+        let mut next_row = 0;
+        let runs = self.chunks.iter().flat_map(move |chunk| {
+            // Rows no run holds (a hand-made table's) read as empty.
+            let gap = chunk.first_row.saturating_sub(next_row);
+            next_row = chunk.first_row + chunk.rows;
+            let local = chunk
+                .local
+                .get(column)
+                .map(|&l| l as usize)
+                .filter(|&l| l < chunk.width);
+            std::iter::repeat_with(empty)
+                .take(gap)
+                .chain((0..chunk.rows).map(move |r| {
+                    local
+                        .and_then(|local| chunk.cells.get(r * chunk.width + local, chunk.width))
+                        .map_or_else(empty, |at| self.read(chunk, at))
+                }))
+        });
+        let held: usize = self.chunks.last().map_or(0, |c| c.first_row + c.rows);
+        runs.chain(std::iter::repeat_with(empty).take(self.rows.saturating_sub(held)))
     }
 
     /// The text of a cell of `chunk` (`at` from its base): scalars straight from the

@@ -25,29 +25,65 @@ pub fn is_summable(name: &str, kind: ColumnKind) -> bool {
         && name != "id"
 }
 
-/// A summable column's amounts, each cell read once: the decimal places its values use
-/// (Sage's amounts have two; some five; at most 12) and every row's value in units of
-/// 10^-places (`None` for a cell that is empty or not a plain decimal).
+/// A summable column's amounts: the decimal places its values use (Sage's amounts have
+/// two; some five; at most 12) and every row's value in units of 10^-places, 8 bytes a
+/// row while every value fits an `i64` (16 for a column with a larger one).
 pub(super) struct Amounts {
     /// The column's index in the table.
     pub(super) column: usize,
     /// The places the values are scaled to.
     pub(super) places: usize,
     /// Each row's value.
-    pub(super) values: Vec<Option<i128>>,
+    values: Values,
+}
+
+/// Rows' values: `i64::MIN` (or `None`) for a cell that is empty or not a plain decimal.
+enum Values {
+    Small(Vec<i64>),
+    Big(Vec<Option<i128>>),
 }
 
 impl Amounts {
-    /// Reads column `column` of `table`.
+    /// Reads column `column` of `table`, in two passes over its cells (none kept).
     pub(super) fn of(table: &TableModel, column: usize) -> Self {
-        let texts = table.column_cells(column);
-        let places = texts
-            .iter()
+        let places = table
+            .column_iter(column)
             .filter_map(|t| t.split_once('.').map(|(_, f)| f.len()))
             .max()
             .unwrap_or(0)
             .min(12);
-        let values = texts.iter().map(|t| scaled(t, places)).collect();
+        let mut values = Values::Small(Vec::with_capacity(table.len()));
+        for text in table.column_iter(column) {
+            let value = scaled(&text, places);
+            let widen = match &mut values {
+                Values::Small(small) => match value.map(i64::try_from) {
+                    None => {
+                        small.push(i64::MIN);
+                        false
+                    }
+                    Some(Ok(v)) if v != i64::MIN => {
+                        small.push(v);
+                        false
+                    }
+                    Some(_) => true,
+                },
+                Values::Big(big) => {
+                    big.push(value);
+                    false
+                }
+            };
+            // A value past `i64`: every row 16 bytes from here on.
+            if widen && let Values::Small(small) = &values {
+                let mut big: Vec<Option<i128>> = Vec::with_capacity(table.len());
+                big.extend(
+                    small
+                        .iter()
+                        .map(|&v| (v != i64::MIN).then_some(i128::from(v))),
+                );
+                big.push(value);
+                values = Values::Big(big);
+            }
+        }
         Self {
             column,
             places,
@@ -55,11 +91,23 @@ impl Amounts {
         }
     }
 
+    /// Row `row`'s value.
+    fn value(&self, row: usize) -> Option<i128> {
+        match &self.values {
+            Values::Small(small) => small
+                .get(row)
+                .copied()
+                .filter(|&v| v != i64::MIN)
+                .map(i128::from),
+            Values::Big(big) => big.get(row).copied().flatten(),
+        }
+    }
+
     /// The exact total over `rows` (`None` when none of them holds a number).
     pub(super) fn total(&self, rows: impl Iterator<Item = usize>) -> Option<ColumnTotal> {
         let mut sum: i128 = 0;
         let mut counted = 0;
-        for value in rows.filter_map(|row| self.values.get(row).copied().flatten()) {
+        for value in rows.filter_map(|row| self.value(row)) {
             sum = sum.saturating_add(value);
             counted += 1;
         }
@@ -178,5 +226,20 @@ mod tests {
         assert_eq!(scaled("12.345", 2), None);
         assert_eq!(scaled("1.5", 2), Some(150));
         assert_eq!(scaled("abc", 2), None);
+    }
+
+    #[test]
+    fn amounts_past_64_bits_still_add_up() {
+        // The third value does not fit an i64 in pence: the column turns wide mid-way.
+        let t = table(
+            r#"[{"balance":1.25},{"balance":null},{"balance":123456789012345678901.50},{"balance":-0.25}]"#,
+        );
+        let kinds = column_kinds(&t);
+        let totals = column_totals(&t, &kinds);
+        assert_eq!(totals[0].sum, "123456789012345678902.50");
+        assert_eq!(totals[0].counted, 3);
+        let amounts = Amounts::of(&t, 0);
+        assert_eq!(amounts.total([0, 1, 3].into_iter()).unwrap().sum, "1.00");
+        assert!(amounts.total([1].into_iter()).is_none());
     }
 }
