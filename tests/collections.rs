@@ -619,3 +619,144 @@ fn sages_openapi_files_become_collections_of_every_operation() {
         collection
     );
 }
+
+#[test]
+fn imports_keep_no_credential_and_never_touch_what_is_not_theirs() {
+    let postman = serde_json::json!({
+        "info": { "name": "Mixed", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+        "variable": [
+            { "key": "apiKey", "value": "sk_live_abc" },
+            { "key": "tokenUrl", "value": "https://login.example.com/token" }
+        ],
+        "item": [
+            {
+                "name": "Log in",
+                "request": {
+                    "method": "POST",
+                    "url": {
+                        "raw": "https://api.example.com/accounts/v10/login?q=a%20b&pct=100%",
+                        "query": [
+                            { "key": "q", "value": "a%20b" },
+                            { "key": "pct", "value": "100%" }
+                        ]
+                    },
+                    "body": { "mode": "raw", "raw": "{\"user\":\"ann\",\"password\":\"hunter2\",\"nested\":{\"client_secret\":\"{{secret}}\"}}" }
+                }
+            },
+            {
+                "name": "Customers",
+                "request": { "method": "GET", "url": "https://api.columbus.sage.com/uk/sage200/accounts/v1/customers" }
+            }
+        ]
+    });
+    let imported = from_postman(&postman.to_string()).unwrap();
+    let requests = imported.collection.requests();
+    let login = requests[0].1;
+    assert_eq!(
+        login.url, "https://api.example.com/accounts/v10/login",
+        "not a Sage address"
+    );
+    assert_eq!(login.query[0].value, "a b", "escapes decoded");
+    assert_eq!(login.query[1].value, "100%", "a lone % kept");
+    let Body::Raw { text, .. } = &login.body else {
+        panic!()
+    };
+    let body: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(body["password"], "{{password}}");
+    assert_eq!(body["user"], "ann");
+    assert_eq!(body["nested"]["client_secret"], "{{secret}}");
+    assert!(!format!("{:?}", imported.collection).contains("hunter2"));
+    assert!(!format!("{:?}", imported.collection).contains("sk_live_abc"));
+    let variables = &imported.collection.variables;
+    assert!(variables[0].secret && variables[0].value.is_empty());
+    assert_eq!(
+        variables[1].value, "https://login.example.com/token",
+        "an address is no secret"
+    );
+    assert_eq!(requests[1].1.url, "customers");
+    assert!(
+        imported
+            .summary
+            .notes
+            .iter()
+            .any(|n| n.what.contains("is a Sage 200 API address"))
+    );
+    // Exported, the Sage token goes only to the Sage request.
+    let exported = to_postman(&imported.collection);
+    assert_eq!(exported["item"][0]["request"]["auth"]["type"], "noauth");
+    assert_eq!(exported["item"][1]["request"]["auth"]["type"], "bearer");
+    assert_eq!(
+        from_postman(&exported.to_string()).unwrap().collection,
+        imported.collection
+    );
+
+    // Into a folder that is not empty: refused, and what was there stays.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), "[package]\n").unwrap();
+    let file = dir.path().join("mixed.json");
+    std::fs::write(&file, postman.to_string()).unwrap();
+    let refused = sage200_desk::collection::import_file(&file, dir.path()).unwrap_err();
+    assert!(refused.contains("not empty"), "{refused}");
+    assert!(dir.path().join("Cargo.toml").exists());
+
+    // Saving never removes what is not the collection's.
+    let target = dir.path().join("mixed");
+    sage200_desk::collection::import_file(&file, &target).unwrap();
+    let mut collection = read_collection(&target).unwrap();
+    collection
+        .items
+        .push(Item::Folder(sage200_desk::model::Folder {
+            name: "Notes".into(),
+            items: vec![Item::Request(SavedRequest {
+                name: "x".into(),
+                url: "sites".into(),
+                ..SavedRequest::default()
+            })],
+            ..Default::default()
+        }));
+    write_collection(&target, &collection).unwrap();
+    std::fs::write(target.join("notes/README.md"), "mine").unwrap();
+    std::fs::write(target.join(".editorconfig.toml"), "mine").unwrap();
+    collection.items.pop();
+    write_collection(&target, &collection).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(target.join("notes/README.md")).unwrap(),
+        "mine"
+    );
+    assert!(!target.join("notes/folder.toml").exists() && !target.join("notes/x.toml").exists());
+    assert!(target.join(".editorconfig.toml").exists());
+    assert_eq!(read_collection(&target).unwrap(), collection);
+
+    // Credentials typed into a collection by hand are refused, wherever they are.
+    let mut leaky = collection.clone();
+    leaky.variables.push(Variable {
+        key: "client_secret".into(),
+        value: "abc".into(),
+        enabled: true,
+        ..Variable::default()
+    });
+    assert!(
+        write_collection(&target, &leaky)
+            .unwrap_err()
+            .to_string()
+            .contains("client_secret")
+    );
+    let mut leaky = collection.clone();
+    if let Item::Request(r) = &mut leaky.items[0] {
+        r.body = Body::Raw {
+            text: "{\"password\":\"hunter2\"}".into(),
+            language: "json".into(),
+        };
+    }
+    assert!(
+        write_collection(&target, &leaky)
+            .unwrap_err()
+            .to_string()
+            .contains("password")
+    );
+    let mut leaky = collection;
+    if let Item::Request(r) = &mut leaky.items[0] {
+        r.url = "https://ann:hunter2@api.example.com/x".into();
+    }
+    assert!(write_collection(&target, &leaky).is_err());
+}

@@ -413,7 +413,7 @@ fn requests_copy_as_curl_without_the_token_and_paste_back() {
         ("suppliers", Some(3))
     );
     assert_eq!(h.state().request().tabs.len(), 2);
-    h.get_by_label("GET suppliers");
+    assert!(h.query_all_by_label("GET suppliers").count() >= 2, "the tab and the tree");
 }
 
 #[test]
@@ -897,4 +897,114 @@ fn views_and_nested_lists_are_fetched_whole_in_their_own_key_order() {
         .unwrap();
     assert!(!table.is_empty());
     assert!((0..table.len()).all(|r| table.cell(r, customer) == "3"));
+}
+
+#[test]
+fn requests_are_kept_in_a_collection_folder_and_saved_with_ctrl_s() {
+    use sage200_desk::model::{Collection, Folder, Item, KeyValue, SavedRequest};
+    use sage200_desk::screens::request::Command as Request;
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 20, "collection", "Demo Trading Ltd");
+    // No collection yet: the panel says what one is for.
+    h.get_by_label_contains("No collection open");
+
+    let dir = tempfile::tempdir().unwrap();
+    let list = SavedRequest {
+        name: "List customers".into(),
+        url: "customers".into(),
+        query: vec![KeyValue {
+            enabled: true,
+            key: "$top".into(),
+            value: "5".into(),
+        }],
+        description: "Kept by hand.".into(),
+        ..SavedRequest::default()
+    };
+    let patch = SavedRequest {
+        name: "Patch one".into(),
+        method: "PATCH".into(),
+        url: "customers/1".into(),
+        ..SavedRequest::default()
+    };
+    let collection = Collection {
+        name: "Demo requests".into(),
+        items: vec![
+            Item::Folder(Folder {
+                name: "Customer requests".into(),
+                items: vec![Item::Request(list)],
+                ..Folder::default()
+            }),
+            Item::Request(patch),
+        ],
+        ..Collection::default()
+    };
+    sage200_desk::collection::write_collection(dir.path(), &collection).unwrap();
+    h.state_mut()
+        .handle(Request::OpenCollection(Some(dir.path().to_path_buf())));
+    support::step_until(&mut h, WAIT, "the collection", |app| {
+        app.request().collection.is_some()
+    });
+    h.run();
+    h.get_by_label("Customer requests").click();
+    h.run();
+    h.get_by_label("GET List customers").click();
+    h.run();
+    let draft = active_draft(&h);
+    assert_eq!(
+        (draft.path.as_str(), draft.query.top),
+        ("customers", Some(5))
+    );
+
+    // Changed: marked, then Ctrl+S writes the file and the mark goes.
+    type_into(&mut h, "$top", "7");
+    h.get_by_label_contains("GET customers •");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    let file = dir.path().join("customer-requests/list-customers.toml");
+    support::step_until(&mut h, WAIT, "the saved file", |_| {
+        std::fs::read_to_string(&file).is_ok_and(|t| t.contains("value = \"7\""))
+    });
+    support::step_until(&mut h, WAIT, "the mark to go", |app| {
+        app.request().tabs.iter().all(|t| !t.unsaved())
+    });
+    let saved = sage200_desk::collection::read_collection(dir.path()).unwrap();
+    let (_, kept) = saved.requests()[0];
+    assert_eq!(
+        kept.description, "Kept by hand.",
+        "what the builder has no field for stays"
+    );
+
+    // A new tab is saved as a new request at the top of the collection.
+    h.get_by_label("New request").click();
+    h.run();
+    type_into_path(&mut h, "suppliers");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    support::step_until(&mut h, WAIT, "the new request's file", |_| {
+        dir.path().join("suppliers.toml").is_file()
+    });
+
+    // Find by name or path.
+    h.get_by_label("Find request").click();
+    h.run();
+    h.get_by_label("Find request").type_text("suppl");
+    h.run();
+    assert!(h.query_all_by_label("GET suppliers").count() >= 2, "the tab and the tree");
+    assert!(h.query_by_label("GET List customers").is_none());
+
+    // A request the builder cannot send is said, not changed.
+    h.get_by_label("Find request").click();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    h.get_by_label("PATCH Patch one").click();
+    h.run();
+    let error = h.state().shared().error.clone().expect("said why");
+    assert!(error.message.contains("PATCH"), "{}", error.message);
+
+    // The collection and each tab's place in it survive a restart.
+    let persisted = h.state().persisted();
+    assert_eq!(
+        persisted.request_collection.dir.as_deref(),
+        Some(dir.path())
+    );
+    assert!(persisted.request_collection.tabs.iter().flatten().count() >= 2);
 }

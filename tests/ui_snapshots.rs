@@ -230,6 +230,51 @@ fn the_request_builder_with_an_answer() {
     );
     h.run();
     stable_snapshot(&mut h, "request_builder_curl_notes_dark").unwrap();
+
+    // A collection beside the tabs: Sage's sales OpenAPI file as one, a folder open, a
+    // request opened from it and changed since (marked •).
+    let dir = tempfile::tempdir().unwrap();
+    let sales = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/sage200-openapi/sales.json"),
+    )
+    .unwrap();
+    let mut collection = sage200_desk::api::collection_from_openapi(&sales).unwrap();
+    // A few of its folders, customers' first (its name not the navigation's).
+    collection.items.retain(|item| {
+        ["Customers", "Customer Contacts", "Customer Delivery Addresses", "Sales Orders"]
+            .contains(&item.name())
+    });
+    for item in &mut collection.items {
+        if let sage200_desk::model::Item::Folder(folder) = item
+            && folder.name == "Customers"
+        {
+            folder.name = "Customer records".to_owned();
+        }
+    }
+    collection.name = "Sage 200 sales".to_owned();
+    sage200_desk::collection::write_collection(&dir.path().join("sales"), &collection).unwrap();
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::OpenCollection(
+            Some(dir.path().join("sales")),
+        ));
+    support::step_until(
+        &mut h,
+        std::time::Duration::from_secs(15),
+        "the collection",
+        |app| app.request().collection.is_some(),
+    );
+    h.run();
+    h.get_by_label("Customer records").click();
+    h.run();
+    // The tree comes before the tabs (whose first is also "GET customers").
+    h.get_all_by_label("GET customers").next().unwrap().click();
+    h.run();
+    h.get_by_label("$top").click();
+    h.run();
+    h.get_by_label("$top").type_text("10");
+    h.run();
+    stable_snapshot(&mut h, "request_builder_collection_dark").unwrap();
 }
 
 /// A snapshot with what changes from run to run (the token expiry, durations, the demo

@@ -154,7 +154,8 @@ fn request_of(document: &Value, path: &str, method: &str, operation: &Value) -> 
         description.join("\n\n")
     };
     SavedRequest {
-        name: format!("{} {url}", method.to_ascii_uppercase()),
+        // The tree shows the method beside the name.
+        name: url.clone(),
         description,
         method: method.to_ascii_uppercase(),
         url,

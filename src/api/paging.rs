@@ -23,6 +23,8 @@ pub struct PageOptions {
     pub order_by: String,
     /// Page by the key instead of `$skip` when the order is the key alone: each page asks
     /// for `key gt <the last key seen>`, one after another, until a page comes back empty.
+    /// The key must tell records apart (an id): with a repeated key, records would be
+    /// skipped at page ends.
     /// A server then finds each page through its key rather than reading past every record
     /// before it (what `$skip` costs the demo, and a database's `OFFSET`); pages are not
     /// fetched in parallel.
@@ -218,8 +220,20 @@ where
         if facts.count == 0 {
             break;
         }
-        // A server that ignores the filter would send the same page for ever.
-        if facts.last_key.is_none() || facts.last_key == after {
+        // A server that ignores the filter would send the same page for ever, and one that
+        // ignores the order would skip records: each page must end past the one before.
+        let backwards = matches!(
+            (after.as_ref().and_then(serde_json::Value::as_f64), facts.last_key.as_ref().and_then(serde_json::Value::as_f64)),
+            (Some(before), Some(now)) if now <= before
+        );
+        if facts.last_key.is_none() {
+            return Err(ApiError::InvalidBody {
+                detail: format!(
+                    "the records on the page have no {key} to page by (keep it in $select)"
+                ),
+            });
+        }
+        if facts.last_key == after || backwards {
             return Err(ApiError::InvalidBody {
                 detail: format!("the server did not page by {key}"),
             });

@@ -117,6 +117,7 @@ impl SageApp {
                 persisted.request_tabs,
                 persisted.active_tab,
                 persisted.request_hidden_columns,
+                persisted.request_collection,
             ),
             history: history::History::default(),
             reports: reports::Reports::default(),

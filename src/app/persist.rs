@@ -53,6 +53,8 @@ pub struct PersistedState {
     pub customer_columns: ColumnChoices,
     /// Saved views of lists (columns, search, filter, sort and grouping by name).
     pub saved_views: Vec<crate::model::SavedView>,
+    /// The collection open in the request builder, and each tab's place in it.
+    pub request_collection: crate::screens::request::CollectionPlaces,
 }
 
 /// The built-in profiles, with the demo server's first when there is one.
@@ -116,6 +118,7 @@ impl SageApp {
         for tab in &self.request.state().tabs {
             tab.hidden_columns.hash(&mut hasher);
         }
+        self.request.places().hash(&mut hasher);
         let browse = self.browse.state();
         browse.query.resource.hash(&mut hasher);
         browse.remembered_columns.hash(&mut hasher);
@@ -145,6 +148,7 @@ impl SageApp {
             browse_columns: self.browse.state().remembered_columns.clone(),
             customer_columns: self.customers.list().remembered_columns.clone(),
             saved_views: shared.views.clone(),
+            request_collection: self.request.places(),
         }
     }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 pub use files::{BodyFile, RequestFile, Row, request_from_toml, request_to_toml};
 
-use crate::model::{Collection, Folder, Item, SavedRequest, is_credential_name, is_written_out};
+use crate::model::{Collection, Folder, Item, SavedRequest, holds_credential};
 
 /// The file at the top of a collection's folder.
 pub const COLLECTION_FILE: &str = "collection.toml";
@@ -70,9 +70,11 @@ pub fn import_file(file: &Path, dir: &Path) -> Result<Vec<String>, String> {
         let imported = crate::model::from_postman(&text).map_err(said)?;
         (imported.collection, imported.summary.lines())
     };
-    if dir.join(COLLECTION_FILE).exists() {
+    // A new or empty folder only: saving a collection removes the files of items it no
+    // longer has, and a folder of other things is not a collection's.
+    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
         return Err(format!(
-            "{} already holds a collection; import into a new folder.",
+            "{} is not empty; import into a new or empty folder.",
             dir.display()
         ));
     }
@@ -87,6 +89,8 @@ pub fn import_file(file: &Path, dir: &Path) -> Result<Vec<String>, String> {
 /// A sentence for people: the folder is not a collection, or the file cannot be written.
 pub fn export_postman_file(dir: &Path, file: &Path) -> Result<(), String> {
     let collection = read_collection(dir).map_err(|e| e.to_string())?;
+    // Files edited by hand are checked as saved ones are.
+    check_collection(&collection).map_err(|e| e.to_string())?;
     let json = serde_json::to_vec_pretty(&crate::model::to_postman(&collection))
         .map_err(|e| e.to_string())?;
     crate::export::save_atomically(file, &json).map_err(|e| e.to_string())
@@ -97,35 +101,109 @@ pub fn export_postman_file(dir: &Path, file: &Path) -> Result<(), String> {
 /// # Errors
 /// [`CollectionError::Secret`] naming the header, parameter or field that holds one.
 pub fn check_no_secrets(place: &str, request: &SavedRequest) -> Result<(), CollectionError> {
-    let fields = request
-        .headers
-        .iter()
-        .map(|h| ("header", &h.key, &h.value))
-        .chain(
-            request
-                .query
-                .iter()
-                .map(|q| ("query parameter", &q.key, &q.value)),
-        )
-        .chain(match &request.body {
-            crate::model::Body::UrlEncoded(fields) => fields
-                .iter()
-                .map(|f| ("form field", &f.key, &f.value))
-                .collect::<Vec<_>>(),
-            crate::model::Body::FormData(parts) => parts
-                .iter()
-                .filter(|p| !p.file)
-                .map(|p| ("form field", &p.key, &p.value))
-                .collect(),
-            _ => Vec::new(),
-        });
+    let mut fields: Vec<(&str, String, String)> = Vec::new();
+    let mut add = |what: &'static str, key: &str, value: &str| {
+        fields.push((what, key.to_owned(), value.to_owned()));
+    };
+    for h in &request.headers {
+        add("header", &h.key, &h.value);
+    }
+    for q in &request.query {
+        add("query parameter", &q.key, &q.value);
+    }
+    for v in request.path_variables.iter().filter(|v| !v.secret) {
+        add("path variable", &v.key, &v.value);
+    }
+    // A query or a user's password written into the address itself.
+    if let Some((_, query)) = request.url.split_once('?') {
+        for pair in query.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            add("query parameter", key, value);
+        }
+    }
+    if let Some((_, rest)) = request.url.split_once("://")
+        && let Some(authority) = rest.split('/').next()
+        && let Some((user, _)) = authority.split_once('@')
+        && user.contains(':')
+        && crate::model::is_written_out(user.split_once(':').map_or("", |(_, p)| p))
+    {
+        add("address", "password", "written out");
+    }
+    match &request.body {
+        crate::model::Body::UrlEncoded(rows) => {
+            for f in rows {
+                add("form field", &f.key, &f.value);
+            }
+        }
+        crate::model::Body::FormData(parts) => {
+            for p in parts.iter().filter(|p| !p.file) {
+                add("form field", &p.key, &p.value);
+            }
+        }
+        crate::model::Body::Raw { text, .. } => {
+            // The members of a JSON body, at any depth.
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+                let mut stack = vec![&value];
+                while let Some(value) = stack.pop() {
+                    match value {
+                        serde_json::Value::Object(map) => {
+                            for (key, member) in map {
+                                if let Some(text) = member.as_str() {
+                                    add("body field", key, text);
+                                }
+                                stack.push(member);
+                            }
+                        }
+                        serde_json::Value::Array(items) => stack.extend(items),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        crate::model::Body::File { .. } | crate::model::Body::None => {}
+    }
     for (what, key, value) in fields {
-        if is_credential_name(key) && is_written_out(value) {
-            return Err(CollectionError::Secret(format!(
-                "{place}: the {what} {key} holds a credential written out; collection files go into git, so write {{{{{}}}}} instead and set its value in an environment (kept in the system keyring).",
-                key.to_ascii_lowercase()
-                    .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
-            )));
+        if holds_credential(&key, &value) {
+            return Err(secret_error(place, what, &key));
+        }
+    }
+    Ok(())
+}
+
+fn secret_error(place: &str, what: &str, key: &str) -> CollectionError {
+    CollectionError::Secret(format!(
+        "{place}: the {what} {key} holds a credential written out; collection files go into git, so write {{{{{}}}}} instead and set its value in an environment (kept in the system keyring).",
+        key.to_ascii_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    ))
+}
+
+/// [`check_no_secrets`] for every request of a collection, and its variables: one with a
+/// credential's name and a value written out must be marked secret (its value then lives
+/// in the keyring, never in a file).
+///
+/// # Errors
+/// [`CollectionError::Secret`] for the first credential found, with where it is.
+pub fn check_collection(collection: &Collection) -> Result<(), CollectionError> {
+    let variables = |place: &str, vars: &[crate::model::Variable]| {
+        vars.iter()
+            .filter(|v| !v.secret && holds_credential(&v.key, &v.value))
+            .map(|v| secret_error(place, "variable", &v.key))
+            .next()
+            .map_or(Ok(()), Err)
+    };
+    variables(&collection.name, &collection.variables)?;
+    let mut stack: Vec<(String, &[Item])> = vec![(collection.name.clone(), &collection.items)];
+    while let Some((place, items)) = stack.pop() {
+        for item in items {
+            let here = format!("{place} / {}", item.name());
+            match item {
+                Item::Folder(folder) => {
+                    variables(&here, &folder.variables)?;
+                    stack.push((here, &folder.items));
+                }
+                Item::Request(request) => check_no_secrets(&here, request)?,
+            }
         }
     }
     Ok(())
@@ -145,8 +223,15 @@ pub fn slug(name: &str) -> String {
     }
     let slug = slug.trim_end_matches('-');
     let slug: String = slug.chars().take(60).collect();
+    // Names Windows keeps for devices, whatever the extension.
+    let reserved = matches!(slug.as_str(), "con" | "prn" | "aux" | "nul")
+        || (slug.len() == 4
+            && (slug.starts_with("com") || slug.starts_with("lpt"))
+            && slug.as_bytes()[3].is_ascii_digit());
     if slug.is_empty() {
         "item".to_owned()
+    } else if reserved {
+        format!("{slug}-item")
     } else {
         slug
     }
@@ -231,14 +316,7 @@ fn read_items(dir: &Path, order: &[String]) -> Result<Vec<Item>, CollectionError
 /// [`CollectionError`] when a file cannot be written, or a request holds a credential
 /// written out (then nothing is written).
 pub fn write_collection(dir: &Path, collection: &Collection) -> Result<(), CollectionError> {
-    for (folders, request) in collection.requests() {
-        let mut place = folders.join(" / ");
-        if !place.is_empty() {
-            place.push_str(" / ");
-        }
-        place.push_str(&request.name);
-        check_no_secrets(&place, request)?;
-    }
+    check_collection(collection)?;
     let order = write_items(dir, &collection.items)?;
     let top = files::FolderFile {
         name: collection.name.clone(),
@@ -273,8 +351,6 @@ fn write_items(dir: &Path, items: &[Item]) -> Result<Vec<String>, CollectionErro
         match item {
             Item::Folder(folder) => {
                 let path = dir.join(&name);
-                // A request file of the same name from before goes.
-                let _ = std::fs::remove_file(dir.join(format!("{name}.toml")));
                 let inner = write_items(&path, &folder.items)?;
                 files::write_folder_file(
                     &path.join(FOLDER_FILE),
@@ -298,21 +374,48 @@ fn write_items(dir: &Path, items: &[Item]) -> Result<Vec<String>, CollectionErro
             }
         }
     }
-    // Files of items that are gone (renamed, moved, deleted) go too.
+    // Files of items that are gone (renamed, moved, deleted) go too: what reading the
+    // folder takes for part of the collection, and nothing else.
     for entry in std::fs::read_dir(dir)
         .map_err(io(dir))?
         .filter_map(Result::ok)
     {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
-        if order.contains(&name) || name == FOLDER_FILE || name == COLLECTION_FILE {
+        if order.contains(&name)
+            || name == FOLDER_FILE
+            || name == COLLECTION_FILE
+            || name.starts_with('.')
+        {
             continue;
         }
-        if path.is_dir() && path.join(FOLDER_FILE).is_file() {
-            std::fs::remove_dir_all(&path).map_err(io(&path))?;
-        } else if path.is_file() && is_toml(&name) {
-            std::fs::remove_file(&path).map_err(io(&path))?;
-        }
+        remove_item(&entry.path())?;
     }
     Ok(order)
+}
+
+/// Removes an item's file, or a folder's own files (its `folder.toml` and the items in it),
+/// leaving anything else in the folder, and the folder itself when something is left.
+fn remove_item(path: &Path) -> Result<(), CollectionError> {
+    let io = |source| CollectionError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if path.is_dir() && path.join(FOLDER_FILE).is_file() {
+        for entry in std::fs::read_dir(path).map_err(io)?.filter_map(Result::ok) {
+            let inner = entry.file_name().to_string_lossy().into_owned();
+            if inner != FOLDER_FILE && !inner.starts_with('.') {
+                remove_item(&entry.path())?;
+            }
+        }
+        std::fs::remove_file(path.join(FOLDER_FILE)).map_err(io)?;
+        // Only when nothing of anyone else's is left in it.
+        let _ = std::fs::remove_dir(path);
+    } else if path.is_file() && is_toml(&name) {
+        std::fs::remove_file(path).map_err(io)?;
+    }
+    Ok(())
 }

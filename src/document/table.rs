@@ -172,7 +172,8 @@ pub(super) fn reorder_by(
             (None, Some(_)) => Ordering::Greater,
             (Some(_), None) => Ordering::Less,
             (Some(a), Some(b)) => {
-                let ordering = a.partial_cmp(b).unwrap_or(Ordering::Equal);
+                // A total order (the text "NaN" parses too): sorting needs one.
+                let ordering = a.total_cmp(b);
                 if descending {
                     ordering.reverse()
                 } else {
@@ -350,7 +351,7 @@ mod tests {
                 (true, false) => return Ordering::Greater,
                 (false, true) => return Ordering::Less,
                 (false, false) => match &numbers {
-                    Some(n) => n[a].partial_cmp(&n[b]).unwrap_or(Ordering::Equal),
+                    Some(n) => n[a].total_cmp(&n[b]),
                     None => texts[a].to_lowercase().cmp(&texts[b].to_lowercase()),
                 },
             };

@@ -59,9 +59,15 @@ impl CodeLanguage {
     }
 }
 
-/// A string literal for C#, Python and JavaScript: JSON's escapes are valid in all three.
+/// A string literal for C#, Python and JavaScript: JSON's escapes are valid in all three,
+/// and the characters C# ends a line at (U+0085, U+2028, U+2029), which JSON leaves as
+/// they are, are escaped too.
 fn quoted(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+    serde_json::to_string(text)
+        .unwrap_or_else(|_| "\"\"".to_owned())
+        .replace('\u{85}', "\\u0085")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 /// A PowerShell verbatim string: `'…'` with `'` (and its typographic forms, which
@@ -82,13 +88,31 @@ fn ps_quoted(text: &str) -> String {
 /// The headers the app sends (their values ASCII: the app refuses others), in order: `Accept`, `Authorization` (the token, or the
 /// language's read of `SAGE200_TOKEN`), then the request's own; `Content-Type` is added
 /// with a body by each writer.
-fn headers<'a>(request: &'a CurlRequest<'_>) -> impl Iterator<Item = (&'a str, &'a str)> {
-    std::iter::once(("Accept", "application/json")).chain(
+///
+/// A name given twice (the request's own `Accept` beside the app's) is one header whose
+/// values are joined with `, `, which HTTP reads as the same list (RFC 9110, 5.3): a map of
+/// headers (Python's dict, PowerShell's hashtable) holds each name once.
+fn headers(request: &CurlRequest<'_>) -> Vec<(String, String)> {
+    let mut joined: Vec<(String, String)> = Vec::new();
+    let all = std::iter::once(("Accept", "application/json")).chain(
         request
             .headers
             .iter()
             .map(|(name, value)| (name.as_str(), value.as_str())),
-    )
+    );
+    for (name, value) in all {
+        match joined
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some((_, values)) => {
+                values.push_str(", ");
+                values.push_str(value);
+            }
+            None => joined.push((name.to_owned(), value.to_owned())),
+        }
+    }
+    joined
 }
 
 /// The body the app sends: a POST or PUT's text (`{}` when it has none), else nothing.
@@ -122,7 +146,11 @@ fn python(request: &CurlRequest<'_>, token: Option<&str>) -> String {
         |t| quoted(&format!("Bearer {t}")),
     );
     let mut lines = vec![format!("        \"Authorization\": {authorization},")];
-    lines.extend(headers(request).map(|(n, v)| format!("        {}: {},", quoted(n), quoted(v))));
+    lines.extend(
+        headers(request)
+            .iter()
+            .map(|(n, v)| format!("        {}: {},", quoted(n), quoted(v))),
+    );
     let body = body(request);
     if body.is_some() {
         lines.push("        \"Content-Type\": \"application/json\",".to_owned());
@@ -143,7 +171,11 @@ fn javascript(request: &CurlRequest<'_>, token: Option<&str>) -> String {
         |t| quoted(&format!("Bearer {t}")),
     );
     let mut lines = vec![format!("    \"Authorization\": {authorization},")];
-    lines.extend(headers(request).map(|(n, v)| format!("    {}: {},", quoted(n), quoted(v))));
+    lines.extend(
+        headers(request)
+            .iter()
+            .map(|(n, v)| format!("    {}: {},", quoted(n), quoted(v))),
+    );
     let body = body(request);
     if body.is_some() {
         lines.push("    \"Content-Type\": \"application/json\",".to_owned());
@@ -178,7 +210,7 @@ fn csharp(request: &CurlRequest<'_>, token: Option<&str>) -> String {
         code,
         "request.Headers.TryAddWithoutValidation(\"Authorization\", {authorization});"
     );
-    for (name, value) in headers(request) {
+    for (name, value) in &headers(request) {
         let _ = writeln!(
             code,
             "request.Headers.TryAddWithoutValidation({}, {});",
@@ -208,18 +240,8 @@ fn powershell(request: &CurlRequest<'_>, token: Option<&str>) -> String {
         || "\"Bearer $env:SAGE200_TOKEN\"".to_owned(),
         |t| ps_quoted(&format!("Bearer {t}")),
     );
-    let mut code = String::new();
-    for (name, _) in headers(request).filter(|(_, v)| !v.is_ascii()) {
-        let _ = writeln!(
-            code,
-            "# {name} has characters outside ASCII: Invoke-RestMethod sends them as ISO-8859-1, the app as UTF-8."
-        );
-    }
-    let _ = writeln!(
-        code,
-        "$headers = @{{\n    'Authorization' = {authorization}"
-    );
-    for (name, value) in headers(request) {
+    let mut code = format!("$headers = @{{\n    'Authorization' = {authorization}\n");
+    for (name, value) in &headers(request) {
         let _ = writeln!(code, "    {} = {}", ps_quoted(name), ps_quoted(value));
     }
     code.push_str("}\n");
@@ -253,6 +275,7 @@ mod tests {
     #[test]
     fn texts_are_literals_of_each_language() {
         assert_eq!(quoted("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
+        assert_eq!(quoted("x\u{2028}y\u{85}"), r#""x\u2028y\u0085""#);
         assert_eq!(ps_quoted("O'Neil’s"), "'O''Neil’’s'");
         let headers = vec![("X-Site".to_owned(), "s'1".to_owned())];
         let request = CurlRequest {

@@ -172,7 +172,7 @@ impl SavedRequest {
             name: name.to_owned(),
             description: String::new(),
             method: draft.method.as_str().to_owned(),
-            url: draft.path.trim().to_owned(),
+            url: draft.path.trim().trim_start_matches('/').to_owned(),
             query,
             path_variables: Vec::new(),
             headers: draft.headers.clone(),
@@ -209,9 +209,17 @@ impl SavedRequest {
                 self.url
             ));
         }
+        let mut notes = Vec::new();
         let body = match &self.body {
             Body::None => String::new(),
-            Body::Raw { text, .. } => text.clone(),
+            Body::Raw { text, language } => {
+                if !language.is_empty() && !language.eq_ignore_ascii_case("json") {
+                    notes.push(format!(
+                        "The body was written as {language}; the request builder sends it as JSON (Content-Type: application/json)."
+                    ));
+                }
+                text.clone()
+            }
             other => {
                 return Err(format!(
                     "This request's body is {}; the request builder sends JSON bodies only. It is kept as imported.",
@@ -219,7 +227,6 @@ impl SavedRequest {
                 ));
             }
         };
-        let mut notes = Vec::new();
         let mut draft = RequestDraft {
             method,
             path: self.filled_path(),
@@ -255,7 +262,7 @@ impl SavedRequest {
                     .and_then(|name| {
                         self.path_variables
                             .iter()
-                            .find(|v| v.key == name && !v.value.is_empty())
+                            .find(|v| v.enabled && v.key == name && !v.value.is_empty())
                     })
                     .map_or_else(|| segment.to_owned(), |v| v.value.clone())
             })

@@ -40,8 +40,8 @@ pub use odata::{
     QueryError, check_filter,
 };
 pub use postman::{
-    ImportNote, ImportSummary, PostmanImport, SCHEMA_V2_1, from_postman, is_credential_name,
-    is_written_out, to_postman,
+    ImportNote, ImportSummary, PostmanImport, SCHEMA_V2_1, from_postman, holds_credential,
+    is_credential_name, is_written_out, to_postman,
 };
 pub use profile::{
     DEFAULT_SCOPES, DEMO_CLIENT_ID, Edition, Profile, ProfileField, RedirectHost, RedirectSettings,

@@ -10,8 +10,11 @@ use std::ops::Range;
 
 use super::collection::{Body, SavedRequest, Variable};
 
-/// How deep variables may use variables before the chain is taken for a loop.
+/// How deep variables may use variables.
 const MAX_DEPTH: usize = 10;
+
+/// The longest text filling may make (a chain of variables doubling each other stops here).
+const MAX_FILLED: usize = 16 * 1024 * 1024;
 
 /// Every `{{name}}` in `text`: where it is (the braces included) and its name.
 #[must_use]
@@ -44,52 +47,72 @@ pub struct VariableScope<'a> {
 }
 
 impl VariableScope<'_> {
-    /// The value of `name`, if any layer has it.
+    /// The value of `name`, if any layer has it. A secret whose value is not given (it is
+    /// kept in the keyring, and the caller passes it in a layer of its own) has none.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&str> {
+        self.lookup(name).map(|(_, value)| value)
+    }
+
+    /// The variable `name` as `(its key, its value)`, from the nearest layer that has it.
+    fn lookup(&self, name: &str) -> Option<(&str, &str)> {
         self.layers
             .iter()
             .flat_map(|layer| layer.iter())
-            .find(|v| v.enabled && v.key == name)
-            .map(|v| v.value.as_str())
+            .find(|v| v.enabled && v.key == name && !(v.secret && v.value.is_empty()))
+            .map(|v| (v.key.as_str(), v.value.as_str()))
             .or_else(|| {
                 self.builtins
                     .iter()
                     .find(|(key, _)| key == name)
-                    .map(|(_, value)| value.as_str())
+                    .map(|(key, value)| (key.as_str(), value.as_str()))
             })
     }
 
     /// `text` with every `{{name}}` filled in (values that use variables filled in
     /// too); `missing` gathers the names no layer has, which are left as written.
     pub fn fill(&self, text: &str, missing: &mut BTreeSet<String>) -> String {
-        self.fill_at(text, missing, 0)
+        let mut out = String::with_capacity(text.len());
+        self.fill_into(text, missing, &mut Vec::new(), &mut out);
+        out
     }
 
-    fn fill_at(&self, text: &str, missing: &mut BTreeSet<String>, depth: usize) -> String {
-        let mut out = String::with_capacity(text.len());
+    /// Fills `text` into `out`; `within` holds the variables being filled, so one that
+    /// uses itself (at any remove) is said rather than filled for ever.
+    fn fill_into<'s>(
+        &'s self,
+        text: &str,
+        missing: &mut BTreeSet<String>,
+        within: &mut Vec<&'s str>,
+        out: &mut String,
+    ) {
         let mut last = 0;
         for (range, name) in references(text) {
             out.push_str(&text[last..range.start]);
-            match self.get(name) {
-                Some(value) if depth < MAX_DEPTH => {
-                    out.push_str(&self.fill_at(value, missing, depth + 1));
+            last = range.end;
+            match self.lookup(name) {
+                Some((key, _)) if within.contains(&key) => {
+                    missing.insert(format!("{name} (its value uses itself)"));
+                    out.push_str(&text[range]);
                 }
-                Some(_) => {
+                Some(_) if within.len() >= MAX_DEPTH || out.len() > MAX_FILLED => {
                     missing.insert(format!(
-                        "{name} (its value uses variables {MAX_DEPTH} deep: a loop?)"
+                        "{name} (variables used more than {MAX_DEPTH} deep, or too long filled in)"
                     ));
-                    out.push_str(&text[range.clone()]);
+                    out.push_str(&text[range]);
+                }
+                Some((key, value)) => {
+                    within.push(key);
+                    self.fill_into(value, missing, within, out);
+                    within.pop();
                 }
                 None => {
                     missing.insert(name.to_owned());
-                    out.push_str(&text[range.clone()]);
+                    out.push_str(&text[range]);
                 }
             }
-            last = range.end;
         }
         out.push_str(&text[last..]);
-        out
     }
 
     /// The request with its variables filled in: URL, query, path variables, headers and
@@ -200,7 +223,38 @@ mod tests {
         assert_eq!(missing.into_iter().collect::<Vec<_>>(), ["nope", "off"]);
         let mut missing = BTreeSet::new();
         let _ = scope.fill("{{loop}}", &mut missing);
-        assert!(missing.iter().any(|m| m.contains("loop")), "{missing:?}");
+        assert!(
+            missing.iter().any(|m| m.contains("uses itself")),
+            "{missing:?}"
+        );
+        // A chain that doubles at each step stops instead of filling memory.
+        let doubling: Vec<Variable> = (0..40)
+            .map(|i| {
+                var(
+                    &format!("v{i}"),
+                    &format!("{{{{v{}}}}}{{{{v{}}}}}", i + 1, i + 1),
+                )
+            })
+            .collect();
+        let scope_of = VariableScope {
+            layers: vec![&doubling],
+            builtins: Vec::new(),
+        };
+        let mut missing = BTreeSet::new();
+        let filled = scope_of.fill("{{v0}}", &mut missing);
+        assert!(!missing.is_empty() && filled.len() < 64 * 1024 * 1024);
+        // A secret kept in the keyring is not an empty value.
+        let secret = [Variable {
+            secret: true,
+            ..var("token", "")
+        }];
+        let scope_of = VariableScope {
+            layers: vec![&secret],
+            builtins: Vec::new(),
+        };
+        let mut missing = BTreeSet::new();
+        assert_eq!(scope_of.fill("{{token}}", &mut missing), "{{token}}");
+        assert_eq!(missing.into_iter().collect::<Vec<_>>(), ["token"]);
 
         let request = SavedRequest {
             url: "{{base}}".into(),

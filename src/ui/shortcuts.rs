@@ -5,8 +5,11 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 /// Send the request of the open tab.
 pub const SEND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
+/// Save the open tab's request into the open collection.
+pub const SAVE_REQUEST: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
 /// Save the open tab's answer to a file.
-pub const SAVE_ANSWER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+pub const SAVE_ANSWER: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
 /// Find in the open tab's answer.
 pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
 /// Open the list of keyboard shortcuts.
@@ -34,8 +37,13 @@ pub const OPEN_ROW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Ke
 pub const EXTEND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::SHIFT, Key::ArrowDown);
 
 /// What each shortcut does and where, in the order Help lists them.
-pub const ALL: [(KeyboardShortcut, &str, &str); 13] = [
+pub const ALL: [(KeyboardShortcut, &str, &str); 14] = [
     (SEND, "Send the request", "Request builder"),
+    (
+        SAVE_REQUEST,
+        "Save the request in the open collection",
+        "Request builder",
+    ),
     (SAVE_ANSWER, "Save the answer to a file", "Request builder"),
     (FIND, "Find in the answer", "Request builder"),
     (SEARCH, "Run the quick search", "Browse, Customers"),

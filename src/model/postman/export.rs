@@ -15,7 +15,8 @@ pub const SAGE_BASE_VARIABLE: &str = "sage200BaseUrl";
 /// The collection as Postman v2.1.0 JSON. Paths under the API address become
 /// `{{sage200BaseUrl}}/path` (the variable set to Sage 200 Professional's address), with
 /// `X-Site: {{site_id}}` and `X-Company: {{company_id}}` headers and bearer auth reading
-/// `{{accessToken}}`, so the requests work in Postman once those are set. Secret variables
+/// `{{accessToken}}` (addresses kept from an import send no auth, so the Sage token never
+/// goes elsewhere), so the requests work in Postman once those are set. Secret variables
 /// are written without a value.
 #[must_use]
 pub fn to_postman(collection: &Collection) -> Value {
@@ -42,12 +43,7 @@ pub fn to_postman(collection: &Collection) -> Value {
     let mut root = Map::new();
     root.insert("info".into(), Value::Object(info));
     root.insert("item".into(), Value::Array(items(&collection.items)));
-    if relative {
-        root.insert(
-            "auth".into(),
-            json!({ "type": "bearer", "bearer": [{ "key": "token", "value": "{{accessToken}}", "type": "string" }] }),
-        );
-    }
+
     if !variables.is_empty() {
         root.insert("variable".into(), Value::Array(variables));
     }
@@ -95,6 +91,15 @@ fn request(saved: &SavedRequest) -> Value {
     request.insert("method".into(), json!(saved.method));
     request.insert("header".into(), Value::Array(headers));
     request.insert("url".into(), url(saved, relative));
+    // The Sage token goes to the Sage API only; requests to other addresses send none.
+    request.insert(
+        "auth".into(),
+        if relative {
+            json!({ "type": "bearer", "bearer": [{ "key": "token", "value": "{{accessToken}}", "type": "string" }] })
+        } else {
+            json!({ "type": "noauth" })
+        },
+    );
     if let Some(body) = body(&saved.body) {
         request.insert("body".into(), body);
     }
@@ -121,7 +126,13 @@ fn url(saved: &SavedRequest, relative: bool) -> Value {
         .query
         .iter()
         .filter(|q| q.enabled)
-        .map(|q| format!("{}={}", q.key, q.value))
+        .map(|q| {
+            format!(
+                "{}={}",
+                q.key.replace('%', "%25"),
+                q.value.replace('%', "%25")
+            )
+        })
         .collect();
     if !sent.is_empty() {
         raw.push('?');

@@ -3,8 +3,12 @@
 use serde_json::{Map, Value};
 
 use super::KeyValue;
+use super::values::{
+    append, compose, decoded, description, form_part, graphql_body, key_value, sage_path,
+    split_query, text_of, variable, variable_name,
+};
 use super::{Body, Collection, Folder, FormPart, Item, SavedRequest, Variable};
-use super::{ImportNote, ImportSummary, PostmanImport, is_credential_name, is_written_out};
+use super::{ImportNote, ImportSummary, PostmanImport, holds_credential};
 
 /// Reads a Postman collection file's text.
 ///
@@ -190,7 +194,10 @@ impl Reader {
                     .and_then(Value::as_str)
                     .map_or_else(|| (compose(url), String::new()), split_query);
                 if let Some(query) = url.get("query").and_then(Value::as_array) {
-                    saved.query = query.iter().map(key_value).collect();
+                    saved.query = query
+                        .iter()
+                        .map(|entry| decoded(&key_value(entry)))
+                        .collect();
                     (address, String::new())
                 } else {
                     (address, query)
@@ -204,11 +211,11 @@ impl Reader {
                 .filter(|p| !p.is_empty())
                 .map(|pair| {
                     let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                    KeyValue {
+                    decoded(&KeyValue {
                         enabled: true,
                         key: key.to_owned(),
                         value: value.to_owned(),
-                    }
+                    })
                 })
                 .collect();
         }
@@ -218,6 +225,9 @@ impl Reader {
                 .and_then(Value::as_array)
                 .map(|vars| vars.iter().map(variable).collect())
                 .unwrap_or_default();
+            for var in &mut saved.path_variables {
+                self.unwrite(&var.key.clone(), &mut var.value, place, "path variable");
+            }
             if url
                 .get("hash")
                 .is_some_and(|h| !text_of(Some(h)).is_empty())
@@ -237,6 +247,10 @@ impl Reader {
             }
         }
         if let Some(path) = sage_path(&address) {
+            self.note(
+                place,
+                format!("{address} is a Sage 200 API address: the request is the path {path} under the API of the profile in use."),
+            );
             address = path;
         }
         saved.url = address;
@@ -327,7 +341,10 @@ impl Reader {
                 if text.is_empty() {
                     Body::None
                 } else {
-                    Body::Raw { text, language }
+                    Body::Raw {
+                        text: self.unwrite_json(text, place),
+                        language,
+                    }
                 }
             }
             "urlencoded" => {
@@ -393,7 +410,7 @@ impl Reader {
 
     /// Replaces a credential written out in `value` by a `{{variable}}` (never kept).
     fn unwrite(&mut self, key: &str, value: &mut String, place: &str, what: &str) {
-        if !is_credential_name(key) || !is_written_out(value) {
+        if !holds_credential(key, value) {
             return;
         }
         let variable = variable_name(key);
@@ -412,6 +429,40 @@ impl Reader {
         );
     }
 
+    /// A JSON body whose credential fields are written out, with each replaced by a
+    /// `{{variable}}` (the body then pretty-printed); other bodies as they are.
+    fn unwrite_json(&mut self, text: String, place: &str) -> String {
+        let Ok(mut value) = serde_json::from_str::<Value>(&text) else {
+            return text;
+        };
+        let mut replaced = Vec::new();
+        let mut stack = vec![&mut value];
+        while let Some(value) = stack.pop() {
+            match value {
+                Value::Object(map) => {
+                    for (key, member) in map.iter_mut() {
+                        if member.as_str().is_some_and(|v| holds_credential(key, v)) {
+                            *member = Value::String(format!("{{{{{}}}}}", variable_name(key)));
+                            replaced.push(key.clone());
+                        } else {
+                            stack.push(member);
+                        }
+                    }
+                }
+                Value::Array(items) => stack.extend(items.iter_mut()),
+                _ => {}
+            }
+        }
+        if replaced.is_empty() {
+            return text;
+        }
+        self.note(
+            place,
+            format!("the body's {} held a credential: not kept; the body reads {{{{variables}}}} in their place (and is laid out anew).", replaced.join(", ")),
+        );
+        serde_json::to_string_pretty(&value).unwrap_or(text)
+    }
+
     fn variables(&mut self, declared: Option<&Value>, place: &str) -> Vec<Variable> {
         let mut kept: Vec<Variable> = Vec::new();
         for raw in declared.and_then(Value::as_array).into_iter().flatten() {
@@ -423,9 +474,7 @@ impl Reader {
             // (the v2.1.0 schema has no secret type).
             let typed_secret = raw.get("type").and_then(Value::as_str) == Some("secret")
                 || raw.get("secret").and_then(Value::as_bool) == Some(true);
-            let looks_secret = is_credential_name(&var.key)
-                && is_written_out(&var.value)
-                && !var.value.starts_with("http");
+            let looks_secret = holds_credential(&var.key, &var.value);
             if typed_secret || looks_secret {
                 if !var.value.is_empty() {
                     self.note(
@@ -518,160 +567,4 @@ impl Reader {
             );
         }
     }
-}
-
-fn append(description: &mut String, text: &str) {
-    if !description.trim().is_empty() {
-        description.push_str("\n\n");
-    }
-    description.push_str(text);
-}
-
-/// A GraphQL body as the JSON a GraphQL server reads: `{"query": …, "variables": …}`.
-fn graphql_body(graphql: Option<&Value>) -> Body {
-    let query = text_of(graphql.and_then(|g| g.get("query")));
-    let variables = text_of(graphql.and_then(|g| g.get("variables")));
-    let variables = if variables.trim().is_empty() {
-        Value::Object(Map::new())
-    } else {
-        // Postman keeps them as text; text that is not JSON is kept as text.
-        serde_json::from_str(&variables).unwrap_or(Value::String(variables))
-    };
-    let text = serde_json::to_string_pretty(
-        &serde_json::json!({ "query": query, "variables": variables }),
-    )
-    .unwrap_or_default();
-    Body::Raw {
-        text,
-        language: "json".to_owned(),
-    }
-}
-
-/// A description: a string, or `{content, type}`.
-fn description(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::Object(d)) => text_of(d.get("content")),
-        other => text_of(other),
-    }
-}
-
-/// A JSON value as text: strings as they are, other scalars as written, null empty.
-fn text_of(value: Option<&Value>) -> String {
-    match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(lines)) if lines.iter().all(Value::is_string) => lines
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Some(other) => other.to_string(),
-    }
-}
-
-fn key_value(entry: &Value) -> KeyValue {
-    KeyValue {
-        enabled: entry.get("disabled").and_then(Value::as_bool) != Some(true),
-        key: text_of(entry.get("key")),
-        value: text_of(entry.get("value")),
-    }
-}
-
-fn form_part(entry: &Value) -> FormPart {
-    let file = entry.get("type").and_then(Value::as_str) == Some("file");
-    FormPart {
-        enabled: entry.get("disabled").and_then(Value::as_bool) != Some(true),
-        key: text_of(entry.get("key")),
-        value: if file {
-            text_of(entry.get("src"))
-        } else {
-            text_of(entry.get("value"))
-        },
-        file,
-    }
-}
-
-fn variable(entry: &Value) -> Variable {
-    Variable {
-        key: text_of(entry.get("key").or_else(|| entry.get("id"))),
-        value: text_of(entry.get("value")),
-        enabled: entry.get("disabled").and_then(Value::as_bool) != Some(true),
-        secret: false,
-        description: description(entry.get("description")),
-    }
-}
-
-/// A variable name for a credential field: `X-API-Key` → `x_api_key`.
-fn variable_name(key: &str) -> String {
-    let name: String = key
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if name.is_empty() {
-        "secret".to_owned()
-    } else {
-        name
-    }
-}
-
-/// The address and the query of a written URL (the `#fragment` dropped).
-fn split_query(raw: &str) -> (String, String) {
-    let raw = raw.split('#').next().unwrap_or_default().trim();
-    let (address, query) = raw.split_once('?').unwrap_or((raw, ""));
-    (address.to_owned(), query.to_owned())
-}
-
-/// An address from a URL object's parts, when it has no `raw`.
-fn compose(url: &Map<String, Value>) -> String {
-    let joined = |key: &str, by: &str| match url.get(key) {
-        Some(Value::Array(parts)) => parts
-            .iter()
-            .map(|p| match p {
-                Value::Object(segment) => text_of(segment.get("value")),
-                other => text_of(Some(other)),
-            })
-            .collect::<Vec<_>>()
-            .join(by),
-        other => text_of(other),
-    };
-    let mut address = String::new();
-    let protocol = joined("protocol", "");
-    if !protocol.is_empty() {
-        address.push_str(&protocol);
-        address.push_str("://");
-    }
-    address.push_str(&joined("host", "."));
-    let port = joined("port", "");
-    if !port.is_empty() {
-        address.push(':');
-        address.push_str(&port);
-    }
-    let path = joined("path", "/");
-    if !path.is_empty() {
-        if !address.is_empty() {
-            address.push('/');
-        }
-        address.push_str(&path);
-    }
-    address
-}
-
-/// The path below a Sage 200 API address (`…/accounts/v1/`), when `address` is one.
-fn sage_path(address: &str) -> Option<String> {
-    let lower = address.to_ascii_lowercase();
-    let marker = "/accounts/v1";
-    let at = lower.find(marker)?;
-    lower.contains("://").then_some(())?;
-    Some(
-        address[at + marker.len()..]
-            .trim_start_matches('/')
-            .to_owned(),
-    )
 }

@@ -13,6 +13,7 @@
 
 mod export;
 mod import;
+mod values;
 
 pub use export::to_postman;
 pub use import::from_postman;
@@ -106,6 +107,15 @@ const CREDENTIAL_NAMES: [&str; 12] = [
 pub fn is_credential_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     CREDENTIAL_NAMES.iter().any(|c| lower.contains(c))
+}
+
+/// Whether a field named `name` holding `value` is a credential written out, which no
+/// collection file may hold: a credential's name, a value that is not only
+/// `{{variables}}`, and not an address (`tokenUrl = "https://…"` names where a token comes
+/// from, not a token).
+#[must_use]
+pub fn holds_credential(name: &str, value: &str) -> bool {
+    is_credential_name(name) && is_written_out(value) && !value.trim_start().starts_with("http")
 }
 
 /// Whether `value` is written out rather than a reference: what is left after an auth

@@ -62,7 +62,10 @@ pub fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) 
             }
         })
         .response
-        .on_hover_text("Save the answer to a file (Ctrl+S)");
+        .on_hover_text(format!(
+            "Save the answer to a file ({})",
+            ui.ctx().format_shortcut(&shortcuts::SAVE_ANSWER)
+        ));
         if let Some(format) = chosen {
             commands.push(Command::SaveAnswer {
                 tab: tab.id,

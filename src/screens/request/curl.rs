@@ -7,6 +7,8 @@ use crate::model::{CodeLanguage, CurlRequest, RequestDraft, Shell};
 use crate::screens::shared::UserError;
 
 use super::build_request;
+use super::update::RequestBuilder;
+use crate::app::Services;
 
 /// The request a draft makes, as a curl command for `shell`: exactly what the app would
 /// send (built by [`build_request`], so a draft that cannot be sent is refused with the
@@ -109,4 +111,75 @@ pub(super) fn read_named_file(name: &str) -> Result<Vec<u8>, String> {
         ));
     }
     std::fs::read(path).map_err(|e| format!("{name}: {e}"))
+}
+
+/// What a copy writes: a curl command for a shell, or a program in a language.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum CopyTarget {
+    Curl(Shell),
+    Code(crate::model::CodeLanguage),
+}
+
+impl CopyTarget {
+    /// "curl for bash", "Python (requests)": for the notice.
+    fn label(self) -> String {
+        match self {
+            Self::Curl(shell) => format!("curl for {}", shell.label()),
+            Self::Code(language) => language.label().to_owned(),
+        }
+    }
+}
+impl RequestBuilder {
+    /// Copies a tab's request as curl for a shell or as code in a language: checked now,
+    /// so a request that cannot be sent is never copied in part; the token is fetched only
+    /// when it is to be included.
+    pub(super) fn copy_as(
+        &mut self,
+        cx: &mut Services,
+        id: u64,
+        include_token: bool,
+        target: CopyTarget,
+    ) {
+        let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
+            return;
+        };
+        let company = cx.company_scope();
+        let draft = tab.draft.clone();
+        let base = cx.shared.api_base_url.clone();
+        let write = move |token: Option<&str>| match target {
+            CopyTarget::Curl(shell) => curl_command(&draft, company.as_ref(), &base, shell, token),
+            CopyTarget::Code(language) => {
+                code_for(&draft, company.as_ref(), &base, language, token)
+            }
+        };
+        let without_token = match write(None) {
+            Ok(text) => text,
+            Err(problem) => {
+                cx.shared.error = Some(problem);
+                return;
+            }
+        };
+        if !include_token {
+            cx.egui.copy_text(without_token);
+            cx.shared.notice = Some(format!(
+                "Copied as {}; the token is read from SAGE200_TOKEN.",
+                target.label()
+            ));
+            return;
+        }
+        let Some(session) = cx.session.clone() else {
+            cx.shared.error = Some(UserError {
+                message: "Not signed in, so there is no token to include.".to_owned(),
+                advice: "Sign in, or copy without the token.".to_owned(),
+            });
+            return;
+        };
+        self.curl = Some(cx.spawn(async move {
+            let token = session.access_token().await.map_err(|e| UserError {
+                message: e.to_string(),
+                advice: "Sign in again.".to_owned(),
+            })?;
+            Ok((write(Some(token.expose()))?, target.label()))
+        }));
+    }
 }

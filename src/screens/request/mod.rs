@@ -3,6 +3,8 @@
 //! a table, a tree, raw text or headers; curl in and out; saving an answer to a file.
 
 mod answer_view;
+mod collection_view;
+mod collections;
 mod copy_view;
 mod curl;
 mod state;
@@ -10,7 +12,7 @@ mod update;
 pub mod view;
 
 pub use curl::{code_for, curl_command};
-pub use state::{RequestTab, State};
+pub use state::{CollectionPlaces, OpenCollection, RequestTab, SavedAs, State};
 pub use update::{RequestBuilder, build_request};
 
 use std::path::PathBuf;
@@ -55,6 +57,16 @@ pub enum Command {
         /// The language.
         language: crate::model::CodeLanguage,
     },
+    /// Open a collection's folder beside the tabs (`None`: pick it in the folder dialog).
+    /// A new or empty folder becomes a new collection when a request is first saved in it.
+    OpenCollection(Option<PathBuf>),
+    /// Close the collection (tabs opened from it stay, as unsaved drafts).
+    CloseCollection,
+    /// Open the collection's request at this place (indexes, folder by folder) in a tab.
+    OpenSaved(Vec<usize>),
+    /// Save a tab's request into the open collection: where it came from, or as a new
+    /// request at the top.
+    SaveRequest(u64),
     /// Hide the notes a pasted command left on a tab.
     DismissNotes(u64),
     /// Sort a tab's answer table by a column (computed off the UI thread).

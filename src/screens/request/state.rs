@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::document::{Answered, Found, TableSort};
-use crate::model::RequestDraft;
+use crate::model::{Collection, RequestDraft};
 use crate::screens::shared::UserError;
 
 /// A request-builder tab: its draft, and what came back.
@@ -31,6 +31,48 @@ pub struct RequestTab {
     pub notes: Vec<String>,
     /// Columns of the answer table the user hid, by name (kept across restarts).
     pub hidden_columns: Vec<String>,
+    /// Where the request is kept in the open collection, when it is.
+    pub saved_as: Option<SavedAs>,
+}
+
+impl RequestTab {
+    /// Whether the tab's request differs from what its collection file holds.
+    #[must_use]
+    pub fn unsaved(&self) -> bool {
+        self.saved_as
+            .as_ref()
+            .is_some_and(|s| s.saved != self.draft)
+    }
+}
+
+/// A tab's place in the open collection: the request's index at each level of the tree
+/// (folders, then the request), and the request as last saved there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct SavedAs {
+    /// Indexes into the collection's items, folder by folder.
+    pub at: Vec<usize>,
+    /// The draft as last saved (or opened).
+    pub saved: RequestDraft,
+}
+
+/// What survives a restart of the open collection: its folder, and each tab's place in it
+/// (by tab position).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct CollectionPlaces {
+    /// The collection's folder, when one was open.
+    pub dir: Option<std::path::PathBuf>,
+    /// Each tab's place in it.
+    pub tabs: Vec<Option<SavedAs>>,
+}
+
+/// The collection open beside the tabs: its folder and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenCollection {
+    /// The collection's folder.
+    pub dir: std::path::PathBuf,
+    /// Its folders and requests.
+    pub collection: Collection,
 }
 
 /// The request builder as the view draws it.
@@ -44,4 +86,8 @@ pub struct State {
     pub paste_problem: Option<String>,
     /// How many pasted commands became tabs (the paste box closes when this changes).
     pub pasted: u64,
+    /// The collection open beside the tabs.
+    pub collection: Option<OpenCollection>,
+    /// Whether a collection is being read or written.
+    pub collection_busy: bool,
 }

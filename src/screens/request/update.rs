@@ -13,34 +13,17 @@ use crate::document::{
     Answered, Found, TableSort, check_body, read_answer, search_answer, sort_rows,
 };
 use crate::export::ExportFormat;
-use crate::model::{HistoryEntry, HttpMethod, RequestDraft, Shell};
+use crate::model::{HistoryEntry, HttpMethod, RequestDraft};
 use crate::screens::calls;
 use crate::screens::history;
 use crate::screens::shared::UserError;
 
-use super::curl::{code_for, curl_command};
 use super::{Command, RequestTab, State};
 
-/// What a copy writes: a curl command for a shell, or a program in a language.
-#[derive(Debug, Clone, Copy)]
-enum CopyTarget {
-    Curl(Shell),
-    Code(crate::model::CodeLanguage),
-}
-
-impl CopyTarget {
-    /// "curl for bash", "Python (requests)": for the notice.
-    fn label(self) -> String {
-        match self {
-            Self::Curl(shell) => format!("curl for {}", shell.label()),
-            Self::Code(language) => language.label().to_owned(),
-        }
-    }
-}
 /// The request builder: its tabs and the work in flight for them.
 #[derive(Default)]
 pub struct RequestBuilder {
-    state: State,
+    pub(super) state: State,
     next_tab_id: u64,
     requests: HashMap<u64, Task<Result<Arc<Answered>, UserError>>>,
     fetch_progress: HashMap<u64, mpsc::Receiver<api::Progress>>,
@@ -48,23 +31,39 @@ pub struct RequestBuilder {
     searches: HashMap<u64, Task<Found>>,
     template: Option<(u64, Task<Result<String, UserError>>)>,
     save: Option<Task<Result<Option<calls::Written>, UserError>>>,
-    curl: Option<Task<Result<(String, String), UserError>>>,
+    pub(super) curl: Option<Task<Result<(String, String), UserError>>>,
     import: Option<Task<Result<crate::model::Imported, String>>>,
+    /// The collection being read or written (see `collections.rs`).
+    pub(super) collection_task: Option<super::collections::CollectionTask>,
+    /// A collection to open again at start (the one open when the app was closed).
+    pub(super) reopen: Option<std::path::PathBuf>,
+    /// The collection the restored tabs' places are in, until it is read again.
+    pub(super) restored: Option<std::path::PathBuf>,
 }
 
 impl RequestBuilder {
     /// The tabs restored from `drafts` (one empty tab when there are none), `active` open.
     #[must_use]
-    pub fn restore(drafts: Vec<RequestDraft>, active: usize, hidden: Vec<Vec<String>>) -> Self {
+    pub fn restore(
+        drafts: Vec<RequestDraft>,
+        active: usize,
+        hidden: Vec<Vec<String>>,
+        places: super::CollectionPlaces,
+    ) -> Self {
         let mut builder = Self {
             next_tab_id: 1,
+            // Read again on the first poll, off the UI thread.
+            reopen: places.dir.clone(),
+            restored: places.dir,
             ..Self::default()
         };
         let mut hidden = hidden.into_iter();
+        let mut saved_as = places.tabs.into_iter();
         for draft in drafts {
             let id = builder.add_tab(draft);
             if let Some(tab) = builder.tab_mut(id) {
                 tab.hidden_columns = hidden.next().unwrap_or_default();
+                tab.saved_as = saved_as.next().flatten();
             }
         }
         if builder.state.tabs.is_empty() {
@@ -92,6 +91,20 @@ impl RequestBuilder {
             .position(|t| t.id == self.state.active_tab)
             .unwrap_or(0);
         (drafts, active)
+    }
+
+    /// The open collection's folder and each tab's place in it, to persist.
+    #[must_use]
+    pub fn places(&self) -> super::CollectionPlaces {
+        super::CollectionPlaces {
+            dir: self
+                .state
+                .collection
+                .as_ref()
+                .map(|c| c.dir.clone())
+                .or_else(|| self.reopen.clone()),
+            tabs: self.state.tabs.iter().map(|t| t.saved_as.clone()).collect(),
+        }
     }
 
     /// The hidden answer-table columns of every tab, in tab order, to persist.
@@ -139,12 +152,26 @@ impl RequestBuilder {
                 tab,
                 include_token,
                 shell,
-            } => self.copy_as(cx, tab, include_token, CopyTarget::Curl(shell)),
+            } => self.copy_as(cx, tab, include_token, super::curl::CopyTarget::Curl(shell)),
             Command::CopyCode {
                 tab,
                 include_token,
                 language,
-            } => self.copy_as(cx, tab, include_token, CopyTarget::Code(language)),
+            } => self.copy_as(
+                cx,
+                tab,
+                include_token,
+                super::curl::CopyTarget::Code(language),
+            ),
+            Command::OpenCollection(dir) => self.open_collection(cx, dir),
+            Command::CloseCollection => {
+                self.state.collection = None;
+                for tab in &mut self.state.tabs {
+                    tab.saved_as = None;
+                }
+            }
+            Command::OpenSaved(at) => self.open_saved(cx, at),
+            Command::SaveRequest(id) => self.save_request(cx, id),
             Command::SortAnswer {
                 tab,
                 column,
@@ -165,11 +192,11 @@ impl RequestBuilder {
         }
     }
 
-    fn tab_mut(&mut self, id: u64) -> Option<&mut RequestTab> {
+    pub(super) fn tab_mut(&mut self, id: u64) -> Option<&mut RequestTab> {
         self.state.tabs.iter_mut().find(|t| t.id == id)
     }
 
-    fn add_tab(&mut self, draft: RequestDraft) -> u64 {
+    pub(super) fn add_tab(&mut self, draft: RequestDraft) -> u64 {
         let id = self.next_tab_id;
         self.next_tab_id += 1;
         self.state.tabs.push(RequestTab {
@@ -184,6 +211,7 @@ impl RequestBuilder {
             found: None,
             notes: Vec::new(),
             hidden_columns: Vec::new(),
+            saved_as: None,
         });
         id
     }
@@ -291,53 +319,6 @@ impl RequestBuilder {
             })
             .await
             .unwrap_or_else(|e| Err(format!("reading the command stopped: {e}")))
-        }));
-    }
-
-    /// Copies a tab's request as curl for a shell or as code in a language: checked now,
-    /// so a request that cannot be sent is never copied in part; the token is fetched only
-    /// when it is to be included.
-    fn copy_as(&mut self, cx: &mut Services, id: u64, include_token: bool, target: CopyTarget) {
-        let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
-            return;
-        };
-        let company = cx.company_scope();
-        let draft = tab.draft.clone();
-        let base = cx.shared.api_base_url.clone();
-        let write = move |token: Option<&str>| match target {
-            CopyTarget::Curl(shell) => curl_command(&draft, company.as_ref(), &base, shell, token),
-            CopyTarget::Code(language) => {
-                code_for(&draft, company.as_ref(), &base, language, token)
-            }
-        };
-        let without_token = match write(None) {
-            Ok(text) => text,
-            Err(problem) => {
-                cx.shared.error = Some(problem);
-                return;
-            }
-        };
-        if !include_token {
-            cx.egui.copy_text(without_token);
-            cx.shared.notice = Some(format!(
-                "Copied as {}; the token is read from SAGE200_TOKEN.",
-                target.label()
-            ));
-            return;
-        }
-        let Some(session) = cx.session.clone() else {
-            cx.shared.error = Some(UserError {
-                message: "Not signed in, so there is no token to include.".to_owned(),
-                advice: "Sign in, or copy without the token.".to_owned(),
-            });
-            return;
-        };
-        self.curl = Some(cx.spawn(async move {
-            let token = session.access_token().await.map_err(|e| UserError {
-                message: e.to_string(),
-                advice: "Sign in again.".to_owned(),
-            })?;
-            Ok((write(Some(token.expose()))?, target.label()))
         }));
     }
 
@@ -543,6 +524,7 @@ impl RequestBuilder {
     /// Takes finished sends, sorts and templates of every tab.
     pub fn poll(&mut self, cx: &mut Services) {
         self.poll_requests(cx);
+        self.poll_collection(cx);
         for (id, sort) in finished_by_key(&mut self.sorts) {
             if let Some(tab) = self.tab_mut(id) {
                 tab.sorting = false;

@@ -57,6 +57,11 @@ fn typed_of(draft: &RequestDraft) -> Typed {
 
 /// Draws the request builder.
 pub fn show(ui: &mut egui::Ui, state: &State, shared: &Shared, commands: &mut Vec<Command>) {
+    super::collection_view::panel(ui, state, commands);
+    // Ctrl+S saves the request; Ctrl+Shift+S (the answer's) is left to the answer.
+    if ui.input_mut(|i| !i.modifiers.shift && i.consume_shortcut(&shortcuts::SAVE_REQUEST)) {
+        commands.push(Command::SaveRequest(state.active_tab));
+    }
     tab_strip(ui, state, commands);
     ui.separator();
     let Some(tab) = state.tabs.iter().find(|t| t.id == state.active_tab) else {
@@ -99,6 +104,10 @@ fn tab_strip(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
             let mut title = tab.draft.title();
             if title.chars().count() > 28 {
                 title = title.chars().take(27).collect::<String>() + "…";
+            }
+            // Changed since it was saved in the collection.
+            if tab.unsaved() {
+                title.push_str(" •");
             }
             if ui.selectable_label(selected, title).clicked() {
                 commands.push(Command::SelectTab(tab.id));

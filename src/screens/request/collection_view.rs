@@ -1,0 +1,154 @@
+//! The collection beside the request builder's tabs: open or close a collection's folder,
+//! find a request by name or path, and open it in a tab (Ctrl+S saves the tab back).
+
+use egui::RichText;
+
+use crate::model::Item;
+use crate::ui::shortcuts;
+
+use super::{Command, State};
+
+/// The collection panel, at the left of the request builder.
+pub(super) fn panel(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    egui::Panel::left("collection_panel")
+        .resizable(true)
+        .default_size(230.0)
+        .size_range(160.0..=480.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong("Collection");
+                if state.collection_busy {
+                    ui.spinner();
+                }
+            });
+            ui.horizontal(|ui| {
+                if ui
+                    .small_button("Open folder…")
+                    .on_hover_text("A collection's folder, or a new, empty one to start one in")
+                    .clicked()
+                {
+                    commands.push(Command::OpenCollection(None));
+                }
+                if state.collection.is_some() && ui.small_button("Close").clicked() {
+                    commands.push(Command::CloseCollection);
+                }
+            });
+            let Some(open) = &state.collection else {
+                ui.add_space(6.0);
+                ui.label(
+                    RichText::new(format!(
+                        "No collection open. A collection keeps requests as files in a folder you can put in git; {} saves the open tab's request in it.",
+                        ui.ctx().format_shortcut(&shortcuts::SAVE_REQUEST)
+                    ))
+                    .weak(),
+                );
+                return;
+            };
+            ui.label(RichText::new(&open.collection.name).heading().size(15.0))
+                .on_hover_text(open.dir.display().to_string());
+            let search_id = egui::Id::unique("collection_search");
+            let mut search = ui.data(|d| d.get_temp::<String>(search_id)).unwrap_or_default();
+            ui.horizontal(|ui| {
+                let label = ui.label("Find request");
+                ui.add(
+                    egui::TextEdit::singleline(&mut search)
+                        .hint_text("name or path")
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            });
+            ui.data_mut(|d| d.insert_temp(search_id, search.clone()));
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .id_salt("collection_tree")
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    if open.collection.items.is_empty() {
+                        ui.label(
+                            RichText::new(format!(
+                                "Empty. {} saves the open tab's request here.",
+                                ui.ctx().format_shortcut(&shortcuts::SAVE_REQUEST)
+                            ))
+                            .weak(),
+                        );
+                    }
+                    let open_tabs: Vec<&[usize]> = state
+                        .tabs
+                        .iter()
+                        .filter_map(|t| t.saved_as.as_ref().map(|s| s.at.as_slice()))
+                        .collect();
+                    let found = tree(
+                        ui,
+                        &open.collection.items,
+                        &mut Vec::new(),
+                        &search.to_lowercase(),
+                        &open_tabs,
+                        commands,
+                    );
+                    if found == 0 && !search.is_empty() {
+                        ui.label(RichText::new(format!("Nothing is called \"{search}\".")).weak());
+                    }
+                });
+        });
+}
+
+/// Draws `items` (folders open while searching); returns how many requests it showed.
+fn tree(
+    ui: &mut egui::Ui,
+    items: &[Item],
+    at: &mut Vec<usize>,
+    search: &str,
+    open_tabs: &[&[usize]],
+    commands: &mut Vec<Command>,
+) -> usize {
+    let mut shown = 0;
+    for (index, item) in items.iter().enumerate() {
+        at.push(index);
+        match item {
+            Item::Folder(folder) => {
+                if search.is_empty() || holds_match(&folder.items, search) {
+                    let header = egui::CollapsingHeader::new(&folder.name)
+                        .id_salt(("collection_folder", at.clone()));
+                    let header = if search.is_empty() {
+                        header
+                    } else {
+                        header.open(Some(true))
+                    };
+                    header.show(ui, |ui| {
+                        shown += tree(ui, &folder.items, at, search, open_tabs, commands);
+                    });
+                }
+            }
+            Item::Request(request) => {
+                if search.is_empty() || matches(request, search) {
+                    shown += 1;
+                    let is_open = open_tabs.contains(&at.as_slice());
+                    let text = format!("{} {}", request.method, request.name);
+                    let response = ui
+                        .selectable_label(is_open, RichText::new(text).monospace())
+                        .on_hover_text(if request.url.is_empty() {
+                            "(no path)".to_owned()
+                        } else {
+                            request.url.clone()
+                        });
+                    if response.clicked() {
+                        commands.push(Command::OpenSaved(at.clone()));
+                    }
+                }
+            }
+        }
+        at.pop();
+    }
+    shown
+}
+
+fn matches(request: &crate::model::SavedRequest, search: &str) -> bool {
+    request.name.to_lowercase().contains(search) || request.url.to_lowercase().contains(search)
+}
+
+fn holds_match(items: &[Item], search: &str) -> bool {
+    items.iter().any(|item| match item {
+        Item::Folder(folder) => holds_match(&folder.items, search),
+        Item::Request(request) => matches(request, search),
+    })
+}

@@ -1,0 +1,273 @@
+//! The request builder's collection work beside its update code: opening a collection's
+//! folder (reading it on the blocking pool), opening one of its requests in a tab, and
+//! saving a tab's request into it (Ctrl+S), the folder written back on the blocking pool.
+
+use std::path::PathBuf;
+
+use crate::app::{Services, Task, finished};
+use crate::model::{Collection, Item, RequestDraft, SavedRequest};
+use crate::screens::shared::UserError;
+
+use super::update::RequestBuilder;
+use super::{OpenCollection, SavedAs};
+
+/// What a collection's read or write gives back.
+pub(super) enum Done {
+    /// A collection read (or a new one for an empty folder).
+    Read(PathBuf, Collection),
+    /// The collection written: the tab saved and what it now holds.
+    Saved {
+        tab: u64,
+        saved: SavedAs,
+        collection: Box<Collection>,
+    },
+}
+
+/// A collection being read or written.
+pub(super) type CollectionTask = Task<Result<Done, UserError>>;
+
+fn problem(message: String) -> UserError {
+    UserError {
+        message,
+        advice: "Choose another folder, or mend the file named, then try again.".to_owned(),
+    }
+}
+
+/// The collection in `dir`: read from its files, or a new one named after a folder that
+/// is new or empty.
+fn read(dir: &std::path::Path) -> Result<Collection, UserError> {
+    if dir.join(crate::collection::COLLECTION_FILE).is_file() {
+        return crate::collection::read_collection(dir).map_err(|e| problem(e.to_string()));
+    }
+    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
+        return Err(problem(format!(
+            "{} holds other files but no collection.toml: it is not a collection's folder.",
+            dir.display()
+        )));
+    }
+    Ok(Collection {
+        name: dir.file_name().map_or_else(
+            || "Collection".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        ..Collection::default()
+    })
+}
+
+/// The request at `at` (item indexes, folder by folder).
+pub(super) fn request_at<'c>(collection: &'c Collection, at: &[usize]) -> Option<&'c SavedRequest> {
+    let (last, folders) = at.split_last()?;
+    let mut items = &collection.items;
+    for &index in folders {
+        match items.get(index)? {
+            Item::Folder(folder) => items = &folder.items,
+            Item::Request(_) => return None,
+        }
+    }
+    match items.get(*last)? {
+        Item::Request(request) => Some(request),
+        Item::Folder(_) => None,
+    }
+}
+
+fn request_at_mut<'c>(
+    collection: &'c mut Collection,
+    at: &[usize],
+) -> Option<&'c mut SavedRequest> {
+    let (last, folders) = at.split_last()?;
+    let mut items = &mut collection.items;
+    for &index in folders {
+        match items.get_mut(index)? {
+            Item::Folder(folder) => items = &mut folder.items,
+            Item::Request(_) => return None,
+        }
+    }
+    match items.get_mut(*last)? {
+        Item::Request(request) => Some(request),
+        Item::Folder(_) => None,
+    }
+}
+
+/// `saved` with the request builder's draft in place of what it sends; its name,
+/// description and path variables stay.
+fn with_draft(saved: &SavedRequest, draft: &RequestDraft) -> SavedRequest {
+    let fresh = SavedRequest::from_draft(&saved.name, draft);
+    SavedRequest {
+        name: saved.name.clone(),
+        description: saved.description.clone(),
+        path_variables: saved.path_variables.clone(),
+        ..fresh
+    }
+}
+
+/// A new saved request's name: its path (the tree shows the method beside it).
+fn new_name(draft: &RequestDraft) -> String {
+    let path = draft.path.trim().trim_start_matches('/');
+    if path.is_empty() {
+        "New request".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+impl RequestBuilder {
+    /// Opens the collection in `dir`, or the folder the user picks.
+    pub(super) fn open_collection(&mut self, cx: &mut Services, dir: Option<PathBuf>) {
+        self.state.collection_busy = true;
+        self.collection_task = Some(cx.spawn(async move {
+            let dir = match dir {
+                Some(dir) => dir,
+                None => match rfd::AsyncFileDialog::new()
+                    .set_title("Open a collection's folder")
+                    .pick_folder()
+                    .await
+                {
+                    Some(picked) => picked.path().to_path_buf(),
+                    None => {
+                        return Err(UserError {
+                            message: "No folder was chosen.".to_owned(),
+                            advice: "Open a folder to keep requests in.".to_owned(),
+                        });
+                    }
+                },
+            };
+            tokio::task::spawn_blocking(move || read(&dir).map(|c| Done::Read(dir, c)))
+                .await
+                .map_err(|e| problem(format!("Reading the collection stopped: {e}")))?
+        }));
+    }
+
+    /// Opens the request at `at` in a tab (the one already showing it, if any).
+    pub(super) fn open_saved(&mut self, cx: &mut Services, at: Vec<usize>) {
+        if let Some(tab) = self
+            .state
+            .tabs
+            .iter()
+            .find(|t| t.saved_as.as_ref().is_some_and(|s| s.at == at))
+        {
+            self.state.active_tab = tab.id;
+            return;
+        }
+        let Some(request) = self
+            .state
+            .collection
+            .as_ref()
+            .and_then(|open| request_at(&open.collection, &at))
+        else {
+            return;
+        };
+        match request.to_draft() {
+            Ok((draft, notes)) => {
+                let id = self.add_tab(draft.clone());
+                if let Some(tab) = self.tab_mut(id) {
+                    tab.notes = notes;
+                    tab.saved_as = Some(SavedAs { at, saved: draft });
+                }
+                self.state.active_tab = id;
+            }
+            Err(message) => {
+                cx.shared.error = Some(UserError {
+                    message: format!("{}: {message}", request.name),
+                    advice: "It stays in the collection as it is; export the collection to use it in Postman.".to_owned(),
+                });
+            }
+        }
+    }
+
+    /// Saves a tab's request into the open collection and writes the folder.
+    pub(super) fn save_request(&mut self, cx: &mut Services, id: u64) {
+        let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
+            return;
+        };
+        let Some(open) = &self.state.collection else {
+            cx.shared.error = Some(UserError {
+                message: "No collection is open to save the request in.".to_owned(),
+                advice: "Open a collection's folder (or a new, empty one) beside the tabs, then press Ctrl+S again.".to_owned(),
+            });
+            return;
+        };
+        if self.collection_task.is_some() {
+            return;
+        }
+        let mut collection = open.collection.clone();
+        let draft = tab.draft.clone();
+        let at = if let Some(saved_as) = tab
+            .saved_as
+            .as_ref()
+            .filter(|s| request_at(&collection, &s.at).is_some())
+        {
+            if let Some(request) = request_at_mut(&mut collection, &saved_as.at) {
+                *request = with_draft(request, &draft);
+            }
+            saved_as.at.clone()
+        } else {
+            collection
+                .items
+                .push(Item::Request(SavedRequest::from_draft(
+                    &new_name(&draft),
+                    &draft,
+                )));
+            vec![collection.items.len() - 1]
+        };
+        let dir = open.dir.clone();
+        self.state.collection_busy = true;
+        self.collection_task = Some(cx.spawn(async move {
+            tokio::task::spawn_blocking(move || {
+                crate::collection::write_collection(&dir, &collection)
+                    .map(|()| Done::Saved {
+                        tab: id,
+                        saved: SavedAs { at, saved: draft },
+                        collection: Box::new(collection),
+                    })
+                    .map_err(|e| UserError {
+                        message: e.to_string(),
+                        advice: "The request was not saved; change it, then press Ctrl+S again."
+                            .to_owned(),
+                    })
+            })
+            .await
+            .map_err(|e| problem(format!("Saving the collection stopped: {e}")))?
+        }));
+    }
+
+    /// Takes a finished read or write of the collection; at start, opens again the
+    /// collection that was open.
+    pub(super) fn poll_collection(&mut self, cx: &mut Services) {
+        if let Some(dir) = self.reopen.take() {
+            self.open_collection(cx, Some(dir));
+        }
+        match finished(&mut self.collection_task) {
+            Some(Ok(Done::Read(dir, collection))) => {
+                self.state.collection_busy = false;
+                // Tabs keep their places only in the collection they came from.
+                let same = self.state.collection.as_ref().is_some_and(|c| c.dir == dir)
+                    || self.restored.take().is_some_and(|restored| restored == dir);
+                if !same {
+                    for tab in &mut self.state.tabs {
+                        tab.saved_as = None;
+                    }
+                }
+                self.state.collection = Some(OpenCollection { dir, collection });
+            }
+            Some(Ok(Done::Saved {
+                tab,
+                saved,
+                collection,
+            })) => {
+                self.state.collection_busy = false;
+                if let Some(open) = &mut self.state.collection {
+                    open.collection = *collection;
+                    cx.shared.notice = Some(format!("Saved in {}", open.dir.display()));
+                }
+                if let Some(tab) = self.tab_mut(tab) {
+                    tab.saved_as = Some(saved);
+                }
+            }
+            Some(Err(error)) => {
+                self.state.collection_busy = false;
+                cx.shared.error = Some(error);
+            }
+            None => {}
+        }
+    }
+}
