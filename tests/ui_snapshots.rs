@@ -242,8 +242,13 @@ fn the_request_builder_with_an_answer() {
     let mut collection = sage200_desk::api::collection_from_openapi(&sales).unwrap();
     // A few of its folders, customers' first (its name not the navigation's).
     collection.items.retain(|item| {
-        ["Customers", "Customer Contacts", "Customer Delivery Addresses", "Sales Orders"]
-            .contains(&item.name())
+        [
+            "Customers",
+            "Customer Contacts",
+            "Customer Delivery Addresses",
+            "Sales Orders",
+        ]
+        .contains(&item.name())
     });
     for item in &mut collection.items {
         if let sage200_desk::model::Item::Folder(folder) = item
