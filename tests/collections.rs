@@ -269,7 +269,7 @@ fn exports_pass_postmans_schema_and_read_back_unchanged() {
         "{{sage200BaseUrl}}/customers?$select=id,name&$filter=balance gt 0"
     );
     assert_eq!(first["header"][0]["value"], "{{site_id}}");
-    assert_eq!(exported["auth"]["type"], "bearer");
+    assert_eq!(first["auth"]["type"], "bearer");
     assert_eq!(
         from_postman(&exported.to_string()).unwrap().collection,
         made

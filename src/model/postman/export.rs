@@ -163,7 +163,23 @@ fn url(saved: &SavedRequest, relative: bool) -> Value {
     }
     url.insert("path".into(), json!(path.split('/').collect::<Vec<_>>()));
     if !saved.query.is_empty() {
-        url.insert("query".into(), saved.query.iter().map(key_value).collect());
+        // `%` written as `%25`: Postman sends a query as written, and reading it back
+        // decodes escapes.
+        let escaped = |text: &str| text.replace('%', "%25");
+        url.insert(
+            "query".into(),
+            saved
+                .query
+                .iter()
+                .map(|q| {
+                    key_value(&KeyValue {
+                        enabled: q.enabled,
+                        key: escaped(&q.key),
+                        value: escaped(&q.value),
+                    })
+                })
+                .collect(),
+        );
     }
     if !saved.path_variables.is_empty() {
         url.insert(

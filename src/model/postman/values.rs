@@ -184,12 +184,16 @@ pub(super) fn compose(url: &Map<String, Value>) -> String {
     address
 }
 
-/// The path below a Sage 200 API address (`…/accounts/v1/`), when `address` is one.
+/// The path below a Sage 200 API address (`https://…/accounts/v1/…`: `accounts` and `v1` whole
+/// segments), when `address` is one.
 pub(super) fn sage_path(address: &str) -> Option<String> {
     let lower = address.to_ascii_lowercase();
-    let marker = "/accounts/v1";
-    let at = lower.find(marker)?;
     lower.contains("://").then_some(())?;
+    let marker = "/accounts/v1";
+    let at = lower
+        .match_indices(marker)
+        .map(|(i, _)| i)
+        .find(|&i| matches!(lower.as_bytes().get(i + marker.len()), None | Some(b'/')))?;
     Some(
         address[at + marker.len()..]
             .trim_start_matches('/')
