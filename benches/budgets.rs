@@ -963,9 +963,16 @@ fn ledger_grid(rows: &mut Vec<Row>, sizes: &Sizes) {
             "Reports over that ledger ({count} transactions), from click to every chart drawn"
         ),
         format!(
-            "{:.2} s (longest frame {:.1} ms of work)",
+            "{:.2} s (longest frame {:.1} ms of work; each read back at: {})",
             drawn.as_secs_f64(),
-            spread(&work).1
+            spread(&work).1,
+            h.state()
+                .reports()
+                .read_times
+                .iter()
+                .map(|(what, at)| format!("{what} {:.2} s", at.as_secs_f64()))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         "≤ 2 s",
         Some(drawn <= Duration::from_secs(2)),

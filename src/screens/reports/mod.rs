@@ -155,4 +155,7 @@ pub struct State {
     pub names: Arc<std::collections::HashMap<(Ledger, i64), String>>,
     /// The company generation the reports belong to (read again when it changes).
     pub generation: Option<u64>,
+    /// When each read came back, from the start of the reading (for the benchmark's
+    /// account of where the time goes), in the order they came.
+    pub read_times: Vec<(&'static str, std::time::Duration)>,
 }

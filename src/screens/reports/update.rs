@@ -30,6 +30,8 @@ pub struct Reports {
     suppliers: Option<Read<Names>>,
     overdue: Option<Read<Overdue>>,
     export: Option<Task<Result<Option<PathBuf>, UserError>>>,
+    /// When the reading began.
+    started: Option<std::time::Instant>,
 }
 
 /// Reads every page of `path` with `params`, paged by `key` (`key gt last`: each page is
@@ -137,6 +139,8 @@ impl Reports {
         };
         self.state.generation = Some(cx.shared.company_generation);
         self.state.as_at = Some(Self::as_at(cx));
+        self.started = Some(std::time::Instant::now());
+        self.state.read_times.clear();
         self.load_aged(cx);
         let get = |path: &str| ApiRequest::get(path).for_company(Some(&company));
 
@@ -261,20 +265,31 @@ impl Reports {
 
     /// Takes finished reads; reads again when the screen is shown for a new company.
     pub fn poll(&mut self, cx: &mut Services) {
+        let started = self.started;
+        let came = |what: &'static str, times: &mut Vec<_>| {
+            if let Some(started) = started {
+                times.push((what, started.elapsed()));
+            }
+        };
         if let Some(result) = finished(&mut self.debtors) {
             self.state.debtors = part(result);
+            came("aged debtors", &mut self.state.read_times);
         }
         if let Some(result) = finished(&mut self.creditors) {
             self.state.creditors = part(result);
+            came("aged creditors", &mut self.state.read_times);
         }
         if let Some(result) = finished(&mut self.sales) {
             self.state.sales = part(result);
+            came("sales by period", &mut self.state.read_times);
         }
         if let Some(result) = finished(&mut self.overdue) {
             self.state.overdue = part(result);
+            came("overdue transactions", &mut self.state.read_times);
         }
         let mut names: Vec<((Ledger, i64), String)> = Vec::new();
         if let Some(result) = finished(&mut self.customers) {
+            came("customers", &mut self.state.read_times);
             self.state.breaches = match result {
                 Ok(both) => {
                     names.extend(both.1.iter().cloned());
@@ -283,8 +298,11 @@ impl Reports {
                 Err(problem) => Part::Failed(problem),
             };
         }
-        if let Some(Ok(found)) = finished(&mut self.suppliers) {
-            names.extend(found.iter().cloned());
+        if let Some(found) = finished(&mut self.suppliers) {
+            came("suppliers", &mut self.state.read_times);
+            if let Ok(found) = found {
+                names.extend(found.iter().cloned());
+            }
         }
         if !names.is_empty() {
             let mut all: HashMap<(Ledger, i64), String> = (*self.state.names).clone();
