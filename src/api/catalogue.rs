@@ -348,24 +348,8 @@ impl Catalogue {
     /// Adds every path of an `OpenAPI` 3 document (JSON), with its methods and, where the
     /// answer's schema is given, its record fields. Returns how many paths it held.
     pub fn import_openapi(&mut self, text: &str) -> Result<usize, String> {
-        let document: Value = serde_json::from_str(text).map_err(|e| {
-            format!(
-                "This is not a JSON file (line {}, column {}): {e}",
-                e.line(),
-                e.column()
-            )
-        })?;
-        if document
-            .get("openapi")
-            .and_then(Value::as_str)
-            .is_none_or(|v| !v.starts_with('3'))
-        {
-            return Err("This is not an OpenAPI 3 document (no \"openapi\": \"3…\" field).".into());
-        }
-        let paths = document
-            .get("paths")
-            .and_then(Value::as_object)
-            .ok_or("The document has no paths.")?;
+        let document = read_openapi(text)?;
+        let paths = openapi_paths(&document)?;
         for (raw_path, item) in paths {
             let path = normalise_path(raw_path);
             let Some(item) = item.as_object() else {
@@ -489,6 +473,40 @@ pub(super) fn template_of(fields: &[FieldInfo]) -> Option<String> {
         body.insert(field.name.clone(), value);
     }
     serde_json::to_string_pretty(&Value::Object(body)).ok()
+}
+
+/// An `OpenAPI` 3 document read from JSON text (a UTF-8 byte-order mark read past).
+///
+/// # Errors
+/// A sentence for people when the text is not JSON, or not `OpenAPI` 3.
+pub(super) fn read_openapi(text: &str) -> Result<Value, String> {
+    let document: Value = serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
+        .map_err(|e| {
+            format!(
+                "This is not a JSON file (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
+    if document
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_none_or(|v| !v.starts_with('3'))
+    {
+        return Err("This is not an OpenAPI 3 document (no \"openapi\": \"3…\" field).".into());
+    }
+    Ok(document)
+}
+
+/// A document's `paths`.
+///
+/// # Errors
+/// When it has none.
+pub(super) fn openapi_paths(document: &Value) -> Result<&serde_json::Map<String, Value>, String> {
+    document
+        .get("paths")
+        .and_then(Value::as_object)
+        .ok_or_else(|| "The document has no paths.".to_owned())
 }
 
 pub(super) fn normalise_path(raw: &str) -> String {

@@ -5,7 +5,9 @@
 
 use serde_json::Value;
 
-use super::catalogue::{fields_of, normalise_path, resolve, template_of};
+use super::catalogue::{
+    fields_of, normalise_path, openapi_paths, read_openapi, resolve, template_of,
+};
 use crate::model::{Body, Collection, Folder, Item, KeyValue, SavedRequest, Variable};
 
 /// The methods an operation may have, in the order requests are listed.
@@ -16,25 +18,8 @@ const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 /// # Errors
 /// A sentence for people when the text is not JSON or not an `OpenAPI` 3 document.
 pub fn collection_from_openapi(text: &str) -> Result<Collection, String> {
-    let document: Value = serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
-        .map_err(|e| {
-            format!(
-                "This is not a JSON file (line {}, column {}): {e}",
-                e.line(),
-                e.column()
-            )
-        })?;
-    if document
-        .get("openapi")
-        .and_then(Value::as_str)
-        .is_none_or(|v| !v.starts_with('3'))
-    {
-        return Err("This is not an OpenAPI 3 document (no \"openapi\": \"3…\" field).".into());
-    }
-    let paths = document
-        .get("paths")
-        .and_then(Value::as_object)
-        .ok_or("The document has no paths.")?;
+    let document = read_openapi(text)?;
+    let paths = openapi_paths(&document)?;
     let text_at = |value: &Value, key: &str| {
         value
             .get(key)

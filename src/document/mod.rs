@@ -23,7 +23,10 @@ pub use reports::{
     AgedAccount, AgedBand, AgedReport, Breach, Pence, PeriodSales, aged_report, credit_breaches,
     pence, pounds, sales_by_period,
 };
-pub use shown::{CellAt, CellRange, Group, Shown, ShownRow, group_rows, ungrouped};
+pub use shown::{
+    CellAt, CellRange, Group, Shown, ShownRow, Summed, group_rows, group_rows_with, summed_columns,
+    ungrouped,
+};
 pub use table::{
     ColumnKind, Found, TableSort, column_kinds, json_path, reorder_rows, search_answer, sort_rows,
 };

@@ -179,11 +179,33 @@ pub fn group_rows(
     order: Option<&[usize]>,
     kinds: &[ColumnKind],
 ) -> Shown {
+    group_rows_with(table, column, order, || summed_columns(table, kinds))
+}
+
+/// The summable columns' amounts of a table, each cell read once: what
+/// [`group_rows_with`] adds up (see [`is_summable`](super::is_summable)).
+pub struct Summed(Vec<super::totals::Amounts>);
+
+/// Reads a table's [`Summed`] amounts (the column kinds say which are money).
+#[must_use]
+pub fn summed_columns(table: &TableModel, kinds: &[ColumnKind]) -> Summed {
+    Summed(summable_amounts(table, kinds))
+}
+
+/// [`group_rows`] with the amounts from `summed`, asked for only once the groups are
+/// formed: a caller may read them on another thread meanwhile.
+#[must_use]
+pub fn group_rows_with(
+    table: &TableModel,
+    column: usize,
+    order: Option<&[usize]>,
+    summed: impl FnOnce() -> Summed,
+) -> Shown {
     let base: Vec<usize> = rows_of(table, order).collect();
     // Every cell used is read once: the keys, then each summed column's amounts.
     let keys = table.column_cells(column);
     let grouped = reorder_by(&keys, false, base);
-    let summed = summable_amounts(table, kinds);
+    let Summed(summed) = summed();
     let mut shown = Shown {
         rows: Vec::with_capacity(grouped.len() + 16),
         groups: Vec::new(),

@@ -121,6 +121,27 @@ fn body<'a>(request: &'a CurlRequest<'_>) -> Option<&'a str> {
         .then(|| request.body.unwrap_or("{}"))
 }
 
+/// The headers as the entries of a Python dict or JavaScript object literal, one a line
+/// at `indent`: `Authorization` (its value already code), the app's and the request's,
+/// and `Content-Type` with a body.
+fn map_entries(
+    request: &CurlRequest<'_>,
+    authorization: &str,
+    with_body: bool,
+    indent: &str,
+) -> String {
+    let mut lines = vec![format!("{indent}\"Authorization\": {authorization},")];
+    lines.extend(
+        headers(request)
+            .iter()
+            .map(|(n, v)| format!("{indent}{}: {},", quoted(n), quoted(v))),
+    );
+    if with_body {
+        lines.push(format!("{indent}\"Content-Type\": \"application/json\","));
+    }
+    lines.join("\n")
+}
+
 /// The request as a program in `language`. `token` is written into the code when given;
 /// otherwise the code reads `SAGE200_TOKEN` from the environment.
 #[must_use]
@@ -145,17 +166,13 @@ fn python(request: &CurlRequest<'_>, token: Option<&str>) -> String {
         || "\"Bearer \" + os.environ[\"SAGE200_TOKEN\"]".to_owned(),
         |t| quoted(&format!("Bearer {t}")),
     );
-    let mut lines = vec![format!("        \"Authorization\": {authorization},")];
-    lines.extend(
-        headers(request)
-            .iter()
-            .map(|(n, v)| format!("        {}: {},", quoted(n), quoted(v))),
-    );
     let body = body(request);
-    if body.is_some() {
-        lines.push("        \"Content-Type\": \"application/json\",".to_owned());
-    }
-    code.push_str(&lines.join("\n"));
+    code.push_str(&map_entries(
+        request,
+        &authorization,
+        body.is_some(),
+        "        ",
+    ));
     code.push_str("\n    },\n");
     if let Some(body) = body {
         // Bytes, so `requests` sends them as they are.
@@ -170,21 +187,13 @@ fn javascript(request: &CurlRequest<'_>, token: Option<&str>) -> String {
         || "`Bearer ${process.env.SAGE200_TOKEN}`".to_owned(),
         |t| quoted(&format!("Bearer {t}")),
     );
-    let mut lines = vec![format!("    \"Authorization\": {authorization},")];
-    lines.extend(
-        headers(request)
-            .iter()
-            .map(|(n, v)| format!("    {}: {},", quoted(n), quoted(v))),
-    );
     let body = body(request);
-    if body.is_some() {
-        lines.push("    \"Content-Type\": \"application/json\",".to_owned());
-    }
+    let entries = map_entries(request, &authorization, body.is_some(), "    ");
     let mut code = format!(
         "const response = await fetch({}, {{\n  method: {},\n  headers: {{\n{}\n  }},\n",
         quoted(request.url),
         quoted(request.method.as_str()),
-        lines.join("\n")
+        entries
     );
     if let Some(body) = body {
         let _ = writeln!(code, "  body: {},", quoted(body));

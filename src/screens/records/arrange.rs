@@ -6,7 +6,9 @@
 use std::sync::Arc;
 
 use crate::app::{Services, Task, finished};
-use crate::document::{Answered, CellRange, Shown, group_rows, sort_rows, ungrouped};
+use crate::document::{
+    Answered, CellRange, Shown, group_rows_with, sort_rows, summed_columns, ungrouped,
+};
 
 use super::update::List;
 
@@ -103,7 +105,15 @@ impl List {
                 });
                 let order = sorted.as_ref().map(|s| s.order.as_slice());
                 let shown = match group.as_deref().and_then(column) {
-                    Some(by) => group_rows(table, by, order, &kinds),
+                    // The amounts are read on a second thread while the groups are formed.
+                    Some(by) => std::thread::scope(|scope| {
+                        let amounts = scope.spawn(|| summed_columns(table, &kinds));
+                        group_rows_with(table, by, order, || {
+                            amounts
+                                .join()
+                                .unwrap_or_else(|_| summed_columns(table, &kinds))
+                        })
+                    }),
                     None => ungrouped(table, order),
                 };
                 Some((arranged_from, Arc::new(shown), sorted))
