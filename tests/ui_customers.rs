@@ -306,7 +306,8 @@ fn a_customer_is_edited_and_deleted() {
     h.key_press(egui::Key::Enter);
     support::step_until(&mut h, WAIT, "the search", |app| {
         let list = &app.customer_list();
-        list.query.search == reference && !list.loading
+        // The totals row too: it moves the rows down when it comes.
+        list.query.search == reference && !list.loading && list.totals.is_some()
     });
     let _ = h.run_ok();
     h.get_by_label(&reference).click();
@@ -369,7 +370,11 @@ fn a_customer_is_edited_and_deleted() {
     h.key_press(egui::Key::Enter);
     support::step_until(&mut h, WAIT, "the search", |app| {
         let list = &app.customer_list();
-        list.query.search == "SHORT01" && !list.loading && list.page.is_some()
+        // The totals row too: it moves the rows down when it comes.
+        list.query.search == "SHORT01"
+            && !list.loading
+            && list.page.is_some()
+            && list.totals.is_some()
     });
     let _ = h.run_ok();
     h.get_by_label("SHORT01").click();
