@@ -686,7 +686,8 @@ fn related_records_read_as_names_and_drill_down_goes_back_and_forward() {
     h.get_by_label("Customers").click();
     support::step_until(&mut h, WAIT, "the customer list", |app| {
         let list = app.customer_list();
-        !list.loading && list.page.is_some()
+        // The totals row too: it moves the rows down when it comes.
+        !list.loading && list.page.is_some() && list.totals.is_some()
     });
     let _ = h.run_ok();
     let page = h.state().customer_list().page.clone().unwrap();

@@ -29,7 +29,8 @@ fn start(rt: &tokio::runtime::Runtime, scope: &str) -> (DemoServer, H) {
 fn wait_list(h: &mut H) {
     support::step_until(h, WAIT, "the customer list", |app| {
         let list = &app.customer_list();
-        !list.loading && list.page.is_some()
+        // The totals row too: it moves the rows down when it comes.
+        !list.loading && list.page.is_some() && list.totals.is_some()
     });
 }
 

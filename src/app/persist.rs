@@ -117,8 +117,10 @@ impl SageApp {
         self.welcome.state().done.hash(&mut hasher);
         for tab in &self.request.state().tabs {
             tab.hidden_columns.hash(&mut hasher);
+            // Read in place: this runs every frame.
+            tab.saved_as.hash(&mut hasher);
         }
-        self.request.places().hash(&mut hasher);
+        self.request.collection_dir().hash(&mut hasher);
         let browse = self.browse.state();
         browse.query.resource.hash(&mut hasher);
         browse.remembered_columns.hash(&mut hasher);

@@ -90,12 +90,6 @@ impl JsonDoc {
         }
     }
 
-    /// Indexes the top level of a body already known to be JSON.
-    #[must_use]
-    pub fn checked(raw: &Bytes) -> Self {
-        Self::new(raw.clone())
-    }
-
     /// The bytes that hold all of `at`, and the offset they start at: the body, or the
     /// one page `at` lies in (the whole joined text, built once, for a span across pages).
     pub(super) fn piece(&self, at: Span) -> (&[u8], u64) {

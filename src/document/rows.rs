@@ -326,7 +326,7 @@ impl PagePieces {
     /// Reads a page already known to be JSON; `None` when it holds no list.
     #[must_use]
     pub fn read(body: &Bytes) -> Option<Self> {
-        let doc = JsonDoc::checked(body);
+        let doc = JsonDoc::new(body.clone());
         let list = doc.records()?;
         let items = doc.children(list);
         let table = (!items.is_empty() && items.iter().all(|i| doc.kind(i.value) == Kind::Object))

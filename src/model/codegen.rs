@@ -85,6 +85,12 @@ fn ps_quoted(text: &str) -> String {
     out
 }
 
+/// The `Authorization` value as code: `Bearer <token>` as a literal when the token is to
+/// be in the code, else `from_env` (the language's read of `SAGE200_TOKEN`).
+fn bearer(token: Option<&str>, from_env: &str, literal: fn(&str) -> String) -> String {
+    token.map_or_else(|| from_env.to_owned(), |t| literal(&format!("Bearer {t}")))
+}
+
 /// The headers the app sends (their values ASCII: the app refuses others), in order: `Accept`, `Authorization` (the token, or the
 /// language's read of `SAGE200_TOKEN`), then the request's own; `Content-Type` is added
 /// with a body by each writer.
@@ -162,10 +168,7 @@ fn python(request: &CurlRequest<'_>, token: Option<&str>) -> String {
         quoted(request.method.as_str()),
         quoted(request.url)
     );
-    let authorization = token.map_or_else(
-        || "\"Bearer \" + os.environ[\"SAGE200_TOKEN\"]".to_owned(),
-        |t| quoted(&format!("Bearer {t}")),
-    );
+    let authorization = bearer(token, "\"Bearer \" + os.environ[\"SAGE200_TOKEN\"]", quoted);
     let body = body(request);
     code.push_str(&map_entries(
         request,
@@ -183,10 +186,7 @@ fn python(request: &CurlRequest<'_>, token: Option<&str>) -> String {
 }
 
 fn javascript(request: &CurlRequest<'_>, token: Option<&str>) -> String {
-    let authorization = token.map_or_else(
-        || "`Bearer ${process.env.SAGE200_TOKEN}`".to_owned(),
-        |t| quoted(&format!("Bearer {t}")),
-    );
+    let authorization = bearer(token, "`Bearer ${process.env.SAGE200_TOKEN}`", quoted);
     let body = body(request);
     let entries = map_entries(request, &authorization, body.is_some(), "    ");
     let mut code = format!(
@@ -203,9 +203,10 @@ fn javascript(request: &CurlRequest<'_>, token: Option<&str>) -> String {
 }
 
 fn csharp(request: &CurlRequest<'_>, token: Option<&str>) -> String {
-    let authorization = token.map_or_else(
-        || "\"Bearer \" + Environment.GetEnvironmentVariable(\"SAGE200_TOKEN\")".to_owned(),
-        |t| quoted(&format!("Bearer {t}")),
+    let authorization = bearer(
+        token,
+        "\"Bearer \" + Environment.GetEnvironmentVariable(\"SAGE200_TOKEN\")",
+        quoted,
     );
     let mut code =
         String::from("using System.Net.Http.Headers;\n\nusing var client = new HttpClient();\n");
@@ -245,10 +246,7 @@ fn csharp(request: &CurlRequest<'_>, token: Option<&str>) -> String {
 }
 
 fn powershell(request: &CurlRequest<'_>, token: Option<&str>) -> String {
-    let authorization = token.map_or_else(
-        || "\"Bearer $env:SAGE200_TOKEN\"".to_owned(),
-        |t| ps_quoted(&format!("Bearer {t}")),
-    );
+    let authorization = bearer(token, "\"Bearer $env:SAGE200_TOKEN\"", ps_quoted);
     let mut code = format!("$headers = @{{\n    'Authorization' = {authorization}\n");
     for (name, value) in &headers(request) {
         let _ = writeln!(code, "    {} = {}", ps_quoted(name), ps_quoted(value));

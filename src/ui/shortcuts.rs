@@ -36,6 +36,13 @@ pub const OPEN_ROW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Ke
 /// Extend the selection of cells (with the arrows, Page Up/Down, Home and End).
 pub const EXTEND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::SHIFT, Key::ArrowDown);
 
+/// Consumes `shortcut` when it was pressed with exactly its Shift: egui matches Ctrl+S on
+/// Ctrl+Shift+S too, so shortcuts that differ only by Shift (saving the request, saving
+/// the answer) are told apart here.
+pub fn consume_exact(input: &mut egui::InputState, shortcut: KeyboardShortcut) -> bool {
+    input.modifiers.shift == shortcut.modifiers.shift && input.consume_shortcut(&shortcut)
+}
+
 /// What each shortcut does and where, in the order Help lists them.
 pub const ALL: [(KeyboardShortcut, &str, &str); 14] = [
     (SEND, "Send the request", "Request builder"),

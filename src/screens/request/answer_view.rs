@@ -72,7 +72,7 @@ pub fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) 
                 path: None,
                 format: Some(format),
             });
-        } else if ui.input_mut(|i| i.consume_shortcut(&shortcuts::SAVE_ANSWER)) {
+        } else if ui.input_mut(|i| shortcuts::consume_exact(i, shortcuts::SAVE_ANSWER)) {
             commands.push(Command::SaveAnswer {
                 tab: tab.id,
                 path: None,

@@ -17,62 +17,54 @@ pub(super) fn curl_and_url(
 ) {
     ui.horizontal(|ui| {
         let include_id = egui::Id::unique("curl_include_token");
-        let shell_id = egui::Id::unique("curl_shell");
         let mut include_token = ui.data(|d| d.get_temp::<bool>(include_id)).unwrap_or(false);
-        let mut shell = ui
-            .data(|d| d.get_temp::<Shell>(shell_id))
-            .unwrap_or(Shell::Bash);
-        if ui
-            .small_button("Copy as curl")
-            .on_hover_text("The request exactly as the app sends it, as a curl command")
-            .clicked()
-        {
+        let (clicked, shell) = copy_button(
+            ui,
+            (
+                "Copy as curl",
+                "The request exactly as the app sends it, as a curl command",
+            ),
+            (
+                "curl_shell_choice",
+                "for",
+                "The shell the command is written for (PowerShell: 7.3 or later)",
+            ),
+            Shell::Bash,
+            &Shell::ALL,
+            Shell::label,
+        );
+        if clicked {
             commands.push(Command::CopyCurl {
                 tab: tab.id,
                 include_token,
                 shell,
             });
         }
-        egui::ComboBox::from_id_salt("curl_shell_choice")
-            .selected_text(RichText::new(format!("for {}", shell.label())).small())
-            .show_ui(ui, |ui| {
-                for choice in Shell::ALL {
-                    ui.selectable_value(&mut shell, choice, choice.label());
-                }
-            })
-            .response
-            .on_hover_text("The shell the command is written for (PowerShell: 7.3 or later)");
-        let language_id = egui::Id::unique("code_language");
-        let mut language = ui
-            .data(|d| d.get_temp::<CodeLanguage>(language_id))
-            .unwrap_or(CodeLanguage::CSharp);
-        if ui
-            .small_button("Copy as code")
-            .on_hover_text("The request exactly as the app sends it, as a program to paste")
-            .clicked()
-        {
+        let (clicked, language) = copy_button(
+            ui,
+            (
+                "Copy as code",
+                "The request exactly as the app sends it, as a program to paste",
+            ),
+            (
+                "code_language_choice",
+                "in",
+                "The language the code is written in",
+            ),
+            CodeLanguage::CSharp,
+            &CodeLanguage::ALL,
+            CodeLanguage::label,
+        );
+        if clicked {
             commands.push(Command::CopyCode {
                 tab: tab.id,
                 include_token,
                 language,
             });
         }
-        egui::ComboBox::from_id_salt("code_language_choice")
-            .selected_text(RichText::new(format!("in {}", language.label())).small())
-            .show_ui(ui, |ui| {
-                for choice in CodeLanguage::ALL {
-                    ui.selectable_value(&mut language, choice, choice.label());
-                }
-            })
-            .response
-            .on_hover_text("The language the code is written in");
         ui.checkbox(&mut include_token, "include token")
             .on_hover_text("Off: the command or code reads the token from SAGE200_TOKEN");
-        ui.data_mut(|d| {
-            d.insert_temp(include_id, include_token);
-            d.insert_temp(shell_id, shell);
-            d.insert_temp(language_id, language);
-        });
+        ui.data_mut(|d| d.insert_temp(include_id, include_token));
         if ui.small_button("Paste curl…").clicked() {
             ui.data_mut(|d| d.insert_temp(egui::Id::unique("paste_curl"), Some(String::new())));
         }
@@ -82,4 +74,36 @@ pub(super) fn curl_and_url(
                 .selectable(true),
         );
     });
+}
+
+/// A copy button and the combo box beside it that chooses what it writes (kept in the
+/// UI's memory under the combo's id): `button` is its text and hover, `combo` its id, the
+/// word before the choice and its hover. Returns whether the button was clicked, and the
+/// choice.
+fn copy_button<T>(
+    ui: &mut egui::Ui,
+    button: (&str, &str),
+    combo: (&str, &str, &str),
+    first: T,
+    all: &[T],
+    label: fn(T) -> &'static str,
+) -> (bool, T)
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let (salt, word, hover) = combo;
+    let id = egui::Id::unique(salt);
+    let mut choice = ui.data(|d| d.get_temp::<T>(id)).unwrap_or(first);
+    let clicked = ui.small_button(button.0).on_hover_text(button.1).clicked();
+    egui::ComboBox::from_id_salt(salt)
+        .selected_text(RichText::new(format!("{word} {}", label(choice))).small())
+        .show_ui(ui, |ui| {
+            for &option in all {
+                ui.selectable_value(&mut choice, option, label(option));
+            }
+        })
+        .response
+        .on_hover_text(hover);
+    ui.data_mut(|d| d.insert_temp(id, choice));
+    (clicked, choice)
 }

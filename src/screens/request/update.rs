@@ -97,14 +97,19 @@ impl RequestBuilder {
     #[must_use]
     pub fn places(&self) -> super::CollectionPlaces {
         super::CollectionPlaces {
-            dir: self
-                .state
-                .collection
-                .as_ref()
-                .map(|c| c.dir.clone())
-                .or_else(|| self.reopen.clone()),
+            dir: self.collection_dir().map(std::path::Path::to_path_buf),
             tabs: self.state.tabs.iter().map(|t| t.saved_as.clone()).collect(),
         }
+    }
+
+    /// The open collection's folder (or the one still to be opened again at start).
+    #[must_use]
+    pub fn collection_dir(&self) -> Option<&std::path::Path> {
+        self.state
+            .collection
+            .as_ref()
+            .map(|c| c.dir.as_path())
+            .or(self.reopen.as_deref())
     }
 
     /// The hidden answer-table columns of every tab, in tab order, to persist.
