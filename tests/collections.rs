@@ -340,6 +340,7 @@ fn sage_collection() -> Collection {
             }),
             Item::Request(request("Sites", "GET", "sites")),
         ],
+        environments: Vec::new(),
     }
 }
 
@@ -759,4 +760,106 @@ fn imports_keep_no_credential_and_never_touch_what_is_not_theirs() {
         r.url = "https://ann:hunter2@api.example.com/x".into();
     }
     assert!(write_collection(&target, &leaky).is_err());
+}
+
+#[test]
+fn environments_are_files_and_their_secrets_live_in_the_keyring() {
+    use sage200_desk::collection::{SecretScope, read_secrets, write_secret};
+    use sage200_desk::model::{Environment, Secret};
+    let dir = tempfile::tempdir().unwrap();
+    let var = |key: &str, value: &str, secret: bool| Variable {
+        key: key.into(),
+        value: value.into(),
+        enabled: true,
+        secret,
+        ..Variable::default()
+    };
+    let mut made = sage_collection();
+    made.environments = vec![
+        Environment {
+            name: "Demo".into(),
+            variables: vec![var("customer_id", "1", false), var("api_key", "", true)],
+        },
+        Environment {
+            name: "Live site".into(),
+            variables: vec![var("customer_id", "7", false), var("api_key", "", true)],
+        },
+    ];
+    write_collection(dir.path(), &made).unwrap();
+    let live = std::fs::read_to_string(dir.path().join("environments/live-site.toml")).unwrap();
+    assert!(
+        live.contains("name = \"Live site\"") && live.contains("secret = true"),
+        "{live}"
+    );
+    assert_eq!(read_collection(dir.path()).unwrap(), made);
+    // A folder called Environments is a folder of requests, apart from the environments.
+    let mut with_folder = made.clone();
+    with_folder
+        .items
+        .push(Item::Folder(sage200_desk::model::Folder {
+            name: "Environments".into(),
+            items: vec![Item::Request(SavedRequest {
+                name: "x".into(),
+                url: "x".into(),
+                ..SavedRequest::default()
+            })],
+            ..Default::default()
+        }));
+    write_collection(dir.path(), &with_folder).unwrap();
+    assert_eq!(read_collection(dir.path()).unwrap(), with_folder);
+    // A credential written out in an environment is refused, as in a request.
+    let mut leaky = made.clone();
+    leaky.environments[0]
+        .variables
+        .push(var("api_key_2", "sk_live_123456789", false));
+    let refused = write_collection(dir.path(), &leaky)
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("environment Demo"), "{refused}");
+    // An environment removed takes its file with it, and nothing else.
+    std::fs::write(dir.path().join("environments/notes.txt"), "mine").unwrap();
+    let mut fewer = made.clone();
+    fewer.environments.remove(1);
+    write_collection(dir.path(), &fewer).unwrap();
+    assert!(!dir.path().join("environments/live-site.toml").exists());
+    assert!(dir.path().join("environments/notes.txt").exists());
+    assert_eq!(
+        read_collection(dir.path()).unwrap().environments,
+        fewer.environments
+    );
+
+    // Secret values: in the keyring, by folder, environment and key; never in a file.
+    let demo = SecretScope::Environment("Demo".into());
+    let written = write_secret(dir.path(), &demo, "api_key", Some(&Secret::new("k-123")));
+    if written.is_err() && !required("SAGE200_REQUIRE_KEYRING") {
+        eprintln!("no keyring here: {written:?}");
+        return;
+    }
+    written.unwrap();
+    let secrets = read_secrets(dir.path(), &fewer).unwrap();
+    assert_eq!(secrets.len(), 1);
+    assert_eq!(
+        (
+            secrets[0].scope.clone(),
+            secrets[0].key.as_str(),
+            secrets[0].value.expose()
+        ),
+        (demo.clone(), "api_key", "k-123")
+    );
+    assert!(!format!("{secrets:?}").contains("k-123"));
+    assert!(
+        !walk(dir.path())
+            .iter()
+            .any(|p| std::fs::read(p).unwrap().windows(5).any(|w| w == b"k-123")),
+        "no file holds the secret"
+    );
+    // Another collection's folder does not see it; forgetting removes it.
+    let other = tempfile::tempdir().unwrap();
+    assert!(read_secrets(other.path(), &fewer).unwrap().is_empty());
+    write_secret(dir.path(), &demo, "api_key", None).unwrap();
+    assert!(read_secrets(dir.path(), &fewer).unwrap().is_empty());
+}
+
+fn required(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| v == "1")
 }

@@ -1011,3 +1011,269 @@ fn requests_are_kept_in_a_collection_folder_and_saved_with_ctrl_s() {
     );
     assert!(persisted.request_collection.tabs.iter().flatten().count() >= 2);
 }
+
+#[test]
+fn variables_fill_requests_from_folder_collection_environment_and_keyring() {
+    use sage200_desk::collection::{SecretScope, write_secret};
+    use sage200_desk::model::{
+        Collection, Environment, Folder, Item, SavedRequest, Secret, Variable,
+    };
+    use sage200_desk::screens::request::Command as Request;
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 20, "variables", "Demo Trading Ltd");
+    let var = |key: &str, value: &str, secret: bool| Variable {
+        key: key.into(),
+        value: value.into(),
+        enabled: true,
+        secret,
+        ..Variable::default()
+    };
+    let kv = |key: &str, value: &str| KeyValue {
+        enabled: true,
+        key: key.into(),
+        value: value.into(),
+    };
+    let one = SavedRequest {
+        name: "Some customers".into(),
+        url: "{{resource}}".into(),
+        query: vec![
+            kv("$filter", "id gt {{min_id}}"),
+            kv("trace", "{{api_key}}"),
+        ],
+        headers: vec![kv("X-Trace", "{{uuid}}-{{company_id}}")],
+        ..SavedRequest::default()
+    };
+    let collection = Collection {
+        name: "Variables".into(),
+        variables: vec![var("resource", "suppliers", false)],
+        items: vec![Item::Folder(Folder {
+            name: "Customer requests".into(),
+            variables: vec![var("resource", "customers", false)],
+            items: vec![Item::Request(one)],
+            ..Folder::default()
+        })],
+        environments: vec![
+            Environment {
+                name: "Demo".into(),
+                variables: vec![var("min_id", "0", false)],
+            },
+            Environment {
+                name: "Live".into(),
+                variables: vec![var("min_id", "0", false), var("api_key", "", true)],
+            },
+        ],
+        ..Collection::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    sage200_desk::collection::write_collection(dir.path(), &collection).unwrap();
+    let live = SecretScope::Environment("Live".into());
+    let keyring = write_secret(dir.path(), &live, "api_key", Some(&Secret::new("k-9x7")));
+    assert!(
+        keyring.is_ok() || !support::required("SAGE200_REQUIRE_KEYRING"),
+        "{keyring:?}"
+    );
+    h.state_mut()
+        .handle(Request::OpenCollection(Some(dir.path().to_path_buf())));
+    support::step_until(&mut h, WAIT, "the collection", |app| {
+        app.request().collection.is_some()
+    });
+    h.run();
+    h.get_by_label("Customer requests").click();
+    h.run();
+    h.get_by_label("GET Some customers").click();
+    h.run();
+
+    // No environment: the unset ones are said before sending, and Send refuses them.
+    h.get_by_label_contains("Not set: {{api_key}}, {{min_id}}");
+    h.get_by_label("Send").click();
+    h.run();
+    let tab = |h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>| {
+        let state = h.state().request();
+        state
+            .tabs
+            .iter()
+            .find(|t| t.id == state.active_tab)
+            .unwrap()
+            .clone()
+    };
+    let problem = tab(&h).problem.expect("refused");
+    assert!(
+        problem
+            .message
+            .starts_with("{{api_key}}, {{min_id}} are not set"),
+        "{}",
+        problem.message
+    );
+    assert!(tab(&h).answer.is_none() && !tab(&h).sending);
+
+    // Demo fills {{min_id}}; {{api_key}} is only Live's.
+    h.get_by_label("Environment").click();
+    h.run();
+    h.get_by_label("Demo").click();
+    h.run();
+    assert_eq!(h.state().request().environment.as_deref(), Some("Demo"));
+    h.get_by_label_contains("Not set: {{api_key}}.");
+
+    if keyring.is_err() {
+        return;
+    }
+    h.state_mut()
+        .handle(Request::SelectEnvironment(Some("Live".into())));
+    h.run();
+    assert!(h.query_by_label_contains("Not set:").is_none());
+    // Copied without the token, a secret is refused; the request itself is unchanged.
+    let id = tab(&h).id;
+    h.state_mut().handle(Request::CopyCurl {
+        tab: id,
+        include_token: false,
+        shell: sage200_desk::model::Shell::Bash,
+    });
+    let refused = h.state().shared().error.clone().expect("refused");
+    assert!(
+        refused.message.contains("{{api_key}}"),
+        "{}",
+        refused.message
+    );
+
+    h.get_by_label("Send").click();
+    support::step_until(&mut h, WAIT, "the answer", |app| {
+        let state = app.request();
+        state.tabs.iter().any(|t| t.answer.is_some())
+    });
+    let answer = tab(&h).answer.unwrap();
+    assert_eq!(answer.meta.status, 200);
+    let url = &answer.meta.url;
+    assert!(
+        url.contains("/customers?"),
+        "the folder's value is nearer: {url}"
+    );
+    assert!(url.contains("trace=k-9x7"), "the keyring's value: {url}");
+    assert!(
+        url.contains("id%20gt%200") || url.contains("id+gt+0"),
+        "{url}"
+    );
+    // The draft keeps its variables; the history keeps no secret.
+    assert_eq!(tab(&h).draft.path, "{{resource}}");
+    h.run();
+    let entry = h
+        .state()
+        .history()
+        .entries
+        .first()
+        .cloned()
+        .expect("recorded");
+    assert!(
+        entry.url.contains("trace={{api_key}}") || entry.url.contains("trace=%7B%7Bapi_key%7D%7D"),
+        "{}",
+        entry.url
+    );
+    let persisted = serde_json::to_string(&h.state().persisted()).unwrap();
+    assert!(!persisted.contains("k-9x7"), "no secret in persisted state");
+    write_secret(dir.path(), &live, "api_key", None).unwrap();
+}
+
+#[test]
+fn the_variables_window_saves_files_and_keeps_secrets_in_the_keyring() {
+    use sage200_desk::collection::{read_collection, read_secrets};
+    use sage200_desk::screens::request::Command as Request;
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 5, "variables-window", "Demo Trading Ltd");
+    let dir = tempfile::tempdir().unwrap();
+    h.state_mut()
+        .handle(Request::OpenCollection(Some(dir.path().to_path_buf())));
+    support::step_until(&mut h, WAIT, "the new collection", |app| {
+        app.request().collection.is_some()
+    });
+    h.run();
+    h.get_by_label("Variables…").click();
+    h.run();
+    h.get_by_label("+ Variable").click();
+    h.run();
+    h.get_by_label("+ Environment").click();
+    h.run();
+    type_into(&mut h, "Environment name", "Test site");
+    h.get_by_label("+ Variable").click();
+    h.run();
+    h.get_by_label("+ Variable").click();
+    h.run();
+    // The rows' fields, filled as typed: a plain one and a secret one.
+    let mut editor = h.state().request().variables_editor.clone().expect("open");
+    assert_eq!(editor.collection.len(), 1);
+    assert_eq!(editor.environments[0].name, "Test site");
+    editor.collection[0].variable.key = "resource".into();
+    editor.collection[0].variable.value = "customers".into();
+    let rows = &mut editor.environments[0].variables;
+    rows[0].variable.key = "min_id".into();
+    rows[0].variable.value = "0".into();
+    rows[1].variable.key = "api_key".into();
+    rows[1].variable.secret = true;
+    rows[1].secret_value = sage200_desk::model::Secret::new("k-window-1");
+    h.state_mut()
+        .handle(Request::EditVariables(Box::new(editor.clone())));
+    h.run();
+    // A credential left visible is refused with a message, and the window stays.
+    let mut leaky = editor.clone();
+    leaky.environments[0].variables[1].variable.secret = false;
+    leaky.environments[0].variables[1].variable.value = "sk_live_0123456789abcdef".into();
+    h.state_mut()
+        .handle(Request::EditVariables(Box::new(leaky)));
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    h.get_by_label_contains("holds a credential written out");
+    h.state_mut()
+        .handle(Request::EditVariables(Box::new(editor)));
+    h.run();
+    h.get_by_label("Save").click();
+    support::step_until(&mut h, WAIT, "the variables saved", |app| {
+        app.request().variables_editor.is_none()
+    });
+    let collection = read_collection(dir.path()).unwrap();
+    assert_eq!(collection.variables[0].value, "customers");
+    assert_eq!(collection.environments[0].name, "Test site");
+    let text = std::fs::read_to_string(dir.path().join("environments/test-site.toml")).unwrap();
+    assert!(
+        text.contains("min_id") && !text.contains("k-window-1"),
+        "{text}"
+    );
+    let secrets = read_secrets(dir.path(), &collection);
+    match secrets {
+        Ok(secrets) => {
+            assert_eq!(secrets.len(), 1);
+            assert_eq!(secrets[0].value.expose(), "k-window-1");
+        }
+        Err(e) => assert!(!support::required("SAGE200_REQUIRE_KEYRING"), "{e}"),
+    }
+    // Choosing the environment, then removing it: its secret leaves the keyring.
+    h.state_mut()
+        .handle(Request::SelectEnvironment(Some("Test site".into())));
+    h.run();
+    assert_eq!(
+        h.state().request().environment.as_deref(),
+        Some("Test site")
+    );
+    h.get_by_label("Variables…").click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .request()
+            .variables_editor
+            .as_ref()
+            .unwrap()
+            .showing,
+        Some(0)
+    );
+    h.get_by_label("Remove environment").click();
+    h.run();
+    h.get_by_label("Save").click();
+    support::step_until(&mut h, WAIT, "the environment removed", |app| {
+        app.request().variables_editor.is_none()
+    });
+    assert_eq!(h.state().request().environment, None);
+    assert!(!dir.path().join("environments/test-site.toml").exists());
+    if support::required("SAGE200_REQUIRE_KEYRING") {
+        let mut before = collection.clone();
+        before.environments[0].variables.truncate(2);
+        assert!(read_secrets(dir.path(), &before).unwrap().is_empty());
+    }
+}

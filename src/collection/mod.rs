@@ -8,10 +8,12 @@
 //! refused with a message saying to use a `{{variable}}`.
 
 mod files;
+mod secrets;
 
 use std::path::{Path, PathBuf};
 
 pub use files::{BodyFile, RequestFile, Row, request_from_toml, request_to_toml};
+pub use secrets::{SecretScope, SecretValue, read_secrets, write_secret};
 
 use crate::model::{Collection, Folder, Item, SavedRequest, holds_credential};
 
@@ -19,6 +21,8 @@ use crate::model::{Collection, Folder, Item, SavedRequest, holds_credential};
 pub const COLLECTION_FILE: &str = "collection.toml";
 /// The file of each sub-folder.
 pub const FOLDER_FILE: &str = "folder.toml";
+/// The folder, at the top of a collection's, that holds one file per environment.
+pub const ENVIRONMENTS_DIR: &str = "environments";
 
 /// Why a collection could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -193,6 +197,12 @@ pub fn check_collection(collection: &Collection) -> Result<(), CollectionError> 
             .map_or(Ok(()), Err)
     };
     variables(&collection.name, &collection.variables)?;
+    for environment in &collection.environments {
+        variables(
+            &format!("{} / environment {}", collection.name, environment.name),
+            &environment.variables,
+        )?;
+    }
     let mut stack: Vec<(String, &[Item])> = vec![(collection.name.clone(), &collection.items)];
     while let Some((place, items)) = stack.pop() {
         for item in items {
@@ -256,9 +266,84 @@ pub fn read_collection(dir: &Path) -> Result<Collection, CollectionError> {
         description: top.description,
         variables: top.variables,
         items: Vec::new(),
+        environments: read_environments(&dir.join(ENVIRONMENTS_DIR))?,
     };
     collection.items = read_items(dir, &top.order)?;
     Ok(collection)
+}
+
+/// The environments in `dir` (one TOML file each, by file name), none when it is missing.
+fn read_environments(dir: &Path) -> Result<Vec<crate::model::Environment>, CollectionError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|path| {
+            path.is_file()
+                && path.file_name().is_some_and(|n| {
+                    is_toml(&n.to_string_lossy()) && !n.to_string_lossy().starts_with('.')
+                })
+        })
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| {
+            files::read_folder_file(path).map(|file| crate::model::Environment {
+                name: file.name,
+                variables: file.variables,
+            })
+        })
+        .collect()
+}
+
+/// Writes each environment as `dir/<name>.toml` and removes the `.toml` files of
+/// environments that are gone (nothing else in `dir` is touched).
+fn write_environments(
+    dir: &Path,
+    environments: &[crate::model::Environment],
+) -> Result<(), CollectionError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| CollectionError::Io { path, source }
+    };
+    if environments.is_empty() && !dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let mut written: Vec<String> = Vec::with_capacity(environments.len());
+    for environment in environments {
+        let base = slug(&environment.name);
+        let mut name = format!("{base}.toml");
+        let mut n = 1;
+        while written.contains(&name) {
+            n += 1;
+            name = format!("{base}-{n}.toml");
+        }
+        files::write_folder_file(
+            &dir.join(&name),
+            &files::FolderFile {
+                name: environment.name.clone(),
+                variables: environment.variables.clone(),
+                ..files::FolderFile::default()
+            },
+        )?;
+        written.push(name);
+    }
+    for entry in std::fs::read_dir(dir)
+        .map_err(io(dir))?
+        .filter_map(Result::ok)
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !written.contains(&name) && is_toml(&name) && entry.path().is_file() {
+            std::fs::remove_file(entry.path()).map_err(io(&entry.path()))?;
+        }
+    }
+    // An environments folder left empty goes; one holding anything else stays.
+    let _ = std::fs::remove_dir(dir);
+    Ok(())
 }
 
 fn read_items(dir: &Path, order: &[String]) -> Result<Vec<Item>, CollectionError> {
@@ -318,6 +403,7 @@ fn read_items(dir: &Path, order: &[String]) -> Result<Vec<Item>, CollectionError
 pub fn write_collection(dir: &Path, collection: &Collection) -> Result<(), CollectionError> {
     check_collection(collection)?;
     let order = write_items(dir, &collection.items)?;
+    write_environments(&dir.join(ENVIRONMENTS_DIR), &collection.environments)?;
     let top = files::FolderFile {
         name: collection.name.clone(),
         description: collection.description.clone(),
@@ -343,6 +429,7 @@ fn write_items(dir: &Path, items: &[Item]) -> Result<Vec<String>, CollectionErro
                 .iter()
                 .any(|o| o == name || o.strip_suffix(".toml") == Some(name))
                 || [COLLECTION_FILE, FOLDER_FILE].contains(&format!("{name}.toml").as_str())
+                || name == ENVIRONMENTS_DIR
         };
         while taken(&name, &order) {
             n += 1;
@@ -384,6 +471,7 @@ fn write_items(dir: &Path, items: &[Item]) -> Result<Vec<String>, CollectionErro
         if order.contains(&name)
             || name == FOLDER_FILE
             || name == COLLECTION_FILE
+            || name == ENVIRONMENTS_DIR
             || name.starts_with('.')
         {
             continue;

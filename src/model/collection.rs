@@ -23,6 +23,19 @@ pub struct Collection {
     pub variables: Vec<Variable>,
     /// Folders and requests, in order.
     pub items: Vec<Item>,
+    /// Named sets of values (Demo, Test site, Live), one active at a time, read after the
+    /// collection's own variables.
+    pub environments: Vec<Environment>,
+}
+
+/// A named set of variable values, such as one per Sage site the requests are tried on.
+/// Secret values are not here: they live in the system keyring.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Environment {
+    /// Its name (`Demo`, `Live`).
+    pub name: String,
+    /// Its variables.
+    pub variables: Vec<Variable>,
 }
 
 /// A folder or a request.
@@ -203,7 +216,7 @@ impl SavedRequest {
                     self.method
                 )
             })?;
-        if self.url.contains("://") || self.url.trim_start().starts_with("{{") {
+        if self.url.contains("://") || starts_with_address_variable(&self.url) {
             return Err(format!(
                 "This request goes to {}, not to a path under the API address; it is kept as imported, and sage200-desk sends only to the Sage 200 API of the profile in use.",
                 self.url
@@ -269,6 +282,22 @@ impl SavedRequest {
             .collect::<Vec<_>>()
             .join("/")
     }
+}
+
+/// Whether `url` starts with a variable that names an address rather than part of a path
+/// (`{{baseUrl}}/invoices`, `{{host}}`: Postman's way of writing another API's address),
+/// by its name: one holding `url`, `host`, `base`, `domain` or `server`.
+fn starts_with_address_variable(url: &str) -> bool {
+    let url = url.trim_start();
+    super::variables::references(url)
+        .first()
+        .filter(|(range, _)| range.start == 0)
+        .is_some_and(|(_, name)| {
+            let name = name.to_ascii_lowercase();
+            ["url", "host", "base", "domain", "server"]
+                .iter()
+                .any(|word| name.contains(word))
+        })
 }
 
 impl Body {
@@ -378,6 +407,7 @@ mod tests {
                 request("GET", "{{baseUrl}}/companies", Body::None),
                 "{{baseUrl}}",
             ),
+            (request("GET", "{{host}}", Body::None), "{{host}}"),
             (
                 request("GET", "https://api.xero.com/connections", Body::None),
                 "api.xero.com",
@@ -403,6 +433,12 @@ mod tests {
         assert_eq!(
             with_id.to_draft().unwrap().0.path,
             "customers/42/contacts/:contact"
+        );
+        // A variable that is part of the path opens as the path.
+        let variable_path = request("GET", "{{resource}}/{{id}}", Body::None);
+        assert_eq!(
+            variable_path.to_draft().unwrap().0.path,
+            "{{resource}}/{{id}}"
         );
     }
 }

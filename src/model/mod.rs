@@ -24,7 +24,9 @@ mod user;
 mod variables;
 
 pub use codegen::{CodeLanguage, to_code};
-pub use collection::{Body, Collection, Folder, FormPart, Item, SavedRequest, Variable};
+pub use collection::{
+    Body, Collection, Environment, Folder, FormPart, Item, SavedRequest, Variable,
+};
 pub use curl::{
     CurlRequest, Imported, ReadFile, Shell, TOKEN_PLACEHOLDER, from_curl, from_curl_reading,
     option_table as curl_option_table, quote_bash, quote_cmd, quote_powershell, to_curl,
@@ -53,4 +55,4 @@ pub use saved_view::{SavedView, VIEW_NAME_LIMIT, keep_view, same_name, view_name
 pub use secret::Secret;
 pub use site::{Company, Site, SiteCompany, group_sites};
 pub use user::CurrentUser;
-pub use variables::{VariableScope, references};
+pub use variables::{BUILTIN_NAMES, VariableScope, references, with_placeholders};

@@ -7,7 +7,7 @@ use std::fmt;
 /// It deliberately implements neither `Serialize` nor `Display`, and its `Debug` output is
 /// redacted, so it cannot slip into persisted state, logs or `{:?}` output by accident.
 /// The only way to read it is [`Secret::expose`], which makes every use easy to find.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret(String);
 
 impl Secret {

@@ -8,7 +8,24 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use super::collection::{Body, SavedRequest, Variable};
+use super::collection::{Body, Collection, Environment, Item, SavedRequest, Variable};
+use super::request::RequestDraft;
+use super::secret::Secret;
+
+/// The names the app gives values to, after every layer: the company and site in use,
+/// today's date (`YYYY-MM-DD`, local), a new UUID (version 4) for each request sent, and
+/// Postman's dynamic variables of the same meaning (`$guid`, `$randomUUID`: a UUID;
+/// `$timestamp`: seconds since 1970; `$isoTimestamp`: now in UTC, RFC 3339).
+pub const BUILTIN_NAMES: [&str; 8] = [
+    "company_id",
+    "site_id",
+    "today",
+    "uuid",
+    "$guid",
+    "$randomUUID",
+    "$timestamp",
+    "$isoTimestamp",
+];
 
 /// How deep variables may use variables.
 const MAX_DEPTH: usize = 10;
@@ -42,8 +59,57 @@ pub struct VariableScope<'a> {
     /// Layers of variables, nearest first (folders innermost first, the collection, the
     /// environment). Switched-off variables are passed over.
     pub layers: Vec<&'a [Variable]>,
-    /// The app's own values, last: `company_id`, `site_id`, `today`, `uuid`.
+    /// Values of secret variables, read from the keyring: `(key, value)`, in the order of
+    /// the layers they belong to. A secret variable of a layer reads its value here.
+    pub secrets: Vec<(&'a str, &'a Secret)>,
+    /// The app's own values, last ([`BUILTIN_NAMES`]).
     pub builtins: Vec<(String, String)>,
+}
+
+impl<'a> VariableScope<'a> {
+    /// The variables a request of `collection` sees: those of the request at `at` (its path
+    /// variables), of each folder it is in (innermost first), of the collection, and of
+    /// `environment`; `at` is `None` for a request not kept in the collection.
+    #[must_use]
+    pub fn of(
+        collection: &'a Collection,
+        at: Option<&[usize]>,
+        environment: Option<&'a Environment>,
+    ) -> Self {
+        let mut layers: Vec<&'a [Variable]> = Vec::new();
+        let mut items = &collection.items;
+        for (depth, &index) in at.unwrap_or_default().iter().enumerate() {
+            match items.get(index) {
+                Some(Item::Folder(folder)) => {
+                    layers.push(&folder.variables);
+                    items = &folder.items;
+                }
+                Some(Item::Request(request)) if depth + 1 == at.map_or(0, <[usize]>::len) => {
+                    layers.push(&request.path_variables);
+                }
+                _ => break,
+            }
+        }
+        layers.reverse();
+        layers.push(&collection.variables);
+        if let Some(environment) = environment {
+            layers.push(&environment.variables);
+        }
+        Self {
+            layers,
+            secrets: Vec::new(),
+            builtins: Vec::new(),
+        }
+    }
+
+    /// Every secret value in the scope, for taking it out of text that is kept (the
+    /// history's address): `(key, value)`.
+    pub fn secret_values(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.secrets
+            .iter()
+            .map(|(key, value)| (*key, value.expose()))
+            .filter(|(_, value)| !value.is_empty())
+    }
 }
 
 impl VariableScope<'_> {
@@ -59,8 +125,18 @@ impl VariableScope<'_> {
         self.layers
             .iter()
             .flat_map(|layer| layer.iter())
-            .find(|v| v.enabled && v.key == name && !(v.secret && v.value.is_empty()))
-            .map(|v| (v.key.as_str(), v.value.as_str()))
+            .filter(|v| v.enabled && v.key == name)
+            .find_map(|v| {
+                if v.secret {
+                    // Its value is in the keyring, not in the layer.
+                    self.secrets
+                        .iter()
+                        .find(|(key, value)| *key == name && !value.is_empty())
+                        .map(|(_, value)| (v.key.as_str(), value.expose()))
+                } else {
+                    Some((v.key.as_str(), v.value.as_str()))
+                }
+            })
             .or_else(|| {
                 self.builtins
                     .iter()
@@ -152,17 +228,106 @@ impl VariableScope<'_> {
             Body::File { src } => *src = self.fill(src, &mut missing),
             Body::None => {}
         }
-        if missing.is_empty() {
-            Ok(filled)
-        } else {
-            let names: Vec<String> = missing.iter().map(|n| format!("{{{{{n}}}}}")).collect();
-            Err(format!(
-                "{} {} not set: give {} a value in the environment, the collection or a folder, then send again.",
-                names.join(", "),
-                if names.len() == 1 { "is" } else { "are" },
-                if names.len() == 1 { "it" } else { "them" },
-            ))
+        said_missing(&missing).map_or(Ok(filled), Err)
+    }
+
+    /// The request builder's draft with its variables filled in: path, `OData` options,
+    /// parameters and headers that are switched on, and body.
+    ///
+    /// # Errors
+    /// The names no layer defines (or that use themselves), said for people.
+    pub fn fill_draft(&self, draft: &RequestDraft) -> Result<RequestDraft, String> {
+        let mut missing = BTreeSet::new();
+        let filled = map_draft(draft, |text| self.fill(text, &mut missing));
+        said_missing(&missing).map_or(Ok(filled), Err)
+    }
+
+    /// Whether `name` has a value here (for highlighting: known names in one colour,
+    /// unknown ones in the error colour).
+    #[must_use]
+    pub fn has(&self, name: &str) -> bool {
+        self.lookup(name).is_some()
+    }
+}
+
+/// `draft` with `change` applied to each text a variable may be in: path, `OData` options,
+/// parameters and headers that are switched on, and body.
+fn map_draft(draft: &RequestDraft, mut change: impl FnMut(&str) -> String) -> RequestDraft {
+    let mut changed = draft.clone();
+    changed.path = change(&draft.path);
+    let query = &mut changed.query;
+    query.filter = change(&query.filter);
+    for name in query.select.iter_mut().chain(query.expand.iter_mut()) {
+        *name = change(name);
+    }
+    for (name, _) in &mut query.order_by {
+        *name = change(name);
+    }
+    for row in changed
+        .params
+        .iter_mut()
+        .chain(changed.headers.iter_mut())
+        .filter(|r| r.enabled)
+    {
+        row.key = change(&row.key);
+        row.value = change(&row.value);
+    }
+    changed.body = change(&draft.body);
+    changed
+}
+
+/// `draft` with every `{{name}}` replaced by zeros of its length, to check what the user
+/// typed before the values are known: a number, an id or a string stays valid in a path,
+/// a filter or a JSON body, and a problem's line and column stay where they are.
+#[must_use]
+pub fn with_placeholders(draft: &RequestDraft) -> RequestDraft {
+    map_draft(draft, |text| {
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for (range, _) in references(text) {
+            out.push_str(&text[last..range.start]);
+            out.push_str(&"0".repeat(range.len()));
+            last = range.end;
         }
+        out.push_str(&text[last..]);
+        out
+    })
+}
+
+/// The sentence for variables that could not be filled in, if any.
+fn said_missing(missing: &BTreeSet<String>) -> Option<String> {
+    if missing.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = missing.iter().map(|n| format!("{{{{{n}}}}}")).collect();
+    Some(format!(
+        "{} {} not set: give {} a value in the environment, the collection or a folder (Variables…), then send again.",
+        names.join(", "),
+        if names.len() == 1 { "is" } else { "are" },
+        if names.len() == 1 { "it" } else { "them" },
+    ))
+}
+
+impl VariableScope<'_> {
+    /// Whether some text of the draft uses a variable (`{{…}}`).
+    #[must_use]
+    pub fn draft_uses_variables(draft: &RequestDraft) -> bool {
+        let has = |text: &str| !references(text).is_empty();
+        has(&draft.path)
+            || has(&draft.body)
+            || has(&draft.query.filter)
+            || draft
+                .query
+                .select
+                .iter()
+                .chain(&draft.query.expand)
+                .any(|n| has(n))
+            || draft.query.order_by.iter().any(|(n, _)| has(n))
+            || draft
+                .params
+                .iter()
+                .chain(&draft.headers)
+                .any(|r| r.enabled && (has(&r.key) || has(&r.value)))
     }
 }
 
@@ -205,6 +370,7 @@ mod tests {
         let environment = [var("company", "env")];
         let scope = VariableScope {
             layers: vec![&folder, &collection, &environment],
+            secrets: Vec::new(),
             builtins: vec![
                 ("company_id".into(), "102".into()),
                 ("company".into(), "builtin".into()),
@@ -238,7 +404,7 @@ mod tests {
             .collect();
         let scope_of = VariableScope {
             layers: vec![&doubling],
-            builtins: Vec::new(),
+            ..VariableScope::default()
         };
         let mut missing = BTreeSet::new();
         let filled = scope_of.fill("{{v0}}", &mut missing);
@@ -250,7 +416,7 @@ mod tests {
         }];
         let scope_of = VariableScope {
             layers: vec![&secret],
-            builtins: Vec::new(),
+            ..VariableScope::default()
         };
         let mut missing = BTreeSet::new();
         assert_eq!(scope_of.fill("{{token}}", &mut missing), "{{token}}");
@@ -285,5 +451,107 @@ mod tests {
                 language: "json".into()
             }
         );
+    }
+
+    #[test]
+    fn a_request_sees_its_folders_collection_environment_and_secrets() {
+        let folder = |name: &str, variables: Vec<Variable>, items: Vec<Item>| {
+            Item::Folder(crate::model::Folder {
+                name: name.into(),
+                variables,
+                items,
+                ..Default::default()
+            })
+        };
+        let request = SavedRequest {
+            path_variables: vec![var("id", "from-request")],
+            ..SavedRequest::default()
+        };
+        let collection = Collection {
+            variables: vec![
+                var("id", "from-collection"),
+                var("site", "c"),
+                var("key", ""),
+            ],
+            items: vec![folder(
+                "outer",
+                vec![var("id", "outer"), var("deep", "outer")],
+                vec![folder(
+                    "inner",
+                    vec![var("deep", "inner")],
+                    vec![Item::Request(request)],
+                )],
+            )],
+            ..Collection::default()
+        };
+        let mut key = var("key", "");
+        key.secret = true;
+        let environment = Environment {
+            name: "Live".into(),
+            variables: vec![var("site", "env"), var("only_env", "e"), key],
+        };
+        let secret = Secret::new("s3cr3t");
+        let mut scope = VariableScope::of(&collection, Some(&[0, 0, 0]), Some(&environment));
+        let mut missing = BTreeSet::new();
+        assert_eq!(
+            scope.fill("{{id}} {{deep}} {{site}} {{only_env}}", &mut missing),
+            "from-request inner c e"
+        );
+        // The collection's empty `key` is not secret, so it wins, empty; a secret one of
+        // the environment's reads the keyring's value.
+        assert_eq!(scope.fill("[{{key}}]", &mut missing), "[]");
+        let mut collection_without_key = collection.clone();
+        collection_without_key.variables.pop();
+        scope = VariableScope::of(&collection_without_key, None, Some(&environment));
+        assert!(!scope.has("key"), "a secret with no value in the keyring");
+        scope.secrets.push(("key", &secret));
+        assert_eq!(
+            scope.fill("{{key}} {{id}}", &mut missing),
+            "s3cr3t from-collection"
+        );
+        assert_eq!(
+            scope.secret_values().collect::<Vec<_>>(),
+            [("key", "s3cr3t")]
+        );
+        assert!(missing.is_empty(), "{missing:?}");
+        assert!(
+            !format!("{scope:?}").contains("s3cr3t"),
+            "secrets stay out of Debug"
+        );
+
+        let mut draft = RequestDraft {
+            path: "customers/{{id}}".into(),
+            body: "{\"k\":\"{{key}}\"}".into(),
+            ..RequestDraft::default()
+        };
+        draft.query.filter = "name eq '{{site}}'".into();
+        draft.query.select = vec!["{{only_env}}".into()];
+        draft.headers.push(crate_kv(true, "X-Key", "{{key}}"));
+        draft.headers.push(crate_kv(false, "X-Off", "{{nowhere}}"));
+        assert!(VariableScope::draft_uses_variables(&draft));
+        let filled = scope.fill_draft(&draft).unwrap();
+        assert_eq!(filled.path, "customers/from-collection");
+        assert_eq!(filled.query.filter, "name eq 'c'");
+        assert_eq!(filled.query.select, ["e"]);
+        assert_eq!(filled.headers[0].value, "s3cr3t");
+        assert_eq!(
+            filled.headers[1].value, "{{nowhere}}",
+            "switched-off rows are left"
+        );
+        assert_eq!(filled.body, "{\"k\":\"s3cr3t\"}");
+        draft.params.push(crate_kv(true, "{{a}}", "{{b}}"));
+        let problem = scope.fill_draft(&draft).unwrap_err();
+        assert!(problem.starts_with("{{a}}, {{b}} are not set"), "{problem}");
+        assert!(!VariableScope::draft_uses_variables(
+            &RequestDraft::default()
+        ));
+    }
+
+    fn crate_kv(enabled: bool, key: &str, value: &str) -> KeyValue {
+        KeyValue {
+            enabled,
+            key: key.into(),
+            value: value.into(),
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod placeholder;
 pub mod record_view;
 pub mod shortcuts;
 pub mod theme;
+pub mod variable_highlight;
 
 /// Sage's getting-started page: developer registration, subscription keys, client ids.
 pub const SAGE_CREDENTIALS_URL: &str = "https://developer.sage.com/200/api/get-started/";

@@ -44,8 +44,9 @@ pub(super) fn panel(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command
                 );
                 return;
             };
-            ui.label(RichText::new(&open.collection.name).heading().size(15.0))
+                        ui.label(RichText::new(&open.collection.name).heading().size(15.0))
                 .on_hover_text(open.dir.display().to_string());
+            environment_row(ui, state, &open.collection, commands);
             let search_id = egui::Id::unique("collection_search");
             let mut search = ui.data(|d| d.get_temp::<String>(search_id)).unwrap_or_default();
             ui.horizontal(|ui| {
@@ -90,6 +91,47 @@ pub(super) fn panel(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command
                     }
                 });
         });
+}
+
+/// The environment in use, and the button that opens the variables window.
+fn environment_row(
+    ui: &mut egui::Ui,
+    state: &State,
+    collection: &crate::model::Collection,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        let label = ui.label("Environment");
+        let shown = state.environment.as_deref().unwrap_or("None");
+        egui::ComboBox::from_id_salt("collection_environment")
+            .selected_text(shown)
+            .width(110.0)
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(state.environment.is_none(), "None")
+                    .clicked()
+                {
+                    commands.push(Command::SelectEnvironment(None));
+                }
+                for environment in &collection.environments {
+                    let chosen = state.environment.as_deref() == Some(environment.name.as_str());
+                    if ui.selectable_label(chosen, &environment.name).clicked() {
+                        commands.push(Command::SelectEnvironment(Some(environment.name.clone())));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    if ui
+        .small_button("Variables…")
+        .on_hover_text(
+            "The collection's variables and environments; secret values stay in the keyring",
+        )
+        .clicked()
+    {
+        commands.push(Command::OpenVariables);
+    }
 }
 
 /// Draws `items` (folders open while searching); returns how many requests it showed.

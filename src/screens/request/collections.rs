@@ -13,8 +13,18 @@ use super::{OpenCollection, SavedAs};
 
 /// What a collection's read or write gives back.
 pub(super) enum Done {
-    /// A collection read (or a new one for an empty folder).
-    Read(PathBuf, Collection),
+    /// A collection read (or a new one for an empty folder), with its secret values from
+    /// the keyring (or why they could not be read).
+    Read(
+        PathBuf,
+        Collection,
+        Result<Vec<crate::collection::SecretValue>, String>,
+    ),
+    /// The variables window saved: the collection as written and its secret values.
+    Variables {
+        collection: Box<Collection>,
+        secrets: Vec<crate::collection::SecretValue>,
+    },
     /// The collection written: the tab saved and what it now holds.
     Saved {
         tab: u64,
@@ -131,9 +141,14 @@ impl RequestBuilder {
                     }
                 },
             };
-            tokio::task::spawn_blocking(move || read(&dir).map(|c| Done::Read(dir, c)))
-                .await
-                .map_err(|e| problem(format!("Reading the collection stopped: {e}")))?
+            tokio::task::spawn_blocking(move || {
+                read(&dir).map(|c| {
+                    let secrets = crate::collection::read_secrets(&dir, &c);
+                    Done::Read(dir, c, secrets)
+                })
+            })
+            .await
+            .map_err(|e| problem(format!("Reading the collection stopped: {e}")))?
         }));
     }
 
@@ -237,7 +252,7 @@ impl RequestBuilder {
             self.open_collection(cx, Some(dir));
         }
         match finished(&mut self.collection_task) {
-            Some(Ok(Done::Read(dir, collection))) => {
+            Some(Ok(Done::Read(dir, collection, secrets))) => {
                 self.state.collection_busy = false;
                 // Tabs keep their places only in the collection they came from.
                 let same = self.state.collection.as_ref().is_some_and(|c| c.dir == dir)
@@ -247,7 +262,29 @@ impl RequestBuilder {
                         tab.saved_as = None;
                     }
                 }
+                if !same {
+                    self.state.environment = None;
+                }
+                match secrets {
+                    Ok(secrets) => self.state.secrets = super::variables::kept_secrets(secrets),
+                    Err(message) => {
+                        self.state.secrets.clear();
+                        cx.shared.error = Some(UserError {
+                            message,
+                            advice: "Secret variables have no value until the keyring can be read; the collection is open.".to_owned(),
+                        });
+                    }
+                }
                 self.state.collection = Some(OpenCollection { dir, collection });
+                let environment = self.state.environment.take();
+                self.select_environment(environment);
+            }
+            Some(Ok(Done::Variables {
+                collection,
+                secrets,
+            })) => {
+                self.state.collection_busy = false;
+                self.variables_saved(cx, *collection, secrets);
             }
             Some(Ok(Done::Saved {
                 tab,

@@ -144,7 +144,20 @@ impl RequestBuilder {
             return;
         };
         let company = cx.company_scope();
-        let draft = tab.draft.clone();
+        // What is copied is what Send sends: variables filled in, or refused as Send is.
+        let draft = match self.filled_draft(cx, tab) {
+            Ok(draft) => draft,
+            Err(problem) => {
+                cx.shared.error = Some(problem);
+                return;
+            }
+        };
+        let secrets: Vec<(String, String)> = self
+            .state
+            .scope_for(tab)
+            .secret_values()
+            .map(|(key, value)| (key.to_owned(), value.to_owned()))
+            .collect();
         let base = cx.shared.api_base_url.clone();
         let write = move |token: Option<&str>| match target {
             CopyTarget::Curl(shell) => curl_command(&draft, company.as_ref(), &base, shell, token),
@@ -160,6 +173,27 @@ impl RequestBuilder {
             }
         };
         if !include_token {
+            // A secret variable's value goes into copied text only with the token.
+            let used: Vec<String> = secrets
+                .iter()
+                .filter(|(_, value)| {
+                    super::variables::written_forms(value)
+                        .iter()
+                        .any(|form| without_token.contains(form.as_str()))
+                })
+                .map(|(key, _)| format!("{{{{{key}}}}}"))
+                .collect();
+            if !used.is_empty() {
+                cx.shared.error = Some(UserError {
+                    message: format!(
+                        "This request uses the secret {} {}, kept in the keyring; it is not copied unless you ask.",
+                        if used.len() == 1 { "variable" } else { "variables" },
+                        used.join(", ")
+                    ),
+                    advice: "Tick \"include token\" to copy it with the token and secret values written out.".to_owned(),
+                });
+                return;
+            }
             cx.egui.copy_text(without_token);
             cx.shared.notice = Some(format!(
                 "Copied as {}; the token is read from SAGE200_TOKEN.",

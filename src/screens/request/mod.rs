@@ -7,13 +7,21 @@ mod collection_view;
 mod collections;
 mod copy_view;
 mod curl;
+mod marks_view;
+mod sending;
 mod state;
 mod update;
+mod variables;
+mod variables_view;
 pub mod view;
 
 pub use curl::{code_for, curl_command};
-pub use state::{CollectionPlaces, OpenCollection, RequestTab, SavedAs, State};
-pub use update::{RequestBuilder, build_request};
+pub use sending::{build_request, send};
+pub use state::{
+    CollectionPlaces, EditedEnvironment, EditedVariable, OpenCollection, RequestTab, SavedAs,
+    State, VariablesEditor,
+};
+pub use update::RequestBuilder;
 
 use std::path::PathBuf;
 
@@ -67,6 +75,17 @@ pub enum Command {
     /// Save a tab's request into the open collection: where it came from, or as a new
     /// request at the top.
     SaveRequest(u64),
+    /// Use the open collection's environment of this name (`None`: no environment).
+    SelectEnvironment(Option<String>),
+    /// Open the variables window on the open collection's variables and environments.
+    OpenVariables,
+    /// The user changed something in the variables window.
+    EditVariables(Box<VariablesEditor>),
+    /// Save the variables window: the collection's files, and secret values into the
+    /// keyring.
+    SaveVariables,
+    /// Close the variables window without saving.
+    CloseVariables,
     /// Hide the notes a pasted command left on a tab.
     DismissNotes(u64),
     /// Sort a tab's answer table by a column (computed off the UI thread).

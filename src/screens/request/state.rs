@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::document::{Answered, Found, TableSort};
-use crate::model::{Collection, RequestDraft};
+use crate::model::{Collection, RequestDraft, Secret, Variable, VariableScope};
 use crate::screens::shared::UserError;
 
 /// A request-builder tab: its draft, and what came back.
@@ -64,6 +64,8 @@ pub struct CollectionPlaces {
     pub dir: Option<std::path::PathBuf>,
     /// Each tab's place in it.
     pub tabs: Vec<Option<SavedAs>>,
+    /// The environment in use, by name.
+    pub environment: Option<String>,
 }
 
 /// The collection open beside the tabs: its folder and what it holds.
@@ -90,4 +92,74 @@ pub struct State {
     pub collection: Option<OpenCollection>,
     /// Whether a collection is being read or written.
     pub collection_busy: bool,
+    /// The open collection's environment in use, by name.
+    pub environment: Option<String>,
+    /// The values of the open collection's secret variables, read from the keyring:
+    /// `(environment, key, value)`, the environment `None` for the collection's own.
+    pub secrets: Vec<(Option<String>, String, Secret)>,
+    /// The variables window, while it is open.
+    pub variables_editor: Option<VariablesEditor>,
+}
+
+/// The variables window's copy of the open collection's variables and environments,
+/// saved together (files, and secret values into the keyring) or dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VariablesEditor {
+    /// The set shown: `None` for the collection's own, `Some(i)` for environment `i`.
+    pub showing: Option<usize>,
+    /// The collection's variables.
+    pub collection: Vec<EditedVariable>,
+    /// The environments, in order.
+    pub environments: Vec<EditedEnvironment>,
+    /// Why the last save was refused.
+    pub problem: Option<String>,
+}
+
+/// An environment being edited.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditedEnvironment {
+    /// Its name.
+    pub name: String,
+    /// Its variables.
+    pub variables: Vec<EditedVariable>,
+}
+
+/// A variable being edited: a secret one's value is in `secret_value` (redacted in
+/// `Debug`), never in `variable.value`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditedVariable {
+    /// The variable.
+    pub variable: Variable,
+    /// A secret variable's value.
+    pub secret_value: Secret,
+}
+
+impl State {
+    /// The variables the tab's request sees (without the built-ins, which the caller
+    /// adds): its place in the open collection, the collection, the environment in use,
+    /// and the secret values of those two. Empty when no collection is open.
+    #[must_use]
+    pub fn scope_for(&self, tab: &RequestTab) -> VariableScope<'_> {
+        let Some(open) = &self.collection else {
+            return VariableScope::default();
+        };
+        let environment = self.environment.as_ref().and_then(|name| {
+            open.collection
+                .environments
+                .iter()
+                .find(|e| &e.name == name)
+        });
+        let at = tab.saved_as.as_ref().map(|s| s.at.as_slice());
+        let mut scope = VariableScope::of(&open.collection, at, environment);
+        // The collection's secrets before the environment's, as their layers are.
+        for wanted in [None, environment.map(|e| &e.name)] {
+            scope.secrets.extend(
+                self.secrets
+                    .iter()
+                    .filter(|(env, _, _)| env.as_ref() == wanted)
+                    .map(|(_, key, value)| (key.as_str(), value)),
+            );
+        }
+        scope
+    }
 }

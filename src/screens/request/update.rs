@@ -7,17 +7,16 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
 
-use crate::api::{self, ApiClient, ApiError, ApiRequest, CompanyScope, Verb};
+use crate::api::{self, ApiError};
 use crate::app::{Services, Task, finished, finished_by_key};
-use crate::document::{
-    Answered, Found, TableSort, check_body, read_answer, search_answer, sort_rows,
-};
+use crate::document::{Answered, Found, TableSort, search_answer, sort_rows};
 use crate::export::ExportFormat;
-use crate::model::{HistoryEntry, HttpMethod, RequestDraft};
+use crate::model::{HistoryEntry, RequestDraft};
 use crate::screens::calls;
 use crate::screens::history;
 use crate::screens::shared::UserError;
 
+use super::sending::{build_request, send};
 use super::{Command, RequestTab, State};
 
 /// The request builder: its tabs and the work in flight for them.
@@ -57,6 +56,7 @@ impl RequestBuilder {
             restored: places.dir,
             ..Self::default()
         };
+        builder.state.environment = places.environment;
         let mut hidden = hidden.into_iter();
         let mut saved_as = places.tabs.into_iter();
         for draft in drafts {
@@ -99,6 +99,7 @@ impl RequestBuilder {
         super::CollectionPlaces {
             dir: self.collection_dir().map(std::path::Path::to_path_buf),
             tabs: self.state.tabs.iter().map(|t| t.saved_as.clone()).collect(),
+            environment: self.state.environment.clone(),
         }
     }
 
@@ -176,6 +177,15 @@ impl RequestBuilder {
                 }
             }
             Command::OpenSaved(at) => self.open_saved(cx, at),
+            Command::SelectEnvironment(name) => self.select_environment(name),
+            Command::OpenVariables => self.open_variables(),
+            Command::EditVariables(editor) => {
+                if self.state.variables_editor.is_some() {
+                    self.state.variables_editor = Some(*editor);
+                }
+            }
+            Command::SaveVariables => self.save_variables(cx),
+            Command::CloseVariables => self.state.variables_editor = None,
             Command::SaveRequest(id) => self.save_request(cx, id),
             Command::SortAnswer {
                 tab,
@@ -239,6 +249,10 @@ impl RequestBuilder {
     fn send_request(&mut self, cx: &Services, id: u64) {
         let company = cx.company_scope();
         let client = cx.client.clone();
+        let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
+            return;
+        };
+        let filled = self.filled_draft(cx, tab);
         let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) else {
             return;
         };
@@ -249,7 +263,7 @@ impl RequestBuilder {
             });
             return;
         };
-        match build_request(&tab.draft, company.as_ref()) {
+        match filled.and_then(|draft| build_request(&draft, company.as_ref())) {
             Err(problem) => tab.problem = Some(problem),
             Ok(api_request) => {
                 tab.problem = None;
@@ -444,10 +458,14 @@ impl RequestBuilder {
         let Some(client) = cx.client.clone() else {
             return;
         };
+        let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
+            return;
+        };
+        let filled = self.filled_draft(cx, tab);
         let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) else {
             return;
         };
-        let request = match build_request(&tab.draft, company.as_ref()) {
+        let request = match filled.and_then(|draft| build_request(&draft, company.as_ref())) {
             Ok(request) if request.verb == api::Verb::Get => request,
             Ok(_) => {
                 tab.problem = Some(UserError {
@@ -498,6 +516,10 @@ impl RequestBuilder {
             }
         }
         for (id, result) in finished_by_key(&mut self.requests) {
+            let kept_url = match (&result, self.state.tabs.iter().find(|t| t.id == id)) {
+                (Ok(answer), Some(tab)) => self.kept_url(tab, &answer.meta.url),
+                _ => String::new(),
+            };
             let signed_out = matches!(&result, Err(e) if e.advice == "Sign in again.");
             self.fetch_progress.remove(&id);
             if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
@@ -510,10 +532,9 @@ impl RequestBuilder {
                         tab.found = None;
                         tab.answer = Some(answer.clone());
                         tab.problem = None;
-                        cx.send(history::Command::Record(Box::new(history_entry(
-                            &tab.draft,
-                            &answer.meta,
-                        ))));
+                        let mut entry = history_entry(&tab.draft, &answer.meta);
+                        entry.url = kept_url;
+                        cx.send(history::Command::Record(Box::new(entry)));
                     }
                     Err(problem) => tab.problem = Some(problem),
                 }
@@ -622,61 +643,4 @@ fn history_entry(draft: &RequestDraft, meta: &crate::model::ResponseMeta) -> His
         elapsed_ms: u64::try_from(meta.elapsed.as_millis()).unwrap_or(u64::MAX),
         size: meta.size,
     }
-}
-
-/// Builds the API request of a draft, or says what must be fixed first.
-pub fn build_request(
-    draft: &RequestDraft,
-    company: Option<&CompanyScope>,
-) -> Result<ApiRequest, UserError> {
-    let fix = |message: String| UserError {
-        message,
-        advice: "Fix the request, then send it again.".to_owned(),
-    };
-    let path = draft.checked_path().map_err(|e| fix(e.0))?;
-    let query = draft.query_pairs().map_err(|e| fix(e.0))?;
-    let headers = draft.header_pairs().map_err(|e| fix(e.0))?;
-    let body = if draft.method.has_body() {
-        check_body(&draft.body).map_err(|e| {
-            fix(format!(
-                "The body is not valid JSON: {} (line {}, column {}).",
-                e.message, e.line, e.column
-            ))
-        })?
-    } else {
-        None
-    };
-    let needs_company = path != "sites" && path != "current_user";
-    Ok(ApiRequest {
-        verb: match draft.method {
-            HttpMethod::Get => Verb::Get,
-            HttpMethod::Post => Verb::Post,
-            HttpMethod::Put => Verb::Put,
-            HttpMethod::Delete => Verb::Delete,
-        },
-        path,
-        query,
-        body,
-        company: if needs_company {
-            company.cloned()
-        } else {
-            None
-        },
-        headers,
-    })
-}
-
-/// Sends a built request and reads whatever came back (error statuses included).
-pub async fn send(client: ApiClient, request: ApiRequest) -> Result<Arc<Answered>, UserError> {
-    let raw = client
-        .execute_any(&request)
-        .await
-        .map_err(|e| UserError::from(&e))?;
-    let answered = tokio::task::spawn_blocking(move || read_answer(raw.meta, &raw.body))
-        .await
-        .map_err(|e| UserError {
-            message: format!("Reading the answer stopped: {e}"),
-            advice: "Send the request again.".to_owned(),
-        })?;
-    Ok(Arc::new(answered))
 }

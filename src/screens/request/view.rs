@@ -7,6 +7,7 @@ use egui::{RichText, TextStyle};
 use crate::document::{check_body, format_body};
 use crate::model::{
     FilterGroup, HttpMethod, KeyValue, RequestDraft, check_filter, encode_query, format_size,
+    with_placeholders,
 };
 use crate::screens::shared::Shared;
 use crate::ui::{filter_builder, shortcuts, theme};
@@ -58,6 +59,7 @@ fn typed_of(draft: &RequestDraft) -> Typed {
 /// Draws the request builder.
 pub fn show(ui: &mut egui::Ui, state: &State, shared: &Shared, commands: &mut Vec<Command>) {
     super::collection_view::panel(ui, state, commands);
+    super::variables_view::window(ui, state, commands);
     // Ctrl+S saves the request; Ctrl+Shift+S (the answer's) is left to the answer.
     if ui.input_mut(|i| shortcuts::consume_exact(i, shortcuts::SAVE_REQUEST)) {
         commands.push(Command::SaveRequest(state.active_tab));
@@ -74,16 +76,17 @@ pub fn show(ui: &mut egui::Ui, state: &State, shared: &Shared, commands: &mut Ve
         .filter(|typed| typed.agrees_with(&tab.draft))
         .unwrap_or_else(|| typed_of(&tab.draft));
     import_notes(ui, tab, commands);
-    let send = request_line(ui, state, shared, tab, &mut draft, commands);
+    let known = super::marks_view::Known::of(state, tab);
+    let send = request_line(ui, (state, &known), shared, tab, &mut draft, commands);
     egui::ScrollArea::vertical()
         .id_salt("request_form")
         .max_height((ui.available_height() * 0.45).max(160.0))
         .show(ui, |ui| {
             query_options(ui, shared, tab.id, &mut draft, &mut typed);
-            rows(ui, "Parameters", "parameter", &mut draft.params);
-            rows(ui, "Headers", "header", &mut draft.headers);
+            rows(ui, "Parameters", "parameter", &mut draft.params, &known);
+            rows(ui, "Headers", "header", &mut draft.headers, &known);
             if draft.method.has_body() {
-                body_editor(ui, tab.id, &mut draft, commands);
+                body_editor(ui, tab.id, &mut draft, &known, commands);
             }
         });
     ui.data_mut(|d| d.insert_temp(typed_id, typed));
@@ -125,7 +128,7 @@ fn tab_strip(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
 /// Method, path with completion, Send / Cancel and the full URL. Returns whether to send.
 fn request_line(
     ui: &mut egui::Ui,
-    state: &State,
+    (state, known): (&State, &super::marks_view::Known<'_>),
     shared: &Shared,
     tab: &RequestTab,
     draft: &mut RequestDraft,
@@ -145,14 +148,10 @@ fn request_line(
             .response
             .labelled_by(method_label.id);
         let path_label = ui.label("Path");
-        let path = ui
-            .add(
-                egui::TextEdit::singleline(&mut draft.path)
-                    .font(TextStyle::Monospace)
-                    .hint_text("customers")
-                    .desired_width((ui.available_width() - 250.0).max(120.0)),
-            )
-            .labelled_by(path_label.id);
+                let width = (ui.available_width() - 250.0).max(120.0);
+        let path =
+            super::marks_view::marked_field(ui, &mut draft.path, known, "customers", width, true)
+                .labelled_by(path_label.id);
         completion(shared, &path, draft);
         if tab.sending {
             ui.spinner();
@@ -194,9 +193,11 @@ fn request_line(
     super::copy_view::curl_and_url(ui, tab, url, commands);
     paste_curl(ui, state, commands);
     fetch_progress(ui, tab);
-    if let Err(problem) = draft.checked_path() {
+    // Checked with zeros for variables: Send fills them in, then checks again.
+    if let Err(problem) = with_placeholders(draft).checked_path() {
         ui.colored_label(theme::error_color(ui), problem.0);
     }
+    super::marks_view::unset_line(ui, known, draft, state.collection.is_some(), commands);
     if let Some(problem) = &tab.problem {
         ui.colored_label(theme::error_color(ui), &problem.message)
             .on_hover_text(&problem.advice);
@@ -447,7 +448,8 @@ fn query_options(
                     filter_row(ui, tab_id, draft, &fields);
                     ui.end_row();
                     if !draft.query.filter.trim().is_empty()
-                        && let Err(problem) = check_filter(draft.query.filter.trim())
+                        && let Err(problem) =
+                            check_filter(with_placeholders(draft).query.filter.trim())
                     {
                         ui.label("");
                         ui.colored_label(theme::error_color(ui), problem.0);
@@ -491,8 +493,9 @@ fn query_options(
                     ui.end_row();
                 });
             // Filter problems are shown under the filter; show the others here.
-            if let Err(problem) = draft.query.to_params()
-                && check_filter(draft.query.filter.trim()).is_ok()
+            let checked = with_placeholders(draft);
+            if let Err(problem) = checked.query.to_params()
+                && check_filter(checked.query.filter.trim()).is_ok()
             {
                 ui.colored_label(theme::error_color(ui), problem.0);
             }
@@ -559,7 +562,13 @@ fn parse_order(text: &str) -> Result<Vec<(String, bool)>, String> {
     Ok(order)
 }
 
-fn rows(ui: &mut egui::Ui, title: &str, noun: &str, rows: &mut Vec<KeyValue>) {
+fn rows(
+    ui: &mut egui::Ui,
+    title: &str,
+    noun: &str,
+    rows: &mut Vec<KeyValue>,
+    known: &super::marks_view::Known<'_>,
+) {
     let headers = noun == "header";
     egui::CollapsingHeader::new(format!(
         "{title} ({})",
@@ -570,18 +579,19 @@ fn rows(ui: &mut egui::Ui, title: &str, noun: &str, rows: &mut Vec<KeyValue>) {
         let mut remove = None;
         for (index, row) in rows.iter_mut().enumerate() {
             ui.horizontal(|ui| {
+                let (on, name) = (row.enabled, row.key.clone());
                 ui.checkbox(&mut row.enabled, "")
-                    .on_hover_text("Send this one");
-                ui.add(
-                    egui::TextEdit::singleline(&mut row.key)
-                        .hint_text("name")
-                        .desired_width(160.0),
-                );
-                ui.add(
-                    egui::TextEdit::singleline(&mut row.value)
-                        .hint_text("value")
-                        .desired_width(240.0),
-                );
+                    .on_hover_text("Send this one")
+                    .widget_info(|| {
+                        egui::WidgetInfo::selected(
+                            egui::Role::CheckBox,
+                            true,
+                            on,
+                            format!("Send {noun} {name}"),
+                        )
+                    });
+                super::marks_view::marked_field(ui, &mut row.key, known, "name", 160.0, false);
+                super::marks_view::marked_field(ui, &mut row.value, known, "value", 240.0, false);
                 if ui.small_button("Remove").clicked() {
                     remove = Some(index);
                 }
@@ -608,6 +618,7 @@ fn body_editor(
     ui: &mut egui::Ui,
     tab_id: u64,
     draft: &mut RequestDraft,
+    known: &super::marks_view::Known<'_>,
     commands: &mut Vec<Command>,
 ) {
     egui::CollapsingHeader::new("Body (JSON)")
@@ -626,7 +637,7 @@ fn body_editor(
                 {
                     draft.body = pretty;
                 }
-                match check_body(&draft.body) {
+                                match check_body(&with_placeholders(draft).body) {
                     Ok(None) => {
                         ui.label(RichText::new("Empty body: {} is sent.").weak());
                     }
@@ -646,7 +657,8 @@ fn body_editor(
             });
             let label = ui.label("Body");
             let mut layouter = |ui: &egui::Ui, text: &dyn egui::TextBuffer, wrap_width: f32| {
-                let job = crate::ui::json_highlight::highlight(ui, text.as_str(), wrap_width);
+                                let mut job = crate::ui::json_highlight::highlight(ui, text.as_str(), wrap_width);
+                crate::ui::variable_highlight::mark(&mut job, &|name| known.has(name), ui.visuals());
                 ui.fonts_mut(|f| f.layout_job(job))
             };
             ui.add(
