@@ -1277,3 +1277,155 @@ fn the_variables_window_saves_files_and_keeps_secrets_in_the_keyring() {
         assert!(read_secrets(dir.path(), &before).unwrap().is_empty());
     }
 }
+
+#[test]
+fn the_collection_tree_renames_moves_duplicates_deletes_and_saves_as() {
+    use sage200_desk::collection::read_collection;
+    use sage200_desk::model::{Collection, Folder, Item, SavedRequest, TreeChange};
+    use sage200_desk::screens::request::Command as Request;
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 5, "tree", "Demo Trading Ltd");
+    let request = |name: &str, url: &str| {
+        Item::Request(SavedRequest {
+            name: name.into(),
+            url: url.into(),
+            ..SavedRequest::default()
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let collection = Collection {
+        name: "Tree".into(),
+        items: vec![
+            Item::Folder(Folder {
+                name: "Lists".into(),
+                items: vec![request("All customers", "customers")],
+                ..Folder::default()
+            }),
+            request("Sites", "sites"),
+        ],
+        ..Collection::default()
+    };
+    sage200_desk::collection::write_collection(dir.path(), &collection).unwrap();
+    h.state_mut()
+        .handle(Request::OpenCollection(Some(dir.path().to_path_buf())));
+    support::step_until(&mut h, WAIT, "the collection", |app| {
+        app.request().collection.is_some()
+    });
+    h.run();
+    h.get_by_label("GET Sites").click();
+    h.run();
+    let names = |dir: &std::path::Path| {
+        let c = read_collection(dir).unwrap();
+        c.requests()
+            .iter()
+            .map(|(folders, r)| {
+                let mut path = folders.join("/");
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path + &r.name
+            })
+            .collect::<Vec<_>>()
+    };
+
+    // Rename from the item's menu.
+    h.get_by_label("GET Sites").click_secondary();
+    h.run();
+    h.get_by_label("Rename…").click();
+    h.run();
+    h.run();
+    type_into(&mut h, "New name", "Every site");
+    h.get_by_label("Rename").click();
+    support::step_until(&mut h, WAIT, "the renamed file", |_| {
+        dir.path().join("every-site.toml").is_file() && !dir.path().join("sites.toml").exists()
+    });
+    assert_eq!(names(dir.path()), ["Lists/All customers", "Every site"]);
+
+    // Moved into the folder: the open tab follows its request.
+    h.state_mut().handle(Request::ChangeTree(TreeChange::MoveInto {
+        at: vec![1],
+        folder: vec![0],
+    }));
+    support::step_until(&mut h, WAIT, "the move", |_| {
+        dir.path().join("lists/every-site.toml").is_file()
+    });
+    h.run();
+    let at = |h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>| {
+        let state = h.state().request();
+        let tab = state.tabs.iter().find(|t| t.id == state.active_tab).unwrap();
+        tab.saved_as.as_ref().map(|s| s.at.clone())
+    };
+    assert_eq!(at(&h), Some(vec![0, 1]));
+
+        // Duplicate and move up from the menu.
+    h.get_by_label("Lists").click();
+    h.run();
+    h.get_by_label("GET Every site").click_secondary();
+    h.run();
+    h.get_by_label("Duplicate").click();
+    support::step_until(&mut h, WAIT, "the copy", |_| {
+        dir.path().join("lists/every-site-copy.toml").is_file()
+    });
+    h.run();
+    h.get_by_label("GET Every site copy").click_secondary();
+    h.run();
+    h.get_by_label("Move up").click();
+    support::step_until(&mut h, WAIT, "the order", |_| {
+        names(dir.path())[1] == "Lists/Every site copy"
+    });
+    h.run();
+    assert_eq!(at(&h), Some(vec![0, 2]), "the tab still shows Every site");
+
+    // Delete asks first, naming what goes; the tab keeps its draft.
+    h.get_by_label("GET Every site").click_secondary();
+    h.run();
+    h.get_by_label("Delete…").click();
+    h.run();
+    h.get_by_label_contains("Delete \"Every site\"?");
+    h.get_by_label("Delete").click();
+    support::step_until(&mut h, WAIT, "the file gone", |_| {
+        !dir.path().join("lists/every-site.toml").exists()
+    });
+    h.run();
+    assert_eq!(at(&h), None);
+    assert_eq!(active_draft(&h).path, "sites");
+
+    // Save as: a new request, named, in a folder; the tab then shows it.
+    h.get_by_label("Save as…").click();
+    h.run();
+    h.run();
+    type_into(&mut h, "Request name", "Sites again");
+        h.get_by_label("In folder").click();
+    h.run();
+    // The folder in the list that opened (the tree has one of that name too).
+    h.query_all_by_label("Lists").last().unwrap().click();
+    h.run();
+    h.get_by_label("Save").click();
+    support::step_until(&mut h, WAIT, "saved as", |_| {
+        dir.path().join("lists/sites-again.toml").is_file()
+    });
+    h.run();
+    assert_eq!(
+        names(dir.path()),
+        ["Lists/All customers", "Lists/Every site copy", "Lists/Sites again"]
+    );
+    assert_eq!(at(&h), Some(vec![0, 2]));
+
+    // A new folder, then a folder deleted with what is in it.
+    h.state_mut().handle(Request::ChangeTree(TreeChange::NewFolder {
+        folder: Vec::new(),
+        name: "Writes".into(),
+    }));
+    support::step_until(&mut h, WAIT, "the new folder", |_| {
+        dir.path().join("writes/folder.toml").is_file()
+    });
+    h.run();
+    h.get_by_label("Lists").click_secondary();
+    h.run();
+    h.get_by_label("Delete…").click();
+    h.run();
+    h.get_by_label_contains("and the 3 requests in it?");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(dir.path().join("lists/folder.toml").is_file(), "cancelled");
+}

@@ -5,6 +5,8 @@
 
 mod codegen;
 mod collection;
+mod collection_tree;
+
 mod curl;
 mod customer;
 mod display;
@@ -27,6 +29,7 @@ pub use codegen::{CodeLanguage, to_code};
 pub use collection::{
     Body, Collection, Environment, Folder, FormPart, Item, SavedRequest, Variable,
 };
+pub use collection_tree::TreeChange;
 pub use curl::{
     CurlRequest, Imported, ReadFile, Shell, TOKEN_PLACEHOLDER, from_curl, from_curl_reading,
     option_table as curl_option_table, quote_bash, quote_cmd, quote_powershell, to_curl,

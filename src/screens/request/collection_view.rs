@@ -3,9 +3,10 @@
 
 use egui::RichText;
 
-use crate::model::Item;
+use crate::model::{Item, TreeChange};
 use crate::ui::shortcuts;
 
+use super::collection_dialogs_view::Dialog;
 use super::{Command, State};
 
 /// The collection panel, at the left of the request builder.
@@ -29,10 +30,33 @@ pub(super) fn panel(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command
                 {
                     commands.push(Command::OpenCollection(None));
                 }
-                if state.collection.is_some() && ui.small_button("Close").clicked() {
+                                if state.collection.is_some() && ui.small_button("Close").clicked() {
                     commands.push(Command::CloseCollection);
                 }
             });
+            if state.collection.is_some() {
+                ui.horizontal(|ui| {
+                    if ui
+                        .small_button("Save as…")
+                        .on_hover_text("The open tab's request as a new one, named and placed")
+                        .clicked()
+                    {
+                        let name = state
+                            .tabs
+                            .iter()
+                            .find(|t| t.id == state.active_tab)
+                            .map(|t| t.draft.path.trim().trim_start_matches('/').to_owned())
+                            .unwrap_or_default();
+                        super::collection_dialogs_view::open(ui, Dialog::SaveAs { folder: Vec::new(), name });
+                    }
+                    if ui.small_button("New folder…").clicked() {
+                        super::collection_dialogs_view::open(
+                            ui,
+                            Dialog::NewFolder { folder: Vec::new(), name: String::new() },
+                        );
+                    }
+                });
+            }
             let Some(open) = &state.collection else {
                 ui.add_space(6.0);
                 ui.label(
@@ -78,14 +102,17 @@ pub(super) fn panel(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command
                         .iter()
                         .filter_map(|t| t.saved_as.as_ref().map(|s| s.at.as_slice()))
                         .collect();
-                    let found = tree(
-                        ui,
-                        &open.collection.items,
-                        &mut Vec::new(),
-                        &search.to_lowercase(),
-                        &open_tabs,
+                                        let mut cx = TreeCx {
+                        search: search.to_lowercase(),
+                        open_tabs,
+                        folders: open.collection.folders(),
                         commands,
-                    );
+                        dialog: None,
+                    };
+                    let found = tree(ui, &open.collection.items, &mut Vec::new(), &mut cx);
+                    if let Some(dialog) = cx.dialog {
+                        super::collection_dialogs_view::open(ui, dialog);
+                    }
                     if found == 0 && !search.is_empty() {
                         ui.label(RichText::new(format!("Nothing is called \"{search}\".")).weak());
                     }
@@ -134,37 +161,44 @@ fn environment_row(
     }
 }
 
+/// What drawing the tree needs besides the items: the search, the places open in tabs,
+/// the folders an item can move to, and where the menus put what they ask.
+struct TreeCx<'a> {
+    search: String,
+    open_tabs: Vec<&'a [usize]>,
+    folders: Vec<(Vec<usize>, Vec<String>)>,
+    commands: &'a mut Vec<Command>,
+    dialog: Option<Dialog>,
+}
+
 /// Draws `items` (folders open while searching); returns how many requests it showed.
-fn tree(
-    ui: &mut egui::Ui,
-    items: &[Item],
-    at: &mut Vec<usize>,
-    search: &str,
-    open_tabs: &[&[usize]],
-    commands: &mut Vec<Command>,
-) -> usize {
+fn tree(ui: &mut egui::Ui, items: &[Item], at: &mut Vec<usize>, cx: &mut TreeCx<'_>) -> usize {
     let mut shown = 0;
     for (index, item) in items.iter().enumerate() {
         at.push(index);
         match item {
             Item::Folder(folder) => {
-                if search.is_empty() || holds_match(&folder.items, search) {
+                if cx.search.is_empty() || holds_match(&folder.items, &cx.search) {
                     let header = egui::CollapsingHeader::new(&folder.name)
                         .id_salt(("collection_folder", at.clone()));
-                    let header = if search.is_empty() {
+                    let header = if cx.search.is_empty() {
                         header
                     } else {
                         header.open(Some(true))
                     };
-                    header.show(ui, |ui| {
-                        shown += tree(ui, &folder.items, at, search, open_tabs, commands);
+                    let response = header.show(ui, |ui| {
+                        shown += tree(ui, &folder.items, at, cx);
                     });
+                    response
+                        .header_response
+                        .on_hover_text("Right-click: rename, move, duplicate, delete, new folder")
+                        .context_menu(|ui| item_menu(ui, item, at, items.len(), cx));
                 }
             }
             Item::Request(request) => {
-                if search.is_empty() || matches(request, search) {
+                if cx.search.is_empty() || matches(request, &cx.search) {
                     shown += 1;
-                    let is_open = open_tabs.contains(&at.as_slice());
+                    let is_open = cx.open_tabs.contains(&at.as_slice());
                     let text = format!("{} {}", request.method, request.name);
                     let response = ui
                         .selectable_label(is_open, RichText::new(text).monospace())
@@ -174,14 +208,90 @@ fn tree(
                             request.url.clone()
                         });
                     if response.clicked() {
-                        commands.push(Command::OpenSaved(at.clone()));
+                        cx.commands.push(Command::OpenSaved(at.clone()));
                     }
+                    response.context_menu(|ui| item_menu(ui, item, at, items.len(), cx));
                 }
             }
         }
         at.pop();
     }
     shown
+}
+
+/// The menu of a folder or request: rename, duplicate, move, delete (and a new folder
+/// inside a folder).
+fn item_menu(ui: &mut egui::Ui, item: &Item, at: &[usize], siblings: usize, cx: &mut TreeCx<'_>) {
+    let name = item.name().to_owned();
+    if ui.button("Rename…").clicked() {
+        cx.dialog = Some(Dialog::Rename {
+            at: at.to_vec(),
+            name: name.clone(),
+        });
+        ui.close();
+    }
+    if ui.button("Duplicate").clicked() {
+        cx.commands
+            .push(Command::ChangeTree(TreeChange::Duplicate(at.to_vec())));
+        ui.close();
+    }
+    let last = at.last().copied().unwrap_or(0);
+    if ui
+        .add_enabled(last > 0, egui::Button::new("Move up"))
+        .clicked()
+    {
+        cx.commands.push(Command::ChangeTree(TreeChange::Shift {
+            at: at.to_vec(),
+            by: -1,
+        }));
+        ui.close();
+    }
+    if ui
+        .add_enabled(last + 1 < siblings, egui::Button::new("Move down"))
+        .clicked()
+    {
+        cx.commands.push(Command::ChangeTree(TreeChange::Shift {
+            at: at.to_vec(),
+            by: 1,
+        }));
+        ui.close();
+    }
+    ui.menu_button("Move to", |ui| {
+        let parent = &at[..at.len().saturating_sub(1)];
+        let targets = std::iter::once((Vec::new(), "Top of the collection".to_owned())).chain(
+            cx.folders
+                .iter()
+                .map(|(place, names)| (place.clone(), names.join(" / "))),
+        );
+        for (folder, label) in targets {
+            // Not into itself, nor where it already is.
+            if folder.starts_with(at) || folder == parent {
+                continue;
+            }
+            if ui.button(label).clicked() {
+                cx.commands.push(Command::ChangeTree(TreeChange::MoveInto {
+                    at: at.to_vec(),
+                    folder,
+                }));
+                ui.close();
+            }
+        }
+    });
+    if matches!(item, Item::Folder(_)) && ui.button("New folder inside…").clicked() {
+        cx.dialog = Some(Dialog::NewFolder {
+            folder: at.to_vec(),
+            name: String::new(),
+        });
+        ui.close();
+    }
+    ui.separator();
+    if ui.button("Delete…").clicked() {
+        cx.dialog = Some(Dialog::Delete {
+            at: at.to_vec(),
+            name,
+        });
+        ui.close();
+    }
 }
 
 fn matches(request: &crate::model::SavedRequest, search: &str) -> bool {

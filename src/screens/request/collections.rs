@@ -20,6 +20,12 @@ pub(super) enum Done {
         Collection,
         Result<Vec<crate::collection::SecretValue>, String>,
     ),
+    /// The tree changed and written: the collection and each tab's new place (by tab id).
+    Changed {
+        collection: Box<Collection>,
+        places: Vec<(u64, Option<Vec<usize>>)>,
+        notice: String,
+    },
     /// The variables window saved: the collection as written and its secret values.
     Variables {
         collection: Box<Collection>,
@@ -189,8 +195,15 @@ impl RequestBuilder {
         }
     }
 
-    /// Saves a tab's request into the open collection and writes the folder.
-    pub(super) fn save_request(&mut self, cx: &mut Services, id: u64) {
+    /// Saves a tab's request into the open collection and writes the folder: where it came
+    /// from, or (`as_new`: a folder's place and a name, or when it has no place yet) as a
+    /// new request.
+    pub(super) fn save_request(
+        &mut self,
+        cx: &mut Services,
+        id: u64,
+        as_new: Option<(Vec<usize>, String)>,
+    ) {
         let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
             return;
         };
@@ -206,7 +219,29 @@ impl RequestBuilder {
         }
         let mut collection = open.collection.clone();
         let draft = tab.draft.clone();
-        let at = if let Some(saved_as) = tab
+        let at = if let Some((folder, name)) = as_new {
+            let name = name.trim();
+            // A copy keeps what the builder has no field for (description, path variables).
+            let base = tab
+                .saved_as
+                .as_ref()
+                .and_then(|s| request_at(&collection, &s.at))
+                .cloned()
+                .unwrap_or_default();
+            let mut request = with_draft(&base, &draft);
+            request.name = if name.is_empty() {
+                new_name(&draft)
+            } else {
+                name.to_owned()
+            };
+            match collection.add_to(&folder, Item::Request(request)) {
+                Ok(at) => at,
+                Err(message) => {
+                    cx.shared.error = Some(problem(message));
+                    return;
+                }
+            }
+        } else if let Some(saved_as) = tab
             .saved_as
             .as_ref()
             .filter(|s| request_at(&collection, &s.at).is_some())
@@ -245,6 +280,57 @@ impl RequestBuilder {
         }));
     }
 
+    /// Changes the open collection's tree and writes its folder; tabs follow their
+    /// requests (a deleted request's tab keeps its draft, no longer saved anywhere).
+    pub(super) fn change_tree(&mut self, cx: &mut Services, change: &crate::model::TreeChange) {
+        let Some(open) = &self.state.collection else {
+            return;
+        };
+        if self.collection_task.is_some() {
+            cx.shared.error = Some(problem(
+                "The collection is still being written; try again in a moment.".to_owned(),
+            ));
+            return;
+        }
+        let mut collection = open.collection.clone();
+        let ids: Vec<u64> = self.state.tabs.iter().map(|t| t.id).collect();
+        let mut places: Vec<Option<Vec<usize>>> = self
+            .state
+            .tabs
+            .iter()
+            .map(|t| t.saved_as.as_ref().map(|s| s.at.clone()))
+            .collect();
+        if let Err(message) = collection.change(change, &mut places) {
+            cx.shared.error = Some(problem(message));
+            return;
+        }
+        let notice = match change {
+            crate::model::TreeChange::Delete(at) => format!(
+                "Deleted {}",
+                open.collection.item_at(at).map_or("", |i| i.name())
+            ),
+            crate::model::TreeChange::NewFolder { name, .. } => {
+                format!("Folder {} made", name.trim())
+            }
+            _ => format!("Saved in {}", open.dir.display()),
+        };
+        let dir = open.dir.clone();
+        self.state.collection_busy = true;
+        self.collection_task = Some(cx.spawn(async move {
+            tokio::task::spawn_blocking(move || {
+                crate::collection::write_collection(&dir, &collection)
+                    .map(|()| Done::Changed {
+                        collection: Box::new(collection),
+                        places: ids.into_iter().zip(places).collect(),
+                        notice,
+                    })
+                    .map_err(|e| problem(e.to_string()))
+            })
+            .await
+            .map_err(|e| problem(format!("Writing the collection stopped: {e}")))?
+        }));
+    }
+
     /// Takes a finished read or write of the collection; at start, opens again the
     /// collection that was open.
     pub(super) fn poll_collection(&mut self, cx: &mut Services) {
@@ -278,6 +364,25 @@ impl RequestBuilder {
                 self.state.collection = Some(OpenCollection { dir, collection });
                 let environment = self.state.environment.take();
                 self.select_environment(environment);
+            }
+            Some(Ok(Done::Changed {
+                collection,
+                places,
+                notice,
+            })) => {
+                self.state.collection_busy = false;
+                if let Some(open) = &mut self.state.collection {
+                    open.collection = *collection;
+                }
+                for (id, place) in places {
+                    if let Some(tab) = self.tab_mut(id) {
+                        tab.saved_as = match (tab.saved_as.take(), place) {
+                            (Some(saved), Some(at)) => Some(SavedAs { at, ..saved }),
+                            _ => None,
+                        };
+                    }
+                }
+                cx.shared.notice = Some(notice);
             }
             Some(Ok(Done::Variables {
                 collection,

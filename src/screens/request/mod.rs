@@ -3,6 +3,7 @@
 //! a table, a tree, raw text or headers; curl in and out; saving an answer to a file.
 
 mod answer_view;
+mod collection_dialogs_view;
 mod collection_view;
 mod collections;
 mod copy_view;
@@ -75,6 +76,19 @@ pub enum Command {
     /// Save a tab's request into the open collection: where it came from, or as a new
     /// request at the top.
     SaveRequest(u64),
+    /// Change the open collection's tree (rename, duplicate, delete, move, new folder) and
+    /// write its folder; the tabs showing its requests follow them.
+    ChangeTree(crate::model::TreeChange),
+    /// Save a tab's request as a new request named `name` at the end of a folder
+    /// (`[]`: the top of the collection); the tab then shows that one.
+    SaveRequestAs {
+        /// The tab.
+        tab: u64,
+        /// The folder, by its place.
+        folder: Vec<usize>,
+        /// The new request's name.
+        name: String,
+    },
     /// Use the open collection's environment of this name (`None`: no environment).
     SelectEnvironment(Option<String>),
     /// Open the variables window on the open collection's variables and environments.

@@ -186,7 +186,11 @@ impl RequestBuilder {
             }
             Command::SaveVariables => self.save_variables(cx),
             Command::CloseVariables => self.state.variables_editor = None,
-            Command::SaveRequest(id) => self.save_request(cx, id),
+            Command::SaveRequest(id) => self.save_request(cx, id, None),
+            Command::SaveRequestAs { tab, folder, name } => {
+                self.save_request(cx, tab, Some((folder, name)));
+            }
+            Command::ChangeTree(change) => self.change_tree(cx, &change),
             Command::SortAnswer {
                 tab,
                 column,
