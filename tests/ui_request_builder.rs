@@ -1342,22 +1342,27 @@ fn the_collection_tree_renames_moves_duplicates_deletes_and_saves_as() {
     assert_eq!(names(dir.path()), ["Lists/All customers", "Every site"]);
 
     // Moved into the folder: the open tab follows its request.
-    h.state_mut().handle(Request::ChangeTree(TreeChange::MoveInto {
-        at: vec![1],
-        folder: vec![0],
-    }));
+    h.state_mut()
+        .handle(Request::ChangeTree(TreeChange::MoveInto {
+            at: vec![1],
+            folder: vec![0],
+        }));
     support::step_until(&mut h, WAIT, "the move", |_| {
         dir.path().join("lists/every-site.toml").is_file()
     });
     h.run();
     let at = |h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>| {
         let state = h.state().request();
-        let tab = state.tabs.iter().find(|t| t.id == state.active_tab).unwrap();
+        let tab = state
+            .tabs
+            .iter()
+            .find(|t| t.id == state.active_tab)
+            .unwrap();
         tab.saved_as.as_ref().map(|s| s.at.clone())
     };
     assert_eq!(at(&h), Some(vec![0, 1]));
 
-        // Duplicate and move up from the menu.
+    // Duplicate and move up from the menu.
     h.get_by_label("Lists").click();
     h.run();
     h.get_by_label("GET Every site").click_secondary();
@@ -1395,7 +1400,7 @@ fn the_collection_tree_renames_moves_duplicates_deletes_and_saves_as() {
     h.run();
     h.run();
     type_into(&mut h, "Request name", "Sites again");
-        h.get_by_label("In folder").click();
+    h.get_by_label("In folder").click();
     h.run();
     // The folder in the list that opened (the tree has one of that name too).
     h.query_all_by_label("Lists").last().unwrap().click();
@@ -1407,15 +1412,20 @@ fn the_collection_tree_renames_moves_duplicates_deletes_and_saves_as() {
     h.run();
     assert_eq!(
         names(dir.path()),
-        ["Lists/All customers", "Lists/Every site copy", "Lists/Sites again"]
+        [
+            "Lists/All customers",
+            "Lists/Every site copy",
+            "Lists/Sites again"
+        ]
     );
     assert_eq!(at(&h), Some(vec![0, 2]));
 
     // A new folder, then a folder deleted with what is in it.
-    h.state_mut().handle(Request::ChangeTree(TreeChange::NewFolder {
-        folder: Vec::new(),
-        name: "Writes".into(),
-    }));
+    h.state_mut()
+        .handle(Request::ChangeTree(TreeChange::NewFolder {
+            folder: Vec::new(),
+            name: "Writes".into(),
+        }));
     support::step_until(&mut h, WAIT, "the new folder", |_| {
         dir.path().join("writes/folder.toml").is_file()
     });

@@ -356,6 +356,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::too_many_lines)]
     fn changes_keep_every_tab_on_its_item() {
         let cases: Vec<(TreeChange, &str)> = vec![
             (

@@ -34,29 +34,7 @@ pub(super) fn panel(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command
                     commands.push(Command::CloseCollection);
                 }
             });
-            if state.collection.is_some() {
-                ui.horizontal(|ui| {
-                    if ui
-                        .small_button("Save as…")
-                        .on_hover_text("The open tab's request as a new one, named and placed")
-                        .clicked()
-                    {
-                        let name = state
-                            .tabs
-                            .iter()
-                            .find(|t| t.id == state.active_tab)
-                            .map(|t| t.draft.path.trim().trim_start_matches('/').to_owned())
-                            .unwrap_or_default();
-                        super::collection_dialogs_view::open(ui, Dialog::SaveAs { folder: Vec::new(), name });
-                    }
-                    if ui.small_button("New folder…").clicked() {
-                        super::collection_dialogs_view::open(
-                            ui,
-                            Dialog::NewFolder { folder: Vec::new(), name: String::new() },
-                        );
-                    }
-                });
-            }
+            save_as_and_new_folder(ui, state);
             let Some(open) = &state.collection else {
                 ui.add_space(6.0);
                 ui.label(
@@ -118,6 +96,42 @@ pub(super) fn panel(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command
                     }
                 });
         });
+}
+
+/// "Save as…" and "New folder…", while a collection is open.
+fn save_as_and_new_folder(ui: &mut egui::Ui, state: &State) {
+    if state.collection.is_some() {
+        ui.horizontal(|ui| {
+            if ui
+                .small_button("Save as…")
+                .on_hover_text("The open tab's request as a new one, named and placed")
+                .clicked()
+            {
+                let name = state
+                    .tabs
+                    .iter()
+                    .find(|t| t.id == state.active_tab)
+                    .map(|t| t.draft.path.trim().trim_start_matches('/').to_owned())
+                    .unwrap_or_default();
+                super::collection_dialogs_view::open(
+                    ui,
+                    Dialog::SaveAs {
+                        folder: Vec::new(),
+                        name,
+                    },
+                );
+            }
+            if ui.small_button("New folder…").clicked() {
+                super::collection_dialogs_view::open(
+                    ui,
+                    Dialog::NewFolder {
+                        folder: Vec::new(),
+                        name: String::new(),
+                    },
+                );
+            }
+        });
+    }
 }
 
 /// The environment in use, and the button that opens the variables window.
