@@ -1439,3 +1439,79 @@ fn the_collection_tree_renames_moves_duplicates_deletes_and_saves_as() {
     h.run();
     assert!(dir.path().join("lists/folder.toml").is_file(), "cancelled");
 }
+
+#[test]
+fn postman_files_import_with_a_summary_and_export_from_the_builder() {
+    use sage200_desk::screens::request::Command as Request;
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 5, "import", "Demo Trading Ltd");
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/postman-collections/business-central-api-v2.postman_collection.json");
+    // A folder with something in it already: the collection goes into a new folder inside.
+    let chosen = tempfile::tempdir().unwrap();
+    std::fs::write(chosen.path().join("mine.txt"), "kept").unwrap();
+    h.state_mut().handle(Request::ImportCollection {
+        file: Some(file.clone()),
+        dir: Some(chosen.path().to_path_buf()),
+    });
+    support::step_until(&mut h, WAIT, "the import's summary", |app| {
+        app.request().import_report.is_some()
+    });
+    h.run();
+    let report = h.state().request().import_report.clone().unwrap();
+    assert_eq!(report.dir, chosen.path().join("business-central-api-v2"));
+    assert!(
+        report.lines[0].starts_with("Read a Postman"),
+        "{:?}",
+        report.lines
+    );
+    h.get_by_label("Imported business-central-api-v2.postman_collection.json");
+    h.get_by_label_contains(&report.lines[0]);
+    assert_eq!(
+        std::fs::read_to_string(chosen.path().join("mine.txt")).unwrap(),
+        "kept"
+    );
+    let open = h.state().request().collection.clone().expect("opened");
+    assert_eq!(open.dir, report.dir);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let expected = sage200_desk::model::from_postman(&text).unwrap().collection;
+    assert_eq!(
+        open.collection, expected,
+        "what the folder holds is what the file said"
+    );
+    h.get_by_label("OK").click();
+    h.run();
+    assert!(h.state().request().import_report.is_none());
+
+    // Out again as Postman v2.1, read back the same.
+    let out = chosen.path().join("out.postman_collection.json");
+    h.state_mut()
+        .handle(Request::ExportCollection(Some(out.clone())));
+    support::step_until(&mut h, WAIT, "the export", |_| out.is_file());
+    h.run();
+    let exported = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        exported.contains("https://schema.getpostman.com/json/collection/v2.1.0/collection.json")
+    );
+    assert_eq!(
+        sage200_desk::model::from_postman(&exported)
+            .unwrap()
+            .collection,
+        expected
+    );
+    let notice = h.state().shared().notice.clone().unwrap_or_default();
+    assert!(notice.contains("Exported to"), "{notice}");
+
+    // A file that is not a collection is said, and nothing is made.
+    let bad = chosen.path().join("bad.json");
+    std::fs::write(&bad, "{\"hello\": 1}").unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    h.state_mut().handle(Request::ImportCollection {
+        file: Some(bad),
+        dir: Some(empty.path().to_path_buf()),
+    });
+    support::step_until(&mut h, WAIT, "the refusal", |app| {
+        app.shared().error.is_some()
+    });
+    assert_eq!(std::fs::read_dir(empty.path()).unwrap().count(), 0);
+}

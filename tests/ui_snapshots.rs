@@ -280,6 +280,28 @@ fn the_request_builder_with_an_answer() {
     h.get_by_label("$top").type_text("10");
     h.run();
     stable_snapshot(&mut h, "request_builder_collection_dark").unwrap();
+
+    // A real public Postman collection imported: the summary of what was kept differently.
+    let imported = tempfile::tempdir().unwrap();
+    std::fs::write(imported.path().join("notes.txt"), "not a collection").unwrap();
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::ImportCollection {
+            file: Some(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../shared/data/postman-collections/xero-oauth2.postman_collection.json"),
+            ),
+            dir: Some(imported.path().to_path_buf()),
+        });
+    support::step_until(
+        &mut h,
+        std::time::Duration::from_secs(15),
+        "the import's summary",
+        |app| app.request().import_report.is_some(),
+    );
+    h.run();
+    // The temporary folder's name changes from run to run: a box covers it.
+    let into = h.get_by_label_contains("Into ").rect();
+    stable_snapshot_with(&mut h, "request_builder_import_summary_dark", &[into]).unwrap();
 }
 
 /// A snapshot with what changes from run to run (the token expiry, durations, the demo

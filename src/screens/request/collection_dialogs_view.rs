@@ -161,3 +161,51 @@ fn count_requests(items: &[crate::model::Item]) -> usize {
         })
         .sum()
 }
+
+/// The summary of the import just made: what was read, and what was kept differently.
+pub(super) fn import_report(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    let Some(report) = &state.import_report else {
+        return;
+    };
+    let file = report.file.file_name().map_or_else(
+        || report.file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let modal = egui::Modal::new(egui::Id::unique("import_report")).show(ui.ctx(), |ui| {
+        ui.set_width(600.0_f32.min(ui.ctx().content_rect().width() - 60.0));
+        ui.heading(format!("Imported {file}"));
+        ui.label(RichText::new(format!("Into {}", report.dir.display())).weak());
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .max_height(360.0)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                for line in &report.lines {
+                    if let Some(note) = line.strip_prefix("- ") {
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label("•");
+                            ui.label(note);
+                        });
+                    } else {
+                        ui.label(RichText::new(line).strong());
+                    }
+                }
+            });
+        ui.separator();
+        ui.horizontal(|ui| {
+            if ui.button("OK").clicked() {
+                commands.push(Command::CloseImportReport);
+            }
+            if ui
+                .button("Copy summary")
+                .on_hover_text("The summary as text, to keep or send on")
+                .clicked()
+            {
+                ui.ctx().copy_text(report.lines.join("\n"));
+            }
+        });
+    });
+    if modal.should_close() {
+        commands.push(Command::CloseImportReport);
+    }
+}

@@ -22,18 +22,7 @@ pub(super) fn panel(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command
                     ui.spinner();
                 }
             });
-            ui.horizontal(|ui| {
-                if ui
-                    .small_button("Open folder…")
-                    .on_hover_text("A collection's folder, or a new, empty one to start one in")
-                    .clicked()
-                {
-                    commands.push(Command::OpenCollection(None));
-                }
-                                if state.collection.is_some() && ui.small_button("Close").clicked() {
-                    commands.push(Command::CloseCollection);
-                }
-            });
+                        collection_buttons(ui, state, commands);
             save_as_and_new_folder(ui, state);
             let Some(open) = &state.collection else {
                 ui.add_space(6.0);
@@ -98,10 +87,49 @@ pub(super) fn panel(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command
         });
 }
 
+/// Open, import, and (for an open collection) export and close.
+fn collection_buttons(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .small_button("Open…")
+            .on_hover_text("A collection's folder, or a new, empty one to start one in")
+            .clicked()
+        {
+            commands.push(Command::OpenCollection(None));
+        }
+        if ui
+            .small_button("Import…")
+            .on_hover_text(
+                "A Postman collection (v2.0, v2.1) or an OpenAPI file, into a new folder",
+            )
+            .clicked()
+        {
+            commands.push(Command::ImportCollection {
+                file: None,
+                dir: None,
+            });
+        }
+        if state.collection.is_some() {
+            ui.menu_button("More", |ui| {
+                if ui
+                    .button("Export to Postman…")
+                    .on_hover_text("As a Postman v2.1 collection, for colleagues who use Postman")
+                    .clicked()
+                {
+                    commands.push(Command::ExportCollection(None));
+                }
+                if ui.button("Close collection").clicked() {
+                    commands.push(Command::CloseCollection);
+                }
+            });
+        }
+    });
+}
+
 /// "Save as…" and "New folder…", while a collection is open.
 fn save_as_and_new_folder(ui: &mut egui::Ui, state: &State) {
     if state.collection.is_some() {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .small_button("Save as…")
                 .on_hover_text("The open tab's request as a new one, named and placed")
@@ -121,6 +149,7 @@ fn save_as_and_new_folder(ui: &mut egui::Ui, state: &State) {
                     },
                 );
             }
+
             if ui.small_button("New folder…").clicked() {
                 super::collection_dialogs_view::open(
                     ui,

@@ -20,6 +20,16 @@ pub(super) enum Done {
         Collection,
         Result<Vec<crate::collection::SecretValue>, String>,
     ),
+    /// A dialog was closed without choosing.
+    Cancelled,
+    /// A file imported into a new folder: its summary, and the collection read back.
+    Imported {
+        report: super::ImportReport,
+        collection: Box<Collection>,
+        secrets: Result<Vec<crate::collection::SecretValue>, String>,
+    },
+    /// The collection exported; the notice says where.
+    Exported(String),
     /// The tree changed and written: the collection and each tab's new place (by tab id).
     Changed {
         collection: Box<Collection>,
@@ -139,12 +149,7 @@ impl RequestBuilder {
                     .await
                 {
                     Some(picked) => picked.path().to_path_buf(),
-                    None => {
-                        return Err(UserError {
-                            message: "No folder was chosen.".to_owned(),
-                            advice: "Open a folder to keep requests in.".to_owned(),
-                        });
-                    }
+                    None => return Ok(Done::Cancelled),
                 },
             };
             tokio::task::spawn_blocking(move || {
@@ -364,6 +369,31 @@ impl RequestBuilder {
                 self.state.collection = Some(OpenCollection { dir, collection });
                 let environment = self.state.environment.take();
                 self.select_environment(environment);
+            }
+            Some(Ok(Done::Cancelled)) => self.state.collection_busy = false,
+            Some(Ok(Done::Exported(notice))) => {
+                self.state.collection_busy = false;
+                cx.shared.notice = Some(notice);
+            }
+            Some(Ok(Done::Imported {
+                report,
+                collection,
+                secrets,
+            })) => {
+                self.state.collection_busy = false;
+                // Another collection: tabs keep their drafts, not their places.
+                for tab in &mut self.state.tabs {
+                    tab.saved_as = None;
+                }
+                self.state.environment = None;
+                self.state.secrets = secrets
+                    .map(super::variables::kept_secrets)
+                    .unwrap_or_default();
+                self.state.collection = Some(OpenCollection {
+                    dir: report.dir.clone(),
+                    collection: *collection,
+                });
+                self.state.import_report = Some(report);
             }
             Some(Ok(Done::Changed {
                 collection,

@@ -4,6 +4,7 @@
 
 mod answer_view;
 mod collection_dialogs_view;
+mod collection_io;
 mod collection_view;
 mod collections;
 mod copy_view;
@@ -19,8 +20,8 @@ pub mod view;
 pub use curl::{code_for, curl_command};
 pub use sending::{build_request, send};
 pub use state::{
-    CollectionPlaces, EditedEnvironment, EditedVariable, OpenCollection, RequestTab, SavedAs,
-    State, VariablesEditor,
+    CollectionPlaces, EditedEnvironment, EditedVariable, ImportReport, OpenCollection, RequestTab,
+    SavedAs, State, VariablesEditor,
 };
 pub use update::RequestBuilder;
 
@@ -89,6 +90,19 @@ pub enum Command {
         /// The new request's name.
         name: String,
     },
+    /// Import a Postman collection (v2.0, v2.1) or an `OpenAPI` file into a folder and open
+    /// it, showing what the import kept differently (`None`: pick them in the dialogs). A
+    /// folder that is not empty gets a new folder inside it, named after the file.
+    ImportCollection {
+        /// The file.
+        file: Option<PathBuf>,
+        /// The folder.
+        dir: Option<PathBuf>,
+    },
+    /// Export the open collection as a Postman v2.1 file (`None`: pick it in the dialog).
+    ExportCollection(Option<PathBuf>),
+    /// Close the import's summary.
+    CloseImportReport,
     /// Use the open collection's environment of this name (`None`: no environment).
     SelectEnvironment(Option<String>),
     /// Open the variables window on the open collection's variables and environments.

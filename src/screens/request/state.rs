@@ -1,5 +1,6 @@
 //! The request builder's state: its tabs, each with a draft and what came back.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::document::{Answered, Found, TableSort};
@@ -99,6 +100,19 @@ pub struct State {
     pub secrets: Vec<(Option<String>, String, Secret)>,
     /// The variables window, while it is open.
     pub variables_editor: Option<VariablesEditor>,
+    /// The summary of the import just made, until it is closed.
+    pub import_report: Option<ImportReport>,
+}
+
+/// What an import says when it is done: the file read, the folder made, and its summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The file imported.
+    pub file: PathBuf,
+    /// The collection's new folder.
+    pub dir: PathBuf,
+    /// The summary, a line each: the counts, then what was kept differently.
+    pub lines: Vec<String>,
 }
 
 /// The variables window's copy of the open collection's variables and environments,

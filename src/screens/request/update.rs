@@ -191,6 +191,9 @@ impl RequestBuilder {
                 self.save_request(cx, tab, Some((folder, name)));
             }
             Command::ChangeTree(change) => self.change_tree(cx, &change),
+            Command::ImportCollection { file, dir } => self.import_collection(cx, file, dir),
+            Command::ExportCollection(file) => self.export_collection(cx, file),
+            Command::CloseImportReport => self.state.import_report = None,
             Command::SortAnswer {
                 tab,
                 column,

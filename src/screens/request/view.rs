@@ -61,6 +61,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, shared: &Shared, commands: &mut Ve
     super::collection_view::panel(ui, state, commands);
     super::variables_view::window(ui, state, commands);
     super::collection_dialogs_view::show(ui, state, commands);
+    super::collection_dialogs_view::import_report(ui, state, commands);
     // Ctrl+S saves the request; Ctrl+Shift+S (the answer's) is left to the answer.
     if ui.input_mut(|i| shortcuts::consume_exact(i, shortcuts::SAVE_REQUEST)) {
         commands.push(Command::SaveRequest(state.active_tab));
