@@ -1515,3 +1515,94 @@ fn postman_files_import_with_a_summary_and_export_from_the_builder() {
     });
     assert_eq!(std::fs::read_dir(empty.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_value_of_an_answer_feeds_the_next_request_through_a_capture() {
+    use sage200_desk::screens::request::Command as Request;
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 5, "capture", "Demo Trading Ltd");
+
+    type_into(&mut h, "$select", "id,name");
+    type_into(&mut h, "$top", "50");
+    h.get_by_label("Send").click();
+    support::step_until(&mut h, WAIT, "the answer", |app| {
+        app.request().tabs.iter().any(|t| t.answer.is_some())
+    });
+    h.run();
+    let state = h.state().request();
+    let tab = state
+        .tabs
+        .iter()
+        .find(|t| t.id == state.active_tab)
+        .unwrap()
+        .clone();
+    let id = tab
+        .answer
+        .as_ref()
+        .unwrap()
+        .table
+        .as_ref()
+        .unwrap()
+        .cell(0, 0)
+        .into_owned();
+    assert!(id.parse::<i64>().is_ok(), "{id}");
+
+    // The tree: open the first record, right-click its id.
+    h.get_by_label("Tree").click();
+    h.run();
+
+    h.get_by_label("0  {2 fields}").click();
+    h.run();
+    h.get_by_label(&id).click_secondary();
+    h.run();
+    h.get_by_label("Set variable from this value…").click();
+    h.run();
+    h.run();
+    type_into(&mut h, "Variable name", "customer_id");
+    h.get_by_label("Capture").click();
+    h.run();
+    let draft = active_draft(&h);
+    assert_eq!(draft.captures.len(), 1);
+    assert_eq!(draft.captures[0].path, "$[0].id");
+    h.get_by_label_contains("Captures (1)");
+
+    // A new request reads it.
+    h.get_by_label("New request").click();
+    h.run();
+    type_into_path(&mut h, "customers/{{customer_id}}");
+    assert!(h.query_by_label_contains("Not set:").is_none());
+    h.get_by_label("Send").click();
+    support::step_until(&mut h, WAIT, "the second answer", |app| {
+        let state = app.request();
+        state
+            .tabs
+            .iter()
+            .find(|t| t.id == state.active_tab)
+            .is_some_and(|t| t.answer.is_some())
+    });
+    let state = h.state().request();
+    let second = state
+        .tabs
+        .iter()
+        .find(|t| t.id == state.active_tab)
+        .unwrap();
+    let answer = second.answer.as_ref().unwrap();
+    assert_eq!(answer.meta.status, 200);
+    assert!(
+        answer.meta.url.contains(&format!("/customers/{id}?")),
+        "{}",
+        answer.meta.url
+    );
+
+    // A capture whose path finds nothing is said, and the variable keeps its value.
+    let first = tab.id;
+    h.state_mut().handle(Request::AddCapture {
+        tab: first,
+        capture: sage200_desk::model::Capture {
+            variable: "missing".into(),
+            path: "$[500].id".into(),
+        },
+    });
+    let notice = h.state().shared().notice.clone().unwrap_or_default();
+    assert!(notice.contains("next answer"), "{notice}");
+}

@@ -148,6 +148,7 @@ fn request_of(document: &Value, path: &str, method: &str, operation: &Value) -> 
         path_variables,
         headers: Vec::new(),
         body: body_of(document, operation),
+        captures: Vec::new(),
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::CollectionError;
-use crate::model::{Body, FormPart, KeyValue, SavedRequest, Variable};
+use crate::model::{Body, Capture, FormPart, KeyValue, SavedRequest, Variable};
 
 /// `collection.toml` and each `folder.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -48,6 +48,9 @@ pub struct RequestFile {
     /// The body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<BodyFile>,
+    /// Values taken from each answer into variables (`[[capture]]` tables).
+    #[serde(rename = "capture", skip_serializing_if = "Vec::is_empty")]
+    pub captures: Vec<Capture>,
 }
 
 /// A parameter, header or form field; `enabled` is written only when it is off.
@@ -211,6 +214,7 @@ impl From<&SavedRequest> for RequestFile {
             path_variables: r.path_variables.clone(),
             headers: r.headers.iter().map(row).collect(),
             body,
+            captures: r.captures.clone(),
         }
     }
 }
@@ -262,6 +266,7 @@ impl RequestFile {
             path_variables: self.path_variables,
             headers: self.headers.into_iter().map(key_value).collect(),
             body,
+            captures: self.captures,
         })
     }
 }

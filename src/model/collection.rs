@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::request::{HttpMethod, KeyValue, RequestDraft};
+use super::request::{Capture, HttpMethod, KeyValue, RequestDraft};
 
 /// A collection: its folders and requests in order, and the variables they share.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -108,6 +108,8 @@ pub struct SavedRequest {
     pub headers: Vec<KeyValue>,
     /// The body.
     pub body: Body,
+    /// Values taken from each answer into variables.
+    pub captures: Vec<Capture>,
 }
 
 impl Default for SavedRequest {
@@ -121,6 +123,7 @@ impl Default for SavedRequest {
             path_variables: Vec::new(),
             headers: Vec::new(),
             body: Body::None,
+            captures: Vec::new(),
         }
     }
 }
@@ -197,6 +200,7 @@ impl SavedRequest {
                     language: "json".to_owned(),
                 }
             },
+            captures: draft.captures.clone(),
         }
     }
 
@@ -216,7 +220,7 @@ impl SavedRequest {
                     self.method
                 )
             })?;
-        if self.url.contains("://") || starts_with_address_variable(&self.url) {
+        if !self.is_under_api() {
             return Err(format!(
                 "This request goes to {}, not to a path under the API address; it is kept as imported, and sage200-desk sends only to the Sage 200 API of the profile in use.",
                 self.url
@@ -247,6 +251,7 @@ impl SavedRequest {
             params: Vec::new(),
             headers: self.headers.clone(),
             body,
+            captures: self.captures.clone(),
         };
         super::curl::apply_pairs(
             &mut draft,
@@ -261,6 +266,14 @@ impl SavedRequest {
             draft.params.push(off.clone());
         }
         Ok((draft, notes))
+    }
+
+    /// Whether the request goes to a path under the API address: not an absolute address
+    /// (`https://…`), nor one that starts with a variable naming an address
+    /// (`{{baseUrl}}/…`).
+    #[must_use]
+    pub fn is_under_api(&self) -> bool {
+        !self.url.contains("://") && !starts_with_address_variable(&self.url)
     }
 
     /// [`Self::url`] with each `:name` segment replaced by its path variable's value (kept

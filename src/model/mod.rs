@@ -52,7 +52,7 @@ pub use profile::{
     DEFAULT_SCOPES, DEMO_CLIENT_ID, Edition, Profile, ProfileField, RedirectHost, RedirectSettings,
     is_loopback_http, parse_port,
 };
-pub use request::{HttpMethod, KeyValue, RequestDraft, encode_query, header_problem};
+pub use request::{Capture, HttpMethod, KeyValue, RequestDraft, encode_query, header_problem};
 pub use response::{ResponseMeta, format_money, format_size};
 pub use saved_view::{SavedView, VIEW_NAME_LIMIT, keep_view, same_name, view_name_problem};
 pub use secret::Secret;

@@ -82,6 +82,22 @@ pub struct RequestDraft {
     pub headers: Vec<KeyValue>,
     /// The JSON body, as typed.
     pub body: String,
+    /// Values taken from each answer into variables (`{{variable}}` then reads them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub captures: Vec<Capture>,
+}
+
+/// A value taken from an answer into a variable after each send: the first value the
+/// JSON path (`$.id`, `$[0].reference`; see `crate::document::json_path`) finds. A text is
+/// taken without its quotes; a number, `true`, `false` or `null` as written; an object or
+/// array as its JSON text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hash, Default)]
+#[serde(default)]
+pub struct Capture {
+    /// The variable's name.
+    pub variable: String,
+    /// Where its value is in the answer.
+    pub path: String,
 }
 
 impl Default for RequestDraft {
@@ -96,6 +112,7 @@ impl Default for RequestDraft {
             params: Vec::new(),
             headers: Vec::new(),
             body: String::new(),
+            captures: Vec::new(),
         }
     }
 }

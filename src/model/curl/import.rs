@@ -280,6 +280,7 @@ fn build(
         params: Vec::new(),
         headers: Vec::new(),
         body: String::new(),
+        captures: Vec::new(),
     };
     apply_query(&mut draft, &query, notes)?;
     if draft.query.skip.is_some() && draft.query.order_by.is_empty() {

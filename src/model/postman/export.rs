@@ -104,12 +104,25 @@ fn request(saved: &SavedRequest) -> Value {
         request.insert("body".into(), body);
     }
     out.insert("request".into(), Value::Object(request));
+    if !saved.captures.is_empty() {
+        out.insert(
+            "event".into(),
+            json!([{
+                "listen": "test",
+                "script": { "type": "text/javascript", "exec": super::captures::script(&saved.captures) }
+            }]),
+        );
+    }
     Value::Object(out)
 }
 
 /// Whether `url` is a path under the API address (not an address kept from an import).
 fn is_relative(url: &str) -> bool {
-    !url.contains("://") && !url.trim_start().starts_with("{{")
+    SavedRequest {
+        url: url.to_owned(),
+        ..SavedRequest::default()
+    }
+    .is_under_api()
 }
 
 fn url(saved: &SavedRequest, relative: bool) -> Value {

@@ -155,7 +155,35 @@ impl Reader {
         self.headers(request.get("header"), &mut saved, place);
         saved.body = self.body(request.get("body"), place);
         self.auth(request.get("auth"), place, &mut saved.description);
-        self.events(item.get("event"), place, &mut saved.description);
+        // A capture script written here comes back as captures; other scripts are kept.
+        let events: Vec<Value> = item
+            .get("event")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|event| {
+                let code = event
+                    .pointer("/script/exec")
+                    .map(|exec| match exec {
+                        Value::Array(lines) => lines
+                            .iter()
+                            .map(|l| l.as_str().unwrap_or(""))
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                        other => other.as_str().unwrap_or("").to_owned(),
+                    })
+                    .unwrap_or_default();
+                match super::captures::read(&code) {
+                    Some(captures) => {
+                        saved.captures.extend(captures);
+                        false
+                    }
+                    None => true,
+                }
+            })
+            .cloned()
+            .collect();
+        self.events(Some(&Value::Array(events)), place, &mut saved.description);
         if let Some(examples) = item.get("response").and_then(Value::as_array)
             && !examples.is_empty()
         {

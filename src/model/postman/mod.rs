@@ -11,6 +11,7 @@
 //! user sets where secrets live (the system keyring), and auth blocks are noted by their
 //! kind, never copied.
 
+mod captures;
 mod export;
 mod import;
 mod values;
@@ -20,7 +21,7 @@ pub use import::from_postman;
 
 use super::collection::{Body, Collection, Folder, FormPart, Item, SavedRequest, Variable};
 use super::profile::PROFESSIONAL_API_URL;
-use super::request::KeyValue;
+use super::request::{Capture, KeyValue};
 
 /// The v2.1.0 schema's address, as an exported collection's `info.schema` gives it.
 pub const SCHEMA_V2_1: &str =

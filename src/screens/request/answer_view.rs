@@ -328,7 +328,7 @@ fn tree_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered) {
                             json_node(
                                 ui,
                                 doc,
-                                &index.to_string(),
+                                (&index.to_string(), None),
                                 *value,
                                 egui::Id::unique(("path_result", index)),
                                 false,
@@ -349,7 +349,7 @@ fn tree_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered) {
             json_node(
                 ui,
                 doc,
-                "answer",
+                ("answer", Some("$")),
                 doc.root(),
                 egui::Id::unique("json_root"),
                 true,
@@ -358,7 +358,16 @@ fn tree_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered) {
 }
 
 /// One node of the tree; children are only listed while the node is open.
-fn json_node(ui: &mut egui::Ui, doc: &JsonDoc, key: &str, value: Span, id: egui::Id, open: bool) {
+/// `path`: the node's JSON path (`$.id`, `$[0].name`), when one can name it: its value can
+/// then be captured into a variable.
+fn json_node(
+    ui: &mut egui::Ui,
+    doc: &JsonDoc,
+    (key, path): (&str, Option<&str>),
+    value: Span,
+    id: egui::Id,
+    open: bool,
+) {
     const SHOWN: usize = 500;
     match doc.kind(value) {
         kind @ (Kind::Object | Kind::Array) => {
@@ -398,7 +407,24 @@ fn json_node(ui: &mut egui::Ui, doc: &JsonDoc, key: &str, value: Span, id: egui:
                             },
                             _ => index.to_string(),
                         };
-                        json_node(ui, doc, &name, child.value, id.with(index), false);
+                        // A key with `.`, `[` or `]` cannot be written in a path.
+                        let child_path = path.and_then(|path| match keys.get(index) {
+                            Some(Some(key))
+                                if !key.is_empty() && !key.contains(['.', '[', ']']) =>
+                            {
+                                Some(format!("{path}.{key}"))
+                            }
+                            Some(Some(_)) => None,
+                            _ => Some(format!("{path}[{index}]")),
+                        });
+                        json_node(
+                            ui,
+                            doc,
+                            (&name, child_path.as_deref()),
+                            child.value,
+                            id.with(index),
+                            false,
+                        );
                     }
                     if children.len() > SHOWN {
                         let rest = children.len() - SHOWN;
@@ -414,11 +440,22 @@ fn json_node(ui: &mut egui::Ui, doc: &JsonDoc, key: &str, value: Span, id: egui:
         Kind::Text | Kind::Scalar => {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(format!("{key}:")).strong());
-                ui.add(
+                let shown = ui.add(
                     egui::Label::new(RichText::new(doc.source(value)).monospace())
                         .truncate()
-                        .selectable(true),
+                        .selectable(true)
+                        .sense(egui::Sense::click()),
                 );
+                if let Some(path) = path {
+                    shown
+                        .on_hover_text(format!("{path}  (right-click: set a variable from it)"))
+                        .context_menu(|ui| {
+                            if ui.button("Set variable from this value…").clicked() {
+                                super::capture_view::ask(ui, key, path);
+                                ui.close();
+                            }
+                        });
+                }
             });
         }
     }

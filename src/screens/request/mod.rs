@@ -3,6 +3,7 @@
 //! a table, a tree, raw text or headers; curl in and out; saving an answer to a file.
 
 mod answer_view;
+mod capture_view;
 mod collection_dialogs_view;
 mod collection_io;
 mod collection_view;
@@ -103,6 +104,14 @@ pub enum Command {
     ExportCollection(Option<PathBuf>),
     /// Close the import's summary.
     CloseImportReport,
+    /// Take a value of each answer of a tab's request into a variable (a capture of the
+    /// same variable is replaced); it is taken from the answer shown at once.
+    AddCapture {
+        /// The tab.
+        tab: u64,
+        /// The variable and the value's JSON path.
+        capture: crate::model::Capture,
+    },
     /// Use the open collection's environment of this name (`None`: no environment).
     SelectEnvironment(Option<String>),
     /// Open the variables window on the open collection's variables and environments.

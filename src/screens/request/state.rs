@@ -102,6 +102,12 @@ pub struct State {
     pub variables_editor: Option<VariablesEditor>,
     /// The summary of the import just made, until it is closed.
     pub import_report: Option<ImportReport>,
+    /// Values taken from answers (captures), nearest of all variables, until the app
+    /// closes. One whose name is a credential's is kept as a secret (its value in
+    /// `captured_secrets`).
+    pub captured: Vec<Variable>,
+    /// The values of captured variables named like credentials (redacted in `Debug`).
+    pub captured_secrets: Vec<(String, Secret)>,
 }
 
 /// What an import says when it is done: the file read, the folder made, and its summary.
@@ -154,8 +160,15 @@ impl State {
     /// and the secret values of those two. Empty when no collection is open.
     #[must_use]
     pub fn scope_for(&self, tab: &RequestTab) -> VariableScope<'_> {
+        let mut scope = VariableScope::default();
+        scope.layers.push(&self.captured);
+        scope.secrets.extend(
+            self.captured_secrets
+                .iter()
+                .map(|(key, value)| (key.as_str(), value)),
+        );
         let Some(open) = &self.collection else {
-            return VariableScope::default();
+            return scope;
         };
         let environment = self.environment.as_ref().and_then(|name| {
             open.collection
@@ -164,7 +177,8 @@ impl State {
                 .find(|e| &e.name == name)
         });
         let at = tab.saved_as.as_ref().map(|s| s.at.as_slice());
-        let mut scope = VariableScope::of(&open.collection, at, environment);
+        let of = VariableScope::of(&open.collection, at, environment);
+        scope.layers.extend(of.layers);
         // The collection's secrets before the environment's, as their layers are.
         for wanted in [None, environment.map(|e| &e.name)] {
             scope.secrets.extend(

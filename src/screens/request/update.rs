@@ -194,6 +194,7 @@ impl RequestBuilder {
             Command::ImportCollection { file, dir } => self.import_collection(cx, file, dir),
             Command::ExportCollection(file) => self.export_collection(cx, file),
             Command::CloseImportReport => self.state.import_report = None,
+            Command::AddCapture { tab, capture } => self.add_capture(cx, tab, &capture),
             Command::SortAnswer {
                 tab,
                 column,
@@ -528,6 +529,7 @@ impl RequestBuilder {
                 _ => String::new(),
             };
             let signed_out = matches!(&result, Err(e) if e.advice == "Sign in again.");
+            let answered = result.is_ok();
             self.fetch_progress.remove(&id);
             if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
                 tab.sending = false;
@@ -545,6 +547,9 @@ impl RequestBuilder {
                     }
                     Err(problem) => tab.problem = Some(problem),
                 }
+            }
+            if answered {
+                self.apply_captures(cx, id);
             }
             if signed_out {
                 cx.sign_in_lost(&ApiError::SignIn {

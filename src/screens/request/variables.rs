@@ -331,4 +331,105 @@ impl RequestBuilder {
         let current = self.state.environment.take();
         self.select_environment(current);
     }
+
+    /// Takes each capture of the tab's request from its answer into a variable (a 2xx
+    /// answer with a JSON body only); says which found nothing.
+    pub(super) fn apply_captures(&mut self, cx: &mut Services, id: u64) {
+        let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
+            return;
+        };
+        let Some(answer) = tab.answer.clone() else {
+            return;
+        };
+        if tab.draft.captures.is_empty() || !(200..300).contains(&answer.meta.status) {
+            return;
+        }
+        let Some(doc) = &answer.doc else {
+            return;
+        };
+        let mut said = Vec::new();
+        for capture in tab.draft.captures.clone() {
+            match captured_value(doc, &capture.path) {
+                Some(value) => {
+                    self.set_captured(&capture.variable, value);
+                    said.push(format!("{{{{{}}}}} set", capture.variable));
+                }
+                None => said.push(format!(
+                    "{{{{{}}}}}: {} found nothing in the answer",
+                    capture.variable, capture.path
+                )),
+            }
+        }
+        cx.shared.notice = Some(format!("Captured: {}", said.join("; ")));
+    }
+
+    /// Adds a capture to a tab's request and takes its value from the answer shown.
+    pub(super) fn add_capture(
+        &mut self,
+        cx: &mut Services,
+        id: u64,
+                capture: &crate::model::Capture,
+    ) {
+        let Some(tab) = self.tab_mut(id) else {
+            return;
+        };
+        tab.draft
+            .captures
+            .retain(|c| c.variable != capture.variable);
+        tab.draft.captures.push(capture.clone());
+        let value = tab
+            .answer
+            .as_ref()
+            .and_then(|a| a.doc.as_ref())
+            .and_then(|doc| captured_value(doc, &capture.path));
+        match value {
+            Some(value) => {
+                self.set_captured(&capture.variable, value);
+                cx.shared.notice = Some(format!(
+                    "{{{{{}}}}} set from {}",
+                    capture.variable, capture.path
+                ));
+            }
+            None => {
+                cx.shared.notice = Some(format!(
+                    "{{{{{}}}}} will be set from {} by the next answer",
+                    capture.variable, capture.path
+                ));
+            }
+        }
+    }
+
+    /// Sets a captured variable (a secret one when its name is a credential's).
+    pub(super) fn set_captured(&mut self, variable: &str, value: String) {
+        let state = &mut self.state;
+        state.captured.retain(|v| v.key != variable);
+        state.captured_secrets.retain(|(key, _)| key != variable);
+        let secret = crate::model::is_credential_name(variable);
+        state.captured.push(Variable {
+            key: variable.to_owned(),
+            value: if secret { String::new() } else { value.clone() },
+            enabled: true,
+            secret,
+            description: "Captured from an answer".to_owned(),
+        });
+        if secret {
+            state
+                .captured_secrets
+                .push((variable.to_owned(), Secret::new(value)));
+        }
+    }
+}
+
+/// The value a capture's path finds first: a text without its quotes, anything else as
+/// its JSON text; `None` when the path is not valid or finds nothing.
+pub(super) fn captured_value(doc: &crate::document::JsonDoc, path: &str) -> Option<String> {
+    let found = crate::document::json_path(doc, path).ok()?;
+    let first = *found.first()?;
+    let source = doc.source(first);
+    Some(match doc.kind(first) {
+        crate::document::Kind::Text => {
+            serde_json::from_str::<String>(&source).unwrap_or_else(|_| source.into_owned())
+        }
+        _ => source.into_owned(),
+    })
 }

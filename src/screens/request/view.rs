@@ -62,6 +62,9 @@ pub fn show(ui: &mut egui::Ui, state: &State, shared: &Shared, commands: &mut Ve
     super::variables_view::window(ui, state, commands);
     super::collection_dialogs_view::show(ui, state, commands);
     super::collection_dialogs_view::import_report(ui, state, commands);
+    if let Some(tab) = state.tabs.iter().find(|t| t.id == state.active_tab) {
+        super::capture_view::dialog(ui, tab, commands);
+    }
     // Ctrl+S saves the request; Ctrl+Shift+S (the answer's) is left to the answer.
     if ui.input_mut(|i| shortcuts::consume_exact(i, shortcuts::SAVE_REQUEST)) {
         commands.push(Command::SaveRequest(state.active_tab));
@@ -87,6 +90,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, shared: &Shared, commands: &mut Ve
             query_options(ui, shared, tab.id, &mut draft, &mut typed);
             rows(ui, "Parameters", "parameter", &mut draft.params, &known);
             rows(ui, "Headers", "header", &mut draft.headers, &known);
+            super::capture_view::captures(ui, &mut draft.captures);
             if draft.method.has_body() {
                 body_editor(ui, tab.id, &mut draft, &known, commands);
             }
