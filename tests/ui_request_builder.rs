@@ -1606,3 +1606,126 @@ fn a_value_of_an_answer_feeds_the_next_request_through_a_capture() {
     let notice = h.state().shared().notice.clone().unwrap_or_default();
     assert!(notice.contains("next answer"), "{notice}");
 }
+
+#[test]
+fn a_collection_changed_on_disk_is_read_again_keeping_unsaved_edits() {
+    use sage200_desk::model::{Collection, Item, SavedRequest};
+    use sage200_desk::screens::request::Command as Request;
+    let rt = support::runtime();
+    let (_server, mut h) = open_builder(&rt, 5, "watch", "Demo Trading Ltd");
+    let request = |name: &str, url: &str| {
+        Item::Request(SavedRequest {
+            name: name.into(),
+            url: url.into(),
+            ..SavedRequest::default()
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let collection = Collection {
+        name: "Watched".into(),
+        items: vec![
+            request("Plain", "customers"),
+            request("Edited", "suppliers"),
+        ],
+        ..Collection::default()
+    };
+    sage200_desk::collection::write_collection(dir.path(), &collection).unwrap();
+    h.state_mut()
+        .handle(Request::OpenCollection(Some(dir.path().to_path_buf())));
+    support::step_until(&mut h, WAIT, "the collection", |app| {
+        app.request().collection.is_some()
+    });
+    h.run();
+    h.get_by_label("GET Plain").click();
+    h.run();
+    h.get_by_label("GET Edited").click();
+    h.run();
+    type_into_path(&mut h, "suppliers/1");
+    let tab_of = |h: &egui_kittest::Harness<'_, sage200_desk::app::SageApp>, name: &str| {
+        let state = h.state().request();
+        let open = state.collection.as_ref().unwrap();
+        state
+            .tabs
+            .iter()
+            .find(|t| {
+                t.saved_as
+                    .as_ref()
+                    .and_then(|s| open.collection.item_at(&s.at))
+                    .is_some_and(|i| i.name() == name)
+            })
+            .cloned()
+    };
+    assert!(tab_of(&h, "Edited").unwrap().unsaved());
+
+    // git (or an editor) changes both files and adds one.
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{text}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    edit("plain.toml", "url = \"customers\"", "url = \"customers/7\"");
+    edit(
+        "edited.toml",
+        "url = \"suppliers\"",
+        "url = \"suppliers/2\"",
+    );
+    std::fs::write(
+        dir.path().join("added.toml"),
+        "name = \"Added\"\nurl = \"sites\"\n",
+    )
+    .unwrap();
+    support::step_until(&mut h, WAIT, "the folder read again", |app| {
+        app.request()
+            .collection
+            .as_ref()
+            .is_some_and(|c| c.collection.items.len() == 3)
+    });
+    h.run();
+    let plain = tab_of(&h, "Plain").expect("still in its place");
+    assert_eq!(
+        plain.draft.path, "customers/7",
+        "an unchanged tab shows the file's new version"
+    );
+    assert!(!plain.unsaved());
+    let edited = tab_of(&h, "Edited").expect("still in its place");
+    assert_eq!(edited.draft.path, "suppliers/1", "unsaved edits are kept");
+    assert!(edited.unsaved());
+    assert_eq!(edited.saved_as.as_ref().unwrap().saved.path, "suppliers/2");
+    let notice = h.state().shared().notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("unsaved changes") && notice.contains("kept"),
+        "{notice}"
+    );
+    h.get_by_label("GET Added");
+
+    // The app's own save is not taken for a change made elsewhere.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    support::step_until(&mut h, WAIT, "the save", |_| {
+        std::fs::read_to_string(dir.path().join("edited.toml"))
+            .is_ok_and(|t| t.contains("suppliers/1"))
+    });
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    for _ in 0..5 {
+        h.run();
+    }
+    assert!(!tab_of(&h, "Edited").unwrap().unsaved());
+
+    // A file removed elsewhere: its tab keeps the draft, no longer saved anywhere.
+    std::fs::remove_file(dir.path().join("plain.toml")).unwrap();
+    support::step_until(&mut h, WAIT, "the removal seen", |app| {
+        app.request()
+            .collection
+            .as_ref()
+            .is_some_and(|c| c.collection.items.len() == 2)
+    });
+    h.run();
+    assert!(tab_of(&h, "Plain").is_none());
+    assert!(
+        h.state()
+            .request()
+            .tabs
+            .iter()
+            .any(|t| t.draft.path == "customers/7" && t.saved_as.is_none())
+    );
+}

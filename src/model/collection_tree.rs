@@ -73,6 +73,47 @@ impl Collection {
         Some(items)
     }
 
+    /// The names of the folders the item at `at` is in and its own, from the top: what
+    /// finds it again after the folder was changed elsewhere.
+    #[must_use]
+    pub fn names_at(&self, at: &[usize]) -> Option<Vec<String>> {
+        let mut names = Vec::with_capacity(at.len());
+        let mut items = &self.items;
+        for &index in at {
+            let item = items.get(index)?;
+            names.push(item.name().to_owned());
+            if let Item::Folder(folder) = item {
+                items = &folder.items;
+            }
+        }
+        Some(names)
+    }
+
+    /// The place of the request found by [`Self::names_at`]'s names (the first of that name
+    /// in each folder).
+    #[must_use]
+    pub fn find_request(&self, names: &[String]) -> Option<Vec<usize>> {
+        let (last, folders) = names.split_last()?;
+        let mut at = Vec::with_capacity(names.len());
+        let mut items = &self.items;
+        for name in folders {
+            let index = items
+                .iter()
+                .position(|i| matches!(i, Item::Folder(f) if &f.name == name))?;
+            at.push(index);
+            let Item::Folder(folder) = &items[index] else {
+                return None;
+            };
+            items = &folder.items;
+        }
+        at.push(
+            items
+                .iter()
+                .position(|i| matches!(i, Item::Request(r) if &r.name == last))?,
+        );
+        Some(at)
+    }
+
     /// Every folder's place and its names from the top (`["Customers", "Writes"]`), depth
     /// first: where an item can be moved to.
     #[must_use]

@@ -22,6 +22,8 @@ pub(super) enum Done {
     ),
     /// A dialog was closed without choosing.
     Cancelled,
+    /// The folder read again after it changed on disk.
+    Reloaded(PathBuf, Box<Collection>),
     /// A file imported into a new folder: its summary, and the collection read back.
     Imported {
         report: super::ImportReport,
@@ -52,7 +54,7 @@ pub(super) enum Done {
 /// A collection being read or written.
 pub(super) type CollectionTask = Task<Result<Done, UserError>>;
 
-fn problem(message: String) -> UserError {
+pub(super) fn problem(message: String) -> UserError {
     UserError {
         message,
         advice: "Choose another folder, or mend the file named, then try again.".to_owned(),
@@ -336,9 +338,41 @@ impl RequestBuilder {
         }));
     }
 
+    /// Shows a collection just read, with its secret values; `same`: it is the one the
+    /// tabs' places (and the environment in use) belong to.
+    fn opened(
+        &mut self,
+        cx: &mut Services,
+        open: OpenCollection,
+        secrets: Result<Vec<crate::collection::SecretValue>, String>,
+        same: bool,
+    ) {
+        if !same {
+            // Another collection: tabs keep their drafts, not their places.
+            for tab in &mut self.state.tabs {
+                tab.saved_as = None;
+            }
+            self.state.environment = None;
+        }
+        match secrets {
+            Ok(secrets) => self.state.secrets = super::variables::kept_secrets(secrets),
+            Err(message) => {
+                self.state.secrets.clear();
+                cx.shared.error = Some(UserError {
+                    message,
+                    advice: "Secret variables have no value until the keyring can be read; the collection is open.".to_owned(),
+                });
+            }
+        }
+        self.state.collection = Some(open);
+        let environment = self.state.environment.take();
+        self.select_environment(environment);
+    }
+
     /// Takes a finished read or write of the collection; at start, opens again the
     /// collection that was open.
     pub(super) fn poll_collection(&mut self, cx: &mut Services) {
+        self.poll_watch(cx);
         if let Some(dir) = self.reopen.take() {
             self.open_collection(cx, Some(dir));
         }
@@ -348,29 +382,10 @@ impl RequestBuilder {
                 // Tabs keep their places only in the collection they came from.
                 let same = self.state.collection.as_ref().is_some_and(|c| c.dir == dir)
                     || self.restored.take().is_some_and(|restored| restored == dir);
-                if !same {
-                    for tab in &mut self.state.tabs {
-                        tab.saved_as = None;
-                    }
-                }
-                if !same {
-                    self.state.environment = None;
-                }
-                match secrets {
-                    Ok(secrets) => self.state.secrets = super::variables::kept_secrets(secrets),
-                    Err(message) => {
-                        self.state.secrets.clear();
-                        cx.shared.error = Some(UserError {
-                            message,
-                            advice: "Secret variables have no value until the keyring can be read; the collection is open.".to_owned(),
-                        });
-                    }
-                }
-                self.state.collection = Some(OpenCollection { dir, collection });
-                let environment = self.state.environment.take();
-                self.select_environment(environment);
+                self.opened(cx, OpenCollection { dir, collection }, secrets, same);
             }
             Some(Ok(Done::Cancelled)) => self.state.collection_busy = false,
+            Some(Ok(Done::Reloaded(dir, collection))) => self.reloaded(cx, &dir, *collection),
             Some(Ok(Done::Exported(notice))) => {
                 self.state.collection_busy = false;
                 cx.shared.notice = Some(notice);
@@ -381,18 +396,11 @@ impl RequestBuilder {
                 secrets,
             })) => {
                 self.state.collection_busy = false;
-                // Another collection: tabs keep their drafts, not their places.
-                for tab in &mut self.state.tabs {
-                    tab.saved_as = None;
-                }
-                self.state.environment = None;
-                self.state.secrets = secrets
-                    .map(super::variables::kept_secrets)
-                    .unwrap_or_default();
-                self.state.collection = Some(OpenCollection {
+                let open = OpenCollection {
                     dir: report.dir.clone(),
                     collection: *collection,
-                });
+                };
+                self.opened(cx, open, secrets, false);
                 self.state.import_report = Some(report);
             }
             Some(Ok(Done::Changed {

@@ -17,6 +17,7 @@ mod update;
 mod variables;
 mod variables_view;
 pub mod view;
+mod watching;
 
 pub use curl::{code_for, curl_command};
 pub use sending::{build_request, send};

@@ -34,6 +34,8 @@ pub struct RequestBuilder {
     import: Option<Task<Result<crate::model::Imported, String>>>,
     /// The collection being read or written (see `collections.rs`).
     pub(super) collection_task: Option<super::collections::CollectionTask>,
+    /// The watch on the open collection's folder (see `watching.rs`).
+    pub(super) watching: Option<super::watching::Watching>,
     /// A collection to open again at start (the one open when the app was closed).
     pub(super) reopen: Option<std::path::PathBuf>,
     /// The collection the restored tabs' places are in, until it is read again.

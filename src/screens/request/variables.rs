@@ -368,7 +368,7 @@ impl RequestBuilder {
         &mut self,
         cx: &mut Services,
         id: u64,
-                capture: &crate::model::Capture,
+        capture: &crate::model::Capture,
     ) {
         let Some(tab) = self.tab_mut(id) else {
             return;
