@@ -1728,4 +1728,29 @@ fn a_collection_changed_on_disk_is_read_again_keeping_unsaved_edits() {
             .iter()
             .any(|t| t.draft.path == "customers/7" && t.saved_as.is_none())
     );
+
+    // A dialog open while the folder changes says so instead of acting on another item.
+    h.get_by_label("GET Added").click_secondary();
+    h.run();
+    h.get_by_label("Delete…").click();
+    h.run();
+    h.get_by_label_contains("Delete \"Added\"?");
+    std::fs::write(
+        dir.path().join("added.toml"),
+        "name = \"Renamed elsewhere\"\nurl = \"sites\"\n",
+    )
+    .unwrap();
+    support::step_until(&mut h, WAIT, "the rename seen", |app| {
+        app.request().collection.as_ref().is_some_and(|c| {
+            c.collection
+                .requests()
+                .iter()
+                .any(|(_, r)| r.name == "Renamed elsewhere")
+        })
+    });
+    h.run();
+    h.get_by_label("Changed meanwhile");
+    h.get_by_label("OK").click();
+    h.run();
+    assert!(dir.path().join("added.toml").is_file(), "nothing deleted");
 }

@@ -121,6 +121,7 @@ impl SageApp {
             tab.saved_as.hash(&mut hasher);
         }
         self.request.collection_dir().hash(&mut hasher);
+        self.request.state().environment.hash(&mut hasher);
         let browse = self.browse.state();
         browse.query.resource.hash(&mut hasher);
         browse.remembered_columns.hash(&mut hasher);

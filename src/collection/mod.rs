@@ -78,7 +78,7 @@ pub fn import_file(file: &Path, dir: &Path) -> Result<Vec<String>, String> {
     };
     // A new or empty folder only: saving a collection removes the files of items it no
     // longer has, and a folder of other things is not a collection's.
-    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
+    if !is_empty_folder(dir) {
         return Err(format!(
             "{} is not empty; import into a new or empty folder.",
             dir.display()
@@ -100,6 +100,17 @@ pub fn export_postman_file(dir: &Path, file: &Path) -> Result<(), String> {
     let json = serde_json::to_vec_pretty(&crate::model::to_postman(&collection))
         .map_err(|e| e.to_string())?;
     crate::export::save_atomically(file, &json).map_err(|e| e.to_string())
+}
+
+/// Whether `dir` is missing or holds nothing but hidden entries (`.git`, `.DS_Store`):
+/// a folder a collection can be started or imported in.
+#[must_use]
+pub fn is_empty_folder(dir: &Path) -> bool {
+    std::fs::read_dir(dir).map_or(true, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .all(|e| e.file_name().to_string_lossy().starts_with('.'))
+    })
 }
 
 /// A request's credential written out, if it has one: where, said for people.

@@ -89,28 +89,35 @@ impl Collection {
         Some(names)
     }
 
-    /// The place of the request found by [`Self::names_at`]'s names (the first of that name
-    /// in each folder).
+    /// The place of the request found by [`Self::names_at`]'s names: at each level the
+    /// item of that name at `hint`'s index (where it was), else the only one of that name;
+    /// `None` when it is gone or two share the name and neither is where it was.
     #[must_use]
-    pub fn find_request(&self, names: &[String]) -> Option<Vec<usize>> {
-        let (last, folders) = names.split_last()?;
+    pub fn find_request(&self, names: &[String], hint: &[usize]) -> Option<Vec<usize>> {
         let mut at = Vec::with_capacity(names.len());
         let mut items = &self.items;
-        for name in folders {
-            let index = items
-                .iter()
-                .position(|i| matches!(i, Item::Folder(f) if &f.name == name))?;
-            at.push(index);
-            let Item::Folder(folder) = &items[index] else {
-                return None;
+        for (depth, name) in names.iter().enumerate() {
+            let last = depth + 1 == names.len();
+            let fits = |item: &Item| match item {
+                Item::Folder(f) => !last && &f.name == name,
+                Item::Request(r) => last && &r.name == name,
             };
-            items = &folder.items;
+            let index = match hint.get(depth) {
+                Some(&i) if items.get(i).is_some_and(fits) => i,
+                _ => {
+                    let mut found = items.iter().enumerate().filter(|(_, i)| fits(i));
+                    let (index, _) = found.next()?;
+                    if found.next().is_some() {
+                        return None; // two of that name, neither where it was
+                    }
+                    index
+                }
+            };
+            at.push(index);
+            if let Item::Folder(folder) = &items[index] {
+                items = &folder.items;
+            }
         }
-        at.push(
-            items
-                .iter()
-                .position(|i| matches!(i, Item::Request(r) if &r.name == last))?,
-        );
         Some(at)
     }
 
@@ -512,6 +519,34 @@ mod tests {
             names(&c.items),
             names(&sample().items),
             "refused changes change nothing"
+        );
+        // Found again by name: where it was, else the only one of that name.
+        let names = c.names_at(&[1, 1, 0]).unwrap();
+        assert_eq!(c.find_request(&names, &[1, 1, 0]), Some(vec![1, 1, 0]));
+        assert_eq!(c.find_request(&names, &[0, 0, 0]), Some(vec![1, 1, 0]));
+        let mut twice = c.clone();
+        twice
+            .change(&TreeChange::Duplicate(vec![0]), &mut places)
+            .unwrap();
+        twice
+            .change(
+                &TreeChange::Rename {
+                    at: vec![1],
+                    name: "A".into(),
+                },
+                &mut places,
+            )
+            .unwrap();
+        let a = vec!["A".to_owned()];
+        assert_eq!(
+            twice.find_request(&a, &[1]),
+            Some(vec![1]),
+            "the one where it was"
+        );
+        assert_eq!(
+            twice.find_request(&a, &[3]),
+            None,
+            "two of that name: no guess"
         );
         let folders: Vec<Vec<String>> = c.folders().into_iter().map(|(_, n)| n).collect();
         assert_eq!(

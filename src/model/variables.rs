@@ -33,6 +33,20 @@ const MAX_DEPTH: usize = 10;
 /// The longest text filling may make (a chain of variables doubling each other stops here).
 const MAX_FILLED: usize = 16 * 1024 * 1024;
 
+/// The most variables one filling looks up (a chain that multiplies lookups without
+/// growing the text, such as ten variables each using the next ten times, stops here).
+const MAX_STEPS: usize = 100_000;
+
+/// What one filling gathers as it goes.
+struct Filling<'m> {
+    /// Names without a value.
+    missing: &'m mut BTreeSet<String>,
+    /// Secret variables whose values went in.
+    secrets_used: BTreeSet<String>,
+    /// Lookups made.
+    steps: usize,
+}
+
 /// Every `{{name}}` in `text`: where it is (the braces included) and its name.
 #[must_use]
 pub fn references(text: &str) -> Vec<(Range<usize>, &str)> {
@@ -117,39 +131,57 @@ impl VariableScope<'_> {
     /// kept in the keyring, and the caller passes it in a layer of its own) has none.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.lookup(name).map(|(_, value)| value)
+        self.lookup(name).map(|(_, value, _)| value)
     }
 
-    /// The variable `name` as `(its key, its value)`, from the nearest layer that has it.
-    fn lookup(&self, name: &str) -> Option<(&str, &str)> {
-        self.layers
+    /// The variable `name` as `(its key, its value, whether it is a secret)`: from the
+    /// nearest layer that gives it a value that is not empty, else the nearest that gives
+    /// it an empty one (so an empty placeholder, as Postman collections carry, does not
+    /// hide a value set further out), else the built-ins.
+    fn lookup(&self, name: &str) -> Option<(&str, &str, bool)> {
+        let mut empty = None;
+        for v in self
+            .layers
             .iter()
             .flat_map(|layer| layer.iter())
             .filter(|v| v.enabled && v.key == name)
-            .find_map(|v| {
-                if v.secret {
-                    // Its value is in the keyring, not in the layer.
-                    self.secrets
-                        .iter()
-                        .find(|(key, value)| *key == name && !value.is_empty())
-                        .map(|(_, value)| (v.key.as_str(), value.expose()))
-                } else {
-                    Some((v.key.as_str(), v.value.as_str()))
-                }
-            })
-            .or_else(|| {
-                self.builtins
+        {
+            let value = if v.secret {
+                // Its value is in the keyring, not in the layer.
+                match self
+                    .secrets
                     .iter()
-                    .find(|(key, _)| key == name)
-                    .map(|(key, value)| (key.as_str(), value.as_str()))
-            })
+                    .find(|(key, value)| *key == name && !value.is_empty())
+                {
+                    Some((_, value)) => value.expose(),
+                    None => continue,
+                }
+            } else {
+                v.value.as_str()
+            };
+            if value.is_empty() {
+                empty.get_or_insert((v.key.as_str(), value, v.secret));
+            } else {
+                return Some((v.key.as_str(), value, v.secret));
+            }
+        }
+        self.builtins
+            .iter()
+            .find(|(key, value)| key == name && !value.is_empty())
+            .map(|(key, value)| (key.as_str(), value.as_str(), false))
+            .or(empty)
     }
 
     /// `text` with every `{{name}}` filled in (values that use variables filled in
     /// too); `missing` gathers the names no layer has, which are left as written.
     pub fn fill(&self, text: &str, missing: &mut BTreeSet<String>) -> String {
+        let mut filling = Filling {
+            missing,
+            secrets_used: BTreeSet::new(),
+            steps: 0,
+        };
         let mut out = String::with_capacity(text.len());
-        self.fill_into(text, missing, &mut Vec::new(), &mut out);
+        self.fill_into(text, &mut filling, &mut Vec::new(), &mut out);
         out
     }
 
@@ -158,7 +190,7 @@ impl VariableScope<'_> {
     fn fill_into<'s>(
         &'s self,
         text: &str,
-        missing: &mut BTreeSet<String>,
+        filling: &mut Filling<'_>,
         within: &mut Vec<&'s str>,
         out: &mut String,
     ) {
@@ -166,24 +198,34 @@ impl VariableScope<'_> {
         for (range, name) in references(text) {
             out.push_str(&text[last..range.start]);
             last = range.end;
+            filling.steps += 1;
             match self.lookup(name) {
-                Some((key, _)) if within.contains(&key) => {
-                    missing.insert(format!("{name} (its value uses itself)"));
+                Some((key, _, _)) if within.contains(&key) => {
+                    filling
+                        .missing
+                        .insert(format!("{name} (its value uses itself)"));
                     out.push_str(&text[range]);
                 }
-                Some(_) if within.len() >= MAX_DEPTH || out.len() > MAX_FILLED => {
-                    missing.insert(format!(
-                        "{name} (variables used more than {MAX_DEPTH} deep, or too long filled in)"
+                Some(_)
+                    if within.len() >= MAX_DEPTH
+                        || out.len() > MAX_FILLED
+                        || filling.steps > MAX_STEPS =>
+                {
+                    filling.missing.insert(format!(
+                        "{name} (variables used more than {MAX_DEPTH} deep, or too many, or too long filled in)"
                     ));
                     out.push_str(&text[range]);
                 }
-                Some((key, value)) => {
+                Some((key, value, secret)) => {
+                    if secret {
+                        filling.secrets_used.insert(key.to_owned());
+                    }
                     within.push(key);
-                    self.fill_into(value, missing, within, out);
+                    self.fill_into(value, filling, within, out);
                     within.pop();
                 }
                 None => {
-                    missing.insert(name.to_owned());
+                    filling.missing.insert(name.to_owned());
                     out.push_str(&text[range]);
                 }
             }
@@ -237,9 +279,41 @@ impl VariableScope<'_> {
     /// # Errors
     /// The names no layer defines (or that use themselves), said for people.
     pub fn fill_draft(&self, draft: &RequestDraft) -> Result<RequestDraft, String> {
+        self.fill_draft_tracked(draft).map(|(filled, _)| filled)
+    }
+
+    /// [`Self::fill_draft`], with the names of the secret variables whose values went in
+    /// (at any depth): what decides whether copied text may hold a secret, and which
+    /// values the history must not keep.
+    ///
+    /// # Errors
+    /// As [`Self::fill_draft`].
+    pub fn fill_draft_tracked(
+        &self,
+        draft: &RequestDraft,
+    ) -> Result<(RequestDraft, BTreeSet<String>), String> {
         let mut missing = BTreeSet::new();
-        let filled = map_draft(draft, |text| self.fill(text, &mut missing));
-        said_missing(&missing).map_or(Ok(filled), Err)
+        let mut filling = Filling {
+            missing: &mut missing,
+            secrets_used: BTreeSet::new(),
+            steps: 0,
+        };
+        let filled = map_draft(draft, |text| {
+            let mut out = String::with_capacity(text.len());
+            self.fill_into(text, &mut filling, &mut Vec::new(), &mut out);
+            out
+        });
+        let used = std::mem::take(&mut filling.secrets_used);
+        said_missing(&missing).map_or(Ok((filled, used)), Err)
+    }
+
+    /// The value of the secret variable `key` in this scope, if it has one.
+    #[must_use]
+    pub fn secret_value(&self, key: &str) -> Option<&str> {
+        self.secrets
+            .iter()
+            .find(|(k, value)| *k == key && !value.is_empty())
+            .map(|(_, value)| value.expose())
     }
 
     /// Whether `name` has a value here (for highlighting: known names in one colour,
@@ -272,11 +346,14 @@ fn map_draft(draft: &RequestDraft, mut change: impl FnMut(&str) -> String) -> Re
         row.key = change(&row.key);
         row.value = change(&row.value);
     }
-    changed.body = change(&draft.body);
+    // A method without a body sends none: its text is left as it is.
+    if draft.method.has_body() {
+        changed.body = change(&draft.body);
+    }
     changed
 }
 
-/// `draft` with every `{{name}}` replaced by zeros of its length, to check what the user
+/// `draft` with every `{{name}}` replaced by `1000…` of its length, to check what the user
 /// typed before the values are known: a number, an id or a string stays valid in a path,
 /// a filter or a JSON body, and a problem's line and column stay where they are.
 #[must_use]
@@ -286,7 +363,9 @@ pub fn with_placeholders(draft: &RequestDraft) -> RequestDraft {
         let mut last = 0;
         for (range, _) in references(text) {
             out.push_str(&text[last..range.start]);
-            out.push_str(&"0".repeat(range.len()));
+            // `1000…`: a valid number (no leading zero), id and path segment.
+            out.push('1');
+            out.push_str(&"0".repeat(range.len() - 1));
             last = range.end;
         }
         out.push_str(&text[last..]);
@@ -314,7 +393,7 @@ impl VariableScope<'_> {
     pub fn draft_uses_variables(draft: &RequestDraft) -> bool {
         let has = |text: &str| !references(text).is_empty();
         has(&draft.path)
-            || has(&draft.body)
+            || (draft.method.has_body() && has(&draft.body))
             || has(&draft.query.filter)
             || draft
                 .query
@@ -520,6 +599,7 @@ mod tests {
         );
 
         let mut draft = RequestDraft {
+            method: crate::model::HttpMethod::Post,
             path: "customers/{{id}}".into(),
             body: "{\"k\":\"{{key}}\"}".into(),
             ..RequestDraft::default()
@@ -553,5 +633,71 @@ mod tests {
             key: key.into(),
             value: value.into(),
         }
+    }
+
+    #[test]
+    fn placeholders_defer_lookups_are_bounded_and_secrets_used_are_named() {
+        // An empty placeholder (as Postman collections carry) does not hide a value set
+        // further out; with nothing further out it is the empty value.
+        let collection = [var("api_key", ""), var("empty", "")];
+        let mut key = var("api_key", "");
+        key.secret = true;
+        let environment = [key, var("auth", "Bearer {{api_key}}")];
+        let secret = Secret::new("s'e\"c&r%t");
+        let scope = VariableScope {
+            layers: vec![&collection, &environment],
+            secrets: vec![("api_key", &secret)],
+            builtins: Vec::new(),
+        };
+        let mut draft = RequestDraft {
+            path: "x/{{empty}}".into(),
+            ..RequestDraft::default()
+        };
+        draft
+            .headers
+            .push(crate_kv(true, "Authorization", "{{auth}}"));
+        let (filled, used) = scope.fill_draft_tracked(&draft).unwrap();
+        assert_eq!(filled.headers[0].value, "Bearer s'e\"c&r%t");
+        assert_eq!(filled.path, "x/");
+        assert_eq!(
+            used.into_iter().collect::<Vec<_>>(),
+            ["api_key"],
+            "found through {{auth}}"
+        );
+
+        // Ten variables each using the next ten times: stopped, not 10^10 lookups.
+        let chain: Vec<Variable> = (0..10)
+            .map(|i| var(&format!("v{i}"), &format!("{{{{v{}}}}}", i + 1).repeat(10)))
+            .chain(std::iter::once(var("v10", "")))
+            .collect();
+        let scope = VariableScope {
+            layers: vec![&chain],
+            ..VariableScope::default()
+        };
+        let mut missing = BTreeSet::new();
+        let _ = scope.fill("{{v0}}", &mut missing);
+        assert!(
+            missing.iter().any(|m| m.contains("too many")),
+            "{missing:?}"
+        );
+
+        // A method without a body: its (hidden) body is neither filled nor checked.
+        let get = RequestDraft {
+            body: "{{only_in_a_post}}".into(),
+            ..RequestDraft::default()
+        };
+        assert!(!VariableScope::draft_uses_variables(&get));
+        assert_eq!(scope.fill_draft(&get).unwrap().body, "{{only_in_a_post}}");
+        let post = RequestDraft {
+            method: crate::model::HttpMethod::Post,
+            ..get
+        };
+        assert!(scope.fill_draft(&post).is_err());
+        // Checked before sending: `{"id": {{id}}}` is valid JSON once a number goes in.
+        let checked = with_placeholders(&RequestDraft {
+            body: "{\"id\": {{id}}}".into(),
+            ..post
+        });
+        assert_eq!(checked.body, "{\"id\": 100000}");
     }
 }

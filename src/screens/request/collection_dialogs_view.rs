@@ -25,23 +25,47 @@ fn id() -> egui::Id {
     egui::Id::unique("collection_dialog")
 }
 
-/// Asks `dialog` (from the next frame on).
-pub(super) fn open(ui: &egui::Ui, dialog: Dialog) {
-    ui.data_mut(|d| d.insert_temp(id(), dialog));
+impl Dialog {
+    /// The item (or folder) the dialog is about.
+    fn place(&self) -> &[usize] {
+        match self {
+            Self::Rename { at, .. } | Self::Delete { at, .. } => at,
+            Self::NewFolder { folder, .. } | Self::SaveAs { folder, .. } => folder,
+        }
+    }
+}
+
+/// Asks `dialog` about an item of `collection` (from the next frame on). The names of
+/// the folders down to that item are kept with it: if the tree changes meanwhile (git,
+/// an editor), the dialog says so instead of acting on whatever is at that place now.
+pub(super) fn open(ui: &egui::Ui, dialog: Dialog, collection: &crate::model::Collection) {
+    let names = collection.names_at(dialog.place()).unwrap_or_default();
+    ui.data_mut(|d| d.insert_temp(id(), (dialog, names)));
 }
 
 /// Draws the open dialog, if any.
 pub(super) fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
-    let Some(mut dialog) = ui.data(|d| d.get_temp::<Dialog>(id())) else {
+    let Some((mut dialog, mut names)) = ui.data(|d| d.get_temp::<(Dialog, Vec<String>)>(id()))
+    else {
         return;
     };
     let Some(open) = &state.collection else {
-        ui.data_mut(|d| d.remove::<Dialog>(id()));
+        ui.data_mut(|d| d.remove::<(Dialog, Vec<String>)>(id()));
         return;
     };
     let mut done = false;
+    let moved = open.collection.names_at(dialog.place()).as_ref() != Some(&names);
     let modal = egui::Modal::new(egui::Id::unique("collection_dialog_modal")).show(ui.ctx(), |ui| {
         ui.set_width(380.0);
+        if moved {
+            ui.heading("Changed meanwhile");
+            ui.label(format!(
+                "\"{}\" is no longer where it was: the collection changed on disk. Nothing was done; try again from the tree.",
+                names.last().map_or("The collection", String::as_str)
+            ));
+            done = ui.button("OK").clicked();
+            return;
+        }
         match &mut dialog {
             Dialog::Rename { at, name } => {
                 let was = open.collection.item_at(at).map_or("", crate::model::Item::name);
@@ -113,10 +137,14 @@ pub(super) fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>
             }
         }
     });
+    if let Dialog::SaveAs { folder, .. } = &dialog {
+        // The folder chosen in the list: its names are what is checked from now on.
+        names = open.collection.names_at(folder).unwrap_or_default();
+    }
     if done || modal.should_close() {
-        ui.data_mut(|d| d.remove::<Dialog>(id()));
+        ui.data_mut(|d| d.remove::<(Dialog, Vec<String>)>(id()));
     } else {
-        ui.data_mut(|d| d.insert_temp(id(), dialog));
+        ui.data_mut(|d| d.insert_temp(id(), (dialog, names)));
     }
 }
 

@@ -19,11 +19,11 @@ fn problem(message: String, advice: &str) -> UserError {
     }
 }
 
-/// The folder an import writes into: `chosen` when it is new or empty, else a new folder
-/// inside it named after the file (`sage-200.postman_collection.json` → `sage-200`).
+/// The folder an import writes into: `chosen` when it is new or empty (hidden entries such
+/// as `.git` aside), else a new folder inside it named after the file
+/// (`sage-200.postman_collection.json` → `sage-200`, then `sage-200-2`, …).
 fn import_target(file: &Path, chosen: &Path) -> PathBuf {
-    let empty = std::fs::read_dir(chosen).map_or(true, |mut entries| entries.next().is_none());
-    if empty {
+    if crate::collection::is_empty_folder(chosen) {
         return chosen.to_path_buf();
     }
     let name = file
@@ -34,7 +34,15 @@ fn import_target(file: &Path, chosen: &Path) -> PathBuf {
         .trim_end_matches(".json")
         .trim_end_matches(".postman_collection")
         .trim_end_matches(".openapi");
-    chosen.join(crate::collection::slug(stem))
+    let base = crate::collection::slug(stem);
+    // Imported before: a folder of its own beside it (`name-2`, `name-3`, …).
+    let mut target = chosen.join(&base);
+    let mut n = 1;
+    while !crate::collection::is_empty_folder(&target) {
+        n += 1;
+        target = chosen.join(format!("{base}-{n}"));
+    }
+    target
 }
 
 /// Imports `file` into `chosen` (blocking) and reads back what was written.
@@ -69,7 +77,7 @@ impl RequestBuilder {
         file: Option<PathBuf>,
         dir: Option<PathBuf>,
     ) {
-        if self.collection_task.is_some() {
+        if self.collection_busy_said(cx) {
             return;
         }
         self.state.collection_busy = true;
@@ -109,12 +117,12 @@ impl RequestBuilder {
     /// Writes the open collection (as its folder holds it) as a Postman v2.1 file: the
     /// given one, or one picked in the save dialog.
     pub(super) fn export_collection(&mut self, cx: &mut Services, file: Option<PathBuf>) {
+        if self.collection_busy_said(cx) {
+            return;
+        }
         let Some(open) = &self.state.collection else {
             return;
         };
-        if self.collection_task.is_some() {
-            return;
-        }
         let dir = open.dir.clone();
         let suggested = format!(
             "{}.postman_collection.json",

@@ -78,7 +78,7 @@ pub(super) fn panel(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command
                     };
                     let found = tree(ui, &open.collection.items, &mut Vec::new(), &mut cx);
                     if let Some(dialog) = cx.dialog {
-                        super::collection_dialogs_view::open(ui, dialog);
+                        super::collection_dialogs_view::open(ui, dialog, &open.collection);
                     }
                     if found == 0 && !search.is_empty() {
                         ui.label(RichText::new(format!("Nothing is called \"{search}\".")).weak());
@@ -128,7 +128,7 @@ fn collection_buttons(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Comma
 
 /// "Save as…" and "New folder…", while a collection is open.
 fn save_as_and_new_folder(ui: &mut egui::Ui, state: &State) {
-    if state.collection.is_some() {
+    if let Some(open) = &state.collection {
         ui.horizontal_wrapped(|ui| {
             if ui
                 .small_button("Save as…")
@@ -147,6 +147,7 @@ fn save_as_and_new_folder(ui: &mut egui::Ui, state: &State) {
                         folder: Vec::new(),
                         name,
                     },
+                    &open.collection,
                 );
             }
 
@@ -157,6 +158,7 @@ fn save_as_and_new_folder(ui: &mut egui::Ui, state: &State) {
                         folder: Vec::new(),
                         name: String::new(),
                     },
+                    &open.collection,
                 );
             }
         });
@@ -222,8 +224,17 @@ fn tree(ui: &mut egui::Ui, items: &[Item], at: &mut Vec<usize>, cx: &mut TreeCx<
         match item {
             Item::Folder(folder) => {
                 if cx.search.is_empty() || holds_match(&folder.items, &cx.search) {
-                    let header = egui::CollapsingHeader::new(&folder.name)
-                        .id_salt(("collection_folder", at.clone()));
+                    // Kept open or closed by its name, not its place: moving items
+                    // around it does not open or close it.
+                    let same_before = items[..index]
+                        .iter()
+                        .filter(|i| matches!(i, Item::Folder(f) if f.name == folder.name))
+                        .count();
+                    let header = egui::CollapsingHeader::new(&folder.name).id_salt((
+                        "collection_folder",
+                        &folder.name,
+                        same_before,
+                    ));
                     let header = if cx.search.is_empty() {
                         header
                     } else {

@@ -67,7 +67,7 @@ fn read(dir: &std::path::Path) -> Result<Collection, UserError> {
     if dir.join(crate::collection::COLLECTION_FILE).is_file() {
         return crate::collection::read_collection(dir).map_err(|e| problem(e.to_string()));
     }
-    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
+    if !crate::collection::is_empty_folder(dir) {
         return Err(problem(format!(
             "{} holds other files but no collection.toml: it is not a collection's folder.",
             dir.display()
@@ -165,6 +165,24 @@ impl RequestBuilder {
         }));
     }
 
+    /// Whether the collection is being read or written, said to the user when it is:
+    /// what they asked for is not done (a place in it may be about to change).
+    /// A reading again after a change on disk gives way (it is read again afterwards).
+    pub(super) fn collection_busy_said(&mut self, cx: &mut Services) -> bool {
+        if self.collection_task.is_none() {
+            return false;
+        }
+        if self.reloading() {
+            self.stop_reloading();
+            return false;
+        }
+        cx.shared.error = Some(UserError {
+            message: "The collection is being read or written; that was not done.".to_owned(),
+            advice: "Try again in a moment.".to_owned(),
+        });
+        true
+    }
+
     /// Opens the request at `at` in a tab (the one already showing it, if any).
     pub(super) fn open_saved(&mut self, cx: &mut Services, at: Vec<usize>) {
         if let Some(tab) = self
@@ -211,6 +229,9 @@ impl RequestBuilder {
         id: u64,
         as_new: Option<(Vec<usize>, String)>,
     ) {
+        if self.collection_busy_said(cx) {
+            return;
+        }
         let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
             return;
         };
@@ -221,9 +242,6 @@ impl RequestBuilder {
             });
             return;
         };
-        if self.collection_task.is_some() {
-            return;
-        }
         let mut collection = open.collection.clone();
         let draft = tab.draft.clone();
         let at = if let Some((folder, name)) = as_new {
@@ -290,15 +308,12 @@ impl RequestBuilder {
     /// Changes the open collection's tree and writes its folder; tabs follow their
     /// requests (a deleted request's tab keeps its draft, no longer saved anywhere).
     pub(super) fn change_tree(&mut self, cx: &mut Services, change: &crate::model::TreeChange) {
+        if self.collection_busy_said(cx) {
+            return;
+        }
         let Some(open) = &self.state.collection else {
             return;
         };
-        if self.collection_task.is_some() {
-            cx.shared.error = Some(problem(
-                "The collection is still being written; try again in a moment.".to_owned(),
-            ));
-            return;
-        }
         let mut collection = open.collection.clone();
         let ids: Vec<u64> = self.state.tabs.iter().map(|t| t.id).collect();
         let mut places: Vec<Option<Vec<usize>>> = self
@@ -353,11 +368,16 @@ impl RequestBuilder {
                 tab.saved_as = None;
             }
             self.state.environment = None;
+            self.forget_captured();
         }
         match secrets {
-            Ok(secrets) => self.state.secrets = super::variables::kept_secrets(secrets),
+            Ok(secrets) => {
+                self.state.secrets = super::variables::kept_secrets(secrets);
+                self.state.secrets_unreadable = false;
+            }
             Err(message) => {
                 self.state.secrets.clear();
+                self.state.secrets_unreadable = true;
                 cx.shared.error = Some(UserError {
                     message,
                     advice: "Secret variables have no value until the keyring can be read; the collection is open.".to_owned(),
@@ -365,8 +385,7 @@ impl RequestBuilder {
             }
         }
         self.state.collection = Some(open);
-        let environment = self.state.environment.take();
-        self.select_environment(environment);
+        self.select_environment(self.state.environment.clone());
     }
 
     /// Takes a finished read or write of the collection; at start, opens again the
@@ -409,16 +428,25 @@ impl RequestBuilder {
                 notice,
             })) => {
                 self.state.collection_busy = false;
-                if let Some(open) = &mut self.state.collection {
-                    open.collection = *collection;
-                }
-                for (id, place) in places {
-                    if let Some(tab) = self.tab_mut(id) {
-                        tab.saved_as = match (tab.saved_as.take(), place) {
-                            (Some(saved), Some(at)) => Some(SavedAs { at, ..saved }),
-                            _ => None,
-                        };
-                    }
+                let old = self
+                    .state
+                    .collection
+                    .as_mut()
+                    .map(|open| std::mem::replace(&mut open.collection, *collection));
+                for tab in &mut self.state.tabs {
+                    let place = match places.iter().find(|(id, _)| *id == tab.id) {
+                        Some((_, place)) => place.clone(),
+                        // A tab opened while the change was written: found again by name.
+                        None => tab.saved_as.as_ref().and_then(|saved| {
+                            let names = old.as_ref()?.names_at(&saved.at)?;
+                            let new = &self.state.collection.as_ref()?.collection;
+                            new.find_request(&names, &saved.at)
+                        }),
+                    };
+                    tab.saved_as = match (tab.saved_as.take(), place) {
+                        (Some(saved), Some(at)) => Some(SavedAs { at, ..saved }),
+                        _ => None,
+                    };
                 }
                 cx.shared.notice = Some(notice);
             }

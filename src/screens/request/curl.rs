@@ -145,19 +145,13 @@ impl RequestBuilder {
         };
         let company = cx.company_scope();
         // What is copied is what Send sends: variables filled in, or refused as Send is.
-        let draft = match self.filled_draft(cx, tab) {
-            Ok(draft) => draft,
+        let (draft, secrets) = match self.filled_draft(cx, tab) {
+            Ok(filled) => filled,
             Err(problem) => {
                 cx.shared.error = Some(problem);
                 return;
             }
         };
-        let secrets: Vec<(String, String)> = self
-            .state
-            .scope_for(tab)
-            .secret_values()
-            .map(|(key, value)| (key.to_owned(), value.to_owned()))
-            .collect();
         let base = cx.shared.api_base_url.clone();
         let write = move |token: Option<&str>| match target {
             CopyTarget::Curl(shell) => curl_command(&draft, company.as_ref(), &base, shell, token),
@@ -173,14 +167,10 @@ impl RequestBuilder {
             }
         };
         if !include_token {
-            // A secret variable's value goes into copied text only with the token.
+            // A secret variable's value goes into copied text only with the token: decided
+            // by what was filled in, not by looking for the value in the written text.
             let used: Vec<String> = secrets
                 .iter()
-                .filter(|(_, value)| {
-                    super::variables::written_forms(value)
-                        .iter()
-                        .any(|form| without_token.contains(form.as_str()))
-                })
                 .map(|(key, _)| format!("{{{{{key}}}}}"))
                 .collect();
             if !used.is_empty() {

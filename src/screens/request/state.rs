@@ -98,6 +98,9 @@ pub struct State {
     /// The values of the open collection's secret variables, read from the keyring:
     /// `(environment, key, value)`, the environment `None` for the collection's own.
     pub secrets: Vec<(Option<String>, String, Secret)>,
+    /// Whether the keyring could not be read when the collection was opened (secret
+    /// values are then unknown, and the variables window will not save over them).
+    pub secrets_unreadable: bool,
     /// The variables window, while it is open.
     pub variables_editor: Option<VariablesEditor>,
     /// The summary of the import just made, until it is closed.
@@ -145,13 +148,25 @@ pub struct EditedEnvironment {
 }
 
 /// A variable being edited: a secret one's value is in `secret_value` (redacted in
-/// `Debug`), never in `variable.value`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// `Debug`), never in `variable.value`. Its `Debug` output gives no value at all: a token
+/// may be typed before *Secret* is ticked.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct EditedVariable {
     /// The variable.
     pub variable: Variable,
     /// A secret variable's value.
     pub secret_value: Secret,
+}
+
+impl std::fmt::Debug for EditedVariable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EditedVariable")
+            .field("key", &self.variable.key)
+            .field("enabled", &self.variable.enabled)
+            .field("secret", &self.variable.secret)
+            .field("value", &"[not shown]")
+            .finish_non_exhaustive()
+    }
 }
 
 impl State {

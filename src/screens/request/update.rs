@@ -34,6 +34,8 @@ pub struct RequestBuilder {
     import: Option<Task<Result<crate::model::Imported, String>>>,
     /// The collection being read or written (see `collections.rs`).
     pub(super) collection_task: Option<super::collections::CollectionTask>,
+    /// The secret values each tab's request in flight carries (redacted in `Debug`).
+    pub(super) sent_secrets: HashMap<u64, Vec<(String, crate::model::Secret)>>,
     /// The watch on the open collection's folder (see `watching.rs`).
     pub(super) watching: Option<super::watching::Watching>,
     /// A collection to open again at start (the one open when the app was closed).
@@ -262,7 +264,11 @@ impl RequestBuilder {
         let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
             return;
         };
-        let filled = self.filled_draft(cx, tab);
+        let filled = self.filled_draft(cx, tab).map(|(draft, used)| {
+            // The secret values that went in, for keeping them out of the history.
+            self.sent_secrets.insert(id, used);
+            draft
+        });
         let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) else {
             return;
         };
@@ -471,7 +477,11 @@ impl RequestBuilder {
         let Some(tab) = self.state.tabs.iter().find(|t| t.id == id) else {
             return;
         };
-        let filled = self.filled_draft(cx, tab);
+        let filled = self.filled_draft(cx, tab).map(|(draft, used)| {
+            // The secret values that went in, for keeping them out of the history.
+            self.sent_secrets.insert(id, used);
+            draft
+        });
         let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) else {
             return;
         };
@@ -526,9 +536,10 @@ impl RequestBuilder {
             }
         }
         for (id, result) in finished_by_key(&mut self.requests) {
-            let kept_url = match (&result, self.state.tabs.iter().find(|t| t.id == id)) {
-                (Ok(answer), Some(tab)) => self.kept_url(tab, &answer.meta.url),
-                _ => String::new(),
+            let used = self.sent_secrets.remove(&id).unwrap_or_default();
+            let kept_url = match &result {
+                Ok(answer) => super::variables::redacted(&answer.meta.url, &used),
+                Err(_) => String::new(),
             };
             let signed_out = matches!(&result, Err(e) if e.advice == "Sign in again.");
             let answered = result.is_ok();

@@ -41,12 +41,12 @@ pub(super) fn builtins(company: Option<&CompanyScope>) -> Vec<(String, String)> 
     values
 }
 
-/// `text` with every secret value of `scope` replaced by its `{{key}}`, for what is kept
-/// (the history's address).
-pub(super) fn redacted(text: &str, scope: &VariableScope<'_>) -> String {
+/// `text` with each secret value that went into a request replaced by its `{{key}}`, for
+/// what is kept (the history's address).
+pub(super) fn redacted(text: &str, used: &[(String, Secret)]) -> String {
     let mut text = text.to_owned();
-    for (key, value) in scope.secret_values() {
-        for written in written_forms(value) {
+    for (key, value) in used {
+        for written in written_forms(value.expose()) {
             text = text.replace(&written, &format!("{{{{{key}}}}}"));
         }
     }
@@ -180,6 +180,11 @@ fn saved_from(
             ),
         })
         .collect();
+    // In the order reading the folder gives them (by file name), so the app's own write
+    // reads back the same.
+    changed
+        .environments
+        .sort_by_cached_key(|e| format!("{}.toml", crate::collection::slug(&e.name)));
     crate::collection::check_collection(&changed).map_err(|e| e.to_string())?;
     Ok((changed, secrets))
 }
@@ -224,17 +229,29 @@ impl RequestBuilder {
     ///
     /// # Errors
     /// The variables that have no value, said for people; nothing is sent then.
+    /// The secret variables whose values went in come with it, by key, with their values.
     pub(super) fn filled_draft(
         &self,
         cx: &Services,
         tab: &RequestTab,
-    ) -> Result<RequestDraft, UserError> {
+    ) -> Result<(RequestDraft, Vec<(String, Secret)>), UserError> {
         if !VariableScope::draft_uses_variables(&tab.draft) {
-            return Ok(tab.draft.clone());
+            return Ok((tab.draft.clone(), Vec::new()));
         }
         let mut scope = self.state.scope_for(tab);
         scope.builtins = builtins(cx.company_scope().as_ref());
-        scope.fill_draft(&tab.draft).map_err(|message| UserError {
+        let filled = scope.fill_draft_tracked(&tab.draft).map(|(draft, used)| {
+            let used = used
+                .into_iter()
+                .filter_map(|key| {
+                    scope
+                        .secret_value(&key)
+                        .map(|value| (key.clone(), Secret::new(value)))
+                })
+                .collect();
+            (draft, used)
+        });
+        filled.map_err(|message| UserError {
             message,
             advice: if self.state.collection.is_some() {
                 "Open Variables… beside the collection to set it, or choose another environment.".to_owned()
@@ -244,19 +261,19 @@ impl RequestBuilder {
         })
     }
 
-    /// The address as the history keeps it: secret values put back as `{{key}}`.
-    pub(super) fn kept_url(&self, tab: &RequestTab, url: &str) -> String {
-        redacted(url, &self.state.scope_for(tab))
-    }
-
-    /// Uses the environment `name` (or none).
+    /// Uses the environment `name` (or none). Values captured from answers are let go when
+    /// the environment changes: one taken from Demo's answers must not reach Live.
     pub(super) fn select_environment(&mut self, name: Option<String>) {
+        let before = self.state.environment.clone();
         self.state.environment = name.filter(|name| {
             self.state
                 .collection
                 .as_ref()
                 .is_some_and(|open| open.collection.environments.iter().any(|e| &e.name == name))
         });
+        if self.state.environment != before {
+            self.forget_captured();
+        }
     }
 
     /// Opens the variables window on the open collection's variables.
@@ -281,6 +298,13 @@ impl RequestBuilder {
             return;
         };
         if self.collection_task.is_some() {
+            editor.problem =
+                Some("The collection is being read or written; save again in a moment.".to_owned());
+            return;
+        }
+        if self.state.secrets_unreadable {
+            // Saving would write empty values over the secrets the keyring still holds.
+            editor.problem = Some("The system keyring could not be read when this collection was opened, so its secret values are unknown and saving could lose them. Unlock the keyring, open the collection again, then save.".to_owned());
             return;
         }
         let (collection, secrets) = match saved_from(editor, &open.collection) {
@@ -328,8 +352,7 @@ impl RequestBuilder {
         self.state.secrets = kept_secrets(secrets);
         self.state.variables_editor = None;
         // An environment renamed or removed is no longer in use.
-        let current = self.state.environment.take();
-        self.select_environment(current);
+        self.select_environment(self.state.environment.clone());
     }
 
     /// Takes each capture of the tab's request from its answer into a variable (a 2xx
@@ -397,6 +420,12 @@ impl RequestBuilder {
                 ));
             }
         }
+    }
+
+    /// Lets go of every value captured from answers.
+    pub(super) fn forget_captured(&mut self) {
+        self.state.captured.clear();
+        self.state.captured_secrets.clear();
     }
 
     /// Sets a captured variable (a secret one when its name is a credential's).

@@ -176,7 +176,11 @@ fn variable_rows(ui: &mut egui::Ui, rows: &mut Vec<EditedVariable>) {
                     ui.end_row();
                     for (i, row) in rows.iter_mut().enumerate() {
                         let on = row.variable.enabled;
-                        let name = row.variable.key.clone();
+                        let name = if row.variable.key.trim().is_empty() {
+                            format!("variable {}", i + 1)
+                        } else {
+                            row.variable.key.clone()
+                        };
                         ui.checkbox(&mut row.variable.enabled, "")
                             .on_hover_text("Switched off: requests do not read it")
                             .widget_info(|| {

@@ -26,6 +26,8 @@ pub(super) struct Watching {
     _watch: FolderWatch,
     changed: Arc<AtomicBool>,
     due: Option<Instant>,
+    /// Whether the collection task in flight is this reading again.
+    reading: bool,
 }
 
 impl RequestBuilder {
@@ -52,6 +54,7 @@ impl RequestBuilder {
                     _watch: watch,
                     changed,
                     due: None,
+                    reading: false,
                 });
             }
             Err(message) => {
@@ -86,7 +89,9 @@ impl RequestBuilder {
             return;
         }
         watching.due = None;
+        watching.reading = true;
         let dir = watching.dir.clone();
+        self.state.collection_busy = true;
         self.collection_task = Some(cx.spawn(async move {
             tokio::task::spawn_blocking(move || {
                 crate::collection::read_collection(&dir)
@@ -102,6 +107,22 @@ impl RequestBuilder {
         }));
     }
 
+    /// Whether the task in flight is a reading again after a change on disk.
+    pub(super) fn reloading(&self) -> bool {
+        self.watching.as_ref().is_some_and(|w| w.reading)
+    }
+
+    /// Drops the reading again in flight (the app is about to write the folder); the folder
+    /// is read again once that is done.
+    pub(super) fn stop_reloading(&mut self) {
+        self.collection_task = None;
+        self.state.collection_busy = false;
+        if let Some(watching) = &mut self.watching {
+            watching.reading = false;
+            watching.due = Some(Instant::now() + SETTLE);
+        }
+    }
+
     /// Takes the folder as read again: tabs follow their requests by name; unsaved edits
     /// are kept.
     pub(super) fn reloaded(
@@ -110,6 +131,10 @@ impl RequestBuilder {
         dir: &std::path::Path,
         collection: Collection,
     ) {
+        self.state.collection_busy = false;
+        if let Some(watching) = &mut self.watching {
+            watching.reading = false;
+        }
         let Some(open) = &mut self.state.collection else {
             return;
         };
@@ -126,7 +151,7 @@ impl RequestBuilder {
             };
             let found = old
                 .names_at(&saved.at)
-                .and_then(|names| new.find_request(&names))
+                .and_then(|names| new.find_request(&names, &saved.at))
                 .and_then(|at| request_at(new, &at).map(|r| (at, r)))
                 .and_then(|(at, request)| request.to_draft().ok().map(|(draft, _)| (at, draft)));
             let Some((at, draft)) = found else {
@@ -157,6 +182,11 @@ impl RequestBuilder {
                 if gone.len() == 1 { "is" } else { "are" }
             ));
         }
+        if let Some(editor) = &mut self.state.variables_editor {
+            editor.problem = Some("The collection changed on disk while this window was open; saving writes these variables over the file's.".to_owned());
+        }
         cx.shared.notice = Some(notice.join(" "));
+        // An environment renamed or removed on disk is no longer in use.
+        self.select_environment(self.state.environment.clone());
     }
 }
