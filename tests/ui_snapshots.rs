@@ -281,6 +281,43 @@ fn the_request_builder_with_an_answer() {
     h.run();
     stable_snapshot(&mut h, "request_builder_collection_dark").unwrap();
 
+    // The variables window: the collection's own, an environment with a secret.
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::OpenVariables);
+    h.run();
+    let mut editor = h.state().request().variables_editor.clone().unwrap();
+    let row =
+        |key: &str, value: &str, secret: bool| sage200_desk::screens::request::EditedVariable {
+            variable: sage200_desk::model::Variable {
+                key: key.into(),
+                value: if secret { String::new() } else { value.into() },
+                enabled: true,
+                secret,
+                ..Default::default()
+            },
+            secret_value: sage200_desk::model::Secret::new(if secret { value } else { "" }),
+        };
+    editor
+        .environments
+        .push(sage200_desk::screens::request::EditedEnvironment {
+            name: "Test site".into(),
+            variables: vec![
+                row("customer_id", "{{first_customer}}", false),
+                row("subscription_key", "0123456789abcdef", true),
+            ],
+        });
+    editor.showing = Some(0);
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::EditVariables(
+            Box::new(editor),
+        ));
+    h.run();
+    h.run();
+    stable_snapshot(&mut h, "request_builder_variables_dark").unwrap();
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::CloseVariables);
+    h.run();
+
     // A real public Postman collection imported: the summary of what was kept differently.
     let imported = tempfile::tempdir().unwrap();
     std::fs::write(imported.path().join("notes.txt"), "not a collection").unwrap();

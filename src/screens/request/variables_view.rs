@@ -20,7 +20,7 @@ pub(super) fn window(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Comman
         ui.heading(format!("Variables of {}", open.collection.name));
         ui.label(
             RichText::new(
-                "{{name}} in a path, parameter, header or body reads the nearest value: the request's folder, the collection, then the environment in use.",
+                "{{name}} in a path, parameter, header or body reads the nearest value: one captured from an answer, the request's folder, the collection, then the environment in use.",
             )
             .weak(),
         );
@@ -191,29 +191,30 @@ fn variable_rows(ui: &mut egui::Ui, rows: &mut Vec<EditedVariable>) {
                                     format!("Use {name}"),
                                 )
                             });
-                        ui.add(
-                            egui::TextEdit::singleline(&mut row.variable.key)
-                                .hint_text("name")
-                                .desired_width(150.0),
+                        // Sized, not desired: a grid's first frame would shrink them for good.
+                        let height = ui.spacing().interact_size.y;
+                        ui.add_sized(
+                            [150.0, height],
+                            egui::TextEdit::singleline(&mut row.variable.key).hint_text("name"),
                         );
                         if row.variable.secret {
                             let mut text = row.secret_value.expose().to_owned();
                             if ui
-                                .add(
+                                .add_sized(
+                                    [260.0, height],
                                     egui::TextEdit::singleline(&mut text)
                                         .password(true)
-                                        .hint_text("kept in the keyring")
-                                        .desired_width(260.0),
+                                        .hint_text("kept in the keyring"),
                                 )
                                 .changed()
                             {
                                 row.secret_value = crate::model::Secret::new(text);
                             }
                         } else {
-                            ui.add(
+                            ui.add_sized(
+                                [260.0, height],
                                 egui::TextEdit::singleline(&mut row.variable.value)
-                                    .hint_text("value")
-                                    .desired_width(260.0),
+                                    .hint_text("value"),
                             );
                         }
                         let was_secret = row.variable.secret;
