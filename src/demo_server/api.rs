@@ -560,46 +560,106 @@ fn contact_rows(
         .unwrap_or_default()
 }
 
-/// A synthetic answer of about `mb` megabytes (`?mb=N`, default 10, at most 1024) of
-/// customer-like records, for measuring how clients cope with very large answers.
+/// The largest synthetic answer kept whole once made (larger ones are made as sent).
+const LARGE_KEPT_MB: usize = 1024;
+/// The largest synthetic answer (8 GB): past 4 GB, offsets need 64 bits.
+const LARGE_MAX_MB: usize = 8192;
+/// The size of each piece of a synthetic answer made as sent.
+const PIECE: usize = 4 * 1024 * 1024;
+
+/// A synthetic answer of about `mb` megabytes (`?mb=N`, default 10, at most 8192; add
+/// `stream=1` to have a small one made as sent) of
+/// customer-like records, for measuring how clients cope with very large answers. Up to
+/// 1 GB the body is made once and kept, so later calls measure the client, not the
+/// making; larger ones are made as they are sent, a few megabytes at a time, so the
+/// server never holds them whole.
 fn large_answer(raw_query: &str) -> Response {
-    use std::fmt::Write as _;
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static KEPT: OnceLock<Mutex<HashMap<usize, Bytes>>> = OnceLock::new();
     let mb: usize = raw_query
         .split('&')
         .find_map(|pair| pair.strip_prefix("mb="))
         .and_then(|v| v.parse().ok())
         .unwrap_or(10)
-        .min(1024);
+        .min(LARGE_MAX_MB);
     let target = mb * 1024 * 1024;
-    let mut body = String::with_capacity(target + 4096);
-    body.push('[');
-    let mut id = 0u64;
-    while body.len() < target {
-        id += 1;
-        if id > 1 {
-            body.push(',');
-        }
-        let _ = write!(
-            body,
-            r#"{{"id":{id},"reference":"LRG{id:05}","name":"Large Answer Customer {id} & Sons","short_name":"Large","balance":{}.{:02},"credit_limit":{}.00,"on_hold":{},"account_status_type":"AccountStatusActive","currency_id":1,"telephone_area_code":"0161","telephone_subscriber_number":"{} {:04}","website":"www.large-{id}.example","vat_number":"GB{:09}","analysis_code_1":"North","analysis_code_2":"Trade","date_time_created":"2024-03-{:02}T09:30:00Z","date_time_updated":"2025-01-{:02}T16:45:12Z","main_address":{{"address_1":"{} High Street","city":"Leeds","postcode":"LS1 {}AB"}},"contacts":[{{"id":{id},"first_name":"Ann","last_name":"O'Brien","emails":[{{"email":"ann{id}@large.example"}}]}}]}}"#,
-            id * 37 % 100_000,
-            id % 100,
-            (id % 50) * 500,
-            id.is_multiple_of(7),
-            100 + id % 900,
-            id % 10_000,
-            id * 7919 % 1_000_000_000,
-            1 + id % 28,
-            1 + id % 28,
-            1 + id % 200,
-            id % 10,
-        );
+        let json = [(axum::http::header::CONTENT_TYPE, "application/json")];
+    // `stream=1` makes a small one as sent too (the tests compare the two).
+    let streamed = raw_query.split('&').any(|pair| pair == "stream=1");
+    if mb <= LARGE_KEPT_MB && !streamed {
+        let kept = KEPT.get_or_init(|| Mutex::new(HashMap::new()));
+        let body = kept
+            .lock()
+            .ok()
+            .and_then(|k| k.get(&mb).cloned())
+            .unwrap_or_else(|| {
+                let mut body = String::with_capacity(target + 4096);
+                body.push('[');
+                let mut id = 0;
+                while body.len() < target {
+                    id += 1;
+                    large_record(&mut body, id);
+                }
+                body.push(']');
+                let body = Bytes::from(body);
+                if let Ok(mut k) = kept.lock() {
+                    // Only the latest size is kept: a benchmark asks for one at a time.
+                    k.clear();
+                    k.insert(mb, body.clone());
+                }
+                body
+            });
+        return (StatusCode::OK, json, body).into_response();
     }
-    body.push(']');
-    (
-        StatusCode::OK,
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        // Made as sent: pieces of about 4 MB, the records numbered on from piece to piece.
+
+    let pieces =
+        futures_util::stream::unfold((0usize, 0u64, false), move |(sent, id, done)| async move {
+            if done {
+                return None;
+            }
+            let mut piece = String::with_capacity(PIECE + 4096);
+            if sent == 0 {
+                piece.push('[');
+            }
+            let mut id = id;
+            while piece.len() < PIECE && sent + piece.len() < target {
+                id += 1;
+                large_record(&mut piece, id);
+            }
+            let last = sent + piece.len() >= target;
+            if last {
+                piece.push(']');
+            }
+            let sent = sent + piece.len();
+            Some((
+                Ok::<_, std::convert::Infallible>(Bytes::from(piece)),
+                (sent, id, last),
+            ))
+        });
+    (StatusCode::OK, json, axum::body::Body::from_stream(pieces)).into_response()
+}
+
+/// One record of the synthetic answer (`id` from 1, a comma before all but the first).
+fn large_record(body: &mut String, id: u64) {
+    use std::fmt::Write as _;
+    if id > 1 {
+        body.push(',');
+    }
+    let _ = write!(
         body,
-    )
-        .into_response()
+        r#"{{"id":{id},"reference":"LRG{id:05}","name":"Large Answer Customer {id} & Sons","short_name":"Large","balance":{}.{:02},"credit_limit":{}.00,"on_hold":{},"account_status_type":"AccountStatusActive","currency_id":1,"telephone_area_code":"0161","telephone_subscriber_number":"{} {:04}","website":"www.large-{id}.example","vat_number":"GB{:09}","analysis_code_1":"North","analysis_code_2":"Trade","date_time_created":"2024-03-{:02}T09:30:00Z","date_time_updated":"2025-01-{:02}T16:45:12Z","main_address":{{"address_1":"{} High Street","city":"Leeds","postcode":"LS1 {}AB"}},"contacts":[{{"id":{id},"first_name":"Ann","last_name":"O'Brien","emails":[{{"email":"ann{id}@large.example"}}]}}]}}"#,
+        id * 37 % 100_000,
+        id % 100,
+        (id % 50) * 500,
+        id.is_multiple_of(7),
+        100 + id % 900,
+        id % 10_000,
+        id * 7919 % 1_000_000_000,
+        1 + id % 28,
+        1 + id % 28,
+        1 + id % 200,
+        id % 10,
+    );
 }

@@ -310,21 +310,31 @@ impl Answered {
     /// Reads a body: checks it is JSON (serde's checks, nesting limit included), then
     /// indexes it; otherwise keeps it as lines of text.
     #[must_use]
-    pub fn read(mut meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
+    pub fn read(meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
+        Self::read_with(meta, raw, &super::InTurn)
+    }
+
+    /// [`Self::read`], its independent parts run side by side through `join`.
+    #[must_use]
+    pub fn read_with(
+        mut meta: crate::model::ResponseMeta,
+        raw: &Bytes,
+        join: &impl super::Join,
+    ) -> Self {
         // Another charset (declared in Content-Type, or a UTF-16 byte-order mark) is read
         // as UTF-8 first; the bytes as received are kept for saving.
         if let Some((decoded, charset)) = decode_charset(&meta.headers, raw) {
             use std::fmt::Write as _;
             let _ = write!(meta.reason, " (decoded from {charset})");
-            let mut answer = Self::read_utf8(meta, &Bytes::from(decoded));
+            let mut answer = Self::read_utf8(meta, &Bytes::from(decoded), join);
             answer.received = Some(raw.clone());
             return answer;
         }
-        Self::read_utf8(meta, raw)
+        Self::read_utf8(meta, raw, join)
     }
 
     /// [`Self::read`] for a body in UTF-8.
-    fn read_utf8(meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
+    fn read_utf8(meta: crate::model::ResponseMeta, raw: &Bytes, join: &impl super::Join) -> Self {
         // A byte-order mark is read past; the bytes are kept as received.
         let text = &raw[bom_len(raw)..];
         let checked = if text.trim_ascii().is_empty() {
@@ -336,8 +346,11 @@ impl Answered {
         };
         match checked {
             Ok(()) => {
-                let answer = Self::checked_json(meta, raw);
-                answer.index_lines();
+                // The raw view's lines and the table are read side by side (valid JSON
+                // only: the scanners are not made for anything else).
+                let (answer, lines) =
+                    join.join(|| Self::checked_json(meta, raw, join), || pretty_lines(raw));
+                let _ = answer.lines.set(LineIndex::Json(lines));
                 answer
             }
             Err(reason) => {
@@ -368,11 +381,15 @@ impl Answered {
     /// Indexes a body already known to be JSON (each page of a fetch-all was checked as
     /// it arrived); the raw view's lines are left until first asked for.
     #[must_use]
-    fn checked_json(meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
+    fn checked_json(
+        meta: crate::model::ResponseMeta,
+        raw: &Bytes,
+        join: &impl super::Join,
+    ) -> Self {
         let doc = Arc::new(JsonDoc::new(raw.clone()));
         Self {
             meta,
-            table: TableModel::of(&doc),
+            table: TableModel::of_with(&doc, join),
             doc: Some(doc),
             not_json: None,
             raw: raw.clone(),

@@ -39,3 +39,37 @@ use crate::model::ResponseMeta;
 pub fn read_answer(meta: ResponseMeta, body: &bytes::Bytes) -> Answered {
     Answered::read(meta, body)
 }
+
+/// [`read_answer`] with its independent parts (the raw view's lines, each half of the
+/// table) run side by side through `join`: the same answer, sooner on a machine with
+/// cores to spare.
+#[must_use]
+pub fn read_answer_with(meta: ResponseMeta, body: &bytes::Bytes, join: &impl Join) -> Answered {
+    Answered::read_with(meta, body, join)
+}
+
+/// Runs two pieces of work and gives both results: at once on two threads where the
+/// caller has them, one after the other otherwise ([`InTurn`]). Pure code takes one so
+/// that it never starts a thread itself.
+pub trait Join: Sync {
+    /// `(a(), b())`, in whatever order or at once.
+    fn join<A: Send, B: Send>(
+        &self,
+        a: impl FnOnce() -> A + Send,
+        b: impl FnOnce() -> B + Send,
+    ) -> (A, B);
+}
+
+/// [`Join`] one after the other, on the caller's thread.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InTurn;
+
+impl Join for InTurn {
+    fn join<A: Send, B: Send>(
+        &self,
+        a: impl FnOnce() -> A + Send,
+        b: impl FnOnce() -> B + Send,
+    ) -> (A, B) {
+        (a(), b())
+    }
+}

@@ -131,15 +131,78 @@ fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<ReadCells> {
     Some((columns, chunks, duplicates))
 }
 
+/// How many records a table must have before its two halves are read side by side.
+const SPLIT_FROM: usize = 4096;
+
+/// [`read_cells`] of the two halves of `records` side by side through `join`, merged into
+/// exactly what reading them in one go gives: the second half's new columns after the
+/// first's, in the order it first saw them, its chunks mapped onto those columns.
+fn read_cells_halves(
+    doc: &JsonDoc,
+    records: &[Child],
+    join: &impl super::Join,
+    split_from: usize,
+) -> Option<ReadCells> {
+    if records.len() < split_from.max(2) {
+        return read_cells(doc, records);
+    }
+    let mid = records.len() / 2;
+    let (first, second) = join.join(
+        || read_cells(doc, &records[..mid]),
+        || read_cells(doc, &records[mid..]),
+    );
+    let (mut columns, mut chunks, mut duplicates) = first?;
+    let (later_columns, later_chunks, later_duplicates) = second?;
+    let mut index: HashMap<String, usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.clone(), i))
+        .collect();
+    let global: Vec<usize> = later_columns
+        .into_iter()
+        .map(|name| {
+            *index.entry(name.clone()).or_insert_with(|| {
+                columns.push(name);
+                columns.len() - 1
+            })
+        })
+        .collect();
+    for mut chunk in later_chunks {
+        chunk.first_row += mid;
+        let mut local = vec![u32::MAX; columns.len()];
+        for (column, &to) in global.iter().enumerate().take(chunk.width) {
+            local[to] = to_u32(column);
+        }
+        chunk.local = local;
+        chunks.push(chunk);
+    }
+    duplicates.extend(
+        later_duplicates
+            .into_iter()
+            .map(|(row, column)| (row + mid, global[column])),
+    );
+    duplicates.sort_unstable();
+    Some((columns, chunks, duplicates))
+}
+
 impl TableModel {
     /// A table of the records of `doc`, when it has records that are all objects.
     pub(super) fn of(doc: &Arc<JsonDoc>) -> Option<Self> {
+        Self::of_with(doc, &super::InTurn)
+    }
+
+    /// [`Self::of`], the two halves of a long list read side by side through `join`.
+    pub(super) fn of_with(doc: &Arc<JsonDoc>, join: &impl super::Join) -> Option<Self> {
+        Self::of_split(doc, join, SPLIT_FROM)
+    }
+
+    fn of_split(doc: &Arc<JsonDoc>, join: &impl super::Join, split_from: usize) -> Option<Self> {
         let records = doc.records()?;
         let items = doc.children(records);
         if items.is_empty() || !items.iter().all(|i| doc.kind(i.value) == Kind::Object) {
             return None;
         }
-        let (columns, chunks, duplicates) = read_cells(doc, &items)?;
+        let (columns, chunks, duplicates) = read_cells_halves(doc, &items, join, split_from)?;
         Some(Self {
             chunks,
             columns,
@@ -366,5 +429,59 @@ impl PagePieces {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.count == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::InTurn;
+
+    /// Reads a table whole, and again in halves (the merge under test), and says how each
+    /// reads back: columns, every cell, and which are repeated.
+        /// Columns, every row's cells, and the repeated cells, as a table reads back.
+    type ReadBack = (Vec<String>, Vec<Vec<String>>, Vec<(usize, usize)>);
+
+    fn both(text: &str) -> ReadBack {
+        let doc = Arc::new(JsonDoc::new(Bytes::from(text.to_owned())));
+        let whole = TableModel::of_split(&doc, &InTurn, usize::MAX).unwrap();
+        let halves = TableModel::of_split(&doc, &InTurn, 2).unwrap();
+        let read = |t: &TableModel| {
+            (
+                t.columns.clone(),
+                (0..t.len())
+                    .map(|r| {
+                        (0..t.columns.len())
+                            .map(|c| t.cell(r, c).into_owned())
+                            .collect()
+                    })
+                    .collect::<Vec<Vec<String>>>(),
+                (0..t.len())
+                    .flat_map(|r| (0..t.columns.len()).map(move |c| (r, c)))
+                    .filter(|&(r, c)| t.is_duplicate(r, c))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(halves.chunks.len(), 2, "read in two halves");
+        assert_eq!(read(&halves), read(&whole));
+        read(&halves)
+    }
+
+    #[test]
+    fn halves_read_side_by_side_give_the_same_table() {
+        // Columns first seen in the second half (in another order than the first's),
+        // one seen in both, fields given twice in each half, a record with none.
+        let (columns, cells, repeated) = both(
+            r#"[{"a":1,"b":2},{"b":3,"a":4,"a":5},{},{"d":"x","c":true,"a":6},{"c":null,"e":[1],"e":{"f":2}}]"#,
+        );
+        assert_eq!(columns, ["a", "b", "d", "c", "e"]);
+        assert_eq!(cells[3], ["6", "", "x", "true", ""]);
+        assert_eq!(repeated, [(1, 0), (4, 4)]);
+        // One record: nothing to split.
+        let doc = Arc::new(JsonDoc::new(Bytes::from_static(br#"[{"a":1}]"#)));
+        assert_eq!(
+            TableModel::of_split(&doc, &InTurn, 2).unwrap().chunks.len(),
+            1
+        );
     }
 }

@@ -81,14 +81,15 @@ pub(super) fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// `i` at an opening quote: the offset after the closing one.
+/// `i` at an opening quote: the offset after the closing one. The text between is passed
+/// over by `memchr` (many bytes at a time), stopping only at quotes and backslashes.
 pub(super) fn string_end(b: &[u8], i: usize) -> usize {
     let mut j = i + 1;
     while j < b.len() {
-        match b[j] {
-            b'\\' => j += 2,
-            b'"' => return j + 1,
-            _ => j += 1,
+        match memchr::memchr2(b'"', b'\\', &b[j..]) {
+            None => return b.len(),
+            Some(k) if b[j + k] == b'\\' => j += k + 2,
+            Some(k) => return j + k + 1,
         }
     }
     b.len()

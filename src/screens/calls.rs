@@ -5,8 +5,30 @@
 use std::sync::Arc;
 
 use crate::api::{ApiClient, ApiRequest};
-use crate::document::{Answered, FlatTable, PagePieces, read_answer};
+use crate::document::{Answered, FlatTable, Join, PagePieces, read_answer_with};
 use crate::screens::shared::UserError;
+
+/// [`Join`] on two threads: the second piece of work on a scoped thread of its own while
+/// the caller's does the first. A panic in either is the caller's, as if run in turn.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OnThreads;
+
+impl Join for OnThreads {
+    fn join<A: Send, B: Send>(
+        &self,
+        a: impl FnOnce() -> A + Send,
+        b: impl FnOnce() -> B + Send,
+    ) -> (A, B) {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(b);
+            let first = a();
+            let second = other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (first, second)
+        })
+    }
+}
 
 /// Writes an answer to `path` in the format its extension asks for (raw JSON when it has
 /// none): through a temporary file, so a failure leaves no half-written file. CSV and Excel
@@ -225,7 +247,7 @@ pub async fn send_checked(
         .execute(&request)
         .await
         .map_err(|e| UserError::from(&e))?;
-    tokio::task::spawn_blocking(move || Arc::new(read_answer(raw.meta, &raw.body)))
+    tokio::task::spawn_blocking(move || Arc::new(read_answer_with(raw.meta, &raw.body, &OnThreads)))
         .await
         .map_err(|e| UserError {
             message: format!("Reading the page stopped: {e}"),

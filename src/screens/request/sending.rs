@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::api::{ApiClient, ApiRequest, CompanyScope, Verb};
-use crate::document::{Answered, check_body, read_answer};
+use crate::document::{Answered, check_body, read_answer_with};
 use crate::model::{HttpMethod, RequestDraft};
 use crate::screens::shared::UserError;
 
@@ -56,11 +56,13 @@ pub async fn send(client: ApiClient, request: ApiRequest) -> Result<Arc<Answered
         .execute_any(&request)
         .await
         .map_err(|e| UserError::from(&e))?;
-    let answered = tokio::task::spawn_blocking(move || read_answer(raw.meta, &raw.body))
-        .await
-        .map_err(|e| UserError {
-            message: format!("Reading the answer stopped: {e}"),
-            advice: "Send the request again.".to_owned(),
-        })?;
+    let answered = tokio::task::spawn_blocking(move || {
+        read_answer_with(raw.meta, &raw.body, &crate::screens::calls::OnThreads)
+    })
+    .await
+    .map_err(|e| UserError {
+        message: format!("Reading the answer stopped: {e}"),
+        advice: "Send the request again.".to_owned(),
+    })?;
     Ok(Arc::new(answered))
 }
