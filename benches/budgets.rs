@@ -53,6 +53,10 @@ fn row(rows: &mut Vec<Row>, what: &str, measured: String, budget: &str, met: Opt
 struct Sizes {
     customers: usize,
     answer_mb: usize,
+    /// Answers measured side by side with other readers of JSON.
+    side_mb: &'static [usize],
+    /// The huge answer read through the client (0: not measured).
+    huge_mb: usize,
     transactions: usize,
     scroll_frames: usize,
     start_runs: usize,
@@ -69,6 +73,8 @@ fn main() {
         Sizes {
             customers: 100_000,
             answer_mb: 100,
+            side_mb: &[10, 100],
+            huge_mb: 5 * 1024,
             transactions: 1_000_000,
             scroll_frames: 300,
             start_runs: 5,
@@ -78,6 +84,8 @@ fn main() {
         Sizes {
             customers: 2_000,
             answer_mb: 2,
+            side_mb: &[1],
+            huge_mb: 0,
             transactions: 20_000,
             scroll_frames: 10,
             start_runs: 1,
@@ -101,8 +109,9 @@ fn main() {
             );
         }
     }
-    let parts: [(&str, Part); 4] = [
+    let parts: [(&str, Part); 5] = [
         ("browse_and_answers", browse_and_answers),
+        ("big_answers", big_answers),
         ("paging_speed_up", paging_speed_up),
         ("ledger_scale", ledger_scale),
         ("ledger_grid", ledger_grid),
@@ -124,7 +133,13 @@ fn main() {
         };
         println!("| {} | {} | {} | {met} |", r.what, r.measured, r.budget);
     }
+    for line in SIDE_BY_SIDE.lock().map(|l| l.clone()).unwrap_or_default() {
+        println!("{line}");
+    }
 }
+
+/// The side-by-side table of big answers ([`big_answers`]), printed after the budgets.
+static SIDE_BY_SIDE: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
 /// Runs the release binary with `--measure`, returning when its first frame was seen
 /// (from spawning it), the app's frame times (ms since its start) and resident memory
@@ -979,4 +994,294 @@ fn ledger_grid(rows: &mut Vec<Row>, sizes: &Sizes) {
     );
     let _ = server.kill();
     let _ = server.wait();
+}
+
+/// The median of some timings, in seconds.
+fn median(mut seconds: Vec<f64>) -> f64 {
+    seconds.sort_by(f64::total_cmp);
+    seconds.get(seconds.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// jless, where `scripts/bench.sh` installed it (or on the PATH).
+fn jless() -> Option<String> {
+    ["/var/tmp/bench-tools/bin/jless", "jless"]
+        .into_iter()
+        .find(|program| {
+            Process::new(program)
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+        .map(str::to_owned)
+}
+
+/// Seconds from starting jless on `file` in a terminal (a pseudo-terminal of 120 × 40) to
+/// its first screen showing the first record's reference; `None` if it did not within a
+/// minute.
+fn jless_first_screen(program: &str, file: &std::path::Path) -> Option<f64> {
+    const SCRIPT: &str = r#"
+import os, pty, select, signal, struct, sys, time, fcntl, termios
+program, path = sys.argv[1], sys.argv[2]
+started = time.perf_counter()
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["TERM"] = "xterm-256color"
+    os.execvp(program, [program, path])
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+seen = b""
+while time.perf_counter() - started < 60:
+    ready, _, _ = select.select([fd], [], [], 0.05)
+    if ready:
+        try:
+            seen += os.read(fd, 65536)
+        except OSError:
+            break
+        if b"LRG00001" in seen:
+            print(time.perf_counter() - started)
+            break
+os.kill(pid, signal.SIGKILL)
+"#;
+    let out = Process::new("python3")
+        .args(["-c", SCRIPT, program])
+        .arg(file)
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+}
+
+/// Python's `json.load` of `file`: seconds and peak resident memory (MB).
+fn python_load(file: &std::path::Path) -> Option<(f64, f64)> {
+    const SCRIPT: &str = "import json, resource, sys, time\nt = time.perf_counter()\njson.load(open(sys.argv[1], 'rb'))\nprint(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)";
+    let out = Process::new("python3")
+        .args(["-c", SCRIPT])
+        .arg(file)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace();
+    let seconds: f64 = parts.next()?.parse().ok()?;
+    let kb: f64 = parts.next()?.parse().ok()?;
+    Some((seconds, kb / 1024.0))
+}
+
+/// Big answers side by side with other readers of the same bytes: the app (Send to the
+/// rows on screen, from the demo server, which keeps the answer once made), jless (a JSON
+/// viewer in Rust: its first screen, when installed) and Python's `json.load` (reading
+/// alone, nothing shown), each the median of 3; memory as the peak over the body size.
+/// Then a huge answer (5 GB) read through the client as the request builder reads it.
+fn big_answers(rows: &mut Vec<Row>, sizes: &Sizes) {
+    let (mut server, url) = external_demo_server(200);
+    let rt = support::runtime();
+    let wait = Duration::from_mins(5);
+    let mut h = support::sign_in_harness(&rt, &url, &support::keyring_scope("bench-big"), wait);
+    support::sign_in(&rt, &mut h);
+    support::pick_company(&mut h, "Stationery & Office Supplies");
+    h.get_by_label("Request builder").click();
+    let _ = h.run_ok();
+    let id = h.state().request().active_tab;
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let jless = jless();
+    let mut table = vec![
+        String::new(),
+        "### Big answers side by side".to_owned(),
+        String::new(),
+        format!(
+            "Median of 3 on this machine (load average before: {}). The app: Send to the rows on screen, the answer from the demo server over loopback HTTP; jless: start to its first screen, reading the same bytes from a file; Python: `json.load` of that file, nothing shown. Memory: peak over the body's size (the app's reading of it; Python's whole process).",
+            load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        ),
+        String::new(),
+        "| answer | sage200-desk: rows on screen | memory | jless: first screen | Python json.load | memory |".to_owned(),
+        "|---|---|---|---|---|---|".to_owned(),
+    ];
+    for &mb in sizes.side_mb {
+        let mut draft = sage200_desk::model::RequestDraft {
+            path: "_demo_large_answer".to_owned(),
+            ..sage200_desk::model::RequestDraft::default()
+        };
+        draft.params.push(sage200_desk::model::KeyValue {
+            enabled: true,
+            key: "mb".to_owned(),
+            value: mb.to_string(),
+        });
+        h.state_mut()
+            .handle(sage200_desk::screens::request::Command::UpdateDraft(
+                id,
+                Box::new(draft),
+            ));
+        // Once to have the demo make it (and keep it), then three timed.
+        let mut app_times = Vec::new();
+        let mut body = None;
+        for run in 0..4 {
+            let before = h
+                .state()
+                .request()
+                .tabs
+                .iter()
+                .find(|t| t.id == id)
+                .and_then(|t| t.answer.clone());
+            let started = Instant::now();
+            h.state_mut()
+                .handle(sage200_desk::screens::request::Command::SendRequest(id));
+            let _ = frames_until(&mut h, wait, |app| {
+                app.request().tabs.iter().any(|t| {
+                    t.id == id
+                        && t.answer.as_ref().is_some_and(|a| {
+                            before.as_ref().is_none_or(|b| !Arc::ptr_eq(a, b))
+                                && a.table.as_ref().is_some_and(|t| !t.is_empty())
+                        })
+                })
+            });
+            // The frame that draws the rows.
+            let _ = h.run_ok();
+            if run > 0 {
+                app_times.push(started.elapsed().as_secs_f64());
+            }
+            body = h
+                .state()
+                .request()
+                .tabs
+                .iter()
+                .find(|t| t.id == id)
+                .and_then(|t| t.answer.clone());
+        }
+        let answer = body.unwrap();
+        let bytes = answer.raw().clone();
+        let size = bytes.len() as f64;
+        let before = MEMORY.current_usage();
+        MEMORY.reset_peak_usage();
+        let again = sage200_desk::document::read_answer_with(
+            answer.meta.clone(),
+            &bytes,
+            &sage200_desk::screens::calls::OnThreads,
+        );
+        let peak = MEMORY.peak_usage().saturating_sub(before) as f64 + size;
+        drop(again);
+        let file = std::env::temp_dir().join(format!("sage200-bench-{mb}mb.json"));
+        std::fs::write(&file, &bytes).unwrap();
+        let python: Vec<(f64, f64)> = (0..3).filter_map(|_| python_load(&file)).collect();
+        let jless_times: Vec<f64> = jless
+            .as_deref()
+            .map(|program| {
+                (0..3)
+                    .filter_map(|_| jless_first_screen(program, &file))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let _ = std::fs::remove_file(&file);
+        let app = median(app_times);
+        let jless_said = if jless.is_none() {
+            "not installed".to_owned()
+        } else if jless_times.is_empty() {
+            "no first screen within 60 s".to_owned()
+        } else {
+            format!("{:.2} s", median(jless_times))
+        };
+        let (python_time, python_mb) = if python.is_empty() {
+            (f64::NAN, f64::NAN)
+        } else {
+            (
+                median(python.iter().map(|p| p.0).collect()),
+                median(python.iter().map(|p| p.1).collect()),
+            )
+        };
+        table.push(format!(
+            "| {:.0} MB | {app:.2} s | {:.2}× | {jless_said} | {python_time:.2} s | {:.2}× |",
+            size / MB,
+            peak / size,
+            python_mb * MB / size,
+        ));
+        row(
+            rows,
+            &format!(
+                "a {:.0} MB answer: Send to rows on screen (median of 3)",
+                size / MB
+            ),
+            format!("{app:.2} s; memory {:.2}× the body", peak / size),
+            "≤ 0.9 s at 100 MB; ≤ 1.5×",
+            (mb >= 100).then_some(app <= 0.9 && peak <= 1.5 * size),
+        );
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    if sizes.huge_mb > 0 {
+        huge_answer(rows, &mut table, sizes.huge_mb);
+    }
+    if let Ok(mut lines) = SIDE_BY_SIDE.lock() {
+        lines.extend(table);
+    }
+}
+
+/// An answer of `mb` megabytes (past 4 GB: 64-bit offsets) fetched through the client and
+/// read as the request builder reads it.
+fn huge_answer(rows: &mut Vec<Row>, table: &mut Vec<String>, mb: usize) {
+    use sage200_desk::api::{ApiClient, ApiRequest, CompanyScope, StaticToken};
+    let rt = support::runtime();
+    // In this process: the answer is made as it is sent, 4 MB at a time.
+    let server = support::demo_server(&rt, sage200_desk::demo_server::DemoConfig::default());
+    let client = ApiClient::new(
+        sage200_desk::api::build_http_client().unwrap(),
+        &sage200_desk::model::Profile::demo(&server.base_url()),
+        Arc::new(StaticToken(sage200_desk::model::Secret::new(
+            server.mint_access_token(),
+        ))),
+    )
+    .unwrap();
+    let mut request = ApiRequest::get("_demo_large_answer").for_company(Some(&CompanyScope {
+        site_id: "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
+        company_id: 101,
+    }));
+    request.query.push(("mb".to_owned(), mb.to_string()));
+    let started = Instant::now();
+    let raw = rt.block_on(client.execute_any(&request));
+    let fetched = started.elapsed();
+    drop(server);
+    let said = match raw {
+        Err(e) => format!("not fetched: {e}"),
+        Ok(raw) => {
+            let size = raw.body.len() as f64;
+            let before = MEMORY.current_usage();
+            MEMORY.reset_peak_usage();
+            let reading = Instant::now();
+            let answer = sage200_desk::document::read_answer_with(
+                raw.meta,
+                &raw.body,
+                &sage200_desk::screens::calls::OnThreads,
+            );
+            let read = reading.elapsed();
+            let peak = MEMORY.peak_usage().saturating_sub(before) as f64 + size;
+            let rows_read = answer
+                .table
+                .as_ref()
+                .map_or(0, sage200_desk::document::TableModel::len);
+            let last = answer
+                .table
+                .as_ref()
+                .map(|t| t.cell(t.len() - 1, 1).into_owned())
+                .unwrap_or_default();
+            match &answer.not_json {
+                Some(why) => format!("{:.2} GB not read as JSON: {why}", size / MB / 1024.0),
+                None => format!(
+                    "{:.2} GB: fetched in {:.1} s, read in {:.1} s, {rows_read} rows (the last {last}), memory {:.2}× the body",
+                    size / MB / 1024.0,
+                    fetched.as_secs_f64(),
+                    read.as_secs_f64(),
+                    peak / size
+                ),
+            }
+        }
+    };
+    table.push(String::new());
+    table.push(format!("Huge answer: {said}."));
+    row(
+        rows,
+        &format!(
+            "a {:.0} GB answer (64-bit offsets) read through the client",
+            mb as f64 / 1024.0
+        ),
+        said,
+        "reads without error",
+        None,
+    );
 }

@@ -12,6 +12,16 @@ if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null; then
   display=(xvfb-run -a -s "-screen 0 1280x800x24")
 fi
 
+# jless, a JSON viewer in Rust, for the side-by-side table of big answers (for the
+# benchmark only: it needs xcb's development files to link, and is built once).
+if ! [ -x /var/tmp/bench-tools/bin/jless ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    apt-get install -y -q libxcb-render0-dev libxcb-shape0-dev libxcb-xfixes0-dev >/dev/null || true
+  fi
+  CARGO_TARGET_DIR=/var/tmp/jless-target cargo install --quiet --locked jless --root /var/tmp/bench-tools \
+    || echo "jless could not be built: the side-by-side table says so"
+fi
+
 cargo bench --no-run --quiet --bench budgets --bench paging
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

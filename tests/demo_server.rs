@@ -1022,7 +1022,7 @@ async fn a_large_synthetic_answer_is_served_for_measurements() {
     // Read back and written again, so a little shorter than sent (1.00 becomes 1.0).
     assert!((3_000_000..4 * 1024 * 1024).contains(&size), "{size}");
     assert!(records.len() > 1_000);
-        assert_eq!(records[0]["reference"], "LRG00001");
+    assert_eq!(records[0]["reference"], "LRG00001");
     assert!(records[9]["contacts"][0]["emails"].is_array());
     // Made as sent (as answers past 1 GB are, in pieces of 4 MB): the same records.
     let (status, streamed) = api.get("_demo_large_answer?mb=9&stream=1").await;

@@ -584,7 +584,7 @@ fn large_answer(raw_query: &str) -> Response {
         .unwrap_or(10)
         .min(LARGE_MAX_MB);
     let target = mb * 1024 * 1024;
-        let json = [(axum::http::header::CONTENT_TYPE, "application/json")];
+    let json = [(axum::http::header::CONTENT_TYPE, "application/json")];
     // `stream=1` makes a small one as sent too (the tests compare the two).
     let streamed = raw_query.split('&').any(|pair| pair == "stream=1");
     if mb <= LARGE_KEPT_MB && !streamed {
@@ -612,7 +612,7 @@ fn large_answer(raw_query: &str) -> Response {
             });
         return (StatusCode::OK, json, body).into_response();
     }
-        // Made as sent: pieces of about 4 MB, the records numbered on from piece to piece.
+    // Made as sent: pieces of about 4 MB, the records numbered on from piece to piece.
 
     let pieces =
         futures_util::stream::unfold((0usize, 0u64, false), move |(sent, id, done)| async move {

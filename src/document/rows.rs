@@ -439,7 +439,7 @@ mod tests {
 
     /// Reads a table whole, and again in halves (the merge under test), and says how each
     /// reads back: columns, every cell, and which are repeated.
-        /// Columns, every row's cells, and the repeated cells, as a table reads back.
+    /// Columns, every row's cells, and the repeated cells, as a table reads back.
     type ReadBack = (Vec<String>, Vec<Vec<String>>, Vec<(usize, usize)>);
 
     fn both(text: &str) -> ReadBack {
