@@ -280,7 +280,7 @@ pub fn summary(kind: Kind, count: usize) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum LineIndex {
     /// Offset and depth of each pretty line.
-    Json(Vec<u64>),
+    Json(super::scan::Lines),
     /// Where each line of plain text starts.
     Text(Vec<u64>),
 }
@@ -523,7 +523,7 @@ impl Answered {
                     .to_owned()
             }
             LineIndex::Json(lines) => {
-                let Some(&packed) = lines.get(index) else {
+                                let Some(packed) = lines.get(index) else {
                     return String::new();
                 };
                 let mut p = to_usize(packed & ((1 << LINE_OFFSET_BITS) - 1));

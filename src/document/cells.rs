@@ -27,6 +27,18 @@ impl Default for Cells {
 }
 
 impl Cells {
+        /// Makes room for `rows` more rows of `width` cells at once (what a run will hold, as
+    /// far as its first row tells), rather than doubling as they come.
+    pub(super) fn reserve(&mut self, rows: usize, width: usize) {
+        match self {
+            Self::Narrow { starts, cells } => {
+                starts.reserve_exact(rows);
+                cells.reserve_exact(rows.saturating_mul(width));
+            }
+            Self::Wide(cells) => cells.reserve_exact(rows.saturating_mul(width)),
+        }
+    }
+
     /// The cell at `index` (`row * width + column`), as a span from the run's base.
     pub(super) fn get(&self, index: usize, width: usize) -> Option<Span> {
         match self {
@@ -58,13 +70,15 @@ impl Cells {
                 let len = u16::try_from(at.end - at.start).ok()?;
                 Some((u32::from(from) << 16) | u32::from(len))
             };
-            let narrow: Option<Vec<u32>> = row
-                .iter()
-                .map(|cell| cell.map_or(Some(0), offset))
-                .collect();
-            if let (Ok(start), Some(narrow)) = (u32::try_from(record.start), narrow) {
+                        // Checked first, then written: no vector a row.
+            if let Ok(start) = u32::try_from(record.start)
+                && row.iter().all(|cell| cell.is_none_or(|at| offset(at).is_some()))
+            {
                 starts.push(start);
-                cells.extend(narrow);
+                cells.extend(
+                    row.iter()
+                        .map(|cell| cell.and_then(offset).unwrap_or(0)),
+                );
                 return;
             }
             self.widen_cells(row.len());

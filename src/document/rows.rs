@@ -115,7 +115,10 @@ fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<ReadCells> {
                 cells = cells.widened(r, width, row.len());
                 width = row.len();
             }
-            cells.push(item.value.shifted_back(base), &row);
+                        cells.push(item.value.shifted_back(base), &row);
+            if r == 0 {
+                cells.reserve(rows - 1, width);
+            }
         }
         chunks.push(Chunk {
             first_row: run.start,

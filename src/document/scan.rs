@@ -192,15 +192,52 @@ pub(super) fn scan_children(b: &[u8], container: Span) -> Vec<Child> {
 /// Bits of a pretty line's offset: 256 TB, past any body.
 pub(super) const LINE_OFFSET_BITS: u32 = 48;
 
+/// How many lines a block of [`Lines`] holds (as a power of two).
+const LINE_BLOCK_BITS: u32 = 16;
+
+/// Packed lines ([`pretty_lines`]) kept in blocks of 65,536: growing never copies what is
+/// there, where one vector doubling would hold up to twice the index (and three times
+/// while it moves).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(super) struct Lines {
+    blocks: Vec<Vec<u64>>,
+    len: usize,
+}
+
+impl Lines {
+    fn push(&mut self, packed: u64) {
+        if self.len.trailing_zeros() >= LINE_BLOCK_BITS || self.blocks.is_empty() {
+            self.blocks.push(Vec::with_capacity(1 << LINE_BLOCK_BITS));
+        }
+        if let Some(block) = self.blocks.last_mut() {
+            block.push(packed);
+        }
+        self.len += 1;
+    }
+
+    /// How many lines there are.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Line `index`, packed.
+    pub(super) fn get(&self, index: usize) -> Option<u64> {
+        self.blocks
+            .get(index >> LINE_BLOCK_BITS)?
+            .get(index & ((1 << LINE_BLOCK_BITS) - 1))
+            .copied()
+    }
+}
+
 /// Pretty-printed lines, as offsets into the body: each packs where the line's first token
 /// starts (low [`LINE_OFFSET_BITS`] bits) and its depth (the high 16 bits, held at 65,535
 /// for deeper nesting: lines are shown indented at most 64 levels anyway).
-pub(super) fn pretty_lines(b: &[u8]) -> Vec<u64> {
+pub(super) fn pretty_lines(b: &[u8]) -> Lines {
     let pack = |offset: usize, depth: u32| {
         (offset as u64 & ((1 << LINE_OFFSET_BITS) - 1))
             | (u64::from(depth.min(0xFFFF)) << LINE_OFFSET_BITS)
     };
-    let mut lines = Vec::new();
+    let mut lines = Lines::default();
     // (object?, depth) of each open container.
     let mut open: Vec<(bool, u32)> = Vec::new();
     let mut i = skip_ws(b, bom_len(b));
