@@ -14,7 +14,7 @@ mod watch;
 use std::path::{Path, PathBuf};
 
 pub use files::{BodyFile, RequestFile, Row, request_from_toml, request_to_toml};
-pub use secrets::{SecretScope, SecretValue, read_secrets, write_secret};
+pub use secrets::{SecretScope, SecretValue, read_secrets, secret_variables, write_secret};
 pub use watch::{FolderWatch, watch_folder};
 
 use crate::model::{Collection, Folder, Item, SavedRequest, holds_credential};

@@ -45,28 +45,35 @@ fn entry(dir: &Path, scope: &SecretScope, key: &str) -> Result<keyring::Entry, S
     .map_err(|e| format!("The system keyring cannot be used: {e}"))
 }
 
-/// Every secret value the keyring holds for the secret variables of `collection` (kept in
-/// folder `dir`): its own and its environments'. Secrets never set are left out.
-///
-/// # Errors
-/// What the keyring said, for people, when it cannot be read.
-pub fn read_secrets(dir: &Path, collection: &Collection) -> Result<Vec<SecretValue>, String> {
-    let mut wanted: Vec<(SecretScope, &str)> = collection
+/// The secret variables of `collection`, its own and its environments', as
+/// `(where, key)`: where their values are kept in the keyring.
+#[must_use]
+pub fn secret_variables(collection: &Collection) -> Vec<(SecretScope, &str)> {
+    let mut found: Vec<(SecretScope, &str)> = collection
         .variables
         .iter()
         .filter(|v| v.secret)
         .map(|v| (SecretScope::Collection, v.key.as_str()))
         .collect();
     for environment in &collection.environments {
-        wanted.extend(environment.variables.iter().filter(|v| v.secret).map(|v| {
+        found.extend(environment.variables.iter().filter(|v| v.secret).map(|v| {
             (
                 SecretScope::Environment(environment.name.clone()),
                 v.key.as_str(),
             )
         }));
     }
+    found
+}
+
+/// Every secret value the keyring holds for the secret variables of `collection` (kept in
+/// folder `dir`): its own and its environments'. Secrets never set are left out.
+///
+/// # Errors
+/// What the keyring said, for people, when it cannot be read.
+pub fn read_secrets(dir: &Path, collection: &Collection) -> Result<Vec<SecretValue>, String> {
     let mut found = Vec::new();
-    for (scope, key) in wanted {
+    for (scope, key) in secret_variables(collection) {
         match entry(dir, &scope, key)?.get_password() {
             Ok(value) => found.push(SecretValue {
                 scope,

@@ -523,7 +523,7 @@ impl Answered {
                     .to_owned()
             }
             LineIndex::Json(lines) => {
-                                let Some(packed) = lines.get(index) else {
+                let Some(packed) = lines.get(index) else {
                     return String::new();
                 };
                 let mut p = to_usize(packed & ((1 << LINE_OFFSET_BITS) - 1));

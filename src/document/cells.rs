@@ -27,7 +27,7 @@ impl Default for Cells {
 }
 
 impl Cells {
-        /// Makes room for `rows` more rows of `width` cells at once (what a run will hold, as
+    /// Makes room for `rows` more rows of `width` cells at once (what a run will hold, as
     /// far as its first row tells), rather than doubling as they come.
     pub(super) fn reserve(&mut self, rows: usize, width: usize) {
         match self {
@@ -70,15 +70,14 @@ impl Cells {
                 let len = u16::try_from(at.end - at.start).ok()?;
                 Some((u32::from(from) << 16) | u32::from(len))
             };
-                        // Checked first, then written: no vector a row.
+            // Checked first, then written: no vector a row.
             if let Ok(start) = u32::try_from(record.start)
-                && row.iter().all(|cell| cell.is_none_or(|at| offset(at).is_some()))
+                && row
+                    .iter()
+                    .all(|cell| cell.is_none_or(|at| offset(at).is_some()))
             {
                 starts.push(start);
-                cells.extend(
-                    row.iter()
-                        .map(|cell| cell.and_then(offset).unwrap_or(0)),
-                );
+                cells.extend(row.iter().map(|cell| cell.and_then(offset).unwrap_or(0)));
                 return;
             }
             self.widen_cells(row.len());

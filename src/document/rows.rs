@@ -115,7 +115,7 @@ fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<ReadCells> {
                 cells = cells.widened(r, width, row.len());
                 width = row.len();
             }
-                        cells.push(item.value.shifted_back(base), &row);
+            cells.push(item.value.shifted_back(base), &row);
             if r == 0 {
                 cells.reserve(rows - 1, width);
             }

@@ -201,21 +201,7 @@ fn write(
     for secret in secrets {
         crate::collection::write_secret(dir, &secret.scope, &secret.key, Some(&secret.value))?;
     }
-    let mut old: Vec<(SecretScope, &str)> = before
-        .variables
-        .iter()
-        .filter(|v| v.secret)
-        .map(|v| (SecretScope::Collection, v.key.as_str()))
-        .collect();
-    for environment in &before.environments {
-        old.extend(environment.variables.iter().filter(|v| v.secret).map(|v| {
-            (
-                SecretScope::Environment(environment.name.clone()),
-                v.key.as_str(),
-            )
-        }));
-    }
-    for (scope, key) in old {
+    for (scope, key) in crate::collection::secret_variables(before) {
         if !secrets.iter().any(|s| s.scope == scope && s.key == key) {
             crate::collection::write_secret(dir, &scope, key, None)?;
         }
