@@ -197,22 +197,89 @@ const LINE_BLOCK_BITS: u32 = 16;
 
 /// Packed lines ([`pretty_lines`]) kept in blocks of 65,536: growing never copies what is
 /// there, where one vector doubling would hold up to twice the index (and three times
-/// while it moves).
+/// while it moves). A block keeps each line in 5 bytes (its offset from the block's first
+/// line in 32 bits, its depth held at 255: lines are indented at most 64 levels anyway)
+/// unless its lines span 4 GB or more, then in 8.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(super) struct Lines {
-    blocks: Vec<Vec<u64>>,
+    blocks: Vec<LineBlock>,
     len: usize,
+}
+
+/// One block of [`Lines`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum LineBlock {
+    /// Offsets from `base` and depths apart: 5 bytes a line.
+    Narrow {
+        base: u64,
+        offsets: Vec<u32>,
+        depths: Vec<u8>,
+    },
+    /// Packed as [`pretty_lines`] makes them: 8 bytes a line.
+    Wide(Vec<u64>),
+}
+
+const OFFSET_MASK: u64 = (1 << LINE_OFFSET_BITS) - 1;
+
+impl LineBlock {
+    fn get(&self, index: usize) -> Option<u64> {
+        match self {
+            Self::Narrow {
+                base,
+                offsets,
+                depths,
+            } => Some(
+                (base + u64::from(*offsets.get(index)?))
+                    | (u64::from(*depths.get(index)?) << LINE_OFFSET_BITS),
+            ),
+            Self::Wide(packed) => packed.get(index).copied(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::Narrow { offsets, .. } => offsets.len(),
+            Self::Wide(packed) => packed.len(),
+        }
+    }
 }
 
 impl Lines {
     fn push(&mut self, packed: u64) {
+        let offset = packed & OFFSET_MASK;
+        let depth = packed >> LINE_OFFSET_BITS;
         if self.len.trailing_zeros() >= LINE_BLOCK_BITS || self.blocks.is_empty() {
-            self.blocks.push(Vec::with_capacity(1 << LINE_BLOCK_BITS));
-        }
-        if let Some(block) = self.blocks.last_mut() {
-            block.push(packed);
+            self.blocks.push(LineBlock::Narrow {
+                base: offset,
+                offsets: Vec::with_capacity(1 << LINE_BLOCK_BITS),
+                depths: Vec::with_capacity(1 << LINE_BLOCK_BITS),
+            });
         }
         self.len += 1;
+        let Some(block) = self.blocks.last_mut() else {
+            return;
+        };
+        if let LineBlock::Narrow {
+            base,
+            offsets,
+            depths,
+        } = block
+        {
+            if let Some(delta) = offset
+                .checked_sub(*base)
+                .and_then(|d| u32::try_from(d).ok())
+            {
+                offsets.push(delta);
+                depths.push(u8::try_from(depth).unwrap_or(u8::MAX));
+                return;
+            }
+            // This block's lines span 4 GB or more: 8 bytes a line from here on.
+            let wide: Vec<u64> = (0..block.len()).filter_map(|i| block.get(i)).collect();
+            *block = LineBlock::Wide(wide);
+        }
+        if let LineBlock::Wide(lines) = block {
+            lines.push(packed);
+        }
     }
 
     /// How many lines there are.
@@ -220,12 +287,11 @@ impl Lines {
         self.len
     }
 
-    /// Line `index`, packed.
+    /// Line `index`, packed (its depth held at 255).
     pub(super) fn get(&self, index: usize) -> Option<u64> {
         self.blocks
             .get(index >> LINE_BLOCK_BITS)?
             .get(index & ((1 << LINE_BLOCK_BITS) - 1))
-            .copied()
     }
 }
 
@@ -294,4 +360,37 @@ pub(super) fn pretty_lines(b: &[u8]) -> Lines {
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn lines_keep_offsets_and_depths_in_blocks_narrow_or_wide() {
+        let pack = |offset: u64, depth: u64| offset | (depth << LINE_OFFSET_BITS);
+        let mut lines = Lines::default();
+        let count = (1usize << LINE_BLOCK_BITS) + 10_000;
+        for i in 0..count as u64 {
+            // Deep lines are held at 255; a line 5 GB on turns its block wide.
+            let offset = if i == 70_000 { 5 << 30 } else { i * 3 };
+            lines.push(pack(offset, i % 300));
+        }
+        assert_eq!(lines.len(), count);
+        assert_eq!(lines.blocks.len(), 2);
+        assert!(matches!(lines.blocks[0], LineBlock::Narrow { .. }));
+        assert!(matches!(lines.blocks[1], LineBlock::Wide(_)));
+        for i in [0usize, 1, 299, 65_535, 65_536, 69_999, 70_000, count - 1] {
+            let i64_ = i as u64;
+            let offset = if i == 70_000 { 5 << 30 } else { i64_ * 3 };
+            // Held at 255 while narrow; a wide block keeps depths from then on.
+            let depth = if i < 70_000 {
+                (i64_ % 300).min(255)
+            } else {
+                i64_ % 300
+            };
+            assert_eq!(lines.get(i), Some(pack(offset, depth)), "line {i}");
+        }
+        assert_eq!(lines.get(count), None);
+    }
 }
