@@ -642,6 +642,21 @@ fn the_ui_keeps_working_while_a_large_answer_is_on_its_way_and_read() {
 }
 
 /// Types a path, tolerating a spinner elsewhere (a request in flight).
+/// Opens the collection in `dir` beside the tabs and waits until it is read.
+fn open_collection(
+    h: &mut egui_kittest::Harness<'_, sage200_desk::app::SageApp>,
+    dir: &std::path::Path,
+) {
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::OpenCollection(
+            Some(dir.to_path_buf()),
+        ));
+    support::step_until(h, WAIT, "the collection", |app| {
+        app.request().collection.is_some()
+    });
+    h.run();
+}
+
 fn type_into_path(h: &mut egui_kittest::Harness<'_, sage200_desk::app::SageApp>, text: &str) {
     h.get_by_label("Path").click();
     let _ = h.run_ok();
@@ -902,7 +917,6 @@ fn views_and_nested_lists_are_fetched_whole_in_their_own_key_order() {
 #[test]
 fn requests_are_kept_in_a_collection_folder_and_saved_with_ctrl_s() {
     use sage200_desk::model::{Collection, Folder, Item, KeyValue, SavedRequest};
-    use sage200_desk::screens::request::Command as Request;
     let rt = support::runtime();
     let (_server, mut h) = open_builder(&rt, 20, "collection", "Demo Trading Ltd");
     // No collection yet: the panel says what one is for.
@@ -939,12 +953,7 @@ fn requests_are_kept_in_a_collection_folder_and_saved_with_ctrl_s() {
         ..Collection::default()
     };
     sage200_desk::collection::write_collection(dir.path(), &collection).unwrap();
-    h.state_mut()
-        .handle(Request::OpenCollection(Some(dir.path().to_path_buf())));
-    support::step_until(&mut h, WAIT, "the collection", |app| {
-        app.request().collection.is_some()
-    });
-    h.run();
+    open_collection(&mut h, dir.path());
     h.get_by_label("Customer requests").click();
     h.run();
     h.get_by_label("GET List customers").click();
@@ -1072,12 +1081,7 @@ fn variables_fill_requests_from_folder_collection_environment_and_keyring() {
         keyring.is_ok() || !support::required("SAGE200_REQUIRE_KEYRING"),
         "{keyring:?}"
     );
-    h.state_mut()
-        .handle(Request::OpenCollection(Some(dir.path().to_path_buf())));
-    support::step_until(&mut h, WAIT, "the collection", |app| {
-        app.request().collection.is_some()
-    });
-    h.run();
+    open_collection(&mut h, dir.path());
     h.get_by_label("Customer requests").click();
     h.run();
     h.get_by_label("GET Some customers").click();
@@ -1179,12 +1183,7 @@ fn the_variables_window_saves_files_and_keeps_secrets_in_the_keyring() {
     let rt = support::runtime();
     let (_server, mut h) = open_builder(&rt, 5, "variables-window", "Demo Trading Ltd");
     let dir = tempfile::tempdir().unwrap();
-    h.state_mut()
-        .handle(Request::OpenCollection(Some(dir.path().to_path_buf())));
-    support::step_until(&mut h, WAIT, "the new collection", |app| {
-        app.request().collection.is_some()
-    });
-    h.run();
+    open_collection(&mut h, dir.path());
     h.get_by_label("Variables…").click();
     h.run();
     h.get_by_label("+ Variable").click();
@@ -1306,12 +1305,7 @@ fn the_collection_tree_renames_moves_duplicates_deletes_and_saves_as() {
         ..Collection::default()
     };
     sage200_desk::collection::write_collection(dir.path(), &collection).unwrap();
-    h.state_mut()
-        .handle(Request::OpenCollection(Some(dir.path().to_path_buf())));
-    support::step_until(&mut h, WAIT, "the collection", |app| {
-        app.request().collection.is_some()
-    });
-    h.run();
+    open_collection(&mut h, dir.path());
     h.get_by_label("GET Sites").click();
     h.run();
     let names = |dir: &std::path::Path| {
@@ -1610,7 +1604,6 @@ fn a_value_of_an_answer_feeds_the_next_request_through_a_capture() {
 #[test]
 fn a_collection_changed_on_disk_is_read_again_keeping_unsaved_edits() {
     use sage200_desk::model::{Collection, Item, SavedRequest};
-    use sage200_desk::screens::request::Command as Request;
     let rt = support::runtime();
     let (_server, mut h) = open_builder(&rt, 5, "watch", "Demo Trading Ltd");
     let request = |name: &str, url: &str| {
@@ -1630,12 +1623,7 @@ fn a_collection_changed_on_disk_is_read_again_keeping_unsaved_edits() {
         ..Collection::default()
     };
     sage200_desk::collection::write_collection(dir.path(), &collection).unwrap();
-    h.state_mut()
-        .handle(Request::OpenCollection(Some(dir.path().to_path_buf())));
-    support::step_until(&mut h, WAIT, "the collection", |app| {
-        app.request().collection.is_some()
-    });
-    h.run();
+    open_collection(&mut h, dir.path());
     h.get_by_label("GET Plain").click();
     h.run();
     h.get_by_label("GET Edited").click();

@@ -1,4 +1,5 @@
-//! The app's look: spacing, rounding and accent colours for both light and dark themes.
+//! The app's look: spacing, rounding and accent colours for both light and dark themes, and a
+//! checkbox named for screen readers where a row says what it is for.
 
 use egui::{Color32, CornerRadius, Theme, Vec2};
 
@@ -55,4 +56,13 @@ pub fn install(ctx: &egui::Context) {
             visuals.widgets.active.corner_radius = CornerRadius::same(4);
         });
     }
+}
+
+/// A checkbox without a visible label (it sits in a row that says what it is for), named
+/// `name` for screen readers, with `hover` as its tooltip.
+pub fn named_checkbox(ui: &mut egui::Ui, on: &mut bool, name: &str, hover: &str) -> egui::Response {
+    let was = *on;
+    let response = ui.checkbox(on, "").on_hover_text(hover);
+    response.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, was, name));
+    response
 }

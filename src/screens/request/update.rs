@@ -151,6 +151,7 @@ impl RequestBuilder {
                 // Dropping the task aborts the call (every page of a fetch-all too).
                 self.requests.remove(&id);
                 self.fetch_progress.remove(&id);
+                self.sent_secrets.remove(&id);
                 if let Some(tab) = self.tab_mut(id) {
                     tab.sending = false;
                     tab.fetching = None;

@@ -175,22 +175,17 @@ fn variable_rows(ui: &mut egui::Ui, rows: &mut Vec<EditedVariable>) {
                     ui.label("");
                     ui.end_row();
                     for (i, row) in rows.iter_mut().enumerate() {
-                        let on = row.variable.enabled;
                         let name = if row.variable.key.trim().is_empty() {
                             format!("variable {}", i + 1)
                         } else {
                             row.variable.key.clone()
                         };
-                        ui.checkbox(&mut row.variable.enabled, "")
-                            .on_hover_text("Switched off: requests do not read it")
-                            .widget_info(|| {
-                                egui::WidgetInfo::selected(
-                                    egui::Role::CheckBox,
-                                    true,
-                                    on,
-                                    format!("Use {name}"),
-                                )
-                            });
+                        crate::ui::theme::named_checkbox(
+                            ui,
+                            &mut row.variable.enabled,
+                            &format!("Use {name}"),
+                            "Switched off: requests do not read it",
+                        );
                         // Sized, not desired: a grid's first frame would shrink them for good.
                         let height = ui.spacing().interact_size.y;
                         ui.add_sized(
@@ -218,16 +213,12 @@ fn variable_rows(ui: &mut egui::Ui, rows: &mut Vec<EditedVariable>) {
                             );
                         }
                         let was_secret = row.variable.secret;
-                        ui.checkbox(&mut row.variable.secret, "")
-                            .on_hover_text("Secret: kept in the system keyring")
-                            .widget_info(|| {
-                                egui::WidgetInfo::selected(
-                                    egui::Role::CheckBox,
-                                    true,
-                                    was_secret,
-                                    format!("{name} is secret"),
-                                )
-                            });
+                        crate::ui::theme::named_checkbox(
+                            ui,
+                            &mut row.variable.secret,
+                            &format!("{name} is secret"),
+                            "Secret: kept in the system keyring",
+                        );
                         if was_secret != row.variable.secret {
                             // The value moves between the file and the keyring with the tick.
                             if row.variable.secret {

@@ -585,17 +585,8 @@ fn rows(
         let mut remove = None;
         for (index, row) in rows.iter_mut().enumerate() {
             ui.horizontal(|ui| {
-                let (on, name) = (row.enabled, row.key.clone());
-                ui.checkbox(&mut row.enabled, "")
-                    .on_hover_text("Send this one")
-                    .widget_info(|| {
-                        egui::WidgetInfo::selected(
-                            egui::Role::CheckBox,
-                            true,
-                            on,
-                            format!("Send {noun} {name}"),
-                        )
-                    });
+                let name = format!("Send {noun} {}", row.key);
+                theme::named_checkbox(ui, &mut row.enabled, &name, "Send this one");
                 super::marks_view::marked_field(ui, &mut row.key, known, "name", 160.0, false);
                 super::marks_view::marked_field(ui, &mut row.value, known, "value", 240.0, false);
                 if ui.small_button("Remove").clicked() {
