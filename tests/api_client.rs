@@ -550,3 +550,85 @@ fn ids_of(pages: &[sage200_desk::api::RawAnswer]) -> Vec<i64> {
         .map(|c| c["id"].as_i64().unwrap())
         .collect()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_is_told_piece_by_piece_as_it_arrives() {
+    let server = start(10).await;
+    let client = client_for(&server);
+    let mut request = ApiRequest::get("_demo_large_answer").for_company(Some(&company()));
+    request.query.push(("mb".to_owned(), "3".to_owned()));
+    // The first 100 kB at once, the rest half a second later.
+    server.add_fault(Fault::new(
+        FaultKind::SlowBody {
+            bytes: 100_000,
+            millis: 500,
+        },
+        "_demo_large_answer",
+        1,
+    ));
+    let started = Instant::now();
+    let mut seen: Vec<(usize, Option<u64>, Duration, Vec<u8>)> = Vec::new();
+    let answer = client
+        .execute_any_watched(&request, &mut |arriving| {
+            seen.push((
+                arriving.body.len(),
+                arriving.expected,
+                started.elapsed(),
+                arriving.body[..arriving.body.len().min(64)].to_vec(),
+            ));
+            assert_eq!(arriving.meta.status, 200);
+        })
+        .await
+        .unwrap();
+    let size = answer.body.len();
+    assert!(size > 3_000_000, "{size}");
+    assert_eq!(answer.meta.size, size);
+    // Lengths only grow, to the whole body, each telling its Content-Length.
+    let lengths: Vec<usize> = seen.iter().map(|s| s.0).collect();
+    assert!(lengths.windows(2).all(|w| w[0] <= w[1]), "{lengths:?}");
+    assert_eq!(seen.last().unwrap().0, size);
+    assert!(seen.iter().all(|s| s.1 == Some(size as u64)));
+    assert!(seen.iter().all(|s| answer.body.starts_with(&s.3)));
+    // The first 100 kB were told before the rest was sent, and told again while the
+    // body was quiet.
+    let early = seen.iter().find(|s| s.0 == 100_000).unwrap();
+    assert!(
+        lengths.iter().filter(|&&l| l == 100_000).count() >= 3,
+        "{lengths:?}"
+    );
+    let late = seen.iter().find(|s| s.0 > 100_000).unwrap();
+    assert!(
+        late.2 >= early.2 + Duration::from_millis(400),
+        "{seen:?}",
+        seen = seen.iter().map(|s| (s.0, s.2)).collect::<Vec<_>>()
+    );
+
+    // A body without a length (made as sent) is told too, its length unknown.
+    request.query.push(("stream".to_owned(), "1".to_owned()));
+    let mut pieces = 0;
+    let streamed = client
+        .execute_any_watched(&request, &mut |arriving| {
+            pieces += 1;
+            assert_eq!(arriving.expected, None);
+        })
+        .await
+        .unwrap();
+    assert!(pieces > 1);
+    assert_eq!(streamed.body, answer.body);
+
+    // A body dropped half way is fetched again: told from none again, then whole.
+    request.query.pop();
+    server.add_fault(Fault::new(FaultKind::DropMidBody, "_demo_large_answer", 1));
+    let mut lengths = Vec::new();
+    let again = client
+        .execute_any_watched(&request, &mut |arriving| lengths.push(arriving.body.len()))
+        .await
+        .unwrap();
+    assert_eq!(again.meta.attempts, 2);
+    assert_eq!(again.body, answer.body);
+    assert!(
+        lengths.windows(2).any(|w| w[1] < w[0]),
+        "started again from none"
+    );
+    assert_eq!(*lengths.last().unwrap(), size);
+}

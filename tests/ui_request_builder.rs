@@ -1742,3 +1742,100 @@ fn a_collection_changed_on_disk_is_read_again_keeping_unsaved_edits() {
     h.run();
     assert!(dir.path().join("added.toml").is_file(), "nothing deleted");
 }
+
+#[test]
+fn the_first_records_show_while_the_rest_of_a_large_answer_arrives() {
+    let rt = support::runtime();
+    let (server, mut h) = open_builder(&rt, 20, "arriving", "Stationery & Office Supplies");
+    let id = h.state().request().active_tab;
+    let mut draft = RequestDraft {
+        path: "_demo_large_answer".to_owned(),
+        ..RequestDraft::default()
+    };
+    draft.params.push(KeyValue {
+        enabled: true,
+        key: "mb".to_owned(),
+        value: "2".to_owned(),
+    });
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::UpdateDraft(
+            id,
+            Box::new(draft),
+        ));
+    // A slow link: 300 kB at once, the rest two seconds later.
+    server.add_fault(sage200_desk::demo_server::Fault::new(
+        sage200_desk::demo_server::FaultKind::SlowBody {
+            bytes: 300_000,
+            millis: 2000,
+        },
+        "_demo_large_answer",
+        1,
+    ));
+    h.get_by_label("Send").click();
+    support::step_until(&mut h, WAIT, "the first records", |app| {
+        app.request().tabs[0]
+            .arriving
+            .as_ref()
+            .is_some_and(|a| a.preview.is_some() && a.received == 300_000)
+    });
+    let tab = h.state().request().tabs[0].clone();
+    assert!(tab.sending, "the rest is still on its way");
+    assert!(tab.answer.is_none());
+    let arriving = tab.arriving.clone().unwrap();
+    assert!(!arriving.complete);
+    assert_eq!(arriving.received, 300_000, "all that came is counted");
+
+    let preview = arriving.preview.unwrap();
+    let first = preview.table.clone().unwrap();
+    // Every whole record of the part that came: none cut, none made up.
+    assert!(first.len() > 50, "{}", first.len());
+    assert_eq!(first.cell(0, 1), "LRG00001");
+    assert_eq!(first.columns[1], "reference");
+    let said = format!(
+        "The first {} records, shown while the rest arrives",
+        first.len()
+    );
+    assert!(h.query_by_label_contains(&said).is_some(), "{said}");
+    assert!(h.query_by_label_contains("Receiving the answer").is_some());
+    assert!(
+        h.query_by_label("LRG00001").is_some(),
+        "the first row is on screen"
+    );
+    // Nothing acts on part of an answer: no saving or finding until it is whole.
+    assert!(h.query_by_label("Save…").is_none());
+    assert!(h.query_by_label("Find in answer").is_none());
+
+    support::step_until(&mut h, WAIT, "the whole answer", |app| {
+        app.request().tabs[0].answer.is_some()
+    });
+    let tab = h.state().request().tabs[0].clone();
+    assert!(tab.arriving.is_none() && !tab.sending);
+    let answer = tab.answer.unwrap();
+    assert_eq!(
+        arriving.expected,
+        Some(answer.meta.size as u64),
+        "Content-Length"
+    );
+    let whole = answer.table.clone().unwrap();
+    assert!(
+        whole.len() > 5 * first.len(),
+        "{} vs {}",
+        whole.len(),
+        first.len()
+    );
+    for row in 0..first.len() {
+        for column in 0..first.columns.len() {
+            assert_eq!(first.columns[column], whole.columns[column]);
+            assert_eq!(
+                first.cell(row, column),
+                whole.cell(row, column),
+                "row {row}"
+            );
+        }
+    }
+    assert!(
+        h.query_by_label_contains("shown while the rest arrives")
+            .is_none()
+    );
+    assert!(h.query_by_label("Save…").is_some());
+}

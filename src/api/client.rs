@@ -18,6 +18,63 @@ use super::ApiError;
 use super::catalogue::Verb;
 use super::error::sage_message;
 
+/// A body still arriving, as [`ApiClient::execute_any_watched`] tells it after each piece.
+#[derive(Debug, Clone, Copy)]
+pub struct Arriving<'a> {
+    /// Status and headers (time and size not yet final).
+    pub meta: &'a ResponseMeta,
+    /// Every byte of the body so far.
+    pub body: &'a [u8],
+    /// The body's length in bytes, when the server said it (`Content-Length`).
+    pub expected: Option<u64>,
+}
+
+/// The most bytes reserved up front from a `Content-Length` (1 GiB): a larger body still
+/// arrives whole, growing as it comes, so a false length cannot take the memory at once.
+const RESERVED_AT_MOST: u64 = 1 << 30;
+
+/// How long a body may be silent before its watcher is told again what it has.
+const QUIET: Duration = Duration::from_millis(100);
+
+/// Reads a body piece by piece into one buffer (reserved from `Content-Length`, so the
+/// body is copied once), telling `watch` after each piece and after each [`QUIET`]
+/// spell without one.
+async fn read_body(
+    mut response: reqwest::Response,
+    meta: &mut ResponseMeta,
+    watch: &mut (dyn FnMut(Arriving<'_>) + Send),
+) -> Result<bytes::Bytes, reqwest::Error> {
+    let expected = response.content_length();
+    let mut body: Vec<u8> = Vec::new();
+    let reserve = expected.unwrap_or(0).min(RESERVED_AT_MOST);
+    // A reservation refused leaves the buffer to grow as pieces come.
+    let _ = body.try_reserve_exact(usize::try_from(reserve).unwrap_or(0));
+    loop {
+        // Told again while the next piece is slow to come, so a watcher that passed over
+        // the last one (telling at most so often) catches up.
+        let Ok(piece) = tokio::time::timeout(QUIET, response.chunk()).await else {
+            watch(Arriving {
+                meta,
+                body: &body,
+                expected,
+            });
+            continue;
+        };
+        let piece = piece?;
+        let Some(piece) = piece else { break };
+        body.extend_from_slice(&piece);
+        meta.size = body.len();
+        watch(Arriving {
+            meta,
+            body: &body,
+            expected,
+        });
+    }
+    // Room kept beyond the body (a body of unknown length grew by doubling) is given back.
+    body.shrink_to_fit();
+    Ok(bytes::Bytes::from(body))
+}
+
 /// Hands out bearer tokens. The app implements it over the sign-in session, so this layer
 /// needs nothing from `auth`.
 pub trait TokenProvider: Send + Sync {
@@ -318,14 +375,25 @@ impl ApiClient {
     /// Sends `request` like [`ApiClient::execute`], but hands back any answer the server
     /// gave, error statuses included (the request builder shows them as they came).
     pub async fn execute_any(&self, request: &ApiRequest) -> Result<RawAnswer, ApiError> {
-        self.send_with_retries(request).await
+        self.send_with_retries(request, &mut |_| {}).await
+    }
+
+    /// [`ApiClient::execute_any`], telling `watch` of the body as it arrives: after each
+    /// piece (and every 100 ms while none comes), the status and headers with all the bytes so far (a retried call starts
+    /// again from none), so a view can show the first records of a long answer.
+    pub async fn execute_any_watched(
+        &self,
+        request: &ApiRequest,
+        watch: &mut (dyn FnMut(Arriving<'_>) + Send),
+    ) -> Result<RawAnswer, ApiError> {
+        self.send_with_retries(request, watch).await
     }
 
     /// Sends `request`, refreshing the token once after a 401, and retrying idempotent calls
     /// (GET, PUT, DELETE) on 429/502/503/504, timeouts and connection failures. A POST is
     /// retried only when it never reached the server. An error status becomes an error.
     pub async fn execute(&self, request: &ApiRequest) -> Result<RawAnswer, ApiError> {
-        let answer = self.send_with_retries(request).await?;
+        let answer = self.send_with_retries(request, &mut |_| {}).await?;
         if (200..300).contains(&answer.meta.status) {
             Ok(answer)
         } else {
@@ -336,7 +404,11 @@ impl ApiClient {
         }
     }
 
-    async fn send_with_retries(&self, request: &ApiRequest) -> Result<RawAnswer, ApiError> {
+    async fn send_with_retries(
+        &self,
+        request: &ApiRequest,
+        watch: &mut (dyn FnMut(Arriving<'_>) + Send),
+    ) -> Result<RawAnswer, ApiError> {
         let url = self.url_of(request);
         let idempotent = request.verb != Verb::Post;
         let mut token = self.tokens.token().await?;
@@ -399,7 +471,17 @@ impl ApiClient {
                     )
                 })
                 .collect();
-            let body = match response.bytes().await {
+            let mut meta = ResponseMeta {
+                method: request.verb.as_str().to_owned(),
+                url: url.clone(),
+                status,
+                reason,
+                headers,
+                elapsed: started.elapsed(),
+                size: 0,
+                attempts,
+            };
+            let body = match read_body(response, &mut meta, watch).await {
                 Ok(body) => body,
                 Err(error) => {
                     if idempotent && attempts <= self.retry.max_retries {
@@ -409,16 +491,8 @@ impl ApiClient {
                     return Err(ApiError::from_transport(&error));
                 }
             };
-            let meta = ResponseMeta {
-                method: request.verb.as_str().to_owned(),
-                url: url.clone(),
-                status,
-                reason,
-                headers,
-                elapsed: started.elapsed(),
-                size: body.len(),
-                attempts,
-            };
+            meta.elapsed = started.elapsed();
+            meta.size = body.len();
             return Ok(RawAnswer { body, meta });
         }
     }

@@ -10,6 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt as _;
 use serde::{Deserialize, Serialize};
 
 use super::DemoState;
@@ -33,6 +34,14 @@ pub enum FaultKind {
     },
     /// Send half of the real body, then drop the connection.
     DropMidBody,
+    /// Send the first `bytes` of the real body at once and the rest `millis` later, with
+    /// its `Content-Length` (a slow link, or a large answer still on its way).
+    SlowBody {
+        /// Bytes sent at once.
+        bytes: usize,
+        /// The wait before the rest, in milliseconds.
+        millis: u64,
+    },
     /// Answer 200 with JSON cut off in the middle.
     Malformed,
     /// Answer with an HTML error page, as a proxy would.
@@ -205,6 +214,21 @@ pub async fn apply(State(state): State<Arc<DemoState>>, request: Request, next: 
             let (parts, bytes) = answer_of(next.run(request).await).await;
             let half = bytes.slice(..bytes.len() / 2);
             Response::from_parts(parts, broken_stream(half))
+        }
+        FaultKind::SlowBody { bytes, millis } => {
+            let (mut parts, body) = answer_of(next.run(request).await).await;
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, body.len().into());
+            let first = body.slice(..bytes.min(body.len()));
+            let rest = body.slice(first.len()..);
+            let pieces = futures_util::stream::iter([(first, 0), (rest, millis)]).then(
+                |(piece, wait)| async move {
+                    tokio::time::sleep(Duration::from_millis(wait)).await;
+                    Ok::<_, std::convert::Infallible>(piece)
+                },
+            );
+            Response::from_parts(parts, Body::from_stream(pieces))
         }
         FaultKind::LoseAnswer => {
             // The call is carried out in full; only its answer never arrives.

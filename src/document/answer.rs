@@ -326,15 +326,19 @@ impl Answered {
         if let Some((decoded, charset)) = decode_charset(&meta.headers, raw) {
             use std::fmt::Write as _;
             let _ = write!(meta.reason, " (decoded from {charset})");
-            let mut answer = Self::read_utf8(meta, &Bytes::from(decoded), join);
+            let mut answer = Self::read_utf8_with(meta, &Bytes::from(decoded), join);
             answer.received = Some(raw.clone());
             return answer;
         }
-        Self::read_utf8(meta, raw, join)
+        Self::read_utf8_with(meta, raw, join)
     }
 
     /// [`Self::read`] for a body in UTF-8.
-    fn read_utf8(meta: crate::model::ResponseMeta, raw: &Bytes, join: &impl super::Join) -> Self {
+    pub(super) fn read_utf8_with(
+        meta: crate::model::ResponseMeta,
+        raw: &Bytes,
+        join: &impl super::Join,
+    ) -> Self {
         // A byte-order mark is read past; the bytes are kept as received.
         let text = &raw[bom_len(raw)..];
         let checked = if text.trim_ascii().is_empty() {

@@ -9,6 +9,7 @@ mod cells;
 mod charset;
 mod flat;
 mod joined;
+mod preview;
 mod reports;
 mod rows;
 mod scan;
@@ -19,6 +20,7 @@ mod totals;
 pub use answer::{Answered, Child, JsonDoc, Kind, PagePieces, Span, TableModel, summary};
 pub use body::{BodyError, check_body, format_body};
 pub use flat::FlatTable;
+pub use preview::read_preview;
 pub use reports::{
     AgedAccount, AgedBand, AgedReport, Breach, Pence, PeriodSales, aged_report, credit_breaches,
     pence, pounds, sales_by_period,

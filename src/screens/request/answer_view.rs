@@ -21,21 +21,17 @@ enum AnswerView {
 }
 
 pub fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) {
+    if let Some(preview) = tab.arriving.as_ref().and_then(|a| a.preview.as_ref()) {
+        preview_view(ui, tab, preview);
+        return;
+    }
     let Some(answer) = &tab.answer else {
         ui.label(RichText::new("Send the request to see the answer here.").weak());
         return;
     };
     let meta = &answer.meta;
     ui.horizontal(|ui| {
-        let colour = if meta.status < 400 {
-            theme::ok_color(ui)
-        } else {
-            theme::error_color(ui)
-        };
-        ui.colored_label(
-            colour,
-            RichText::new(format!("{} {}", meta.status, meta.reason)).strong(),
-        );
+        status(ui, meta);
         ui.label(format!("{} ms", meta.elapsed.as_millis()));
         ui.label(format_size(meta.size));
         if meta.attempts > 1 {
@@ -120,6 +116,19 @@ pub fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) 
     }
 }
 
+/// The answer's status and reason, green or red.
+fn status(ui: &mut egui::Ui, meta: &crate::model::ResponseMeta) {
+    let colour = if meta.status < 400 {
+        theme::ok_color(ui)
+    } else {
+        theme::error_color(ui)
+    };
+    ui.colored_label(
+        colour,
+        RichText::new(format!("{} {}", meta.status, meta.reason)).strong(),
+    );
+}
+
 /// "Find in answer" (Ctrl+F): narrows the table and raw views to what contains the text.
 fn find_box(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) {
     let id = egui::Id::unique(("find_text", tab.id));
@@ -177,7 +186,6 @@ fn shown_rows(tab: &RequestTab, total: usize) -> Vec<usize> {
 }
 
 fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: &mut Vec<Command>) {
-    use egui_extras::{Column, TableBuilder};
     let Some(table) = &answer.table else { return };
     let hidden: Vec<bool> = table
         .columns
@@ -187,6 +195,41 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
     table_toolbar(ui, tab, table, &hidden, commands);
     let visible: Vec<usize> = (0..table.columns.len()).filter(|&c| !hidden[c]).collect();
     let rows = shown_rows(tab, table.len());
+    grid(ui, tab, table, &rows, &visible, Some(commands));
+}
+
+/// The first records of an answer still arriving, as a table that cannot yet be sorted,
+/// searched or saved (those wait for the whole answer, so none acts on part of it).
+fn preview_view(ui: &mut egui::Ui, tab: &RequestTab, preview: &Answered) {
+    let Some(table) = &preview.table else { return };
+    ui.horizontal(|ui| {
+        status(ui, &preview.meta);
+        ui.label(
+            RichText::new(format!(
+                "The first {} records, shown while the rest arrives; sorting, finding and saving wait for the whole answer.",
+                table.len()
+            ))
+            .weak(),
+        );
+    });
+    let visible: Vec<usize> = (0..table.columns.len())
+        .filter(|&c| !tab.hidden_columns.contains(&table.columns[c]))
+        .collect();
+    let rows: Vec<usize> = (0..table.len()).collect();
+    grid(ui, tab, table, &rows, &visible, None);
+}
+
+/// The table's grid: `rows` (in order) by `visible` columns; headers sort when
+/// `commands` is given.
+fn grid(
+    ui: &mut egui::Ui,
+    tab: &RequestTab,
+    table: &crate::document::TableModel,
+    rows: &[usize],
+    visible: &[usize],
+    mut commands: Option<&mut Vec<Command>>,
+) {
+    use egui_extras::{Column, TableBuilder};
     let row_height = ui.text_style_height(&TextStyle::Body) + 4.0;
     egui::ScrollArea::horizontal()
         .id_salt("answer_table")
@@ -199,7 +242,7 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
                     visible.len(),
                 )
                 .header(row_height + 4.0, |mut header| {
-                    for &column in &visible {
+                    for &column in visible {
                         header.col(|ui| {
                             let sorted = tab.sort.as_ref().filter(|s| s.column == column);
                             let arrow = match sorted {
@@ -208,6 +251,10 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
                                 None => "",
                             };
                             let title = format!("{}{arrow}", table.columns[column]);
+                            let Some(commands) = commands.as_deref_mut() else {
+                                ui.label(RichText::new(title).strong());
+                                return;
+                            };
                             if ui
                                 .add(egui::Button::new(RichText::new(title).strong()).frame(false))
                                 .on_hover_text("Sort by this column (again to reverse)")
@@ -227,7 +274,7 @@ fn table_view(ui: &mut egui::Ui, tab: &RequestTab, answer: &Answered, commands: 
                     // Only the visible rows are laid out, however many there are.
                     body.rows(row_height, rows.len(), |mut row| {
                         let index = rows[row.index()];
-                        for &column in &visible {
+                        for &column in visible {
                             row.col(|ui| {
                                 // Columns scrolled out of sight are not read or laid out.
                                 if !ui.is_rect_visible(ui.max_rect()) {

@@ -20,10 +20,10 @@ pub mod view;
 mod watching;
 
 pub use curl::{code_for, curl_command};
-pub use sending::{build_request, send};
+pub use sending::{Arrival, build_request, send};
 pub use state::{
-    CollectionPlaces, EditedEnvironment, EditedVariable, ImportReport, OpenCollection, RequestTab,
-    SavedAs, State, VariablesEditor,
+    Arriving, CollectionPlaces, EditedEnvironment, EditedVariable, ImportReport, OpenCollection,
+    RequestTab, SavedAs, State, VariablesEditor,
 };
 pub use update::RequestBuilder;
 

@@ -2,9 +2,11 @@
 //! first), and the call on the runtime with the answer read on the blocking pool.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use crate::api::{ApiClient, ApiRequest, CompanyScope, Verb};
-use crate::document::{Answered, check_body, read_answer_with};
+use crate::api::{ApiClient, ApiRequest, Arriving, CompanyScope, Verb};
+use crate::document::{Answered, check_body, read_answer_with, read_preview};
 use crate::model::{HttpMethod, RequestDraft};
 use crate::screens::shared::UserError;
 
@@ -50,12 +52,99 @@ pub fn build_request(
     })
 }
 
-/// Sends a built request and reads whatever came back (error statuses included).
-pub async fn send(client: ApiClient, request: ApiRequest) -> Result<Arc<Answered>, UserError> {
+/// What a send tells its tab while the answer arrives.
+#[derive(Debug)]
+pub enum Arrival {
+    /// How much of the body is in.
+    Bytes {
+        /// Bytes received so far.
+        received: usize,
+        /// The length the server said (`Content-Length`).
+        expected: Option<u64>,
+    },
+    /// The first records, read from the body so far.
+    Preview(Arc<Answered>),
+    /// The whole body is in, and being read.
+    Reading,
+}
+
+/// Sizes of the body so far at which its first records are read: a screenful soon, then
+/// more while the rest comes in (a first try holding no whole record leaves it to the next).
+const PREVIEW_AT: [usize; 2] = [64 * 1024, 1024 * 1024];
+
+/// How often the bytes so far are told, at most.
+const TELL_EVERY: Duration = Duration::from_millis(50);
+
+/// Watches a body arrive: tells the bytes so far (now and then) and reads the first
+/// records at each of [`PREVIEW_AT`] on the blocking pool, one reading at a time.
+struct Watcher {
+    tell: Arc<dyn Fn(Arrival) + Send + Sync>,
+    /// The next of [`PREVIEW_AT`] to read at.
+    next: usize,
+    /// The body's length at the last look (a retried call starts again from none).
+    seen: usize,
+    told: Option<Instant>,
+    reading: Arc<AtomicBool>,
+}
+
+impl Watcher {
+    fn saw(&mut self, arriving: Arriving<'_>) {
+        let received = arriving.body.len();
+        if received < self.seen {
+            self.next = 0;
+        }
+        self.seen = received;
+        if self.told.is_none_or(|t| t.elapsed() >= TELL_EVERY) {
+            self.told = Some(Instant::now());
+            (self.tell)(Arrival::Bytes {
+                received,
+                expected: arriving.expected,
+            });
+        }
+        let due = PREVIEW_AT.get(self.next).is_some_and(|&at| received >= at);
+        if !due || self.reading.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        while PREVIEW_AT.get(self.next).is_some_and(|&at| received >= at) {
+            self.next += 1;
+        }
+        // A copy of the part so far: the body keeps growing meanwhile.
+        let prefix = arriving.body.to_vec();
+        let meta = arriving.meta.clone();
+        let tell = Arc::clone(&self.tell);
+        let reading = Arc::clone(&self.reading);
+        tokio::task::spawn_blocking(move || {
+            if let Some(preview) = read_preview(meta, &prefix) {
+                tell(Arrival::Preview(Arc::new(preview)));
+            }
+            reading.store(false, Ordering::Release);
+        });
+    }
+}
+
+/// Sends a built request and reads whatever came back (error statuses included), telling
+/// `tell` of the answer as it arrives ([`Arrival`]).
+pub async fn send(
+    client: ApiClient,
+    request: ApiRequest,
+    tell: impl Fn(Arrival) + Send + Sync + 'static,
+) -> Result<Arc<Answered>, UserError> {
+    let mut watcher = Watcher {
+        tell: Arc::new(tell),
+        next: 0,
+        seen: 0,
+        told: None,
+        reading: Arc::new(AtomicBool::new(false)),
+    };
     let raw = client
-        .execute_any(&request)
+        .execute_any_watched(&request, &mut |arriving| watcher.saw(arriving))
         .await
         .map_err(|e| UserError::from(&e))?;
+    (watcher.tell)(Arrival::Bytes {
+        received: raw.body.len(),
+        expected: None,
+    });
+    (watcher.tell)(Arrival::Reading);
     let answered = tokio::task::spawn_blocking(move || {
         read_answer_with(raw.meta, &raw.body, &crate::screens::calls::OnThreads)
     })

@@ -26,6 +26,8 @@ pub struct RequestTab {
     pub sorting: bool,
     /// Progress of "Fetch all pages", while it runs.
     pub fetching: Option<crate::api::Progress>,
+    /// The answer arriving, while a send reads it: bytes so far, and its first records.
+    pub arriving: Option<Arriving>,
     /// The rows and lines that contain the text searched for.
     pub found: Option<Found>,
     /// What a pasted curl command left out or changes, shown above the request.
@@ -34,6 +36,20 @@ pub struct RequestTab {
     pub hidden_columns: Vec<String>,
     /// Where the request is kept in the open collection, when it is.
     pub saved_as: Option<SavedAs>,
+}
+
+/// An answer still arriving: how much of it, and its first records once they are whole.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Arriving {
+    /// Bytes of the body received so far.
+    pub received: usize,
+    /// The body's length, when the server said it (`Content-Length`).
+    pub expected: Option<u64>,
+    /// Whether the whole body is in (and being read for the views).
+    pub complete: bool,
+    /// The first records, read from the body so far (a table of at least one row);
+    /// replaced by the whole answer when it is read.
+    pub preview: Option<Arc<Answered>>,
 }
 
 impl RequestTab {

@@ -26,6 +26,7 @@ pub struct RequestBuilder {
     next_tab_id: u64,
     requests: HashMap<u64, Task<Result<Arc<Answered>, UserError>>>,
     fetch_progress: HashMap<u64, mpsc::Receiver<api::Progress>>,
+    arrivals: HashMap<u64, mpsc::Receiver<super::Arrival>>,
     sorts: HashMap<u64, Task<TableSort>>,
     searches: HashMap<u64, Task<Found>>,
     template: Option<(u64, Task<Result<String, UserError>>)>,
@@ -151,10 +152,12 @@ impl RequestBuilder {
                 // Dropping the task aborts the call (every page of a fetch-all too).
                 self.requests.remove(&id);
                 self.fetch_progress.remove(&id);
+                self.arrivals.remove(&id);
                 self.sent_secrets.remove(&id);
                 if let Some(tab) = self.tab_mut(id) {
                     tab.sending = false;
                     tab.fetching = None;
+                    tab.arriving = None;
                 }
             }
             Command::InsertTemplate(id) => self.insert_template(cx, id),
@@ -236,6 +239,7 @@ impl RequestBuilder {
             sort: None,
             sorting: false,
             fetching: None,
+            arriving: None,
             found: None,
             notes: Vec::new(),
             hidden_columns: Vec::new(),
@@ -246,6 +250,7 @@ impl RequestBuilder {
 
     fn close_tab(&mut self, id: u64) {
         self.requests.remove(&id);
+        self.arrivals.remove(&id);
         let Some(index) = self.state.tabs.iter().position(|t| t.id == id) else {
             return;
         };
@@ -285,9 +290,19 @@ impl RequestBuilder {
             Ok(api_request) => {
                 tab.problem = None;
                 tab.sending = true;
+                tab.arriving = Some(super::Arriving::default());
+                let (sender, receiver) = mpsc::channel();
+                // Replacing an older receiver drops what an older send still tells.
+                self.arrivals.insert(id, receiver);
+                let waker = cx.waker.clone();
+                let tell = move |arrival| {
+                    if sender.send(arrival).is_ok() {
+                        waker.wake();
+                    }
+                };
                 // Replacing an older task for this tab cancels it.
                 self.requests
-                    .insert(id, cx.spawn(send(client, api_request)));
+                    .insert(id, cx.spawn(send(client, api_request, tell)));
             }
         }
     }
@@ -504,6 +519,9 @@ impl RequestBuilder {
         tab.sending = true;
         tab.sort = None;
         tab.fetching = Some(api::Progress::default());
+        // A send this replaces tells nothing more.
+        tab.arriving = None;
+        self.arrivals.remove(&id);
         let (sender, receiver) = std::sync::mpsc::channel();
         self.fetch_progress.insert(id, receiver);
         let waker = cx.waker.clone();
@@ -536,6 +554,22 @@ impl RequestBuilder {
                 tab.fetching = Some(latest);
             }
         }
+        for (id, receiver) in &self.arrivals {
+            let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == *id) else {
+                continue;
+            };
+            let arriving = tab.arriving.get_or_insert_with(Default::default);
+            for arrival in receiver.try_iter() {
+                match arrival {
+                    super::Arrival::Bytes { received, expected } => {
+                        arriving.received = received;
+                        arriving.expected = expected;
+                    }
+                    super::Arrival::Preview(preview) => arriving.preview = Some(preview),
+                    super::Arrival::Reading => arriving.complete = true,
+                }
+            }
+        }
         for (id, result) in finished_by_key(&mut self.requests) {
             let used = self.sent_secrets.remove(&id).unwrap_or_default();
             let kept_url = match &result {
@@ -545,9 +579,11 @@ impl RequestBuilder {
             let signed_out = matches!(&result, Err(e) if e.advice == "Sign in again.");
             let answered = result.is_ok();
             self.fetch_progress.remove(&id);
+            self.arrivals.remove(&id);
             if let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == id) {
                 tab.sending = false;
                 tab.fetching = None;
+                tab.arriving = None;
                 match result {
                     Ok(answer) => {
                         cx.shared.last_request = Some(answer.meta.clone());

@@ -199,6 +199,7 @@ fn request_line(
     super::copy_view::curl_and_url(ui, tab, url, commands);
     paste_curl(ui, state, commands);
     fetch_progress(ui, tab);
+    arrival_progress(ui, tab);
     // Checked with zeros for variables: Send fills them in, then checks again.
     if let Err(problem) = with_placeholders(draft).checked_path() {
         ui.colored_label(theme::error_color(ui), problem.0);
@@ -228,6 +229,38 @@ fn fetch_progress(ui: &mut egui::Ui, tab: &RequestTab) {
             ));
         });
     }
+}
+
+/// How much of an answer has arrived, while it arrives.
+fn arrival_progress(ui: &mut egui::Ui, tab: &RequestTab) {
+    let Some(arriving) = tab.arriving.as_ref().filter(|a| a.received > 0) else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        #[allow(clippy::cast_precision_loss)]
+        let part = arriving
+            .expected
+            .filter(|&e| e > 0 && !arriving.complete)
+            .map(|e| (arriving.received as f64 / e as f64).min(1.0));
+        #[allow(clippy::cast_possible_truncation)]
+        let bar = egui::ProgressBar::new(part.unwrap_or(0.0) as f32).desired_width(160.0);
+        ui.add(if part.is_some() {
+            bar
+        } else {
+            bar.animate(true)
+        });
+        ui.label(match arriving.expected {
+            _ if arriving.complete => {
+                format!("Reading the answer ({})…", format_size(arriving.received))
+            }
+            Some(expected) => format!(
+                "Receiving the answer: {} of {}",
+                format_size(arriving.received),
+                format_size(usize::try_from(expected).unwrap_or(usize::MAX))
+            ),
+            None => format!("Receiving the answer: {}", format_size(arriving.received)),
+        });
+    });
 }
 
 /// What a pasted command left out or changes, above the request it made.
