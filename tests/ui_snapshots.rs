@@ -214,6 +214,60 @@ fn the_request_builder_with_an_answer() {
     );
     stable_snapshot_with(&mut h, "request_builder_headers_dark", &[date]).unwrap();
 
+    // The first records of a long answer, shown while the rest is on its way (a slow
+    // link: 200 kB at once, the rest a minute later).
+    server.add_fault(sage200_desk::demo_server::Fault::new(
+        sage200_desk::demo_server::FaultKind::SlowBody {
+            bytes: 200_000,
+            millis: 60_000,
+        },
+        "_demo_large_answer",
+        1,
+    ));
+    let sent = h.state().request().tabs[0].draft.clone();
+    let mut large = sage200_desk::model::RequestDraft {
+        path: "_demo_large_answer".into(),
+        ..Default::default()
+    };
+    large.params.push(sage200_desk::model::KeyValue {
+        enabled: true,
+        key: "mb".into(),
+        value: "2".into(),
+    });
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::UpdateDraft(
+            id,
+            Box::new(large),
+        ));
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::SendRequest(id));
+    support::step_until(
+        &mut h,
+        std::time::Duration::from_secs(15),
+        "the first records",
+        |app| {
+            app.request().tabs[0]
+                .arriving
+                .as_ref()
+                .is_some_and(|a| a.preview.is_some() && a.received == 200_000)
+        },
+    );
+    // The spinner left of Cancel turns from frame to frame: painted over.
+    let cancel = h.get_by_label("Cancel").rect();
+    let spinner = egui::Rect::from_min_max(
+        egui::pos2(cancel.min.x - cancel.height() - 12.0, cancel.min.y),
+        egui::pos2(cancel.min.x - 1.0, cancel.max.y),
+    );
+    stable_snapshot_with(&mut h, "request_builder_arriving_dark", &[spinner]).unwrap();
+    h.get_by_label("Cancel").click();
+    let _ = h.run_ok();
+    h.state_mut()
+        .handle(sage200_desk::screens::request::Command::UpdateDraft(
+            id,
+            Box::new(sent),
+        ));
+    h.run();
+
     // A pasted command's notes: what it could not carry, above the request it made.
     let base = h.state().shared().api_base_url.clone();
     h.state_mut()

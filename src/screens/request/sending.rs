@@ -68,8 +68,9 @@ pub enum Arrival {
     Reading,
 }
 
-/// Sizes of the body so far at which its first records are read: a screenful soon, then
-/// more while the rest comes in (a first try holding no whole record leaves it to the next).
+/// Sizes of the body so far at which its first records are read: a screenful soon (a
+/// first try holding no whole record leaves it to the next). One preview is enough: more
+/// would only take the cores the whole answer is about to need.
 const PREVIEW_AT: [usize; 2] = [64 * 1024, 1024 * 1024];
 
 /// How often the bytes so far are told, at most.
@@ -84,7 +85,10 @@ struct Watcher {
     /// The body's length at the last look (a retried call starts again from none).
     seen: usize,
     told: Option<Instant>,
+    /// Whether a preview is being read.
     reading: Arc<AtomicBool>,
+    /// Whether one was read (none is read again).
+    shown: Arc<AtomicBool>,
 }
 
 impl Watcher {
@@ -92,6 +96,7 @@ impl Watcher {
         let received = arriving.body.len();
         if received < self.seen {
             self.next = 0;
+            self.shown.store(false, Ordering::Release);
         }
         self.seen = received;
         if self.told.is_none_or(|t| t.elapsed() >= TELL_EVERY) {
@@ -101,7 +106,8 @@ impl Watcher {
                 expected: arriving.expected,
             });
         }
-        let due = PREVIEW_AT.get(self.next).is_some_and(|&at| received >= at);
+        let due = PREVIEW_AT.get(self.next).is_some_and(|&at| received >= at)
+            && !self.shown.load(Ordering::Acquire);
         if !due || self.reading.swap(true, Ordering::AcqRel) {
             return;
         }
@@ -113,8 +119,10 @@ impl Watcher {
         let meta = arriving.meta.clone();
         let tell = Arc::clone(&self.tell);
         let reading = Arc::clone(&self.reading);
+        let shown = Arc::clone(&self.shown);
         tokio::task::spawn_blocking(move || {
             if let Some(preview) = read_preview(meta, &prefix) {
+                shown.store(true, Ordering::Release);
                 tell(Arrival::Preview(Arc::new(preview)));
             }
             reading.store(false, Ordering::Release);
@@ -135,6 +143,7 @@ pub async fn send(
         seen: 0,
         told: None,
         reading: Arc::new(AtomicBool::new(false)),
+        shown: Arc::new(AtomicBool::new(false)),
     };
     let raw = client
         .execute_any_watched(&request, &mut |arriving| watcher.saw(arriving))
