@@ -231,9 +231,15 @@ fn fetch_progress(ui: &mut egui::Ui, tab: &RequestTab) {
     }
 }
 
-/// How much of an answer has arrived, while it arrives.
+/// How much of an answer has arrived, while it arrives: for a long one only (a short one
+/// is in before the line could be read, and would only make the page jump).
 fn arrival_progress(ui: &mut egui::Ui, tab: &RequestTab) {
-    let Some(arriving) = tab.arriving.as_ref().filter(|a| a.received > 0) else {
+    const LONG: usize = 256 * 1024;
+    let Some(arriving) = tab
+        .arriving
+        .as_ref()
+        .filter(|a| a.received >= LONG || a.preview.is_some())
+    else {
         return;
     };
     ui.horizontal(|ui| {
