@@ -116,6 +116,69 @@ pub fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) 
     }
 }
 
+/// How a send or a fetch of every page is getting on, while it runs.
+pub(super) fn progress(ui: &mut egui::Ui, tab: &RequestTab) {
+    fetch_progress(ui, tab);
+    arrival_progress(ui, tab);
+}
+
+/// The progress of "Fetch all pages", while it runs.
+fn fetch_progress(ui: &mut egui::Ui, tab: &RequestTab) {
+    if let Some(progress) = &tab.fetching {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::ProgressBar::new(if progress.pages == 0 { 0.0 } else { 0.5 })
+                    .animate(true)
+                    .desired_width(160.0),
+            );
+            ui.label(format!(
+                "{} records in {} pages · {}",
+                progress.records,
+                progress.pages,
+                format_size(progress.bytes)
+            ));
+        });
+    }
+}
+
+/// How much of an answer has arrived, while it arrives: for a long one only (a short one
+/// is in before the line could be read, and would only make the page jump).
+fn arrival_progress(ui: &mut egui::Ui, tab: &RequestTab) {
+    const LONG: usize = 256 * 1024;
+    let Some(arriving) = tab
+        .arriving
+        .as_ref()
+        .filter(|a| a.received >= LONG || a.preview.is_some())
+    else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        #[allow(clippy::cast_precision_loss)]
+        let part = arriving
+            .expected
+            .filter(|&e| e > 0 && !arriving.complete)
+            .map(|e| (arriving.received as f64 / e as f64).min(1.0));
+        #[allow(clippy::cast_possible_truncation)]
+        let bar = egui::ProgressBar::new(part.unwrap_or(0.0) as f32).desired_width(160.0);
+        ui.add(if part.is_some() {
+            bar
+        } else {
+            bar.animate(true)
+        });
+        ui.label(match arriving.expected {
+            _ if arriving.complete => {
+                format!("Reading the answer ({})…", format_size(arriving.received))
+            }
+            Some(expected) => format!(
+                "Receiving the answer: {} of {}",
+                format_size(arriving.received),
+                format_size(usize::try_from(expected).unwrap_or(usize::MAX))
+            ),
+            None => format!("Receiving the answer: {}", format_size(arriving.received)),
+        });
+    });
+}
+
 /// The answer's status and reason, green or red.
 fn status(ui: &mut egui::Ui, meta: &crate::model::ResponseMeta) {
     let colour = if meta.status < 400 {

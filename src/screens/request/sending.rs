@@ -1,14 +1,17 @@
 //! Sending a request builder draft: the API request it makes (or what must be fixed
 //! first), and the call on the runtime with the answer read on the blocking pool.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-use crate::api::{ApiClient, ApiRequest, Arriving, CompanyScope, Verb};
+use crate::api::{ApiClient, ApiRequest, CompanyScope, Verb};
+use crate::app::Waker;
 use crate::document::{Answered, check_body, read_answer_with, read_preview};
 use crate::model::{HttpMethod, RequestDraft};
 use crate::screens::shared::UserError;
+
+use super::Arriving;
 
 /// Builds the API request of a draft, or says what must be fixed first.
 pub fn build_request(
@@ -92,7 +95,7 @@ struct Watcher {
 }
 
 impl Watcher {
-    fn saw(&mut self, arriving: Arriving<'_>) {
+    fn saw(&mut self, arriving: crate::api::Arriving<'_>) {
         let received = arriving.body.len();
         if received < self.seen {
             self.next = 0;
@@ -127,6 +130,37 @@ impl Watcher {
             }
             reading.store(false, Ordering::Release);
         });
+    }
+}
+
+/// A channel for what a send tells its tab ([`Arrival`]): the teller (waking the UI after
+/// each message) and the tab's end.
+pub(super) fn arrivals(
+    waker: Waker,
+) -> (
+    impl Fn(Arrival) + Send + Sync + 'static,
+    mpsc::Receiver<Arrival>,
+) {
+    let (sender, receiver) = mpsc::channel();
+    let tell = move |arrival| {
+        if sender.send(arrival).is_ok() {
+            waker.wake();
+        }
+    };
+    (tell, receiver)
+}
+
+/// Moves what a send told since the last frame into its tab's `arriving`.
+pub(super) fn take_arrivals(receiver: &mpsc::Receiver<Arrival>, arriving: &mut Arriving) {
+    for arrival in receiver.try_iter() {
+        match arrival {
+            Arrival::Bytes { received, expected } => {
+                arriving.received = received;
+                arriving.expected = expected;
+            }
+            Arrival::Preview(preview) => arriving.preview = Some(preview),
+            Arrival::Reading => arriving.complete = true,
+        }
     }
 }
 

@@ -291,15 +291,9 @@ impl RequestBuilder {
                 tab.problem = None;
                 tab.sending = true;
                 tab.arriving = Some(super::Arriving::default());
-                let (sender, receiver) = mpsc::channel();
+                let (tell, receiver) = super::sending::arrivals(cx.waker.clone());
                 // Replacing an older receiver drops what an older send still tells.
                 self.arrivals.insert(id, receiver);
-                let waker = cx.waker.clone();
-                let tell = move |arrival| {
-                    if sender.send(arrival).is_ok() {
-                        waker.wake();
-                    }
-                };
                 // Replacing an older task for this tab cancels it.
                 self.requests
                     .insert(id, cx.spawn(send(client, api_request, tell)));
@@ -558,17 +552,10 @@ impl RequestBuilder {
             let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == *id) else {
                 continue;
             };
-            let arriving = tab.arriving.get_or_insert_with(Default::default);
-            for arrival in receiver.try_iter() {
-                match arrival {
-                    super::Arrival::Bytes { received, expected } => {
-                        arriving.received = received;
-                        arriving.expected = expected;
-                    }
-                    super::Arrival::Preview(preview) => arriving.preview = Some(preview),
-                    super::Arrival::Reading => arriving.complete = true,
-                }
-            }
+            super::sending::take_arrivals(
+                receiver,
+                tab.arriving.get_or_insert_with(Default::default),
+            );
         }
         for (id, result) in finished_by_key(&mut self.requests) {
             let used = self.sent_secrets.remove(&id).unwrap_or_default();

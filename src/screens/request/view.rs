@@ -6,8 +6,7 @@ use egui::{RichText, TextStyle};
 
 use crate::document::{check_body, format_body};
 use crate::model::{
-    FilterGroup, HttpMethod, KeyValue, RequestDraft, check_filter, encode_query, format_size,
-    with_placeholders,
+    FilterGroup, HttpMethod, KeyValue, RequestDraft, check_filter, encode_query, with_placeholders,
 };
 use crate::screens::shared::Shared;
 use crate::ui::{filter_builder, shortcuts, theme};
@@ -198,8 +197,7 @@ fn request_line(
     }
     super::copy_view::curl_and_url(ui, tab, url, commands);
     paste_curl(ui, state, commands);
-    fetch_progress(ui, tab);
-    arrival_progress(ui, tab);
+    super::answer_view::progress(ui, tab);
     // Checked with zeros for variables: Send fills them in, then checks again.
     if let Err(problem) = with_placeholders(draft).checked_path() {
         ui.colored_label(theme::error_color(ui), problem.0);
@@ -210,63 +208,6 @@ fn request_line(
             .on_hover_text(&problem.advice);
     }
     send
-}
-
-/// The progress of "Fetch all pages", while it runs.
-fn fetch_progress(ui: &mut egui::Ui, tab: &RequestTab) {
-    if let Some(progress) = &tab.fetching {
-        ui.horizontal(|ui| {
-            ui.add(
-                egui::ProgressBar::new(if progress.pages == 0 { 0.0 } else { 0.5 })
-                    .animate(true)
-                    .desired_width(160.0),
-            );
-            ui.label(format!(
-                "{} records in {} pages · {}",
-                progress.records,
-                progress.pages,
-                format_size(progress.bytes)
-            ));
-        });
-    }
-}
-
-/// How much of an answer has arrived, while it arrives: for a long one only (a short one
-/// is in before the line could be read, and would only make the page jump).
-fn arrival_progress(ui: &mut egui::Ui, tab: &RequestTab) {
-    const LONG: usize = 256 * 1024;
-    let Some(arriving) = tab
-        .arriving
-        .as_ref()
-        .filter(|a| a.received >= LONG || a.preview.is_some())
-    else {
-        return;
-    };
-    ui.horizontal(|ui| {
-        #[allow(clippy::cast_precision_loss)]
-        let part = arriving
-            .expected
-            .filter(|&e| e > 0 && !arriving.complete)
-            .map(|e| (arriving.received as f64 / e as f64).min(1.0));
-        #[allow(clippy::cast_possible_truncation)]
-        let bar = egui::ProgressBar::new(part.unwrap_or(0.0) as f32).desired_width(160.0);
-        ui.add(if part.is_some() {
-            bar
-        } else {
-            bar.animate(true)
-        });
-        ui.label(match arriving.expected {
-            _ if arriving.complete => {
-                format!("Reading the answer ({})…", format_size(arriving.received))
-            }
-            Some(expected) => format!(
-                "Receiving the answer: {} of {}",
-                format_size(arriving.received),
-                format_size(usize::try_from(expected).unwrap_or(usize::MAX))
-            ),
-            None => format!("Receiving the answer: {}", format_size(arriving.received)),
-        });
-    });
 }
 
 /// What a pasted command left out or changes, above the request it made.
