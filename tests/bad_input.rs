@@ -102,6 +102,28 @@ proptest! {
     }
 
     #[test]
+    fn an_answer_is_json_exactly_when_serde_json_says_so(
+        body in prop_oneof![
+            jsonish(),
+            json_edges(),
+            mutated_json(),
+            prop::collection::vec(any::<u8>(), 0..40),
+        ]
+    ) {
+        // UTF-16 (by its byte-order mark) is decoded first; a UTF-8 one is passed over.
+        prop_assume!(!body.starts_with(&[0xFF, 0xFE]) && !body.starts_with(&[0xFE, 0xFF]));
+        let text = body.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&body);
+        let serde = !text.trim_ascii().is_empty()
+            && serde_json::from_slice::<serde::de::IgnoredAny>(text).is_ok();
+        let answer = Answered::read(meta(), &bytes::Bytes::from(body.clone()));
+        prop_assert_eq!(answer.not_json.is_none(), serde, "{:?}", String::from_utf8_lossy(&body));
+        if let Some(reason) = &answer.not_json {
+            prop_assert!(!reason.contains("could not be read"), "{}", reason);
+            prop_assert!(answer.doc.is_none() && answer.table.is_none());
+        }
+    }
+
+    #[test]
     fn any_pasted_text_is_read_or_refused_as_curl(text in ".{0,200}") {
         let _ = from_curl(&text, "https://example.test/api/");
         let _ = from_curl(&format!("curl {text}"), "https://example.test/api/");
@@ -117,11 +139,66 @@ proptest! {
     }
 }
 
+/// The pieces of [`json_edges`].
+const EDGES: &[&str] = &[
+    "[", "]", "{", "}", ",", ":", "\"", "\"k\":", "0", "01", "-", "-0", "1.", ".5", "1.5", "1e",
+    "1e+", "1E-7", "2e5", "+1", "tru", "true", "fals", "false", "nul", "null", "NaN", "\\",
+    "\\u12", "\\u00E9", "\\ud800", "\\x", "\\/", "\\b", "\t", "\r", "\u{1}", "\u{7f}", "\u{0}",
+    " ", "é", "\u{FEFF}", "a", ".", "e", "E", "+",
+];
+
+/// Text at JSON's edges: numbers, literals, escapes and whitespace nearly right, beside
+/// the structure, so that what `serde_json` takes and refuses is met on both sides.
+fn json_edges() -> impl Strategy<Value = Vec<u8>> {
+    let pieces = prop::sample::select(EDGES);
+    prop::collection::vec(pieces, 0..40).prop_map(|p| {
+        let mut text = p.concat().into_bytes();
+        // Bytes that are not UTF-8 inside a string, now and then.
+        if text.len() % 7 == 3 {
+            text.splice(0..0, b"[\"\xFF\xFE\x80\",".iter().copied());
+        }
+        text
+    })
+}
+
+/// Valid JSON (compact or pretty) with one change: a piece of [`json_edges`] put in, a
+/// byte taken out, or a byte replaced — text just either side of valid.
+fn mutated_json() -> impl Strategy<Value = Vec<u8>> {
+    (
+        any_json(),
+        any::<bool>(),
+        any::<prop::sample::Index>(),
+        prop::sample::select(EDGES),
+        0..3u8,
+        any::<u8>(),
+    )
+        .prop_map(|(value, pretty, at, piece, change, byte)| {
+            let mut text = if pretty {
+                serde_json::to_vec_pretty(&value).unwrap()
+            } else {
+                serde_json::to_vec(&value).unwrap()
+            };
+            let i = at.index(text.len() + 1);
+            match change {
+                0 => {
+                    text.splice(i..i, piece.bytes());
+                }
+                1 if i < text.len() => {
+                    text.remove(i);
+                }
+                _ if i < text.len() => text[i] = byte,
+                _ => text.push(byte),
+            }
+            text
+        })
+}
+
 fn any_json() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         Just(serde_json::Value::Null),
         any::<bool>().prop_map(serde_json::Value::from),
         any::<i64>().prop_map(serde_json::Value::from),
+        any::<f64>().prop_map(serde_json::Value::from),
         ".{0,12}".prop_map(serde_json::Value::from),
     ];
     leaf.prop_recursive(4, 40, 6, |inner| {

@@ -1,5 +1,6 @@
-//! Any bytes as an answer: read, then every view's reading of it (lines, table cells, tree
-//! children, records, JSON path) must never panic.
+//! Any bytes as an answer: read (as JSON exactly when `serde_json` says it is), then every
+//! view's reading of it (lines, table cells, tree children, records, JSON path) must never
+//! panic.
 #![no_main]
 #![allow(dead_code, unused_imports, missing_docs)]
 
@@ -15,6 +16,14 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let meta = model::ResponseMeta::ok("u", data.len());
     let answer = Answered::read(meta, &bytes::Bytes::copy_from_slice(data));
+    // JSON exactly when serde_json says so (UTF-16, by its byte-order mark, is decoded
+    // first; a UTF-8 one is passed over).
+    if !data.starts_with(&[0xFF, 0xFE]) && !data.starts_with(&[0xFE, 0xFF]) {
+        let text = data.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(data);
+        let serde = !text.trim_ascii().is_empty()
+            && serde_json::from_slice::<serde::de::IgnoredAny>(text).is_ok();
+        assert_eq!(answer.not_json.is_none(), serde);
+    }
     for line in 0..answer.line_count().min(100) {
         let _ = answer.shown_line(line);
     }

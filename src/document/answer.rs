@@ -344,19 +344,31 @@ impl Answered {
         let checked = if text.trim_ascii().is_empty() {
             Err("The answer has no body.".to_owned())
         } else {
-            serde_json::from_slice::<serde::de::IgnoredAny>(text)
-                .map(|_| ())
-                .map_err(|e| format!("The answer is not JSON ({e}); it is shown as text."))
+            // The raw view's lines and the table are read side by side, and the walk that
+            // finds the lines checks the body is JSON as it goes: no pass of its own. The
+            // table's scanners take whatever comes (they never fail); what they read of a
+            // body that is not JSON is dropped.
+            let (answer, lines) = join.join(
+                || Self::checked_json(meta.clone(), raw, join),
+                || pretty_lines(raw),
+            );
+            match lines {
+                Some(lines) => {
+                    let _ = answer.lines.set(LineIndex::Json(lines));
+                    return answer;
+                }
+                // serde_json says where and why (and agrees that it is not JSON: the
+                // check follows its rules, and tests hold them together).
+                None => Err(
+                    serde_json::from_slice::<serde::de::IgnoredAny>(text).map_or_else(
+                        |e| format!("The answer is not JSON ({e}); it is shown as text."),
+                        |_| "The answer could not be read as JSON; it is shown as text.".to_owned(),
+                    ),
+                ),
+            }
         };
         match checked {
-            Ok(()) => {
-                // The raw view's lines and the table are read side by side (valid JSON
-                // only: the scanners are not made for anything else).
-                let (answer, lines) =
-                    join.join(|| Self::checked_json(meta, raw, join), || pretty_lines(raw));
-                let _ = answer.lines.set(LineIndex::Json(lines));
-                answer
-            }
+            Ok(answer) => answer,
             Err(reason) => {
                 let mut starts = vec![0u64];
                 starts.extend(
@@ -502,7 +514,7 @@ impl Answered {
 
     fn lines(&self) -> &LineIndex {
         self.lines
-            .get_or_init(|| LineIndex::Json(pretty_lines(self.raw())))
+            .get_or_init(|| LineIndex::Json(pretty_lines(self.raw()).unwrap_or_default()))
     }
 
     /// Number of lines in the raw view.

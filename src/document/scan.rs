@@ -298,7 +298,13 @@ impl Lines {
 /// Pretty-printed lines, as offsets into the body: each packs where the line's first token
 /// starts (low [`LINE_OFFSET_BITS`] bits) and its depth (the high 16 bits, held at 65,535
 /// for deeper nesting: lines are shown indented at most 64 levels anyway).
-pub(super) fn pretty_lines(b: &[u8]) -> Lines {
+///
+/// The same walk checks that the body is JSON, exactly as `serde_json` reads a value it
+/// ignores (`from_slice::<IgnoredAny>`: RFC 8259's grammar; strings free of control
+/// characters with only its escapes, any `\uXXXX` taken, lone surrogates too; bytes past
+/// ASCII not checked as UTF-8; nesting unlimited; nothing but whitespace after the
+/// value), so no separate pass is needed: `None` when it is not.
+pub(super) fn pretty_lines(b: &[u8]) -> Option<Lines> {
     let pack = |offset: usize, depth: u32| {
         (offset as u64 & ((1 << LINE_OFFSET_BITS) - 1))
             | (u64::from(depth.min(0xFFFF)) << LINE_OFFSET_BITS)
@@ -309,12 +315,14 @@ pub(super) fn pretty_lines(b: &[u8]) -> Lines {
     let mut i = skip_ws(b, bom_len(b));
     let mut line_start = i;
     let mut depth = 0u32;
-    while i < b.len() {
-        match b[i] {
+    loop {
+        // At a value.
+        lines.push(pack(line_start, depth));
+        match *b.get(i)? {
             c @ (b'{' | b'[') => {
-                lines.push(pack(line_start, depth));
                 let first = skip_ws(b, i + 1);
-                if matches!(b.get(first), Some(b'}' | b']')) {
+                let close = if c == b'{' { b'}' } else { b']' };
+                if b.get(first) == Some(&close) {
                     i = first + 1;
                 } else {
                     open.push((c == b'{', depth));
@@ -322,49 +330,198 @@ pub(super) fn pretty_lines(b: &[u8]) -> Lines {
                     line_start = first;
                     i = first;
                     if c == b'{' {
-                        i = skip_ws(b, skip_ws(b, string_end(b, i)) + 1);
+                        i = member_value(b, i)?;
                     }
                     continue;
                 }
             }
-            b'"' => {
-                lines.push(pack(line_start, depth));
-                i = string_end(b, i);
-            }
-            _ => {
-                lines.push(pack(line_start, depth));
-                i = scalar_end(b, i);
-            }
+            b'"' => i = checked_string_end(b, i)?,
+            _ => i = checked_scalar_end(b, i)?,
         }
         // After a value: the next member, or the closing of containers.
         loop {
             i = skip_ws(b, i);
             let Some(&(object, outer)) = open.last() else {
-                return lines;
+                return (i == b.len()).then_some(lines);
             };
-            if b.get(i) == Some(&b',') {
-                i = skip_ws(b, i + 1);
-                line_start = i;
-                if object {
-                    i = skip_ws(b, skip_ws(b, string_end(b, i)) + 1);
+            match *b.get(i)? {
+                b',' => {
+                    i = skip_ws(b, i + 1);
+                    line_start = i;
+                    if object {
+                        i = member_value(b, i)?;
+                    }
+                    depth = outer + 1;
+                    break;
                 }
-                depth = outer + 1;
-                break;
+                b'}' if object => {}
+                b']' if !object => {}
+                _ => return None,
             }
             open.pop();
             lines.push(pack(i, outer));
             i += 1;
-            if i > b.len() {
-                return lines;
-            }
         }
     }
-    lines
+}
+
+/// `i` at a member's key: where its value starts (after the key, the colon and any
+/// whitespace); `None` unless that is a string, then a colon.
+fn member_value(b: &[u8], i: usize) -> Option<usize> {
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let colon = skip_ws(b, checked_string_end(b, i)?);
+    (b.get(colon) == Some(&b':')).then(|| skip_ws(b, colon + 1))
+}
+
+/// `i` at an opening quote: the offset after the closing one, when the string is one
+/// `serde_json` takes: no control character (below U+0020) unescaped, and only the escapes
+/// `\" \\ \/ \b \f \n \r \t` and `\u` with four hex digits. Text between escapes is
+/// passed over by `memchr`, its control characters looked for many bytes at a time.
+pub(super) fn checked_string_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        let k = memchr::memchr2(b'"', b'\\', b.get(j..)?)?;
+        if b[j..j + k].iter().any(|&c| c < 0x20) {
+            return None;
+        }
+        j += k;
+        if b[j] == b'"' {
+            return Some(j + 1);
+        }
+        j += match *b.get(j + 1)? {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => 2,
+            b'u' if b.get(j + 2..j + 6)?.iter().all(u8::is_ascii_hexdigit) => 6,
+            _ => return None,
+        };
+    }
+}
+
+/// `i` at a value that is not a string or container: the offset after it, when it is
+/// `true`, `false`, `null` or a number in RFC 8259's grammar (`-`, no leading zeros, at
+/// least one digit after `.` and after `e`).
+fn checked_scalar_end(b: &[u8], i: usize) -> Option<usize> {
+    for word in [b"true".as_slice(), b"false", b"null"] {
+        if b.get(i..)?.starts_with(word) {
+            return Some(i + word.len());
+        }
+    }
+    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut j = i + usize::from(b.get(i) == Some(&b'-'));
+    j = match *b.get(j)? {
+        b'0' if b.get(j + 1).is_some_and(u8::is_ascii_digit) => return None,
+        b'0' => j + 1,
+        b'1'..=b'9' => digits(j),
+        _ => return None,
+    };
+    if b.get(j) == Some(&b'.') {
+        let end = digits(j + 1);
+        if end == j + 1 {
+            return None;
+        }
+        j = end;
+    }
+    if matches!(b.get(j), Some(b'e' | b'E')) {
+        j += 1;
+        if matches!(b.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        let end = digits(j);
+        if end == j {
+            return None;
+        }
+        j = end;
+    }
+    Some(j)
 }
 
 #[cfg(test)]
 mod line_tests {
     use super::*;
+
+    #[test]
+    fn the_walk_takes_and_refuses_what_serde_json_does() {
+        // After JSONTestSuite's y_ (taken) and n_ (refused) cases, as serde_json reads a
+        // value it ignores: lone surrogates and bytes that are not UTF-8 taken, nesting
+        // unlimited.
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let taken: Vec<&[u8]> = vec![
+            b"[]",
+            b"{}",
+            b" [1] ",
+            b"[1e+2]",
+            b"[-0]",
+            b"[1E-2]",
+            b"[0.5e007]",
+            br#"["\ud800"]"#,
+            br#"["\u0000"]"#,
+            b"[\"\x7f\"]",
+            b"[\"\xff\xfe\"]",
+            br#"{"a":"b","a":"c"}"#,
+            br#""\/\b\f\n\r\t\"\\""#,
+            b"123",
+            b"null",
+            b"-1",
+            b"[123456789012345678901234567890]",
+            b"[1.7976931348623157e309]",
+            b"\xEF\xBB\xBF[1]",
+            b"{\"a\" :\t[ true , false,null ]\r\n}",
+            deep.as_bytes(),
+        ];
+        let refused: Vec<&[u8]> = vec![
+            b"[1,]",
+            b"[,1]",
+            br#"{"a":1,}"#,
+            b"[01]",
+            b"[1.]",
+            b"[.1]",
+            b"[1e]",
+            b"[1e+]",
+            b"[+1]",
+            b"[NaN]",
+            b"[-]",
+            b"[- 1]",
+            b"[\"a\x01\"]",
+            b"[\"a\tb\"]",
+            br#"["\x"]"#,
+            br#"["\u12"]"#,
+            br#"["\u12G4"]"#,
+            b"[tru]",
+            b"[truex]",
+            br#"{"a" 1}"#,
+            b"{1:1}",
+            b"[1 2]",
+            b"[1]x",
+            b"[",
+            b"]",
+            br#"{"a":1]"#,
+            b"[1}",
+            br#"["a"#,
+            b"[\x0c]",
+            b"[1]\x00",
+            b"[\"\\",
+            b"{\"a\":",
+            b"{\"a\"",
+            b"",
+            b" ",
+            b"\xEF\xBB\xBF",
+            b"[1]]",
+            b"[]]",
+            b"{}}",
+        ];
+        for (cases, valid) in [(taken, true), (refused, false)] {
+            for case in cases {
+                let text = case
+                    .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+                    .unwrap_or(case);
+                let serde = serde_json::from_slice::<serde::de::IgnoredAny>(text).is_ok();
+                let shown = String::from_utf8_lossy(&case[..case.len().min(40)]);
+                assert_eq!(serde, valid, "serde_json on {shown}");
+                assert_eq!(pretty_lines(case).is_some(), valid, "{shown}");
+            }
+        }
+    }
 
     #[test]
     fn lines_keep_offsets_and_depths_in_blocks_narrow_or_wide() {
