@@ -4,8 +4,10 @@
 //! cells and tree nodes from the bytes when they are shown, so a 100 MB answer costs little
 //! more than its own size, and numbers keep their exact digits.
 //!
-//! The scanning functions assume the text is valid JSON (it is checked with `serde_json`
-//! before an index is built) and never recurse, so deep nesting cannot overflow the stack.
+//! The scanning functions read valid JSON as JSON and anything else without failing (what
+//! they read of a body that is not JSON is dropped); the walk that finds the raw view's
+//! lines checks, as it goes, that the body is JSON by `serde_json`'s rules. None of them
+//! recurse, so deep nesting cannot overflow the stack.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -307,8 +309,10 @@ pub struct Answered {
 }
 
 impl Answered {
-    /// Reads a body: checks it is JSON (serde's checks, nesting limit included), then
-    /// indexes it; otherwise keeps it as lines of text.
+    /// Reads a body: indexes it as JSON when it is (as `serde_json` takes a value it
+    /// ignores: no nesting limit, strings not checked as UTF-8), checked by the same walk
+    /// that finds its pretty lines; otherwise keeps it as lines of text, with
+    /// `serde_json`'s word on why it is not JSON.
     #[must_use]
     pub fn read(meta: crate::model::ResponseMeta, raw: &Bytes) -> Self {
         Self::read_with(meta, raw, &super::InTurn)
@@ -394,8 +398,8 @@ impl Answered {
         }
     }
 
-    /// Indexes a body already known to be JSON (each page of a fetch-all was checked as
-    /// it arrived); the raw view's lines are left until first asked for.
+    /// Indexes a body as JSON (checked beside it, or, for each page of a fetch-all, as it
+    /// arrived); the raw view's lines are left until first asked for.
     #[must_use]
     fn checked_json(
         meta: crate::model::ResponseMeta,
