@@ -250,6 +250,43 @@ fn awkward_answers_are_handled() {
     );
 }
 
+#[test]
+fn lists_that_are_almost_json_or_have_a_field_a_record_cost_their_length() {
+    // Python's or JavaScript's idea of JSON, 40,000 records: read beside its check, each
+    // record's members are read only within the record (a key that is not a string ends
+    // them), so this is not JSON in one pass rather than a column a record.
+    for style in ["{'id': %, 'name': 'N%'}", "{id: %, name: \"N%\"}"] {
+        let records: Vec<String> = (0..40_000)
+            .map(|i| style.replace('%', &i.to_string()))
+            .collect();
+        let body = bytes::Bytes::from(format!("[{}]", records.join(", ")));
+        let answer = Answered::read(meta(), &body);
+        assert!(answer.not_json.is_some() && answer.table.is_none());
+        assert!(sage200_desk::document::read_preview(meta(), &body[..1 << 20]).is_none());
+    }
+    // Valid JSON whose every record brings a field of its own: up to 2,000 columns a
+    // table (its rows laid out again only now and then), past that a tree.
+    let distinct = |count: usize| {
+        let records: Vec<String> = (0..count)
+            .map(|i| format!("{{\"id\":{i},\"k{i}\":{i}}}"))
+            .collect();
+        Answered::read(
+            meta(),
+            &bytes::Bytes::from(format!("[{}]", records.join(","))),
+        )
+    };
+    let wide = distinct(1_999);
+    let table = wide.table.as_ref().unwrap();
+    assert_eq!((table.len(), table.columns.len()), (1_999, 2_000));
+    assert_eq!(table.cell(1_500, 1_501), "1500");
+    assert_eq!(table.cell(1_500, 1_500), "");
+    assert_eq!(table.cell(7, 0), "7");
+    let too_wide = distinct(40_000);
+    assert!(too_wide.not_json.is_none() && too_wide.table.is_none());
+    let doc = too_wide.doc.as_ref().unwrap();
+    assert_eq!(doc.children(doc.root()).len(), 40_000);
+}
+
 /// Any text in any input field: a value or a message, never a panic.
 mod input_fields {
     use proptest::prelude::*;

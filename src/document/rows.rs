@@ -71,6 +71,16 @@ pub(super) fn runs_of(records: &[Child]) -> Option<Vec<std::ops::Range<usize>>> 
     Some(runs)
 }
 
+/// The most columns a table has: records with more different fields than this are not
+/// read as rows (the tree and raw views show them), so that a list whose every record brings
+/// new fields cannot take memory by rows times columns.
+const MOST_COLUMNS: usize = 2_000;
+
+/// Widenings of a run made to measure: after these, room is made for half as many
+/// columns again, so that records bringing new fields one after another do not lay the
+/// rows out again each time.
+const EXACT_WIDENINGS: usize = 8;
+
 /// Columns, chunks and repeated fields, as [`read_cells`] reads them.
 type ReadCells = (Vec<String>, Vec<Chunk>, Vec<(usize, usize)>);
 
@@ -88,6 +98,7 @@ fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<ReadCells> {
         // The matrix is laid out for the columns seen so far and widened in the rare
         // case a later record brings a new field.
         let mut width = columns.len();
+        let mut widenings = 0;
         let mut cells = Cells::default();
         let mut row: Vec<Option<Span>> = Vec::new();
         for (r, item) in records[run.clone()].iter().enumerate() {
@@ -99,6 +110,9 @@ fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<ReadCells> {
                 let column = if let Some(&column) = index.get(name.as_ref()) {
                     column
                 } else {
+                    if columns.len() == MOST_COLUMNS {
+                        return None;
+                    }
                     columns.push(name.to_string());
                     index.insert(name.into_owned(), columns.len() - 1);
                     columns.len() - 1
@@ -112,8 +126,15 @@ fn read_cells(doc: &JsonDoc, records: &[Child]) -> Option<ReadCells> {
                 row[column] = Some(member.value.shifted_back(base));
             }
             if row.len() > width {
-                cells = cells.widened(r, width, row.len());
-                width = row.len();
+                widenings += 1;
+                let wider = if widenings > EXACT_WIDENINGS {
+                    row.len().max(width + width / 2)
+                } else {
+                    row.len()
+                };
+                cells = cells.widened(r, width, wider);
+                width = wider;
+                row.resize(width, None);
             }
             cells.push(item.value.shifted_back(base), &row);
             if r == 0 {
@@ -161,6 +182,13 @@ fn read_cells_halves(
         .enumerate()
         .map(|(i, name)| (name.clone(), i))
         .collect();
+    let new = later_columns
+        .iter()
+        .filter(|c| !index.contains_key(*c))
+        .count();
+    if columns.len() + new > MOST_COLUMNS {
+        return None;
+    }
     let global: Vec<usize> = later_columns
         .into_iter()
         .map(|name| {

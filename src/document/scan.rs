@@ -162,13 +162,19 @@ pub(super) fn span(start: usize, end: usize) -> Span {
     }
 }
 
-/// The members or elements of the container at `container`, scanned from the bytes.
+/// The members or elements of the container at `container`, scanned from the bytes. Only
+/// the container's own bytes are read, and a member whose key is not a string ends the
+/// list: text that is not JSON (read beside its check) costs no more than its length.
 pub(super) fn scan_children(b: &[u8], container: Span) -> Vec<Child> {
+    let b = &b[..to_usize(container.end).min(b.len())];
     let object = b.get(to_usize(container.start)) == Some(&b'{');
     let mut children = Vec::new();
     let mut i = skip_ws(b, to_usize(container.start) + 1);
     while i < b.len() && !matches!(b[i], b'}' | b']') {
         let key = if object {
+            if b[i] != b'"' {
+                break;
+            }
             let end = string_end(b, i);
             let key = span(i, end);
             i = skip_ws(b, skip_ws(b, end) + 1);

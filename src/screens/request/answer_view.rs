@@ -307,7 +307,11 @@ fn grid(
                 .header(row_height + 4.0, |mut header| {
                     for &column in visible {
                         header.col(|ui| {
-                            let sorted = tab.sort.as_ref().filter(|s| s.column == column);
+                            // A preview (no commands) is never sorted, whatever the answer before was.
+                            let sorted = tab
+                                .sort
+                                .as_ref()
+                                .filter(|s| s.column == column && commands.is_some());
                             let arrow = match sorted {
                                 Some(s) if s.descending => " (desc)",
                                 Some(_) => " (asc)",

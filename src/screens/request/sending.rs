@@ -65,8 +65,11 @@ pub enum Arrival {
         /// The length the server said (`Content-Length`).
         expected: Option<u64>,
     },
-    /// The first records, read from the body so far.
-    Preview(Arc<Answered>),
+    /// A try of the call (numbered from 1) began its body: what an earlier try told is
+    /// dropped (a call retried after its body broke off starts again).
+    Restarted(u32),
+    /// The first records, read from the body so far of a try.
+    Preview(u32, Arc<Answered>),
     /// The whole body is in, and being read.
     Reading,
 }
@@ -83,25 +86,29 @@ const TELL_EVERY: Duration = Duration::from_millis(50);
 /// records at each of [`PREVIEW_AT`] on the blocking pool, one reading at a time.
 struct Watcher {
     tell: Arc<dyn Fn(Arrival) + Send + Sync>,
+    /// The try whose body is arriving (0 before the first).
+    attempt: u32,
     /// The next of [`PREVIEW_AT`] to read at.
     next: usize,
-    /// The body's length at the last look (a retried call starts again from none).
-    seen: usize,
     told: Option<Instant>,
-    /// Whether a preview is being read.
+    /// Whether a preview of this try is being read.
     reading: Arc<AtomicBool>,
-    /// Whether one was read (none is read again).
+    /// Whether one was read (none is read again for this try).
     shown: Arc<AtomicBool>,
 }
 
 impl Watcher {
     fn saw(&mut self, arriving: crate::api::Arriving<'_>) {
         let received = arriving.body.len();
-        if received < self.seen {
+        if arriving.meta.attempts != self.attempt {
+            self.attempt = arriving.meta.attempts;
             self.next = 0;
-            self.shown.store(false, Ordering::Release);
+            // A preview of the try before may still be read: its flags stay its own.
+            self.reading = Arc::new(AtomicBool::new(false));
+            self.shown = Arc::new(AtomicBool::new(false));
+            self.told = None;
+            (self.tell)(Arrival::Restarted(self.attempt));
         }
-        self.seen = received;
         if self.told.is_none_or(|t| t.elapsed() >= TELL_EVERY) {
             self.told = Some(Instant::now());
             (self.tell)(Arrival::Bytes {
@@ -114,11 +121,15 @@ impl Watcher {
         if !due || self.reading.swap(true, Ordering::AcqRel) {
             return;
         }
-        while PREVIEW_AT.get(self.next).is_some_and(|&at| received >= at) {
+        let mut at = 0;
+        while let Some(&step) = PREVIEW_AT.get(self.next).filter(|&&step| received >= step) {
+            at = step;
             self.next += 1;
         }
-        // A copy of the part so far: the body keeps growing meanwhile.
-        let prefix = arriving.body.to_vec();
+        // A copy of the start so far (the body keeps growing meanwhile), at most twice
+        // the step reached: enough for a screenful, never the whole of a fast answer.
+        let prefix = arriving.body[..received.min(2 * at)].to_vec();
+        let attempt = self.attempt;
         let meta = arriving.meta.clone();
         let tell = Arc::clone(&self.tell);
         let reading = Arc::clone(&self.reading);
@@ -126,7 +137,7 @@ impl Watcher {
         tokio::task::spawn_blocking(move || {
             if let Some(preview) = read_preview(meta, &prefix) {
                 shown.store(true, Ordering::Release);
-                tell(Arrival::Preview(Arc::new(preview)));
+                tell(Arrival::Preview(attempt, Arc::new(preview)));
             }
             reading.store(false, Ordering::Release);
         });
@@ -158,7 +169,17 @@ pub(super) fn take_arrivals(receiver: &mpsc::Receiver<Arrival>, arriving: &mut A
                 arriving.received = received;
                 arriving.expected = expected;
             }
-            Arrival::Preview(preview) => arriving.preview = Some(preview),
+            Arrival::Restarted(attempt) => {
+                *arriving = Arriving {
+                    attempt,
+                    ..Arriving::default()
+                };
+            }
+            Arrival::Preview(attempt, preview) if attempt == arriving.attempt => {
+                arriving.preview = Some(preview);
+            }
+            // Read from a try that broke off: its records may not be this one's.
+            Arrival::Preview(..) => {}
             Arrival::Reading => arriving.complete = true,
         }
     }
@@ -173,8 +194,8 @@ pub async fn send(
 ) -> Result<Arc<Answered>, UserError> {
     let mut watcher = Watcher {
         tell: Arc::new(tell),
+        attempt: 0,
         next: 0,
-        seen: 0,
         told: None,
         reading: Arc::new(AtomicBool::new(false)),
         shown: Arc::new(AtomicBool::new(false)),
@@ -197,4 +218,106 @@ pub async fn send(
         advice: "Send the request again.".to_owned(),
     })?;
     Ok(Arc::new(answered))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn preview() -> Arc<Answered> {
+        let meta = crate::model::ResponseMeta::ok("u", 0);
+        Arc::new(read_preview(meta, br#"[{"id":1},{"id":2},{"id":"#).unwrap())
+    }
+
+    #[test]
+    fn a_preview_of_a_try_that_broke_off_is_dropped() {
+        let (sender, receiver) = mpsc::channel();
+        for arrival in [
+            Arrival::Restarted(1),
+            Arrival::Bytes {
+                received: 70_000,
+                expected: Some(200_000),
+            },
+            Arrival::Preview(1, preview()),
+        ] {
+            sender.send(arrival).unwrap();
+        }
+        let mut arriving = Arriving::default();
+        take_arrivals(&receiver, &mut arriving);
+        assert_eq!(arriving.attempt, 1);
+        assert_eq!(arriving.received, 70_000);
+        assert_eq!(
+            arriving
+                .preview
+                .as_ref()
+                .unwrap()
+                .table
+                .as_ref()
+                .unwrap()
+                .len(),
+            2
+        );
+        // The body broke off and the call was sent again: the first try's records go,
+        // and a reading of them that ends late is not shown.
+        sender.send(Arrival::Restarted(2)).unwrap();
+        sender.send(Arrival::Preview(1, preview())).unwrap();
+        take_arrivals(&receiver, &mut arriving);
+        assert_eq!(arriving.attempt, 2);
+        assert_eq!(arriving.received, 0);
+        assert!(arriving.preview.is_none());
+        sender.send(Arrival::Preview(2, preview())).unwrap();
+        sender.send(Arrival::Reading).unwrap();
+        take_arrivals(&receiver, &mut arriving);
+        assert!(arriving.preview.is_some() && arriving.complete);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_watcher_reads_one_preview_a_try_from_a_bounded_copy() {
+        let told = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = Arc::clone(&told);
+        let mut watcher = Watcher {
+            tell: Arc::new(move |arrival| kept.lock().unwrap().push(arrival)),
+            attempt: 0,
+            next: 0,
+            told: None,
+            reading: Arc::new(AtomicBool::new(false)),
+            shown: Arc::new(AtomicBool::new(false)),
+        };
+        let record = r#"{"id":1,"name":"A record of about sixty bytes, give or take"},"#;
+        let body = format!("[{}", record.repeat(50_000));
+        let mut meta = crate::model::ResponseMeta::ok("u", 0);
+        // The whole of a fast answer is in at the first look: the copy stays small.
+        for attempt in [1, 2] {
+            meta.attempts = attempt;
+            watcher.saw(crate::api::Arriving {
+                meta: &meta,
+                body: body.as_bytes(),
+                expected: None,
+            });
+            for _ in 0..500 {
+                if !watcher.reading.load(Ordering::Acquire) {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        let told = told.lock().unwrap();
+        let previews: Vec<(u32, usize)> = told
+            .iter()
+            .filter_map(|a| match a {
+                Arrival::Preview(attempt, p) => Some((*attempt, p.raw().len())),
+                _ => None,
+            })
+            .collect();
+        assert!(matches!(told[0], Arrival::Restarted(1)));
+        assert!(told.iter().any(|a| matches!(a, Arrival::Restarted(2))));
+        assert_eq!(previews.len(), 2, "one a try");
+        assert_eq!(previews[0].0, 1);
+        assert_eq!(previews[1].0, 2);
+        // Read from at most twice the 1 MB step, not the 3 MB that had come.
+        assert!(
+            previews.iter().all(|p| p.1 <= 2 * 1024 * 1024),
+            "{previews:?}"
+        );
+    }
 }

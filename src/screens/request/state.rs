@@ -47,6 +47,9 @@ pub struct Arriving {
     pub expected: Option<u64>,
     /// Whether the whole body is in (and being read for the views).
     pub complete: bool,
+    /// The try of the call the body so far belongs to (from 1; a call retried after its
+    /// body broke off starts again).
+    pub attempt: u32,
     /// The first records, read from the body so far (a table of at least one row);
     /// replaced by the whole answer when it is read.
     pub preview: Option<Arc<Answered>>,
