@@ -497,15 +497,7 @@ fn large_answer(
     h.get_by_label("Request builder").click();
     let _ = h.run_ok();
     let id = h.state().request().active_tab;
-    let mut draft = sage200_desk::model::RequestDraft {
-        path: "_demo_large_answer".to_owned(),
-        ..sage200_desk::model::RequestDraft::default()
-    };
-    draft.params.push(sage200_desk::model::KeyValue {
-        enabled: true,
-        key: "mb".to_owned(),
-        value: sizes.answer_mb.to_string(),
-    });
+    let draft = support::large_answer_draft(sizes.answer_mb);
     h.state_mut()
         .handle(sage200_desk::screens::request::Command::UpdateDraft(
             id,
@@ -1097,15 +1089,7 @@ fn big_answers(rows: &mut Vec<Row>, sizes: &Sizes) {
     ];
     let mut breakdown = None;
     for &mb in sizes.side_mb {
-        let mut draft = sage200_desk::model::RequestDraft {
-            path: "_demo_large_answer".to_owned(),
-            ..sage200_desk::model::RequestDraft::default()
-        };
-        draft.params.push(sage200_desk::model::KeyValue {
-            enabled: true,
-            key: "mb".to_owned(),
-            value: mb.to_string(),
-        });
+        let draft = support::large_answer_draft(mb);
         h.state_mut()
             .handle(sage200_desk::screens::request::Command::UpdateDraft(
                 id,

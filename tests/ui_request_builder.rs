@@ -1748,15 +1748,7 @@ fn the_first_records_show_while_the_rest_of_a_large_answer_arrives() {
     let rt = support::runtime();
     let (server, mut h) = open_builder(&rt, 20, "arriving", "Stationery & Office Supplies");
     let id = h.state().request().active_tab;
-    let mut draft = RequestDraft {
-        path: "_demo_large_answer".to_owned(),
-        ..RequestDraft::default()
-    };
-    draft.params.push(KeyValue {
-        enabled: true,
-        key: "mb".to_owned(),
-        value: "2".to_owned(),
-    });
+    let draft = support::large_answer_draft(2);
     h.state_mut()
         .handle(sage200_desk::screens::request::Command::UpdateDraft(
             id,

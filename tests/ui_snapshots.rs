@@ -225,15 +225,7 @@ fn the_request_builder_with_an_answer() {
         1,
     ));
     let sent = h.state().request().tabs[0].draft.clone();
-    let mut large = sage200_desk::model::RequestDraft {
-        path: "_demo_large_answer".into(),
-        ..Default::default()
-    };
-    large.params.push(sage200_desk::model::KeyValue {
-        enabled: true,
-        key: "mb".into(),
-        value: "2".into(),
-    });
+    let large = support::large_answer_draft(2);
     h.state_mut()
         .handle(sage200_desk::screens::request::Command::UpdateDraft(
             id,

@@ -475,3 +475,18 @@ pub fn reports_ready(app: &SageApp) -> bool {
         && r.breaches.ready().is_some()
         && r.overdue.ready().is_some()
 }
+
+/// A request-builder draft for the demo's synthetic answer of about `mb` megabytes
+/// (`GET _demo_large_answer?mb=…`).
+pub fn large_answer_draft(mb: usize) -> sage200_desk::model::RequestDraft {
+    let mut draft = sage200_desk::model::RequestDraft {
+        path: "_demo_large_answer".to_owned(),
+        ..sage200_desk::model::RequestDraft::default()
+    };
+    draft.params.push(sage200_desk::model::KeyValue {
+        enabled: true,
+        key: "mb".to_owned(),
+        value: mb.to_string(),
+    });
+    draft
+}
