@@ -32,7 +32,9 @@ pub fn answer(ui: &mut egui::Ui, tab: &RequestTab, commands: &mut Vec<Command>) 
     let meta = &answer.meta;
     ui.horizontal(|ui| {
         status(ui, meta);
-        ui.label(format!("{} ms", meta.elapsed.as_millis()));
+        // A fixed width, so that Save… stays put from one send to the next.
+        let time = ui.label(format!("{} ms", meta.elapsed.as_millis()));
+        ui.add_space((56.0 - time.rect.width()).max(0.0));
         ui.label(format_size(meta.size));
         if meta.attempts > 1 {
             ui.label(RichText::new(format!("after {} attempts", meta.attempts)).weak());
