@@ -569,10 +569,32 @@ fn large_answer(
     );
 }
 
+/// The API client on a demo server in this process, with a token it minted.
+fn in_process_client(
+    server: &sage200_desk::demo_server::DemoServer,
+) -> sage200_desk::api::ApiClient {
+    sage200_desk::api::ApiClient::new(
+        sage200_desk::api::build_http_client().unwrap(),
+        &sage200_desk::model::Profile::demo(&server.base_url()),
+        Arc::new(sage200_desk::api::StaticToken(
+            sage200_desk::model::Secret::new(server.mint_access_token()),
+        )),
+    )
+    .unwrap()
+}
+
+/// The demo's first site and company.
+fn first_company() -> sage200_desk::api::CompanyScope {
+    sage200_desk::api::CompanyScope {
+        site_id: "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
+        company_id: 101,
+    }
+}
+
 /// Fetch-all with several pages in flight against one at a time (the client's work
 /// included: every page read into one table).
 fn paging_speed_up(rows: &mut Vec<Row>, sizes: &Sizes) {
-    use sage200_desk::api::{ApiClient, ApiRequest, CompanyScope, PageOptions, StaticToken};
+    use sage200_desk::api::{ApiRequest, PageOptions};
     let rt = support::runtime();
     let server = support::demo_server(
         &rt,
@@ -581,18 +603,8 @@ fn paging_speed_up(rows: &mut Vec<Row>, sizes: &Sizes) {
             ..sage200_desk::demo_server::DemoConfig::default()
         },
     );
-    let client = ApiClient::new(
-        sage200_desk::api::build_http_client().unwrap(),
-        &sage200_desk::model::Profile::demo(&server.base_url()),
-        Arc::new(StaticToken(sage200_desk::model::Secret::new(
-            server.mint_access_token(),
-        ))),
-    )
-    .unwrap();
-    let base = ApiRequest::get("customers").for_company(Some(&CompanyScope {
-        site_id: "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
-        company_id: 101,
-    }));
+    let client = in_process_client(&server);
+    let base = ApiRequest::get("customers").for_company(Some(&first_company()));
     let time = |in_flight: usize| {
         let options = PageOptions {
             in_flight,
@@ -1255,22 +1267,12 @@ fn where_the_time_goes(meta: &sage200_desk::model::ResponseMeta, body: &bytes::B
 /// An answer of `mb` megabytes (past 4 GB: 64-bit offsets) fetched through the client and
 /// read as the request builder reads it.
 fn huge_answer(rows: &mut Vec<Row>, table: &mut Vec<String>, mb: usize) {
-    use sage200_desk::api::{ApiClient, ApiRequest, CompanyScope, StaticToken};
+    use sage200_desk::api::ApiRequest;
     let rt = support::runtime();
     // In this process: the answer is made as it is sent, 4 MB at a time.
     let server = support::demo_server(&rt, sage200_desk::demo_server::DemoConfig::default());
-    let client = ApiClient::new(
-        sage200_desk::api::build_http_client().unwrap(),
-        &sage200_desk::model::Profile::demo(&server.base_url()),
-        Arc::new(StaticToken(sage200_desk::model::Secret::new(
-            server.mint_access_token(),
-        ))),
-    )
-    .unwrap();
-    let mut request = ApiRequest::get("_demo_large_answer").for_company(Some(&CompanyScope {
-        site_id: "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
-        company_id: 101,
-    }));
+    let client = in_process_client(&server);
+    let mut request = ApiRequest::get("_demo_large_answer").for_company(Some(&first_company()));
     request.query.push(("mb".to_owned(), mb.to_string()));
     let started = Instant::now();
     let raw = rt.block_on(client.execute_any(&request));

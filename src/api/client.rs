@@ -20,7 +20,7 @@ use super::error::sage_message;
 
 /// A body still arriving, as [`ApiClient::execute_any_watched`] tells it after each piece.
 #[derive(Debug, Clone, Copy)]
-pub struct Arriving<'a> {
+pub struct BodySoFar<'a> {
     /// Status and headers (time and size not yet final).
     pub meta: &'a ResponseMeta,
     /// Every byte of the body so far.
@@ -42,7 +42,7 @@ const QUIET: Duration = Duration::from_millis(100);
 async fn read_body(
     mut response: reqwest::Response,
     meta: &mut ResponseMeta,
-    watch: &mut (dyn FnMut(Arriving<'_>) + Send),
+    watch: &mut (dyn FnMut(BodySoFar<'_>) + Send),
 ) -> Result<bytes::Bytes, reqwest::Error> {
     let expected = response.content_length();
     let mut body: Vec<u8> = Vec::new();
@@ -53,7 +53,7 @@ async fn read_body(
         // Told again while the next piece is slow to come, so a watcher that passed over
         // the last one (telling at most so often) catches up.
         let Ok(piece) = tokio::time::timeout(QUIET, response.chunk()).await else {
-            watch(Arriving {
+            watch(BodySoFar {
                 meta,
                 body: &body,
                 expected,
@@ -64,7 +64,7 @@ async fn read_body(
         let Some(piece) = piece else { break };
         body.extend_from_slice(&piece);
         meta.size = body.len();
-        watch(Arriving {
+        watch(BodySoFar {
             meta,
             body: &body,
             expected,
@@ -384,7 +384,7 @@ impl ApiClient {
     pub async fn execute_any_watched(
         &self,
         request: &ApiRequest,
-        watch: &mut (dyn FnMut(Arriving<'_>) + Send),
+        watch: &mut (dyn FnMut(BodySoFar<'_>) + Send),
     ) -> Result<RawAnswer, ApiError> {
         self.send_with_retries(request, watch).await
     }
@@ -407,7 +407,7 @@ impl ApiClient {
     async fn send_with_retries(
         &self,
         request: &ApiRequest,
-        watch: &mut (dyn FnMut(Arriving<'_>) + Send),
+        watch: &mut (dyn FnMut(BodySoFar<'_>) + Send),
     ) -> Result<RawAnswer, ApiError> {
         let url = self.url_of(request);
         let idempotent = request.verb != Verb::Post;

@@ -14,7 +14,7 @@ pub use crate::model::encode_query;
 pub use builtin::DEFAULT_COLUMNS;
 pub use catalogue::{Catalogue, Endpoint, FieldInfo, FieldKind, Related, Verb, singular};
 pub use client::{
-    Answer, ApiClient, ApiRequest, Arriving, CompanyScope, RawAnswer, RetryPolicy, StaticToken,
+    Answer, ApiClient, ApiRequest, BodySoFar, CompanyScope, RawAnswer, RetryPolicy, StaticToken,
     TokenProvider, decode, decode_count, decode_list, retry_after,
 };
 pub use error::ApiError;

@@ -70,8 +70,8 @@ pub enum Arrival {
     Restarted(u32),
     /// The first records, read from the body so far of a try.
     Preview(u32, Arc<Answered>),
-    /// The whole body is in, and being read.
-    Reading,
+    /// The whole body is in (this many bytes), and being read.
+    Reading(usize),
 }
 
 /// Sizes of the body so far at which its first records are read: a screenful soon (a
@@ -98,7 +98,7 @@ struct Watcher {
 }
 
 impl Watcher {
-    fn saw(&mut self, arriving: crate::api::Arriving<'_>) {
+    fn saw(&mut self, arriving: crate::api::BodySoFar<'_>) {
         let received = arriving.body.len();
         if arriving.meta.attempts != self.attempt {
             self.attempt = arriving.meta.attempts;
@@ -181,7 +181,10 @@ pub(super) fn take_arrivals(receiver: &mpsc::Receiver<Arrival>, arriving: &mut A
             }
             // Read from a try that broke off: its records may not be this one's.
             Arrival::Preview(..) => {}
-            Arrival::Reading => arriving.complete = true,
+            Arrival::Reading(size) => {
+                arriving.received = size;
+                arriving.complete = true;
+            }
         }
     }
 }
@@ -205,11 +208,7 @@ pub async fn send(
         .execute_any_watched(&request, &mut |arriving| watcher.saw(arriving))
         .await
         .map_err(|e| UserError::from(&e))?;
-    (watcher.tell)(Arrival::Bytes {
-        received: raw.body.len(),
-        expected: None,
-    });
-    (watcher.tell)(Arrival::Reading);
+    (watcher.tell)(Arrival::Reading(raw.body.len()));
     let answered = tokio::task::spawn_blocking(move || {
         read_answer_with(raw.meta, &raw.body, &crate::screens::calls::OnThreads)
     })
@@ -267,7 +266,7 @@ mod tests {
         assert_eq!(arriving.received, 0);
         assert!(arriving.preview.is_none());
         sender.send(Arrival::Preview(2, preview())).unwrap();
-        sender.send(Arrival::Reading).unwrap();
+        sender.send(Arrival::Reading(200_000)).unwrap();
         take_arrivals(&receiver, &mut arriving);
         assert!(arriving.preview.is_some() && arriving.complete);
     }
@@ -290,7 +289,7 @@ mod tests {
         // The whole of a fast answer is in at the first look: the copy stays small.
         for attempt in [1, 2] {
             meta.attempts = attempt;
-            watcher.saw(crate::api::Arriving {
+            watcher.saw(crate::api::BodySoFar {
                 meta: &meta,
                 body: body.as_bytes(),
                 expected: None,
